@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Hot paths (byte scanning, encoding) are checked by tests; in release builds
+// exclusivity checks cost more than they catch there.
+let performanceSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
+]
+
+let package = Package(
+    name: "pyforge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pyforge", targets: ["pyforge"]),
+        .library(name: "Parquet", targets: ["Parquet"]),
+        .library(name: "PyForgeCore", targets: ["PyForgeCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev).
+        .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "SystemZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Schema and typed column batches: where readers and writers meet.
+        .target(name: "Columnar", swiftSettings: performanceSettings),
+
+        // Apache Parquet writer (and footer reader), written from the format specification.
+        .target(
+            name: "Parquet",
+            dependencies: ["Columnar", "CSnappy", "CZstd", "SystemZlib"],
+            swiftSettings: performanceSettings
+        ),
+
+        // Readers, type inference, writers and the conversion pipeline.
+        .target(
+            name: "PyForgeCore",
+            dependencies: [
+                "Columnar", "Parquet",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: performanceSettings
+        ),
+
+        // The command line: one subcommand per file, no conversion logic.
+        .target(
+            name: "PyForgeCLI",
+            dependencies: [
+                "PyForgeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "pyforge", dependencies: ["PyForgeCLI"]),
+
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
+        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Columnar", "Parquet"]),
+    ]
+)

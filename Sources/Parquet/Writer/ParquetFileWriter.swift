@@ -1,0 +1,108 @@
+import Columnar
+
+/// Writes record batches as one Parquet file: row groups of column chunks, then the footer.
+///
+/// Memory is bounded by one row group of encoded, compressed pages. On any thrown error
+/// the file is incomplete (it has no footer, so no reader mistakes it for valid) and the
+/// caller discards it.
+public final class ParquetFileWriter {
+    public let schema: Schema
+    public let options: WriterOptions
+    private let sink: OutputSink
+    private let columns: [ColumnChunkWriter]
+    private var rowGroups: [RowGroup] = []
+    private var rowsInGroup = 0
+    private var totalRows: Int64 = 0
+    private var closed = false
+
+    public init(sink: OutputSink, schema: Schema, options: WriterOptions = WriterOptions()) throws(ParquetError) {
+        try options.validate()
+        var names = Set<String>()
+        for field in schema.fields where !names.insert(field.name).inserted {
+            throw .schemaMismatch("the column name '\(field.name)' appears twice")
+        }
+        var writers: [ColumnChunkWriter] = []
+        for field in schema.fields {
+            writers.append(try ColumnChunkWriter(ColumnDescriptor(field), options: options))
+        }
+        self.schema = schema
+        self.options = options
+        self.sink = sink
+        columns = writers
+        try sink.write(Self.magic)
+    }
+
+    static let magic: [UInt8] = Array("PAR1".utf8)
+
+    public var rowsWritten: Int64 { totalRows }
+
+    public func write(_ batch: RecordBatch) throws(ParquetError) {
+        guard !closed else { throw .writerClosed }
+        guard batch.schema.count == schema.count else {
+            throw .schemaMismatch("the batch has \(batch.schema.count) columns, the file \(schema.count)")
+        }
+        for (expected, actual) in zip(schema.fields, batch.schema.fields) where expected.type != actual.type {
+            throw .schemaMismatch("column '\(expected.name)' is \(expected.type.name) but the batch has \(actual.type.name)")
+        }
+        var start = 0
+        while start < batch.rowCount {
+            let take = Swift.min(batch.rowCount - start, options.rowGroupRows - rowsInGroup)
+            for (index, writer) in columns.enumerated() {
+                try writer.append(batch.columns[index], rows: start..<(start + take))
+            }
+            rowsInGroup += take
+            totalRows += Int64(take)
+            start += take
+            if rowsInGroup >= options.rowGroupRows || estimatedGroupBytes >= options.rowGroupBytes {
+                try flushRowGroup()
+            }
+        }
+    }
+
+    private var estimatedGroupBytes: Int {
+        columns.reduce(0) { $0 + $1.estimatedBytes }
+    }
+
+    /// Writes the open row group's column chunks to the sink.
+    public func flushRowGroup() throws(ParquetError) {
+        guard rowsInGroup > 0 else { return }
+        let groupStart = sink.position
+        var chunks: [ColumnChunk] = []
+        var uncompressed: Int64 = 0
+        for writer in columns {
+            let offset = sink.position
+            let chunk = try writer.finishChunk(fileOffset: offset)
+            try sink.write(chunk.dictionaryPage)
+            try sink.write(chunk.dataPages)
+            chunks.append(ColumnChunk(fileOffset: offset, metaData: chunk.metaData))
+            uncompressed += chunk.metaData.totalUncompressedSize
+        }
+        rowGroups.append(
+            RowGroup(
+                columns: chunks, totalByteSize: uncompressed, numRows: Int64(rowsInGroup), fileOffset: groupStart,
+                totalCompressedSize: sink.position - groupStart, ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
+        rowsInGroup = 0
+    }
+
+    /// Flushes the last row group and writes the footer. The sink is flushed but not closed.
+    @discardableResult
+    public func close() throws(ParquetError) -> FileMetaData {
+        guard !closed else { throw .writerClosed }
+        try flushRowGroup()
+        closed = true
+        var elements = [SchemaElement(name: "schema", numChildren: Int32(schema.count))]
+        elements.append(contentsOf: columns.map(\.descriptor.element))
+        let metadata = FileMetaData(
+            version: 1, schema: elements, numRows: totalRows, rowGroups: rowGroups,
+            keyValueMetadata: options.keyValueMetadata, createdBy: options.createdBy,
+            columnOrdersAreTypeDefined: Array(repeating: true, count: schema.count))
+        let footer = metadata.encode()
+        try sink.write(footer)
+        var length: [UInt8] = []
+        length.appendLittleEndian(UInt32(footer.count))
+        try sink.write(length)
+        try sink.write(Self.magic)
+        try sink.flush()
+        return metadata
+    }
+}

@@ -1,0 +1,46 @@
+/// How a `ParquetFileWriter` lays out and compresses the file.
+public struct WriterOptions: Sendable {
+    public var compression: CompressionCodec
+    /// Codec level for ZSTD (default 3) and GZIP (default 6); ignored by the others.
+    public var compressionLevel: Int?
+    /// A row group is closed when its encoded, uncompressed size reaches this.
+    public var rowGroupBytes: Int
+    /// ... or when it holds this many rows.
+    public var rowGroupRows: Int
+    /// Target PLAIN size of a data page.
+    public var pageBytes: Int
+    public var dictionaryEnabled: Bool
+    /// A chunk falls back to PLAIN when its dictionary page would exceed this.
+    public var dictionaryPageLimit: Int
+    /// Application name and version written as `created_by`.
+    public var createdBy: String
+    public var keyValueMetadata: [KeyValue]
+
+    public init(
+        compression: CompressionCodec = .snappy,
+        compressionLevel: Int? = nil,
+        rowGroupBytes: Int = 128 * 1024 * 1024,
+        rowGroupRows: Int = 64 * 1024 * 1024,
+        pageBytes: Int = 1024 * 1024,
+        dictionaryEnabled: Bool = true,
+        dictionaryPageLimit: Int = 1024 * 1024,
+        createdBy: String = "pyforge",
+        keyValueMetadata: [KeyValue] = []
+    ) {
+        self.compression = compression
+        self.compressionLevel = compressionLevel
+        self.rowGroupBytes = rowGroupBytes
+        self.rowGroupRows = rowGroupRows
+        self.pageBytes = pageBytes
+        self.dictionaryEnabled = dictionaryEnabled
+        self.dictionaryPageLimit = dictionaryPageLimit
+        self.createdBy = createdBy
+        self.keyValueMetadata = keyValueMetadata
+    }
+
+    func validate() throws(ParquetError) {
+        guard rowGroupBytes > 0, rowGroupRows > 0 else { throw .invalidOptions("row group limits must be positive") }
+        guard pageBytes > 0 else { throw .invalidOptions("the page size must be positive") }
+        guard dictionaryPageLimit > 0 else { throw .invalidOptions("the dictionary page limit must be positive") }
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Logging
+import Parquet
+import PyForgeCore
+
+/// `pyforge convert INPUT [OUTPUT]`.
+struct ConvertCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert a file to Parquet (default), CSV, JSON or NDJSON.",
+        discussion: "The output defaults to <input stem>.<format> beside the input. It is written to a temporary file and renamed into place only when complete.")
+
+    @OptionGroup var globals: GlobalOptions
+
+    @Argument(help: "The file to convert.")
+    var input: String
+
+    @Argument(help: "Output file or directory (default: beside the input).")
+    var output: String?
+
+    @Option(name: .shortAndLong, help: "Output format: parquet, csv, json, ndjson (default: from the output's extension, else parquet).")
+    var format: String?
+
+    @Option(name: .shortAndLong, help: "Parquet compression: snappy (default), zstd, gzip, none.")
+    var compression: String = "snappy"
+
+    @Option(help: "Compression level for zstd (1-22, default 3) or gzip (1-9, default 6).")
+    var compressionLevel: Int?
+
+    @Option(help: "Rows per Parquet row group (default: row groups of about 128 MiB).")
+    var rowGroupSize: Int?
+
+    @Flag(help: "Overwrite the output if it exists.")
+    var force = false
+
+    @Flag(help: "Write every column as a string, exactly as in the file (PyForge 1.x behaviour).")
+    var allStrings = false
+
+    @Flag(help: "Print one JSON object describing the result on stdout (messages stay on stderr).")
+    var json = false
+
+    @OptionGroup(title: "CSV input") var csv: CSVInputOptions
+
+    func validate() throws {
+        if let format, OutputFormat(rawValue: format.lowercased()) == nil {
+            throw ValidationError("Unknown --format '\(format)'. Use parquet, csv, json or ndjson.")
+        }
+        if OutputOptions.codec(named: compression) == nil {
+            throw ValidationError("Unknown --compression '\(compression)'. Use snappy, zstd, gzip or none.")
+        }
+        if let rowGroupSize, rowGroupSize <= 0 {
+            throw ValidationError("--row-group-size must be a positive number of rows.")
+        }
+    }
+
+    func run() async throws {
+        let console = Console(verbose: globals.verbose)
+        let request = ConvertRequest(
+            inputPath: input, outputPath: output, format: format.flatMap { OutputFormat(rawValue: $0.lowercased()) },
+            force: force, csv: csv.csvOptions(allStrings: allStrings),
+            output: OutputOptions(
+                compression: OutputOptions.codec(named: compression) ?? .snappy, compressionLevel: compressionLevel,
+                rowGroupRows: rowGroupSize))
+        do {
+            let progress = ProgressCounter(totalBytes: Converter.fileSize(input))
+            let display = ProgressDisplay(label: input, counter: progress)
+            display.start()
+            let result: ConversionResult
+            do {
+                result = try Converter.convert(request, progress: progress, logger: console.logger)
+                display.stop()
+            } catch {
+                display.stop()
+                throw error
+            }
+            console.reportConversion(result)
+            if json { try console.printJSON(result) }
+        } catch let error as ConversionError {
+            if json { try console.printJSON(FailureReport(input: input, error: error)) }
+            throw CommandFailure(error)
+        }
+    }
+}
+
+/// The `--json` object printed when a command fails.
+struct FailureReport: Encodable {
+    var success = false
+    var input: String
+    var error: String
+    var exitCode: Int32
+
+    init(input: String, error: ConversionError) {
+        self.input = input
+        self.error = error.description
+        exitCode = error.exitCode
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case success, input, error
+        case exitCode = "exit_code"
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import PyForgeCore
+
+/// `pyforge info INPUT`.
+struct InfoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Describe a file: format, size, encoding, rows and inferred schema (for Parquet: row groups, codecs, statistics).")
+
+    @OptionGroup var globals: GlobalOptions
+
+    @Argument(help: "The file to describe.")
+    var input: String
+
+    @Option(help: "Output style: table (default) or json.")
+    var format: String = "table"
+
+    @OptionGroup(title: "CSV input") var csv: CSVInputOptions
+
+    func validate() throws {
+        guard ["table", "json"].contains(format) else {
+            throw ValidationError("--format must be 'table' or 'json'; got '\(format)'.")
+        }
+    }
+
+    func run() async throws {
+        let console = Console(verbose: globals.verbose)
+        do {
+            let info = try FileInspector.info(path: input, csv: csv.csvOptions(allStrings: false))
+            if format == "json" {
+                try console.printJSON(info)
+            } else {
+                console.printInfoTable(info)
+            }
+        } catch let error as ConversionError {
+            throw CommandFailure(error)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import PyForgeCore
+
+/// How delimited text input is read (sniffed when not given).
+struct CSVInputOptions: ParsableArguments {
+    @Option(help: "Field delimiter: one character, or '\\t' for tab. Sniffed by default.")
+    var delimiter: String?
+
+    @Option(help: "Input text encoding (\(TextEncoding.acceptedNames)). Detected by default.")
+    var encoding: String?
+
+    @Flag(help: "The first record is data, not column names.")
+    var noHeader = false
+
+    @Flag(help: "Keep rows with more fields than the header (extra fields are dropped) instead of failing.")
+    var allowRagged = false
+
+    @Option(help: "Comma-separated texts read as null in addition to empty fields (e.g. NA,NULL).")
+    var nullValues: String?
+
+    func validate() throws {
+        if let delimiter, CSVOptions.parseDelimiter(delimiter) == nil {
+            throw ValidationError("--delimiter must be a single character other than a quote or line break, or '\\t'; got '\(delimiter)'.")
+        }
+        if let encoding, TextEncoding(name: encoding) == nil {
+            throw ValidationError("Unknown --encoding '\(encoding)'. Use one of: \(TextEncoding.acceptedNames).")
+        }
+    }
+
+    func csvOptions(allStrings: Bool) -> CSVOptions {
+        CSVOptions(
+            delimiter: delimiter.flatMap(CSVOptions.parseDelimiter), hasHeader: noHeader ? false : nil,
+            encoding: encoding.flatMap(TextEncoding.init(name:)), allowRagged: allowRagged, allStrings: allStrings,
+            nullValues: nullValues.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? [])
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import PyForgeCore
+
+/// The `pyforge` command line.
+public struct PyForgeCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "pyforge",
+        abstract: "Convert CSV and other data files to typed Parquet, CSV and JSON.",
+        discussion: """
+            Environment:
+              PYFORGE_LOG_LEVEL        Log level on stderr: trace, debug, info, warning, error (default: warning).
+              PYFORGE_FORCE_CORE       'true' disables extensions; conversions use the built-in engine.
+              PYFORGE_PARALLEL_WORKERS Threads for batch conversion (default: the number of cores).
+              PYFORGE_EXTENSIONS_PATH  Colon-separated directories searched for extensions.
+
+            Exit codes:
+              0 success, 1 conversion or validation failed, 2 usage error,
+              3 output exists (pass --force), 4 input not found, 130 interrupted.
+            """,
+        version: PyForgeVersion.current,
+        subcommands: [ConvertCommand.self, InfoCommand.self, ValidateCommand.self, FormatsCommand.self]
+    )
+
+    @OptionGroup public var globals: GlobalOptions
+
+    public init() {}
+}

@@ -1,0 +1,339 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Columnar
+
+/// A CSV/TSV file as a table source.
+public struct CSVSource: TableSource {
+    public let path: String
+    public let options: CSVOptions
+    public var formatName: String { "csv" }
+
+    public init(path: String, options: CSVOptions) {
+        self.path = path
+        self.options = options
+    }
+
+    public func openReader(schema: Schema?, progress: ProgressCounter?) throws(ConversionError) -> TableReader {
+        try CSVReader(path: path, options: options, schema: schema, progress: progress)
+    }
+
+    /// Reads the whole file without converting: exact row count and types.
+    public func scan() throws(ConversionError) -> (reader: CSVReader, rows: Int, schema: Schema) {
+        let reader = try CSVReader(path: path, options: options, schema: nil, progress: nil)
+        let (rows, schema) = try reader.scanToEnd()
+        return (reader, rows, schema)
+    }
+}
+
+/// Streams a delimited text file as typed record batches: sniffs the dialect, infers
+/// column types from the first batch, and asks for a restart when a later value needs a
+/// wider type (after scanning the rest so that one restart is enough).
+public final class CSVReader: TableReader {
+    public let path: String
+    public let dialect: CSVDialect
+    public private(set) var schema: Schema
+    public private(set) var warnings: [String] = []
+    private let options: CSVOptions
+    private let file: InputFile
+    private let buffer: ChunkBuffer
+    private var tokenizer: CSVTokenizer
+    private let index: FieldIndex
+    private var types: [InferredType]
+    private let nullValues: [[UInt8]]
+    private let progress: ProgressCounter?
+    private var firstBatchPending = false
+    private var rowsRead = 0
+    /// Where the records now in `index` start, for line numbers and validation.
+    private var chunkStart = 0
+    private var chunkLine = 1
+    private let validatesUTF8: Bool
+
+    static let bufferSize = 8 << 20
+    static let batchRows = 65_536
+
+    init(path: String, options: CSVOptions, schema override: Schema?, progress: ProgressCounter?) throws(ConversionError) {
+        self.path = path
+        self.options = options
+        self.progress = progress
+        file = try InputFile(path: path)
+        let encoding: TextEncoding
+        if let declared = options.encoding { encoding = declared } else { encoding = try Self.detectEncoding(file) }
+        buffer = ChunkBuffer(source: makeByteSource(file, encoding: encoding), capacity: Self.bufferSize)
+        try buffer.refill()
+        let sample = UnsafeRawBufferPointer(start: buffer.bytes, count: Swift.min(buffer.end, 1 << 20))
+        let wholeFile = buffer.exhausted && buffer.end <= 1 << 20
+        let delimiter = options.delimiter
+            ?? (path.lowercased().hasSuffix(".tsv") || path.lowercased().hasSuffix(".tab") ? 0x09 : nil)
+            ?? CSVSniffer.delimiter(sample, isWholeFile: wholeFile)
+        let hasHeader = options.hasHeader ?? CSVSniffer.hasHeader(sample, delimiter: delimiter, isWholeFile: wholeFile)
+        dialect = CSVDialect(delimiter: delimiter, hasHeader: hasHeader, encoding: encoding)
+        validatesUTF8 = encoding == .utf8 || encoding == .utf8WithBOM
+        nullValues = options.nullValues.map { Array($0.utf8) }
+        tokenizer = CSVTokenizer(path: path, dialect: dialect, allowRagged: options.allowRagged)
+
+        let names = try Self.readHeader(buffer, dialect: dialect, tokenizer: &tokenizer, path: path)
+        index = FieldIndex(columnCount: names.count, rowCapacity: Self.batchRows)
+        if let override {
+            guard override.count == names.count else {
+                throw .invalidOption("'\(path)' changed while it was being read: it now has \(names.count) columns instead of \(override.count).")
+            }
+            types = override.fields.map { InferredType(override: $0.type) }
+        } else {
+            types = Array(repeating: options.allStrings ? .string : .unknown, count: names.count)
+        }
+        schema = Schema(names.map { Field(name: $0, type: .string) })
+        if override == nil && !options.allStrings && !names.isEmpty {
+            // Infer from the first batch, which is then returned by the first `next()`.
+            if try tokenizeNext() {
+                inferTypes()
+                firstBatchPending = true
+            }
+        }
+        schema = Schema(zip(names, types).map { Field(name: $0, type: $1.dataType) })
+    }
+
+    public var details: [(String, String)] {
+        [("encoding", dialect.encoding.rawValue), ("delimiter", dialect.delimiterName),
+         ("header", dialect.hasHeader ? "yes" : "no")]
+    }
+
+    // MARK: Header and encoding
+
+    private static func detectEncoding(_ file: InputFile) throws(ConversionError) -> TextEncoding {
+        var prefix = [UInt8](repeating: 0, count: 1 << 20)
+        let n = try prefix.withMutableBytes { raw throws(ConversionError) in try file.read(into: raw) }
+        try file.rewind()
+        return prefix.withUnsafeBytes { raw in
+            TextEncoding.detect(UnsafeRawBufferPointer(rebasing: raw[0..<n]), isWholeFile: Int64(n) == file.size)
+        }
+    }
+
+    /// Column names from the header record (or `column_N` without one), made unique.
+    private static func readHeader(
+        _ buffer: ChunkBuffer, dialect: CSVDialect, tokenizer: inout CSVTokenizer, path: String
+    ) throws(ConversionError) -> [String] {
+        var record: SimpleRecordParser.Record?
+        while true {
+            let bytes = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed)
+            record = SimpleRecordParser.record(bytes, from: 0, delimiter: dialect.delimiter, isFinal: buffer.exhausted)
+            if record != nil || buffer.exhausted { break }
+            if buffer.unconsumed == buffer.capacity { buffer.grow() }
+            try buffer.refill()
+        }
+        guard let record else {
+            if buffer.unconsumed > 0 {
+                throw .malformedInput(path: path, location: "line 1", reason: "the first record has a quote that is never closed", fix: "close the quote")
+            }
+            return []  // empty file
+        }
+        guard dialect.hasHeader else {
+            return (1...record.fields.count).map { "column_\($0)" }
+        }
+        // Lines the header spans (quoted line breaks included).
+        for k in 0..<record.next where buffer.bytes[buffer.start + k] == 0x0A { tokenizer.line += 1 }
+        if record.next > 0 && buffer.bytes[buffer.start + record.next - 1] != 0x0A { tokenizer.line += 1 }
+        buffer.start += record.next
+        var seen: [String: Int] = [:]
+        return record.fields.enumerated().map { offset, bytes in
+            var name = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
+            if name.isEmpty { name = "column_\(offset + 1)" }
+            if let count = seen[name] {
+                var candidate = "\(name)_\(count)"
+                var n = count
+                while seen[candidate] != nil { n += 1; candidate = "\(name)_\(n)" }
+                seen[name] = n + 1
+                name = candidate
+            }
+            seen[name, default: 0] += 1
+            return name
+        }
+    }
+
+    // MARK: Reading
+
+    public func next() throws(ConversionError) -> ReadStep {
+        if firstBatchPending {
+            firstBatchPending = false
+        } else if try !tokenizeNext() {
+            finishWarnings()
+            return .end
+        }
+        if let restart = try resolveUnknownColumns() { return restart }
+        let builder = CSVBatchBuilder(schema: schema, types: types, nullValues: nullValues)
+        do {
+            let batch = try builder.build(index, UnsafePointer(buffer.bytes))
+            rowsRead += batch.rowCount
+            progress?.addRows(batch.rowCount)
+            return .batch(batch)
+        } catch {
+            return try widen(column: error.column, row: error.row)
+        }
+    }
+
+    /// Tokenizes the next run of records into `index`; false at the end of the input.
+    private func tokenizeNext() throws(ConversionError) -> Bool {
+        while true {
+            if buffer.unconsumed < buffer.capacity / 2 && !buffer.exhausted { try buffer.refill() }
+            let from = buffer.start
+            let line = tokenizer.line
+            let consumed = try tokenizer.tokenize(
+                UnsafePointer(buffer.bytes), from: from, count: buffer.end, isFinal: buffer.exhausted, into: index)
+            if validatesUTF8 { try validateUTF8(from: from, to: consumed, line: line) }
+            buffer.start = consumed
+            progress?.setBytesRead(file.offset - Int64(buffer.unconsumed))
+            if index.rowCount > 0 {
+                chunkStart = from
+                chunkLine = line
+                return true
+            }
+            if buffer.exhausted { return false }
+            if buffer.start == 0 && buffer.end == buffer.capacity { buffer.grow() }
+            try buffer.refill()
+        }
+    }
+
+    private func validateUTF8(from: Int, to end: Int, line: Int) throws(ConversionError) {
+        let bytes = UnsafeRawBufferPointer(start: buffer.bytes + from, count: end - from)
+        let valid = UTF8Validation.validPrefixLength(bytes)
+        guard valid < bytes.count else { return }
+        var badLine = line
+        for k in 0..<valid where bytes[k] == 0x0A { badLine += 1 }
+        throw .malformedInput(
+            path: path, location: "line \(badLine)",
+            reason: "byte 0x\(String(bytes[valid], radix: 16, uppercase: true)) is not valid UTF-8",
+            fix: "pass the file's encoding, for example --encoding windows-1252 or --encoding latin-1")
+    }
+
+    /// The physical line where record `row` of the current chunk starts.
+    private func line(ofRow row: Int) -> Int {
+        var line = chunkLine
+        let target = Int(index.rowOffsets[row])
+        var k = chunkStart
+        while k < target, let hit = memchr(buffer.bytes + k, 0x0A, target - k) {
+            line += 1
+            k = (UnsafeMutablePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - buffer.bytes) + 1
+        }
+        return line
+    }
+
+    // MARK: Types
+
+    private func inferTypes() {
+        for c in 0..<types.count where types[c] != .string {
+            types[c] = inferColumn(c, from: types[c])
+        }
+    }
+
+    /// Joins the column's type with every value of it in the current chunk.
+    private func inferColumn(_ c: Int, from start: InferredType) -> InferredType {
+        var type = start
+        let base = UnsafePointer(buffer.bytes)
+        var slot = c
+        for _ in 0..<index.rowCount {
+            let s = Int(index.starts[slot]), e = Int(index.ends[slot])
+            let kind = index.kinds[slot]
+            slot += index.columnCount
+            if s == e || isNullText(base + s, e - s) { continue }
+            if kind == FieldIndex.Kind.quotedEscaped.rawValue { return .string }
+            if type.accepts(base + s, e - s) { continue }
+            type = type.join(InferredType.classify(base + s, e - s))
+            if type == .string { return .string }
+        }
+        return type
+    }
+
+    private func isNullText(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        nullValues.contains { token in token.count == n && token.withUnsafeBufferPointer { memcmp($0.baseAddress!, p, n) == 0 } }
+    }
+
+    /// Columns with only nulls so far are written as strings; their first values decide
+    /// whether that holds (text) or the file must be read again with a typed column.
+    private func resolveUnknownColumns() throws(ConversionError) -> ReadStep? {
+        for c in 0..<types.count where types[c] == .unknown {
+            let seen = inferColumn(c, from: .unknown)
+            if seen == .unknown { continue }
+            if seen == .string {
+                types[c] = .string
+                continue
+            }
+            let reason = "column '\(schema.fields[c].name)' had only empty values until line \(line(ofRow: 0)), then \(seen) values"
+            types[c] = seen
+            return try scanRestOfFile(reason: reason)
+        }
+        return nil
+    }
+
+    private func widen(column c: Int, row: Int) throws(ConversionError) -> ReadStep {
+        let slot = index.slot(row: row, column: c)
+        let s = Int(index.starts[slot]), e = Int(index.ends[slot])
+        let text = String(decoding: UnsafeBufferPointer(start: buffer.bytes + s, count: e - s), as: UTF8.self)
+        let old = types[c]
+        let valueType = index.kinds[slot] == FieldIndex.Kind.quotedEscaped.rawValue
+            ? InferredType.string : InferredType.classify(UnsafePointer(buffer.bytes) + s, e - s)
+        types[c] = old.join(valueType)
+        let shown = text.count > 40 ? String(text.prefix(37)) + "..." : text
+        let reason = "column '\(schema.fields[c].name)' was inferred as \(old) but line \(line(ofRow: row)) holds '\(shown)'"
+        return try scanRestOfFile(reason: reason)
+    }
+
+    /// Infers over the current chunk and everything after it; the result holds every value.
+    private func scanRestOfFile(reason: String) throws(ConversionError) -> ReadStep {
+        repeat {
+            inferTypes()
+        } while try tokenizeNext()
+        let widened = Schema(zip(schema.fields, types).map { Field(name: $0.name, type: $1.dataType) })
+        return .restart(widened, reason: reason)
+    }
+
+    /// Reads to the end inferring types; returns the exact row count and schema.
+    func scanToEnd() throws(ConversionError) -> (Int, Schema) {
+        var rows = 0
+        if firstBatchPending {
+            firstBatchPending = false
+            rows += index.rowCount
+        }
+        while try tokenizeNext() {
+            inferTypes()
+            rows += index.rowCount
+        }
+        schema = Schema(zip(schema.fields, types).map { Field(name: $0.name, type: $1.dataType) })
+        finishWarnings()
+        return (rows, schema)
+    }
+
+    private func finishWarnings() {
+        warnings.removeAll()
+        if tokenizer.shortRows > 0 {
+            warnings.append("\(tokenizer.shortRows) record(s) had fewer fields than the header; their missing fields are null.")
+        }
+        if tokenizer.longRows > 0 {
+            warnings.append("\(tokenizer.longRows) record(s) had more fields than the header; the extra fields were dropped (--allow-ragged).")
+        }
+    }
+}
+
+extension InferredType {
+    /// The inference state that reproduces a given column type.
+    init(override type: DataType) {
+        switch type {
+        case .boolean: self = .boolean
+        case .int32, .int64: self = .int64
+        case .double: self = .double
+        case .date32: self = .date
+        case .timestampMicros(let utc): self = utc ? .timestampUTC : .timestamp
+        default: self = .string
+        }
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A window of decoded input: `bytes[start ..< end]` is read but not yet consumed.
+/// Refilling moves the unconsumed tail to the front, so a record is always contiguous.
+final class ChunkBuffer {
+    private(set) var bytes: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    var start = 0
+    private(set) var end = 0
+    private(set) var exhausted = false
+    private let source: ByteSource
+
+    init(source: ByteSource, capacity: Int) {
+        self.source = source
+        self.capacity = capacity
+        bytes = .allocate(capacity: capacity)
+    }
+
+    deinit { bytes.deallocate() }
+
+    var unconsumed: Int { end - start }
+
+    /// Compacts and reads until the buffer is full or the input ends.
+    func refill() throws(ConversionError) {
+        if start > 0 {
+            let remaining = end - start
+            if remaining > 0 { memmove(bytes, bytes + start, remaining) }
+            start = 0
+            end = remaining
+        }
+        // Transcoding sources need room for a few output bytes per input byte.
+        while capacity - end >= 16 && !exhausted {
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(start: bytes + end, count: capacity - end))
+            if n == 0 { exhausted = true } else { end += n }
+        }
+    }
+
+    /// Doubles the capacity, for a record larger than the buffer.
+    func grow() {
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+        larger.update(from: bytes + start, count: end - start)
+        bytes.deallocate()
+        bytes = larger
+        end -= start
+        start = 0
+        capacity *= 2
+    }
+}

@@ -1,0 +1,61 @@
+import Parquet
+
+/// Why a conversion, inspection or validation failed. Each message names the file,
+/// the place in it where known, and what to do.
+public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible {
+    case inputNotFound(path: String)
+    case outputExists(path: String)
+    case unreadableInput(path: String, reason: String)
+    case unsupportedFormat(path: String, detail: String)
+    case unsupportedConversion(input: String, output: String)
+    case invalidOption(String)
+    /// The input is not what it claims to be: `location` is a line, row or byte position.
+    case malformedInput(path: String, location: String, reason: String, fix: String)
+    case io(operation: String, path: String, reason: String)
+    case outputFailed(path: String, reason: String)
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .inputNotFound(let path):
+            return "Input file '\(path)' does not exist. Check the path (relative paths start at the current directory)."
+        case .outputExists(let path):
+            return "Output '\(path)' already exists. Pass --force to overwrite it, or choose another output path."
+        case .unreadableInput(let path, let reason):
+            return "Cannot read '\(path)': \(reason)."
+        case .unsupportedFormat(let path, let detail):
+            return "'\(path)' is not in a format pyforge reads (\(detail)). Run 'pyforge formats' to see the supported formats."
+        case .unsupportedConversion(let input, let output):
+            return "pyforge cannot convert \(input) to \(output). Run 'pyforge formats' to see what each input converts to."
+        case .invalidOption(let message):
+            return message
+        case .malformedInput(let path, let location, let reason, let fix):
+            return "'\(path)' is malformed at \(location): \(reason). \(fix.prefix(1).uppercased() + fix.dropFirst())."
+        case .io(let operation, let path, let reason):
+            return "Could not \(operation) '\(path)': \(reason)."
+        case .outputFailed(let path, let reason):
+            return "Writing '\(path)' failed: \(reason). No output was left behind."
+        case .cancelled:
+            return "The conversion was interrupted; no output was written."
+        }
+    }
+
+    /// The process exit code documented in the README.
+    public var exitCode: Int32 {
+        switch self {
+        case .outputExists: return 3
+        case .inputNotFound: return 4
+        case .cancelled: return 130
+        default: return 1
+        }
+    }
+
+    init(_ error: ParquetError, output: String) {
+        switch error {
+        case .io(let operation, _, _, let message):
+            self = .io(operation: operation, path: output, reason: message)
+        default:
+            self = .outputFailed(path: output, reason: error.description)
+        }
+    }
+}

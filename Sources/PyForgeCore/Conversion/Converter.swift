@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Columnar
+import Logging
+
+/// A conversion as the user asked for it.
+public struct ConvertRequest: Sendable {
+    public var inputPath: String
+    public var outputPath: String?
+    public var format: OutputFormat?
+    public var force: Bool
+    public var csv: CSVOptions
+    public var output: OutputOptions
+
+    public init(
+        inputPath: String, outputPath: String? = nil, format: OutputFormat? = nil, force: Bool = false,
+        csv: CSVOptions = CSVOptions(), output: OutputOptions = OutputOptions()
+    ) {
+        self.inputPath = inputPath
+        self.outputPath = outputPath
+        self.format = format
+        self.force = force
+        self.csv = csv
+        self.output = output
+    }
+}
+
+/// The built-in ("core") conversion engine.
+public enum Converter {
+    /// Opens `path` as a table source according to its extension.
+    public static func source(for path: String, csv: CSVOptions) throws(ConversionError) -> TableSource {
+        guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
+        switch InputFormat(path: path) {
+        case .csv: return CSVSource(path: path, options: csv)
+        case .parquet:
+            throw .unsupportedConversion(input: "Parquet", output: "another format (use 'pyforge info' to inspect it)")
+        case nil:
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            let ext = name.contains(".") ? "'." + (name.split(separator: ".").last.map(String.init) ?? "") + "'" : "no extension"
+            throw .unsupportedFormat(path: path, detail: "\(ext) is not a known input extension")
+        }
+    }
+
+    /// The output path and format: explicit, or `<input stem>.<format>` beside the input.
+    public static func resolveOutput(_ request: ConvertRequest) throws(ConversionError) -> (path: String, format: OutputFormat) {
+        let format = request.format ?? request.outputPath.flatMap { OutputFormat(pathExtension: $0) } ?? .parquet
+        var path: String
+        if let explicit = request.outputPath {
+            path = explicit
+            if isDirectory(explicit) {
+                path = (explicit.hasSuffix("/") ? explicit : explicit + "/") + stem(of: request.inputPath) + "." + format.fileExtension
+            }
+        } else {
+            let directory = AtomicOutputFile.directory(of: request.inputPath)
+            let base = stem(of: request.inputPath) + "." + format.fileExtension
+            path = request.inputPath.contains("/") ? directory + "/" + base : base
+        }
+        if sameFile(path, request.inputPath) {
+            throw .invalidOption("The output '\(path)' is the input file itself; pyforge never overwrites its input. Choose another output path.")
+        }
+        return (path, format)
+    }
+
+    public static func convert(
+        _ request: ConvertRequest, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
+    ) throws(ConversionError) -> ConversionResult {
+        let started = monotonicSeconds()
+        let source = try source(for: request.inputPath, csv: request.csv)
+        let (outputPath, format) = try resolveOutput(request)
+        if !request.force && access(outputPath, F_OK) == 0 { throw .outputExists(path: outputPath) }
+        var output: AtomicOutputFile?
+        var outputWarnings: [String] = []
+        var lastWriter: OutputWriter?
+        let outcome = try ConversionPipeline.run(
+            source: source, progress: progress, logger: logger,
+            openOutput: { schema throws(ConversionError) in
+                let file = try AtomicOutputFile(path: outputPath, overwrite: request.force)
+                output = file
+                let writer = try makeOutputWriter(format, file: file, schema: schema, options: request.output, version: PyForgeVersion.current)
+                lastWriter = writer
+                return writer
+            },
+            discardOutput: {
+                output?.discard()
+                output = nil
+            })
+        guard let output else { throw .outputFailed(path: outputPath, reason: "no output was opened") }
+        outputWarnings = lastWriter?.warnings ?? []
+        try output.commit()
+        var warnings = outcome.readerWarnings + outputWarnings
+        warnings += outcome.restarts.map { "Types were widened because \($0)." }
+        return ConversionResult(
+            input: request.inputPath, output: outputPath, inputFormat: source.formatName, format: format.rawValue,
+            rows: outcome.rows, columns: ConversionResult.columns(of: outcome.schema),
+            bytesIn: fileSize(request.inputPath), bytesOut: fileSize(outputPath),
+            seconds: monotonicSeconds() - started, engine: "core", warnings: warnings,
+            details: Dictionary(outcome.readerDetails, uniquingKeysWith: { a, _ in a }))
+    }
+
+    static func stem(of path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
+        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
+    }
+
+    public static func fileSize(_ path: String) -> Int64 {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
+    }
+}

@@ -1,0 +1,38 @@
+/// The input formats pyforge recognises, by file extension.
+public enum InputFormat: String, Sendable, CaseIterable, Codable {
+    case csv
+    case parquet
+
+    public init?(path: String) {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") || lower.hasSuffix(".txt") {
+            self = .csv
+        } else if lower.hasSuffix(".parquet") || lower.hasSuffix(".pq") {
+            self = .parquet
+        } else {
+            return nil
+        }
+    }
+
+    /// Output formats each input converts to.
+    public var outputs: [OutputFormat] {
+        switch self {
+        case .csv: return [.parquet, .csv, .json, .ndjson]
+        case .parquet: return []
+        }
+    }
+
+    public var extensions: [String] {
+        switch self {
+        case .csv: return [".csv", ".tsv", ".tab", ".txt"]
+        case .parquet: return [".parquet", ".pq"]
+        }
+    }
+
+    public var title: String {
+        switch self {
+        case .csv: return "CSV / TSV (delimited text)"
+        case .parquet: return "Apache Parquet (info only)"
+        }
+    }
+}

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Paths of temporary outputs in progress, kept where a signal handler can unlink them
+/// without allocating: on Ctrl-C, no temp file is left behind.
+enum TemporaryFileRegistry {
+    static let slotCount = 64
+    static let slotSize = 4096
+    /// Fixed storage for NUL-terminated paths, allocated once and never freed.
+    nonisolated(unsafe) static let storage: UnsafeMutablePointer<CChar> = {
+        let pointer = UnsafeMutablePointer<CChar>.allocate(capacity: slotCount * slotSize)
+        pointer.initialize(repeating: 0, count: slotCount * slotSize)
+        return pointer
+    }()
+    static let used = Mutex<[Bool]>(Array(repeating: false, count: slotCount))
+    /// Written only under `used`'s lock; read by the signal handler.
+    nonisolated(unsafe) static let live: UnsafeMutablePointer<UInt8> = {
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: slotCount)
+        pointer.initialize(repeating: 0, count: slotCount)
+        return pointer
+    }()
+
+    /// Remembers `path`; returns a slot to release, or nil when the path is too long or
+    /// every slot is taken (cleanup on signals is then best effort).
+    static func register(_ path: String) -> Int? {
+        let bytes = Array(path.utf8)
+        guard bytes.count < slotSize else { return nil }
+        return used.withLock { used -> Int? in
+            guard let slot = used.firstIndex(of: false) else { return nil }
+            used[slot] = true
+            let destination = storage + slot * slotSize
+            for (i, byte) in bytes.enumerated() { destination[i] = CChar(bitPattern: byte) }
+            destination[bytes.count] = 0
+            live[slot] = 1
+            return slot
+        }
+    }
+
+    static func release(_ slot: Int?) {
+        guard let slot else { return }
+        used.withLock { used in
+            live[slot] = 0
+            used[slot] = false
+        }
+    }
+
+    /// Called from a signal handler: only async-signal-safe calls.
+    static func unlinkAll() {
+        for slot in 0..<slotCount where live[slot] != 0 {
+            unlink(storage + slot * slotSize)
+        }
+    }
+
+    /// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove registered temporary
+    /// files and exit with 128 + the signal number.
+    static func installSignalHandlers() {
+        _ = storage
+        _ = live
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber) { received in
+                TemporaryFileRegistry.unlinkAll()
+                _exit(128 + received)
+            }
+        }
+    }
+}
+
+/// Removes unfinished outputs when the process is interrupted (SIGINT, SIGTERM, SIGHUP).
+public enum InterruptCleanup {
+    public static func install() {
+        TemporaryFileRegistry.installSignalHandlers()
+    }
+}

@@ -1,0 +1,75 @@
+/// What `pyforge info` reports about a file (also its `--format json` form).
+public struct FileInfo: Codable, Sendable {
+    public struct Column: Codable, Sendable {
+        public var name: String
+        public var type: String
+        public var nullable: Bool
+        /// Parquet only: physical type, logical annotation and repetition.
+        public var physicalType: String?
+        public var logicalType: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, type, nullable
+            case physicalType = "physical_type"
+            case logicalType = "logical_type"
+        }
+    }
+
+    public struct ColumnChunk: Codable, Sendable {
+        public var column: String
+        public var codec: String
+        public var encodings: [String]
+        public var compressedBytes: Int64
+        public var uncompressedBytes: Int64
+        public var nullCount: Int64?
+        public var min: String?
+        public var max: String?
+
+        enum CodingKeys: String, CodingKey {
+            case column, codec, encodings, min, max
+            case compressedBytes = "compressed_bytes"
+            case uncompressedBytes = "uncompressed_bytes"
+            case nullCount = "null_count"
+        }
+    }
+
+    public struct RowGroup: Codable, Sendable {
+        public var rows: Int64
+        public var compressedBytes: Int64
+        public var uncompressedBytes: Int64
+        public var columns: [ColumnChunk]
+
+        enum CodingKeys: String, CodingKey {
+            case rows, columns
+            case compressedBytes = "compressed_bytes"
+            case uncompressedBytes = "uncompressed_bytes"
+        }
+    }
+
+    public var path: String
+    public var format: String
+    public var sizeBytes: Int64
+    public var rows: Int
+    public var columns: [Column]
+    /// Format details: encoding, delimiter, header for CSV; created_by for Parquet.
+    public var details: [String: String]
+    public var rowGroups: [RowGroup]?
+    public var warnings: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case path, format, rows, columns, details, warnings
+        case sizeBytes = "size_bytes"
+        case rowGroups = "row_groups"
+    }
+}
+
+/// What `pyforge validate` reports.
+public struct ValidationReport: Codable, Sendable {
+    public var path: String
+    public var valid: Bool
+    public var format: String?
+    public var rows: Int?
+    public var columns: [FileInfo.Column]
+    public var errors: [String]
+    public var warnings: [String]
+}

@@ -1,0 +1,145 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Columnar
+import Parquet
+
+/// Reads a file far enough to describe it (`info`) or to prove it converts (`validate`).
+public enum FileInspector {
+    public static func info(path: String, csv: CSVOptions = CSVOptions()) throws(ConversionError) -> FileInfo {
+        guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
+        switch InputFormat(path: path) {
+        case .parquet:
+            return try parquetInfo(path: path)
+        case .csv:
+            let (reader, rows, schema) = try CSVSource(path: path, options: csv).scan()
+            return FileInfo(
+                path: path, format: "csv", sizeBytes: Converter.fileSize(path), rows: rows,
+                columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
+                details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil,
+                warnings: reader.warnings)
+        case nil:
+            _ = try Converter.source(for: path, csv: csv)  // throws the unsupported-format message
+            throw .unsupportedFormat(path: path, detail: "unknown extension")
+        }
+    }
+
+    public static func validate(path: String, csv: CSVOptions = CSVOptions()) -> ValidationReport {
+        do {
+            let info = try info(path: path, csv: csv)
+            return ValidationReport(
+                path: path, valid: true, format: info.format, rows: info.rows, columns: info.columns, errors: [],
+                warnings: info.warnings)
+        } catch {
+            return ValidationReport(
+                path: path, valid: false, format: InputFormat(path: path)?.rawValue, rows: nil, columns: [],
+                errors: [error.description], warnings: [])
+        }
+    }
+
+    static func parquetInfo(path: String) throws(ConversionError) -> FileInfo {
+        let metadata: FileMetaData
+        do {
+            metadata = try ParquetFooterReader.readMetadata(path: path)
+        } catch {
+            throw .unreadableInput(path: path, reason: error.description)
+        }
+        let leaves = metadata.schema.filter { $0.type != nil }
+        let columns = leaves.map { element in
+            FileInfo.Column(
+                name: element.name, type: ParquetValueText.typeName(element), nullable: element.repetition != .required,
+                physicalType: element.type?.name, logicalType: element.logicalType?.name)
+        }
+        let groups = metadata.rowGroups.map { group in
+            FileInfo.RowGroup(
+                rows: group.numRows, compressedBytes: group.totalCompressedSize ?? group.columns.reduce(0) { $0 + $1.metaData.totalCompressedSize },
+                uncompressedBytes: group.totalByteSize,
+                columns: group.columns.enumerated().map { index, chunk in
+                    let meta = chunk.metaData
+                    let element = index < leaves.count ? leaves[index] : nil
+                    return FileInfo.ColumnChunk(
+                        column: meta.pathInSchema.joined(separator: "."), codec: meta.codec.name,
+                        encodings: meta.encodings.map(\.name), compressedBytes: meta.totalCompressedSize,
+                        uncompressedBytes: meta.totalUncompressedSize, nullCount: meta.statistics?.nullCount,
+                        min: element.flatMap { e in meta.statistics?.minValue.map { ParquetValueText.text($0, e) } },
+                        max: element.flatMap { e in meta.statistics?.maxValue.map { ParquetValueText.text($0, e) } })
+                })
+        }
+        var details: [String: String] = ["format_version": String(metadata.version)]
+        if let createdBy = metadata.createdBy { details["created_by"] = createdBy }
+        for pair in metadata.keyValueMetadata where pair.key != "ARROW:schema" {
+            details["metadata." + pair.key] = pair.value ?? ""
+        }
+        return FileInfo(
+            path: path, format: "parquet", sizeBytes: Converter.fileSize(path), rows: Int(metadata.numRows),
+            columns: columns, details: details, rowGroups: groups, warnings: [])
+    }
+}
+
+/// Renders PLAIN-encoded Parquet statistics values as text for `info`.
+enum ParquetValueText {
+    static func typeName(_ element: SchemaElement) -> String {
+        switch element.logicalType {
+        case .string?: return "string"
+        case .date?: return "date"
+        case .timestamp(let utc, _)?: return utc ? "timestamp[us, UTC]" : "timestamp[us]"
+        case .decimal(let p, let s)?: return "decimal(\(p),\(s))"
+        default: break
+        }
+        switch element.convertedType {
+        case .utf8?: return "string"
+        case .date?: return "date"
+        case .decimal?: return "decimal(\(element.precision ?? 0),\(element.scale ?? 0))"
+        default: break
+        }
+        switch element.type {
+        case .boolean?: return "boolean"
+        case .int32?: return "int32"
+        case .int64?: return "int64"
+        case .float?: return "float"
+        case .double?: return "double"
+        case .byteArray?: return "binary"
+        case .fixedLenByteArray?: return "fixed_len_byte_array(\(element.typeLength ?? 0))"
+        case .int96?: return "int96"
+        case nil: return "group"
+        }
+    }
+
+    static func text(_ bytes: [UInt8], _ element: SchemaElement) -> String {
+        func littleEndian<T: FixedWidthInteger>(_: T.Type) -> T? {
+            guard bytes.count == MemoryLayout<T>.size else { return nil }
+            return bytes.withUnsafeBytes { $0.loadUnaligned(as: T.self) }
+        }
+        let name = typeName(element)
+        switch element.type {
+        case .boolean?: return bytes.first == 1 ? "true" : "false"
+        case .int32?:
+            guard let v = littleEndian(Int32.self) else { break }
+            if name == "date" { return ValueFormatting.date(days: v) }
+            if case .decimal(_, let s)? = element.logicalType { return ValueFormatting.decimal(unscaled: Int128(v), scale: Int(s)) }
+            return String(v)
+        case .int64?:
+            guard let v = littleEndian(Int64.self) else { break }
+            if case .timestamp(let utc, let unit)? = element.logicalType, unit == .micros {
+                return ValueFormatting.timestamp(micros: v, utc: utc)
+            }
+            if case .decimal(_, let s)? = element.logicalType { return ValueFormatting.decimal(unscaled: Int128(v), scale: Int(s)) }
+            return String(v)
+        case .double?:
+            guard let v = littleEndian(UInt64.self) else { break }
+            return ValueFormatting.double(Double(bitPattern: v))
+        case .float?:
+            guard let v = littleEndian(UInt32.self) else { break }
+            return "\(Float(bitPattern: v))"
+        case .byteArray?:
+            if name == "string" {
+                let text = String(decoding: bytes, as: UTF8.self)
+                return text.count > 60 ? String(text.prefix(57)) + "..." : text
+            }
+        default: break
+        }
+        return bytes.prefix(32).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+}

@@ -1,0 +1,3 @@
+import PyForgeCLI
+
+await PyForgeMain.run()
