@@ -1,0 +1,69 @@
+@testable import PyForgeCore
+import Testing
+
+/// Parses `text` with a byte-level parser.
+func parse<T>(_ text: String, _ parser: (UnsafePointer<UInt8>, Int) -> T?) -> T? {
+    var copy = text
+    return copy.withUTF8 { bytes in
+        guard let base = bytes.baseAddress else { return nil }
+        return parser(base, bytes.count)
+    }
+}
+
+@Suite struct NumberParsingTests {
+    @Test(arguments: [
+        ("0", Int64(0)), ("-0", 0), ("42", 42), ("-17", -17),
+        ("9223372036854775807", .max), ("-9223372036854775808", .min),
+    ])
+    func integers(text: String, value: Int64) {
+        #expect(parse(text, NumberParsing.int64) == value)
+    }
+
+    @Test(arguments: ["", "-", "+5", "007", "00", "1.0", "1e3", " 1", "1 ", "9223372036854775808", "-9223372036854775809", "12345678901234567890", "0x10"])
+    func notIntegers(text: String) {
+        #expect(parse(text, NumberParsing.int64) == nil)
+    }
+
+    @Test(arguments: [
+        ("1.5", 1.5), ("-0.25", -0.25), ("1e3", 1000), ("1E-3", 0.001), (".5", 0.5), ("5.", 5),
+        ("3.141592653589793", 3.141592653589793), ("0.1", 0.1), ("-0.0", -0.0),
+        ("1.7976931348623157e308", Double.greatestFiniteMagnitude), ("5e-324", Double.leastNonzeroMagnitude),
+        ("123456789012345678901234567890.5", 123456789012345678901234567890.5),
+        ("0.000000000000000000000000000001", 1e-30), ("inf", .infinity), ("-Infinity", -.infinity),
+    ])
+    func doublesParseToTheCorrectlyRoundedValue(text: String, value: Double) {
+        let parsed = parse(text, NumberParsing.double)
+        #expect(parsed?.bitPattern == value.bitPattern, "\(text) parsed as \(String(describing: parsed))")
+    }
+
+    @Test func nanSpellings() {
+        for text in ["NaN", "nan", "NAN"] { #expect(parse(text, NumberParsing.double)?.isNaN == true) }
+        for text in ["Nan", "nAn", "-nan", "infinite", "INFINITY"] { #expect(parse(text, NumberParsing.double) == nil) }
+    }
+
+    @Test(arguments: ["", ".", "-", "1e", "1e+", "abc", "1.2.3", "01.5", "+1.5", "1,5", "12345678901234567"])
+    func notDoubles(text: String) {
+        #expect(parse(text, NumberParsing.double) == nil)
+    }
+
+    /// Random decimal strings agree bit for bit with the standard library's parser.
+    @Test func agreesWithStandardLibraryOnRandomDecimals() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let mantissa = Int64.random(in: -999_999_999_999...999_999_999_999, using: &generator)
+            let exponent = Int.random(in: -30...30, using: &generator)
+            let text = "\(mantissa)e\(exponent)"
+            #expect(parse(text, NumberParsing.double)?.bitPattern == Double(text)?.bitPattern, "\(text)")
+            let fraction = "\(mantissa / 1000).\(String(mantissa.magnitude % 1000))"
+            #expect(parse(fraction, NumberParsing.double)?.bitPattern == Double(fraction)?.bitPattern, "\(fraction)")
+        }
+    }
+
+    @Test func booleans() {
+        #expect(parse("true", NumberParsing.boolean) == true)
+        #expect(parse("FALSE", NumberParsing.boolean) == false)
+        #expect(parse("True", NumberParsing.boolean) == true)
+        #expect(parse("yes", NumberParsing.boolean) == nil)
+        #expect(parse("1", NumberParsing.boolean) == nil)
+    }
+}
