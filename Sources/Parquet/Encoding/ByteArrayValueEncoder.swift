@@ -63,6 +63,7 @@ final class ByteArrayValueEncoder: ValueEncoder {
     private var seenInPage: [UInt32] = []
     private var pageNumber: UInt32 = 0
     private var chunkBounds = ByteArrayBounds()
+    private var distinctValuesDominated = false
     private let dictionaryEnabled: Bool
     private let dictionaryPageLimit: Int
     private let columnName: String
@@ -150,6 +151,7 @@ final class ByteArrayValueEncoder: ValueEncoder {
         let paysOff = state == .dictionary || Double(added) <= Double(count) * dictionaryDistinctRatioLimit
         guard paysOff && dictionary.plainByteSize <= dictionaryPageLimit else {
             state = .plain
+            distinctValuesDominated = !paysOff
             if dictionaryPages == 0 { dictionary = ByteArrayDictionary() }
             return nil
         }
@@ -192,6 +194,8 @@ final class ByteArrayValueEncoder: ValueEncoder {
         seenInPage.removeAll()
         pageNumber = 0
         chunkBounds = ByteArrayBounds()
-        state = dictionaryEnabled ? .undecided : .disabled
+        // A column whose values were mostly distinct stays PLAIN in later row groups.
+        if state != .plain || !distinctValuesDominated { state = dictionaryEnabled ? .undecided : .disabled }
+        distinctValuesDominated = false
     }
 }

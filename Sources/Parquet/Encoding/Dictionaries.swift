@@ -70,8 +70,8 @@ struct FixedWidthDictionary<T: DictionaryKey> {
         var keys = [UInt64](repeating: 0, count: size)
         var indices = [Int32](repeating: -1, count: size)
         let newMask = size - 1
-        for (i, entry) in entries.enumerated() {
-            let key = entry.dictionaryKey
+        for i in 0..<entries.count {
+            let key = entries[i].dictionaryKey
             var slot = Int(truncatingIfNeeded: mix(key)) & newMask
             while indices[slot] >= 0 { slot = (slot &+ 1) & newMask }
             keys[slot] = key

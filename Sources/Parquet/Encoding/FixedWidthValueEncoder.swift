@@ -39,6 +39,9 @@ struct FixedWidthBounds<T: FixedWidthValue> {
     var max: T?
     var nanCount: Int64 = 0
 
+    @_specialize(where T == Int32)
+    @_specialize(where T == Int64)
+    @_specialize(where T == Double)
     mutating func update(_ values: UnsafeBufferPointer<T>) {
         guard !values.isEmpty else { return }
         var lo: T? = min, hi: T? = max
@@ -92,6 +95,7 @@ final class FixedWidthValueEncoder<T: FixedWidthValue>: ValueEncoder {
     private var dictionaryPages = 0
     private var indices: [UInt32] = []
     private var chunkBounds = FixedWidthBounds<T>()
+    private var distinctValuesDominated = false
     private let dictionaryEnabled: Bool
     private let dictionaryPageLimit: Int
     private let isFloatingPoint: Bool
@@ -106,6 +110,9 @@ final class FixedWidthValueEncoder<T: FixedWidthValue>: ValueEncoder {
     var bufferedBytes: Int { buffer.count * MemoryLayout<T>.size }
     var bufferedCount: Int { buffer.count }
 
+    @_specialize(where T == Int32)
+    @_specialize(where T == Int64)
+    @_specialize(where T == Double)
     func append(_ values: ColumnValues, validity: UnsafeBufferPointer<UInt8>?, rows: Range<Int>) throws(ParquetError) {
         guard let array = T.values(in: values) else {
             throw .schemaMismatch("a column holds \(values.storage) values where \(T.self) was expected")
@@ -120,6 +127,9 @@ final class FixedWidthValueEncoder<T: FixedWidthValue>: ValueEncoder {
         }
     }
 
+    @_specialize(where T == Int32)
+    @_specialize(where T == Int64)
+    @_specialize(where T == Double)
     func encodePage(into body: inout [UInt8]) -> EncodedPage {
         defer { buffer.removeAll(keepingCapacity: true) }
         var bounds = FixedWidthBounds<T>()
@@ -140,6 +150,7 @@ final class FixedWidthValueEncoder<T: FixedWidthValue>: ValueEncoder {
                 return EncodedPage(encoding: .rleDictionary, valueCount: buffer.count, statistics: statistics)
             }
             state = .plain
+            distinctValuesDominated = !paysOff
             if dictionaryPages == 0 { dictionary = FixedWidthDictionary<T>() }
         }
         buffer.withUnsafeBufferPointer { body.appendRaw($0) }
@@ -161,6 +172,9 @@ final class FixedWidthValueEncoder<T: FixedWidthValue>: ValueEncoder {
         dictionary = FixedWidthDictionary<T>()
         dictionaryPages = 0
         chunkBounds = FixedWidthBounds<T>()
-        state = dictionaryEnabled ? .undecided : .disabled
+        // A column whose values were mostly distinct stays PLAIN in later row groups
+        // instead of paying to hash a page again.
+        if state != .plain || !distinctValuesDominated { state = dictionaryEnabled ? .undecided : .disabled }
+        distinctValuesDominated = false
     }
 }

@@ -11,8 +11,8 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var notEmpty = pthread_cond_t()
     private var notFull = pthread_cond_t()
+    /// At most `capacity` elements, so removing from the front is cheap.
     private var items: [Element] = []
-    private var head = 0
     private var closed = false
     let capacity: Int
 
@@ -36,7 +36,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     func push(_ element: Element) -> Bool {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
-        while items.count - head >= capacity && !closed { pthread_cond_wait(&notFull, &mutex) }
+        while items.count >= capacity && !closed { pthread_cond_wait(&notFull, &mutex) }
         if closed { return false }
         items.append(element)
         pthread_cond_signal(&notEmpty)
@@ -47,14 +47,11 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     func pop() -> Element? {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
-        while items.count == head && !closed { pthread_cond_wait(&notEmpty, &mutex) }
-        guard items.count > head else { return nil }
-        let element = items[head]
-        head += 1
-        if head > 64 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
+        while items.isEmpty && !closed { pthread_cond_wait(&notEmpty, &mutex) }
+        guard !items.isEmpty else { return nil }
+        // Removing (not just skipping) the element releases it: a consumed batch must not
+        // stay alive in the queue.
+        let element = items.removeFirst()
         pthread_cond_signal(&notFull)
         return element
     }
