@@ -56,6 +56,11 @@ let package = Package(
         ),
         .executableTarget(name: "pyforge", dependencies: ["PyForgeCLI"]),
 
+        // Writer-only benchmark (see benchmarks/parquet_writer.py).
+        .executableTarget(
+            name: "parquet-write-benchmark", dependencies: ["Parquet", "Columnar"],
+            path: "benchmarks/ParquetWriteBenchmark"),
+
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
         .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Columnar", "Parquet"]),
     ]

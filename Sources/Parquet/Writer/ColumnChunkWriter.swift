@@ -3,9 +3,10 @@ import Columnar
 /// The bytes of one finished column chunk and its footer metadata.
 struct FinishedChunk {
     var dictionaryPage: [UInt8]
-    var dataPages: [UInt8]
+    /// Each data page (header and body) in its own buffer: no contiguous buffer grows
+    /// (and is copied) as the row group fills.
+    var dataPages: [[UInt8]]
     var metaData: ColumnMetaData
-    var byteCount: Int { dictionaryPage.count + dataPages.count }
 }
 
 /// Splits one column into data pages (definition levels + encoded values, compressed)
@@ -22,7 +23,7 @@ final class ColumnChunkWriter {
     private var pageNulls = 0
 
     // Current chunk.
-    private var dataPages: [UInt8] = []
+    private var dataPages: [[UInt8]] = []
     private var chunkRows = 0
     private var chunkNulls = 0
     private var uncompressedBytes = 0
@@ -102,8 +103,11 @@ final class ColumnChunkWriter {
             dictionaryPageHeader: nil)
         var w = CompactProtocolWriter()
         header.encode(into: &w)
-        dataPages.append(contentsOf: w.bytes)
-        dataPages.append(contentsOf: compressed)
+        var serialized = [UInt8]()
+        serialized.reserveCapacity(w.bytes.count + compressed.count)
+        serialized.append(contentsOf: w.bytes)
+        serialized.append(contentsOf: compressed)
+        dataPages.append(serialized)
         uncompressedBytes += w.bytes.count + body.count
         compressedBytes += w.bytes.count + compressed.count
         pageEncodingCounts[page.encoding, default: 0] += 1

@@ -1,4 +1,6 @@
 import Columnar
+import Dispatch
+import Synchronization
 
 /// Writes record batches as one Parquet file: row groups of column chunks, then the footer.
 ///
@@ -47,9 +49,7 @@ public final class ParquetFileWriter {
         var start = 0
         while start < batch.rowCount {
             let take = Swift.min(batch.rowCount - start, options.rowGroupRows - rowsInGroup)
-            for (index, writer) in columns.enumerated() {
-                try writer.append(batch.columns[index], rows: start..<(start + take))
-            }
+            try appendColumns(batch, rows: start..<(start + take))
             rowsInGroup += take
             totalRows += Int64(take)
             start += take
@@ -57,6 +57,26 @@ public final class ParquetFileWriter {
                 try flushRowGroup()
             }
         }
+    }
+
+    /// Appends each column's rows; columns are independent, so with more than one core
+    /// they are encoded and compressed in parallel.
+    private func appendColumns(_ batch: RecordBatch, rows: Range<Int>) throws(ParquetError) {
+        guard options.parallelColumns && columns.count > 1 && rows.count >= 4096 else {
+            for (index, writer) in columns.enumerated() { try writer.append(batch.columns[index], rows: rows) }
+            return
+        }
+        let failures = ColumnFailures(count: columns.count)
+        let work = UnsafeTransfer((columns, batch))
+        DispatchQueue.concurrentPerform(iterations: columns.count) { index in
+            let (columns, batch) = work.value
+            do throws(ParquetError) {
+                try columns[index].append(batch.columns[index], rows: rows)
+            } catch {
+                failures.record(error, at: index)
+            }
+        }
+        if let error = failures.first { throw error }
     }
 
     private var estimatedGroupBytes: Int {
@@ -73,7 +93,7 @@ public final class ParquetFileWriter {
             let offset = sink.position
             let chunk = try writer.finishChunk(fileOffset: offset)
             try sink.write(chunk.dictionaryPage)
-            try sink.write(chunk.dataPages)
+            for page in chunk.dataPages { try sink.write(page) }
             chunks.append(ColumnChunk(fileOffset: offset, metaData: chunk.metaData))
             uncompressed += chunk.metaData.totalUncompressedSize
         }
@@ -105,4 +125,26 @@ public final class ParquetFileWriter {
         try sink.flush()
         return metadata
     }
+}
+
+/// Errors from columns encoded in parallel; the first column's error is reported.
+private final class ColumnFailures: Sendable {
+    private let errors: Mutex<[Int: ParquetError]> = Mutex([:])
+
+    init(count: Int) {}
+
+    func record(_ error: ParquetError, at index: Int) {
+        errors.withLock { $0[index] = error }
+    }
+
+    var first: ParquetError? {
+        errors.withLock { errors in errors.keys.min().flatMap { errors[$0] } }
+    }
+}
+
+/// Hands non-Sendable state to `concurrentPerform`: each iteration touches only its own
+/// column writer, and the batch is read-only.
+private struct UnsafeTransfer<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

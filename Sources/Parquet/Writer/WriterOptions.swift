@@ -15,6 +15,8 @@ public struct WriterOptions: Sendable {
     /// Application name and version written as `created_by`.
     public var createdBy: String
     public var keyValueMetadata: [KeyValue]
+    /// Encode and compress the columns of a batch on several cores.
+    public var parallelColumns: Bool
 
     public init(
         compression: CompressionCodec = .snappy,
@@ -25,7 +27,8 @@ public struct WriterOptions: Sendable {
         dictionaryEnabled: Bool = true,
         dictionaryPageLimit: Int = 1024 * 1024,
         createdBy: String = "pyforge",
-        keyValueMetadata: [KeyValue] = []
+        keyValueMetadata: [KeyValue] = [],
+        parallelColumns: Bool = true
     ) {
         self.compression = compression
         self.compressionLevel = compressionLevel
@@ -36,6 +39,7 @@ public struct WriterOptions: Sendable {
         self.dictionaryPageLimit = dictionaryPageLimit
         self.createdBy = createdBy
         self.keyValueMetadata = keyValueMetadata
+        self.parallelColumns = parallelColumns
     }
 
     func validate() throws(ParquetError) {
