@@ -16,6 +16,9 @@ struct CommandFailure: Error {
 public enum PyForgeMain {
     public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
         signal(SIGPIPE, SIG_IGN)
+        // Past a file-size limit, writes then fail with EFBIG (a clean error and cleanup)
+        // instead of the signal killing the process with its temporary file left behind.
+        signal(SIGXFSZ, SIG_IGN)
         InterruptCleanup.install()
         do {
             var command = try PyForgeCommand.parseAsRoot(arguments)

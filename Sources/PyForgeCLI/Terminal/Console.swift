@@ -58,7 +58,10 @@ struct Console {
         lines.append("File:     \(info.path)")
         lines.append("Format:   \(info.format)")
         lines.append("Size:     \(Formatting.bytes(info.sizeBytes)) (\(Formatting.grouped(Int(info.sizeBytes))) bytes)")
-        for key in info.details.keys.sorted() { lines.append("\(key.prefix(1).uppercased() + key.dropFirst()): ".padding(10) + (info.details[key] ?? "")) }
+        for key in info.details.keys.sorted() {
+            let label = key.prefix(1).uppercased() + key.dropFirst().map { $0 == "_" ? " " : $0 }
+            lines.append("\(label): ".padding(10) + (info.details[key] ?? ""))
+        }
         lines.append("Rows:     \(Formatting.grouped(info.rows))")
         lines.append("Columns:  \(info.columns.count)")
         let schema = TextTable(headers: ["#", "Column", "Type", "Nullable"])
@@ -74,7 +77,7 @@ struct Console {
                 let table = TextTable(headers: ["Column", "Codec", "Encodings", "Size", "Nulls", "Min", "Max"])
                 for chunk in group.columns {
                     table.add([chunk.column, chunk.codec, chunk.encodings.joined(separator: ","), Formatting.bytes(chunk.compressedBytes),
-                               chunk.nullCount.map(String.init) ?? "-", chunk.min ?? "-", chunk.max ?? "-"])
+                               chunk.nullCount.map(String.init) ?? "-", Formatting.cell(chunk.min), Formatting.cell(chunk.max)])
                 }
                 lines.append(table.render(indent: "    "))
             }

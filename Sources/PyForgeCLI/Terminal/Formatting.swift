@@ -33,6 +33,12 @@ enum Formatting {
         return unit == 0 ? "\(value) B" : "\(decimal(amount, digits: 1)) \(units[unit])"
     }
 
+    /// A value on one table line: line breaks and tabs shown escaped, "-" for none.
+    static func cell(_ value: String?) -> String {
+        guard let value else { return "-" }
+        return value.replacingAll("\n", with: "\\n").replacingAll("\r", with: "\\r").replacingAll("\t", with: "\\t")
+    }
+
     static func seconds(_ value: Double) -> String {
         value < 10 ? "\(decimal(value, digits: 2)) s" : "\(decimal(value, digits: 1)) s"
     }
@@ -60,6 +66,14 @@ final class TextTable {
         var out = line(headers) + "\n"
         out += indent + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
         for row in rows { out += line(row) + "\n" }
+        return out
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for c in self { if c == target { out += replacement } else { out.append(c) } }
         return out
     }
 }

@@ -306,6 +306,9 @@ public final class CSVReader: TableReader {
 
     private func finishWarnings() {
         warnings.removeAll()
+        if schema.fields.isEmpty {
+            warnings.append("'\(path)' is empty: the output has no columns and no rows.")
+        }
         if tokenizer.shortRows > 0 {
             warnings.append("\(tokenizer.shortRows) record(s) had fewer fields than the header; their missing fields are null.")
         }
