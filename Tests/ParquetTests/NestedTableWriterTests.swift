@@ -37,7 +37,7 @@ import Testing
         let actual = dump["rows"] as? [[String: Any]] ?? []
         #expect(NSArray(array: actual).isEqual(to: expected), "pyarrow read \(actual)")
         let schema = dump["schema"] as? String ?? ""
-        #expect(schema.contains("attrs: map<string, string>"), "\(schema)")
+        #expect(schema.contains("attrs: map<string, string"), "\(schema)")
         #expect(schema.contains("id: int64 not null"), "\(schema)")
     }
 
