@@ -7,8 +7,8 @@ import PyForgeCore
 struct ConvertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a file to Parquet (default), CSV, JSON or NDJSON.",
-        discussion: "The output defaults to <input stem>.<format> beside the input. It is written to a temporary file and renamed into place only when complete.")
+        abstract: "Convert a file to Parquet (default), CSV, JSON, NDJSON or a Delta Lake table.",
+        discussion: "The output defaults to <input stem>.<format> beside the input (<input stem>_delta for Delta). A file is written to a temporary file and renamed into place only when complete; a Delta table gets its data files first and becomes visible in one log commit.")
 
     @OptionGroup var globals: GlobalOptions
 
@@ -18,7 +18,7 @@ struct ConvertCommand: AsyncParsableCommand {
     @Argument(help: "Output file or directory (default: beside the input).")
     var output: String?
 
-    @Option(name: .shortAndLong, help: "Output format: parquet, csv, json, ndjson (default: from the output's extension, else parquet).")
+    @Option(name: .shortAndLong, help: "Output format: parquet, csv, json, ndjson, delta (default: from the output's extension, else parquet).")
     var format: String?
 
     @Option(name: .shortAndLong, help: "Parquet compression: snappy (default), zstd, gzip, none.")
@@ -41,9 +41,11 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "CSV input") var csv: CSVInputOptions
 
+    @OptionGroup(title: "Delta output") var delta: DeltaOutputOptions
+
     func validate() throws {
         if let format, OutputFormat(rawValue: format.lowercased()) == nil {
-            throw ValidationError("Unknown --format '\(format)'. Use parquet, csv, json or ndjson.")
+            throw ValidationError("Unknown --format '\(format)'. Use parquet, csv, json, ndjson or delta.")
         }
         if OutputOptions.codec(named: compression) == nil {
             throw ValidationError("Unknown --compression '\(compression)'. Use snappy, zstd, gzip or none.")
@@ -60,7 +62,8 @@ struct ConvertCommand: AsyncParsableCommand {
             force: force, csv: csv.csvOptions(allStrings: allStrings),
             output: OutputOptions(
                 compression: OutputOptions.codec(named: compression) ?? .snappy, compressionLevel: compressionLevel,
-                rowGroupRows: rowGroupSize))
+                rowGroupRows: rowGroupSize),
+            delta: delta.options)
         do {
             let progress = ProgressCounter(totalBytes: Converter.fileSize(input))
             let display = ProgressDisplay(label: input, counter: progress)

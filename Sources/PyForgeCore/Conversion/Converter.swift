@@ -14,10 +14,11 @@ public struct ConvertRequest: Sendable {
     public var force: Bool
     public var csv: CSVOptions
     public var output: OutputOptions
+    public var delta: DeltaOptions
 
     public init(
         inputPath: String, outputPath: String? = nil, format: OutputFormat? = nil, force: Bool = false,
-        csv: CSVOptions = CSVOptions(), output: OutputOptions = OutputOptions()
+        csv: CSVOptions = CSVOptions(), output: OutputOptions = OutputOptions(), delta: DeltaOptions = DeltaOptions()
     ) {
         self.inputPath = inputPath
         self.outputPath = outputPath
@@ -25,6 +26,7 @@ public struct ConvertRequest: Sendable {
         self.force = force
         self.csv = csv
         self.output = output
+        self.delta = delta
     }
 }
 
@@ -48,15 +50,16 @@ public enum Converter {
     public static func resolveOutput(_ request: ConvertRequest) throws(ConversionError) -> (path: String, format: OutputFormat) {
         let format = request.format ?? request.outputPath.flatMap { OutputFormat(pathExtension: $0) } ?? .parquet
         var path: String
-        if let explicit = request.outputPath {
+        if format == .delta {
+            path = request.outputPath.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+                ?? siblingPath(of: request.inputPath, named: stem(of: request.inputPath) + "_delta")
+        } else if let explicit = request.outputPath {
             path = explicit
             if isDirectory(explicit) {
                 path = (explicit.hasSuffix("/") ? explicit : explicit + "/") + stem(of: request.inputPath) + "." + format.fileExtension
             }
         } else {
-            let directory = AtomicOutputFile.directory(of: request.inputPath)
-            let base = stem(of: request.inputPath) + "." + format.fileExtension
-            path = request.inputPath.contains("/") ? directory + "/" + base : base
+            path = siblingPath(of: request.inputPath, named: stem(of: request.inputPath) + "." + format.fileExtension)
         }
         if sameFile(path, request.inputPath) {
             throw .invalidOption("The output '\(path)' is the input file itself; pyforge never overwrites its input. Choose another output path.")
@@ -70,34 +73,33 @@ public enum Converter {
         let started = monotonicSeconds()
         let source = try source(for: request.inputPath, csv: request.csv)
         let (outputPath, format) = try resolveOutput(request)
-        if !request.force && access(outputPath, F_OK) == 0 { throw .outputExists(path: outputPath) }
-        var output: AtomicOutputFile?
-        var outputWarnings: [String] = []
-        var lastWriter: OutputWriter?
+        let target: OutputTarget
+        if format == .delta {
+            var delta = request.delta
+            if request.force && delta.mode == .error { delta.mode = .overwrite }
+            target = try DeltaOutputTarget(path: outputPath, options: request.output, delta: delta)
+        } else {
+            if !request.force && access(outputPath, F_OK) == 0 { throw .outputExists(path: outputPath) }
+            target = FileOutputTarget(path: outputPath, format: format, options: request.output, overwrite: request.force)
+        }
         let outcome = try ConversionPipeline.run(
             source: source, progress: progress, logger: logger,
-            openOutput: { schema throws(ConversionError) in
-                let file = try AtomicOutputFile(path: outputPath, overwrite: request.force)
-                output = file
-                let writer = try makeOutputWriter(format, file: file, schema: schema, options: request.output, version: PyForgeVersion.current)
-                lastWriter = writer
-                return writer
-            },
-            discardOutput: {
-                output?.discard()
-                output = nil
-            })
-        guard let output else { throw .outputFailed(path: outputPath, reason: "no output was opened") }
-        outputWarnings = lastWriter?.warnings ?? []
-        try output.commit()
-        var warnings = outcome.readerWarnings + outputWarnings
+            openOutput: { schema throws(ConversionError) in try target.open(schema) },
+            discardOutput: { target.discard() })
+        let notes = try target.commit()
+        var warnings = outcome.readerWarnings + target.writerWarnings
         warnings += outcome.restarts.map { "Types were widened because \($0)." }
+        var details = Dictionary(outcome.readerDetails, uniquingKeysWith: { a, _ in a })
+        details.merge(notes) { _, new in new }
         return ConversionResult(
             input: request.inputPath, output: outputPath, inputFormat: source.formatName, format: format.rawValue,
             rows: outcome.rows, columns: ConversionResult.columns(of: outcome.schema),
-            bytesIn: fileSize(request.inputPath), bytesOut: fileSize(outputPath),
-            seconds: monotonicSeconds() - started, engine: "core", warnings: warnings,
-            details: Dictionary(outcome.readerDetails, uniquingKeysWith: { a, _ in a }))
+            bytesIn: fileSize(request.inputPath), bytesOut: target.bytesWritten,
+            seconds: monotonicSeconds() - started, engine: "core", warnings: warnings, details: details)
+    }
+
+    static func siblingPath(of input: String, named name: String) -> String {
+        input.contains("/") ? AtomicOutputFile.directory(of: input) + "/" + name : name
     }
 
     static func stem(of path: String) -> String {

@@ -17,7 +17,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     /// Output formats each input converts to.
     public var outputs: [OutputFormat] {
         switch self {
-        case .csv: return [.parquet, .csv, .json, .ndjson]
+        case .csv: return [.parquet, .csv, .json, .ndjson, .delta]
         case .parquet: return []
         }
     }

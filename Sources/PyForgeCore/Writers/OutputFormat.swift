@@ -6,6 +6,8 @@ public enum OutputFormat: String, Sendable, CaseIterable, Codable {
     case csv
     case json
     case ndjson
+    /// A Delta Lake table: a directory of Parquet files and a transaction log.
+    case delta
 
     public var fileExtension: String {
         switch self {
@@ -13,6 +15,7 @@ public enum OutputFormat: String, Sendable, CaseIterable, Codable {
         case .csv: return "csv"
         case .json: return "json"
         case .ndjson: return "ndjson"
+        case .delta: return ""
         }
     }
 

@@ -26,6 +26,8 @@ func makeOutputWriter(
         return JSONOutputWriter(sink: sink, path: file.path, schema: schema, lines: false)
     case .ndjson:
         return JSONOutputWriter(sink: sink, path: file.path, schema: schema, lines: true)
+    case .delta:
+        preconditionFailure("Delta tables are written by DeltaOutputTarget")
     }
 }
 

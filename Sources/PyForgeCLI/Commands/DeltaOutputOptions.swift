@@ -1,0 +1,35 @@
+import ArgumentParser
+import PyForgeCore
+
+/// How `--format delta` writes into a table.
+struct DeltaOutputOptions: ParsableArguments {
+    @Option(help: "Delta table mode: error (default: refuse an existing table), append, overwrite.")
+    var mode: String = "error"
+
+    @Flag(help: "With --mode append: add input columns the table lacks as nullable columns.")
+    var mergeSchema = false
+
+    @Option(help: "Comma-separated columns to partition the Delta table by (Hive-style directories).")
+    var partitionBy: String?
+
+    func validate() throws {
+        guard DeltaWriteMode(rawValue: mode.lowercased()) != nil else {
+            throw ValidationError("--mode must be error, append or overwrite; got '\(mode)'.")
+        }
+    }
+
+    var options: DeltaOptions {
+        DeltaOptions(
+            mode: DeltaWriteMode(rawValue: mode.lowercased()) ?? .error, mergeSchema: mergeSchema,
+            partitionBy: partitionBy.map { $0.split(separator: ",").map { String($0).trimmingCharacters() } } ?? [])
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        var text = Substring(self)
+        while text.first?.isWhitespace == true { text.removeFirst() }
+        while text.last?.isWhitespace == true { text.removeLast() }
+        return String(text)
+    }
+}

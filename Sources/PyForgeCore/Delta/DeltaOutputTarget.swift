@@ -1,0 +1,146 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Columnar
+
+/// A Delta table directory: data files first, then one log commit that makes them the
+/// table's new version. A failure before the commit leaves the table as it was.
+final class DeltaOutputTarget: OutputTarget {
+    let path: String
+    private let options: OutputOptions
+    private let delta: DeltaOptions
+    private let snapshot: DeltaSnapshot?
+    private var writer: DeltaTableWriter?
+    private var committedVersion: Int64?
+    /// The table directory did not exist before: a failed write removes it again.
+    private var createdTableDirectory = false
+
+    init(path: String, options: OutputOptions, delta: DeltaOptions) throws(ConversionError) {
+        self.path = path
+        self.options = options
+        self.delta = delta
+        if DeltaLog.exists(path) {
+            if delta.mode == .error {
+                throw .invalidOption("The Delta table '\(path)' already exists. Pass --mode append to add rows, or --mode overwrite to replace its data (earlier versions stay readable).")
+            }
+            snapshot = try DeltaLog.snapshot(path)
+            if snapshot!.minWriterVersion > 2 || snapshot!.writerFeatures != nil {
+                throw .invalidOption("The Delta table '\(path)' needs writer version \(snapshot!.minWriterVersion) (features: \((snapshot!.writerFeatures ?? []).joined(separator: ", "))); pyforge writes tables of writer version 2. Write to a new table or use Spark.")
+            }
+        } else {
+            snapshot = nil
+            if Converter.isDirectory(path), let entries = try? directoryEntries(path), !entries.isEmpty {
+                throw .invalidOption("'\(path)' is a non-empty directory without a Delta log; pyforge will not mix a table into it. Choose an empty or new directory.")
+            }
+        }
+    }
+
+    private func directoryEntries(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// The table's schema after this write, from the input's schema and the mode.
+    private func tableSchema(for input: Schema) throws(ConversionError) -> (Schema, [String]) {
+        let stored = Schema(input.fields.map { Field(name: $0.name, type: DeltaSchema.storedType($0.type), nullable: true) })
+        let partitions: [String]
+        if let snapshot, delta.partitionBy.isEmpty || delta.mode == .append {
+            if !delta.partitionBy.isEmpty && delta.partitionBy != snapshot.partitionColumns {
+                throw .invalidOption("The Delta table '\(path)' is partitioned by [\(snapshot.partitionColumns.joined(separator: ", "))], not [\(delta.partitionBy.joined(separator: ", "))]; appends keep the table's partitioning.")
+            }
+            partitions = snapshot.partitionColumns
+        } else {
+            partitions = delta.partitionBy
+        }
+        for name in partitions where input.index(of: name) == nil {
+            throw .invalidOption("--partition-by names '\(name)', which is not a column of the input (columns: \(input.fields.map(\.name).joined(separator: ", "))).")
+        }
+        guard let snapshot, delta.mode == .append else { return (stored, partitions) }
+
+        var fields = snapshot.schema.fields
+        var added: [String] = []
+        var mismatched: [String] = []
+        for field in stored.fields {
+            if let existing = fields.first(where: { $0.name == field.name }) {
+                if existing.type != field.type && !Self.castable(field.type, to: existing.type) {
+                    mismatched.append("'\(field.name)' is \(field.type.name) in the input but \(existing.type.name) in the table")
+                }
+            } else {
+                added.append(field.name)
+                fields.append(field)
+            }
+        }
+        if !mismatched.isEmpty {
+            throw .invalidOption("Cannot append to the Delta table '\(path)': \(mismatched.joined(separator: "; ")). Convert into a new table or with --mode overwrite.")
+        }
+        if !added.isEmpty && !delta.mergeSchema {
+            throw .invalidOption("Cannot append to the Delta table '\(path)': the input has columns the table lacks (\(added.joined(separator: ", "))). Pass --merge-schema to add them as nullable columns.")
+        }
+        for field in snapshot.schema.fields where input.index(of: field.name) == nil && !field.nullable {
+            throw .invalidOption("Cannot append to the Delta table '\(path)': its non-nullable column '\(field.name)' is missing from the input.")
+        }
+        return (Schema(fields), partitions)
+    }
+
+    static func castable(_ from: DataType, to: DataType) -> Bool {
+        switch (from, to) {
+        case (.int64, .double), (.int32, .int64), (.int32, .double), (.date32, .timestampMicros): return true
+        default: return false
+        }
+    }
+
+    func open(_ schema: Schema) throws(ConversionError) -> OutputWriter {
+        let (table, partitions) = try tableSchema(for: schema)
+        if !Converter.isDirectory(path) {
+            if mkdir(path, 0o755) == 0 {
+                createdTableDirectory = true
+            } else if errno != EEXIST {
+                throw .io(operation: "create the table directory", path: path, reason: systemMessage(errno))
+            }
+        }
+        let writer = DeltaTableWriter(table: path, inputSchema: schema, tableSchema: table, partitionColumns: partitions, options: options)
+        self.writer = writer
+        return writer
+    }
+
+    func discard() {
+        writer?.discard()
+        writer = nil
+        if createdTableDirectory && committedVersion == nil {
+            rmdir(DeltaLog.logDirectory(path))
+            rmdir(path)
+        }
+    }
+
+    func commit() throws(ConversionError) -> [String: String] {
+        guard let writer else { throw .outputFailed(path: path, reason: "no data was written") }
+        let plan = DeltaCommitter.Plan(
+            table: path, mode: delta.mode, schema: writer.tableSchema, partitionColumns: writer.partitionColumns,
+            files: writer.written, readSnapshot: snapshot, mergeSchema: delta.mergeSchema)
+        let version: Int64
+        do {
+            version = try DeltaCommitter.commit(plan)
+        } catch {
+            discard()
+            throw error
+        }
+        committedVersion = version
+        var notes = ["delta_version": String(version), "data_files": String(writer.written.count)]
+        if DeltaCheckpoint.isDue(version) {
+            try DeltaCheckpoint.write(table: path, version: version)
+            notes["checkpoint"] = String(version)
+        }
+        return notes
+    }
+
+    var bytesWritten: Int64 { writer?.written.reduce(0) { $0 + $1.size } ?? 0 }
+    var writerWarnings: [String] { [] }
+}
