@@ -31,10 +31,18 @@ final class DeltaOutputTarget: OutputTarget {
             }
         } else {
             snapshot = nil
-            if Converter.isDirectory(path), let entries = try? directoryEntries(path), !entries.isEmpty {
-                throw .invalidOption("'\(path)' is a non-empty directory without a Delta log; pyforge will not mix a table into it. Choose an empty or new directory.")
+            // Entries a table being created (perhaps by a concurrent writer) has are fine;
+            // anything else means the directory holds something that is not a table.
+            if Converter.isDirectory(path), let entries = try? directoryEntries(path),
+                let stranger = entries.first(where: { !Self.isTableEntry($0) })
+            {
+                throw .invalidOption("'\(path)' is a directory without a Delta log that holds other files ('\(stranger)'); pyforge will not mix a table into it. Choose an empty or new directory.")
             }
         }
+    }
+
+    static func isTableEntry(_ name: String) -> Bool {
+        name == "_delta_log" || name.hasPrefix("part-") || name.hasPrefix(".part-") || name.contains("=")
     }
 
     private func directoryEntries(_ path: String) throws -> [String] {

@@ -10,6 +10,12 @@ import Parquet
 public enum FileInspector {
     public static func info(path: String, csv: CSVOptions = CSVOptions()) throws(ConversionError) -> FileInfo {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
+        if Converter.isDirectory(path) {
+            guard DeltaLog.exists(path) else {
+                throw .unsupportedFormat(path: path, detail: "it is a directory without a Delta log")
+            }
+            return try DeltaTableInfo.info(path: path)
+        }
         switch InputFormat(path: path) {
         case .parquet:
             return try parquetInfo(path: path)
