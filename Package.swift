@@ -18,12 +18,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev).
         .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "SystemZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Schema and typed column batches: where readers and writers meet.
         .target(name: "Columnar", swiftSettings: performanceSettings),
@@ -39,8 +41,9 @@ let package = Package(
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Columnar", "Parquet",
+                "Columnar", "Parquet", "CLibXML2", "SystemZlib",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: performanceSettings
         ),
