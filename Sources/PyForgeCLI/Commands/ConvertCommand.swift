@@ -41,6 +41,8 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "CSV input") var csv: CSVInputOptions
 
+    @OptionGroup(title: "JSON input") var jsonInput: JSONInputOptions
+
     @OptionGroup(title: "Delta output") var delta: DeltaOutputOptions
 
     func validate() throws {
@@ -59,7 +61,7 @@ struct ConvertCommand: AsyncParsableCommand {
         let console = Console(verbose: globals.verbose)
         let request = ConvertRequest(
             inputPath: input, outputPath: output, format: format.flatMap { OutputFormat(rawValue: $0.lowercased()) },
-            force: force, csv: csv.csvOptions(allStrings: allStrings),
+            force: force, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options,
             output: OutputOptions(
                 compression: OutputOptions.codec(named: compression) ?? .snappy, compressionLevel: compressionLevel,
                 rowGroupRows: rowGroupSize),

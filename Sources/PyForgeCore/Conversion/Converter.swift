@@ -13,18 +13,21 @@ public struct ConvertRequest: Sendable {
     public var format: OutputFormat?
     public var force: Bool
     public var csv: CSVOptions
+    public var json: JSONOptions
     public var output: OutputOptions
     public var delta: DeltaOptions
 
     public init(
         inputPath: String, outputPath: String? = nil, format: OutputFormat? = nil, force: Bool = false,
-        csv: CSVOptions = CSVOptions(), output: OutputOptions = OutputOptions(), delta: DeltaOptions = DeltaOptions()
+        csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), output: OutputOptions = OutputOptions(),
+        delta: DeltaOptions = DeltaOptions()
     ) {
         self.inputPath = inputPath
         self.outputPath = outputPath
         self.format = format
         self.force = force
         self.csv = csv
+        self.json = json
         self.output = output
         self.delta = delta
     }
@@ -33,10 +36,13 @@ public struct ConvertRequest: Sendable {
 /// The built-in ("core") conversion engine.
 public enum Converter {
     /// Opens `path` as a table source according to its extension.
-    public static func source(for path: String, csv: CSVOptions) throws(ConversionError) -> TableSource {
+    public static func source(
+        for path: String, csv: CSVOptions, json: JSONOptions = JSONOptions()
+    ) throws(ConversionError) -> TableSource {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         switch InputFormat(path: path) {
         case .csv: return CSVSource(path: path, options: csv)
+        case .json: return JSONSource(path: path, options: JSONOptions(flatten: json.flatten, allStrings: csv.allStrings || json.allStrings))
         case .parquet:
             throw .unsupportedConversion(input: "Parquet", output: "another format (use 'pyforge info' to inspect it)")
         case nil:
@@ -71,7 +77,7 @@ public enum Converter {
         _ request: ConvertRequest, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
     ) throws(ConversionError) -> ConversionResult {
         let started = monotonicSeconds()
-        let source = try source(for: request.inputPath, csv: request.csv)
+        let source = try source(for: request.inputPath, csv: request.csv, json: request.json)
         let (outputPath, format) = try resolveOutput(request)
         let target: OutputTarget
         if format == .delta {
