@@ -112,10 +112,18 @@ public final class JSONReader: TableReader {
     private func bufferFirstRecord() throws(ConversionError) {
         while true {
             let saved = framing
-            let found = try scanRecord() != nil
+            var complete = true
+            if let start = try scanRecord() {
+                var scanner = JSONScanner(UnsafePointer(buffer.bytes), from: start, to: buffer.end)
+                do {
+                    try parser.parse(&scanner)
+                } catch {
+                    complete = !scanner.ranOut(error)
+                }
+            }
             framing = saved
             buffer.start = saved.start
-            if found || buffer.exhausted { return }
+            if complete || buffer.exhausted { return }
             if buffer.end == buffer.capacity { buffer.grow() }
             try buffer.refill()
         }
@@ -129,15 +137,29 @@ public final class JSONReader: TableReader {
     ) throws(ConversionError) -> Int {
         var count = 0
         while count < limit && !framing.finished {
-            guard let (start, end) = try nextRecordBounds(allowRefill: allowRefill && count == 0) else { break }
-            var scanner = JSONScanner(UnsafePointer(buffer.bytes), from: start, to: end)
+            guard let start = try nextRecordStart(allowRefill: allowRefill) else { break }
+            var scanner = JSONScanner(UnsafePointer(buffer.bytes), from: start, to: buffer.end)
             do {
                 try parser.parse(&scanner)
             } catch {
-                throw malformed(at: error.offset, error.reason)
+                // A record cut by the end of the buffer: read on and parse it again.
+                guard scanner.ranOut(error), !buffer.exhausted else { throw malformed(at: error.offset, error.reason) }
+                guard allowRefill else { break }
+                if buffer.start == 0 && buffer.end == buffer.capacity { buffer.grow() }
+                try buffer.refill()
+                framing.start = buffer.start
+                continue
             }
-            for k in start..<end where buffer.bytes[k] == 0x0A { framing.line += 1 }
+            let end = scanner.position
+            framing.records += 1
+            framing.expectingSeparator = framing.layout == .array
+            var k = start
+            while k < end, let hit = memchr(buffer.bytes + k, 0x0A, end - k) {
+                framing.line += 1
+                k = UnsafeMutablePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - buffer.bytes + 1
+            }
             buffer.start = end
+            framing.start = end
             if createColumns { absorbTypes() }
             count += 1
             guard try body(&parser) else { break }
@@ -149,9 +171,10 @@ public final class JSONReader: TableReader {
     /// Joins the current record's value types into the column types (inference).
     private func absorbTypes() {
         while types.count < parser.names.count { types.append(options.allStrings ? .string : .unknown) }
+        let input = UnsafePointer(buffer.bytes)
         parser.scratch.withUnsafeBufferPointer { scratch in
             for (i, slot) in parser.slots.enumerated() where slot.present && types[i] != .string {
-                let text = UnsafeBufferPointer(rebasing: scratch[slot.start..<slot.end])
+                let text = parser.text(slot, input: input, scratch: scratch)
                 let t = inferredType(of: slot.kind, text)
                 if t == .unknown || types[i] == t { continue }
                 types[i] = types[i].join(t)
@@ -159,10 +182,10 @@ public final class JSONReader: TableReader {
         }
     }
 
-    /// The next record's byte range in the buffer, reading more input when allowed.
-    private func nextRecordBounds(allowRefill: Bool) throws(ConversionError) -> (Int, Int)? {
+    /// Where the next record starts in the buffer, reading more input when allowed.
+    private func nextRecordStart(allowRefill: Bool) throws(ConversionError) -> Int? {
         while true {
-            if let bounds = try scanRecord() { return bounds }
+            if let start = try scanRecord() { return start }
             if framing.finished || !allowRefill { return nil }
             if buffer.exhausted {
                 throw malformed(at: buffer.end, framing.layout == .array ? "the array is not closed with ']'" : "the last record is cut off")
@@ -172,9 +195,9 @@ public final class JSONReader: TableReader {
         }
     }
 
-    /// Locates one complete record from the buffer's start (moving past whitespace and
-    /// array punctuation); nil when more input is needed or the input is finished.
-    private func scanRecord() throws(ConversionError) -> (Int, Int)? {
+    /// Moves past whitespace and array punctuation to the next record's '{'; nil when
+    /// more input is needed or the input is finished.
+    private func scanRecord() throws(ConversionError) -> Int? {
         let bytes = buffer.bytes
         let end = buffer.end
         var pos = buffer.start
@@ -236,27 +259,7 @@ public final class JSONReader: TableReader {
             return nil
         }
         guard bytes[pos] == UInt8(ascii: "{") else { throw malformed(at: pos, "a record is not a JSON object") }
-        var depth = 0
-        var k = pos
-        while k < end {
-            let c = bytes[k]
-            if c == 0x22 {
-                k += 1
-                while k < end && bytes[k] != 0x22 { k += bytes[k] == 0x5C ? 2 : 1 }
-                if k >= end { return nil }
-            } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
-                depth += 1
-            } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
-                depth -= 1
-                if depth == 0 {
-                    framing.records += 1
-                    framing.expectingSeparator = framing.layout == .array
-                    return (pos, k + 1)
-                }
-            }
-            k += 1
-        }
-        return nil
+        return pos
     }
 
     private func malformed(at offset: Int, _ reason: String) -> ConversionError {
@@ -281,13 +284,14 @@ public final class JSONReader: TableReader {
                 return false
             }
             var ok = true
+            let input = UnsafePointer(buffer.bytes)
             parser.scratch.withUnsafeBufferPointer { scratch in
                 for (i, slot) in parser.slots.enumerated() {
                     guard slot.present else {
                         builders[i].appendNull()
                         continue
                     }
-                    let text = UnsafeBufferPointer(rebasing: scratch[slot.start..<slot.end])
+                    let text = parser.text(slot, input: input, scratch: scratch)
                     if !builders[i].append(slot.kind, text) {
                         mismatch = (i, types[i].join(inferredType(of: slot.kind, text)))
                         ok = false

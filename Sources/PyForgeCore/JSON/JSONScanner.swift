@@ -10,6 +10,9 @@ struct JSONScanner {
         var reason: String
     }
 
+    /// Whether a failure only means the bytes ran out (the record continues beyond them).
+    func ranOut(_ failure: Failure) -> Bool { failure.offset >= end }
+
     init(_ bytes: UnsafePointer<UInt8>, from: Int, to end: Int) {
         self.bytes = bytes
         self.end = end
@@ -39,6 +42,16 @@ struct JSONScanner {
         position &+= 1  // opening quote
         var runStart = position
         while position < end {
+            // Skip 8 plain bytes at a time (no quote, backslash or control character).
+            while position &+ 8 <= end {
+                let word = UnsafeRawPointer(bytes + position).loadUnaligned(as: UInt64.self)
+                let quote = word ^ 0x2222_2222_2222_2222, slash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+                let special = ((quote &- 0x0101_0101_0101_0101) & ~quote) | ((slash &- 0x0101_0101_0101_0101) & ~slash)
+                    | ((word &- 0x2020_2020_2020_2020) & ~word)
+                if special & 0x8080_8080_8080_8080 != 0 { break }
+                position &+= 8
+            }
+            guard position < end else { break }
             let c = bytes[position]
             if c == 0x22 {
                 out.append(contentsOf: UnsafeBufferPointer(start: bytes + runStart, count: position - runStart))
@@ -55,6 +68,35 @@ struct JSONScanner {
             position &+= 1
         }
         throw Failure(offset: position, reason: "a string is not closed")
+    }
+
+    /// The extent of the string at `position` (quotes excluded) when it has no escapes, so
+    /// its bytes can be used in place; nil (position unchanged) when it must be decoded.
+    mutating func plainString() throws(Failure) -> (start: Int, end: Int)? {
+        let start = position &+ 1
+        var k = start
+        while k &+ 8 <= end {
+            let word = UnsafeRawPointer(bytes + k).loadUnaligned(as: UInt64.self)
+            let quote = word ^ 0x2222_2222_2222_2222, slash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+            let special = ((quote &- 0x0101_0101_0101_0101) & ~quote) | ((slash &- 0x0101_0101_0101_0101) & ~slash)
+                | ((word &- 0x2020_2020_2020_2020) & ~word)
+            let hits = special & 0x8080_8080_8080_8080
+            if hits != 0 {
+                k &+= hits.trailingZeroBitCount >> 3
+                break
+            }
+            k &+= 8
+        }
+        while k < end {
+            let c = bytes[k]
+            if c == 0x22 {
+                position = k &+ 1
+                return (start, k)
+            }
+            if c == 0x5C || c < 0x20 { return nil }
+            k &+= 1
+        }
+        throw Failure(offset: end, reason: "a string is not closed")
     }
 
     /// Skips a string, reporting whether it held escapes.
@@ -158,7 +200,7 @@ struct JSONScanner {
 
     mutating func literal(_ word: StaticString) throws(Failure) {
         let n = word.utf8CodeUnitCount
-        guard position + n <= end else { throw Failure(offset: position, reason: "an unexpected end of input") }
+        guard position + n <= end else { throw Failure(offset: end, reason: "an unexpected end of input") }
         for k in 0..<n where bytes[position + k] != word.utf8Start[k] {
             throw Failure(offset: position, reason: "an unexpected character")
         }
