@@ -52,6 +52,17 @@ struct ConvertCommand: AsyncParsableCommand {
         if OutputOptions.codec(named: compression) == nil {
             throw ValidationError("Unknown --compression '\(compression)'. Use snappy, zstd, gzip or none.")
         }
+        if let level = compressionLevel {
+            switch OutputOptions.codec(named: compression) {
+            case .zstd? where !(1...22).contains(level):
+                throw ValidationError("--compression-level for zstd must be 1-22; got \(level).")
+            case .gzip? where !(1...9).contains(level):
+                throw ValidationError("--compression-level for gzip must be 1-9; got \(level).")
+            case .snappy?, .uncompressed?:
+                throw ValidationError("--compression-level applies to zstd and gzip only; \(compression) has no levels.")
+            default: break
+            }
+        }
         if let rowGroupSize, rowGroupSize <= 0 {
             throw ValidationError("--row-group-size must be a positive number of rows.")
         }

@@ -94,7 +94,7 @@ public enum Converter {
             discardOutput: { target.discard() })
         let notes = try target.commit()
         var warnings = outcome.readerWarnings + target.writerWarnings
-        warnings += outcome.restarts.map { "Types were widened because \($0)." }
+        warnings += outcome.restarts.map { "The input was read again because \($0)." }
         var details = Dictionary(outcome.readerDetails, uniquingKeysWith: { a, _ in a })
         details.merge(notes) { _, new in new }
         return ConversionResult(

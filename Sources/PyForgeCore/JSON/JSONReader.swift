@@ -124,7 +124,7 @@ public final class JSONReader: TableReader {
             framing = saved
             buffer.start = saved.start
             if complete || buffer.exhausted { return }
-            if buffer.end == buffer.capacity { buffer.grow() }
+            if buffer.isFull { buffer.grow() }
             try buffer.refill()
         }
     }
@@ -145,7 +145,7 @@ public final class JSONReader: TableReader {
                 // A record cut by the end of the buffer: read on and parse it again.
                 guard scanner.ranOut(error), !buffer.exhausted else { throw malformed(at: error.offset, error.reason) }
                 guard allowRefill else { break }
-                if buffer.start == 0 && buffer.end == buffer.capacity { buffer.grow() }
+                if buffer.start == 0 && buffer.isFull { buffer.grow() }
                 try buffer.refill()
                 framing.start = buffer.start
                 continue
@@ -190,7 +190,7 @@ public final class JSONReader: TableReader {
             if buffer.exhausted {
                 throw malformed(at: buffer.end, framing.layout == .array ? "the array is not closed with ']'" : "the last record is cut off")
             }
-            if buffer.start == 0 && buffer.end == buffer.capacity { buffer.grow() }
+            if buffer.start == 0 && buffer.isFull { buffer.grow() }
             try buffer.refill()
         }
     }
@@ -293,7 +293,7 @@ public final class JSONReader: TableReader {
                     }
                     let text = parser.text(slot, input: input, scratch: scratch)
                     if !builders[i].append(slot.kind, text) {
-                        mismatch = (i, types[i].join(inferredType(of: slot.kind, text)))
+                        mismatch = (i, types[i].widened(by: inferredType(of: slot.kind, text)))
                         ok = false
                         return
                     }
@@ -303,13 +303,13 @@ public final class JSONReader: TableReader {
         }
         if let mismatch {
             let name = String(decoding: parser.names[mismatch.column], as: UTF8.self)
-            let reason = "column '\(name)' was inferred as \(types[mismatch.column]) but line \(framing.line) holds a value that needs \(mismatch.type)"
+            let reason = "column '\(name)' was inferred as \(types[mismatch.column]) but line \(framing.line) holds a value that needs \(mismatch.type), so the column was widened"
             types[mismatch.column] = mismatch.type
             return try scanRestAndRestart(reason: reason)
         }
         if newColumn {
             let name = String(decoding: parser.names[types.count], as: UTF8.self)
-            return try scanRestAndRestart(reason: "key '\(name)' first appears near line \(framing.line)")
+            return try scanRestAndRestart(reason: "key '\(name)' first appears near line \(framing.line), so the schema was widened with a new column")
         }
         if count == 0 {
             finishWarnings()
