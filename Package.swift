@@ -51,11 +51,14 @@ let package = Package(
         // JSON-RPC 2.0 messages, line framing and the extension protocol's bodies.
         .target(name: "ExtensionProtocol"),
 
+        // Finds, checks, runs and supervises extensions (discovery so far).
+        .target(name: "ExtensionHost", dependencies: ["ExtensionProtocol"]),
+
         // The command line: one subcommand per file, no conversion logic.
         .target(
             name: "PyForgeCLI",
             dependencies: [
-                "PyForgeCore",
+                "PyForgeCore", "ExtensionHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,5 +73,6 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
         .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Columnar", "Parquet"]),
         .testTarget(name: "ExtensionProtocolTests", dependencies: ["ExtensionProtocol"]),
+        .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol"]),
     ]
 )
