@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "ExtensionProtocol"),
 
         // Finds, checks, runs and supervises extensions (discovery so far).
-        .target(name: "ExtensionHost", dependencies: ["ExtensionProtocol"]),
+        .target(name: "ExtensionHost", dependencies: ["ExtensionProtocol", "PyForgeCore", "Parquet"]),
 
         // The command line: one subcommand per file, no conversion logic.
         .target(

@@ -1,4 +1,10 @@
 import ArgumentParser
+import ExtensionHost
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Logging
 import Parquet
 import PyForgeCore
@@ -29,6 +35,9 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @Option(help: "Rows per Parquet row group (default: row groups of about 128 MiB).")
     var rowGroupSize: Int?
+
+    @Option(help: "Engine: auto (an extension that claims the file, else built-in), core (built-in only), or an extension's name (required; no fallback).")
+    var engine: String = "auto"
 
     @Flag(help: "Overwrite the output if it exists.")
     var force = false
@@ -83,7 +92,9 @@ struct ConvertCommand: AsyncParsableCommand {
             display.start()
             let result: ConversionResult
             do {
-                result = try Converter.convert(request, progress: progress, logger: console.logger)
+                result = try ExtensionRouter.convert(
+                    request, engine: EngineChoice(engine), environment: ProcessInfo.processInfo.environment,
+                    progress: progress, logger: console.logger)
                 display.stop()
             } catch {
                 display.stop()
