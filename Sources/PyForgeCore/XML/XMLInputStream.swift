@@ -61,9 +61,10 @@ final class GzipXMLInput: XMLInputStream {
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ConversionError) -> Int {
         let n = gzread(handle, buffer.baseAddress, UInt32(Swift.min(buffer.count, 1 << 30)))
-        if n < 0 {
-            var code: Int32 = 0
-            let message = gzerror(handle, &code).map { String(cString: $0) } ?? "unknown error"
+        var code: Int32 = Z_OK
+        let message = n <= 0 ? gzerror(handle, &code).map { String(cString: $0) } ?? "unknown error" : ""
+        if n < 0 || code != Z_OK {
+            // A truncated member reads as end of input with Z_BUF_ERROR set.
             throw .malformedInput(
                 path: path, location: "compressed byte \(fileBytesRead)", reason: "the gzip data is corrupt (\(message))",
                 fix: "check that the file is a complete gzip file (gzip -t)")

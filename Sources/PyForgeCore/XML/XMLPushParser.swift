@@ -20,12 +20,16 @@ protocol XMLEventSink: AnyObject {
 /// can be expanded (billion laughs) or resolved (XXE).
 final class XMLPushParser {
     let path: String
-    private unowned let sink: XMLEventSink
+    // The sink outlives the parser (its owner holds both); unsafe avoids a retain per event.
+    private unowned(unsafe) let sink: XMLEventSink
     private var context: xmlParserCtxtPtr?
     /// Set by a callback that stopped the parse because the document is refused.
     private var refusal: ConversionError?
     /// Set when the sink asked to stop (it has seen enough); not an error.
     private var stoppedEarly = false
+    /// Whether any element started (a file without one is not XML at all).
+    private var sawElement = false
+    private var bytesFed = 0
 
     init(path: String, sink: XMLEventSink) {
         self.path = path
@@ -50,6 +54,10 @@ final class XMLPushParser {
         if stoppedEarly { return }
         var start = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
         var count = bytes.count
+        bytesFed += count
+        if bytesFed == 0 && isFinal {
+            throw .malformedInput(path: path, location: "byte 0", reason: "the file is empty", fix: "check that the file was written completely")
+        }
         if context == nil {
             // The first bytes go to the constructor so it can detect the encoding.
             let head = Swift.min(count, 4)
@@ -102,6 +110,11 @@ final class XMLPushParser {
             }
         }
         let location = column > 0 ? "line \(line), column \(column)" : "line \(line)"
+        if !sawElement {
+            return .malformedInput(
+                path: path, location: location, reason: "no XML element was found (\(message)), so the file does not look like XML",
+                fix: "check that the file really is XML, or give it the extension of its real format")
+        }
         return .malformedInput(
             path: path, location: location, reason: "\(message) (it is not well-formed XML)",
             fix: "correct the XML there (xmllint --noout shows the same error), or check that the file really is XML")
@@ -117,7 +130,9 @@ final class XMLPushParser {
         var handler = xmlSAXHandler()
         handler.initialized = UInt32(XML_SAX2_MAGIC)
         handler.startElementNs = { context, local, prefix, uri, _, _, count, _, attributes in
-            XMLPushParser.parser(context).sink.startElement(
+            let parser = XMLPushParser.parser(context)
+            parser.sawElement = true
+            parser.sink.startElement(
                 local: local!, prefix: prefix, uri: uri, attributeCount: Int(count), attributes: attributes)
         }
         handler.endElementNs = { context, _, _, _ in

@@ -36,6 +36,7 @@ final class XMLRecordBuilder: XMLEventSink {
     private struct Node {
         var name: String
         var childPrefix: String
+        var key: String = ""
         var column: Int32 = -1
         var children: [Child] = []
     }
@@ -43,7 +44,6 @@ final class XMLRecordBuilder: XMLEventSink {
         var local: UnsafePointer<UInt8>
         var qualifier: UnsafePointer<UInt8>?
         var isAttribute: Bool
-        var key: String
         var node: Int32
     }
     private var nodes: [Node] = [Node(name: "", childPrefix: "")]
@@ -146,7 +146,7 @@ final class XMLRecordBuilder: XMLEventSink {
             stageText(from: frame.textMark, column: column(of: frame.node), group: frame.group, occurrence: frame.occurrence)
         }
         // Aggressive keeps descendants' text for mixed-content ancestors; the record's end clears it.
-        if options.flatten != .aggressive { text.removeSubrange(frame.textMark...) }
+        if options.flatten != .aggressive { text.removeLast(text.count - frame.textMark) }
         if depth == recordDepth {
             recordDepth = 0
             finishRecord()
@@ -259,21 +259,24 @@ final class XMLRecordBuilder: XMLEventSink {
 
     private func appendJSONString(_ value: UnsafeBufferPointer<UInt8>) {
         scratch.append(0x22)
-        for byte in value {
+        var run = 0  // start of the pending run of bytes that need no escape
+        for (i, byte) in value.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: value[run..<i]))
+            run = i + 1
             switch byte {
             case 0x22: scratch.append(contentsOf: "\\\"".utf8)
             case 0x5C: scratch.append(contentsOf: "\\\\".utf8)
             case 0x0A: scratch.append(contentsOf: "\\n".utf8)
             case 0x0D: scratch.append(contentsOf: "\\r".utf8)
             case 0x09: scratch.append(contentsOf: "\\t".utf8)
-            case 0..<0x20:
+            default:
                 let hex = Array("0123456789abcdef".utf8)
                 scratch.append(contentsOf: "\\u00".utf8)
                 scratch.append(hex[Int(byte >> 4)])
                 scratch.append(hex[Int(byte & 0xF)])
-            default: scratch.append(byte)
             }
         }
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: value[run...]))
         scratch.append(0x22)
     }
 
@@ -369,20 +372,25 @@ final class XMLRecordBuilder: XMLEventSink {
     private func child(
         of parent: Int32, _ local: UnsafePointer<UInt8>, _ qualifier: UnsafePointer<UInt8>?, isAttribute: Bool
     ) -> Int32 {
-        for entry in nodes[Int(parent)].children
-        where entry.local == local && entry.qualifier == qualifier && entry.isAttribute == isAttribute {
-            return entry.node
+        let found: Int32? = nodes.withUnsafeBufferPointer { nodes in
+            nodes[Int(parent)].children.withUnsafeBufferPointer { children in
+                for entry in children where entry.local == local && entry.qualifier == qualifier && entry.isAttribute == isAttribute {
+                    return entry.node
+                }
+                return nil
+            }
         }
+        if let found { return found }
         let key = displayName(local, qualifier)
-        if let entry = nodes[Int(parent)].children.first(where: { $0.key == key && $0.isAttribute == isAttribute }) {
+        if let entry = nodes[Int(parent)].children.first(where: { nodes[Int($0.node)].key == key && $0.isAttribute == isAttribute }) {
             return entry.node
         }
         let prefix = nodes[Int(parent)].childPrefix
         let name = prefix + (isAttribute ? "@" : "") + key
-        nodes.append(Node(name: name, childPrefix: name + "."))
+        nodes.append(Node(name: name, childPrefix: name + ".", key: key))
         let node = Int32(nodes.count - 1)
         nodes[Int(parent)].children.append(
-            Child(local: local, qualifier: qualifier, isAttribute: isAttribute, key: key, node: node))
+            Child(local: local, qualifier: qualifier, isAttribute: isAttribute, node: node))
         return node
     }
 
