@@ -55,8 +55,8 @@ final class XMLRecordBuilder: XMLEventSink {
         var textMark: Int
         var hasChildren = false
         var ownText = false
-        var group: Int32
-        var occurrence: Int32
+        /// Index in `elementNode` (with `expand` only; else -1).
+        var element: Int32
     }
     private var frames: [Frame] = []
     private var text: [UInt8] = []
@@ -66,9 +66,13 @@ final class XMLRecordBuilder: XMLEventSink {
     private var stagedColumn: [Int32] = []
     private var stagedStart: [Int32] = []
     private var stagedEnd: [Int32] = []
-    private var stagedGroup: [Int32] = []
+    /// The element each value sits in, and (when expanding) the expanded element above it.
+    private var stagedElement: [Int32] = []
     private var stagedOccurrence: [Int32] = []
-    /// Occurrences of each level-one child in the current record (for `expand`).
+    /// With `expand`: the current record's elements (node and parent element) and how
+    /// often each node occurred, to find the first repeated child.
+    private var elementNode: [Int32] = []
+    private var elementParent: [Int32] = []
     private var occurrences: [Int32] = [0]
     private var touchedGroups: [Int32] = []
     private var stamp: [Int32] = []
@@ -100,8 +104,13 @@ final class XMLRecordBuilder: XMLEventSink {
             guard isRecordStart(local, prefix) else { return }
             recordDepth = depth
             if nodes[0].name.isEmpty { nodes[0].name = displayName(local, qualifier(prefix, uri)) }
-            frames.append(Frame(node: 0, level: 0, textMark: text.count, group: -1, occurrence: 0))
-            addAttributes(of: 0, attributeCount, attributes, group: -1, occurrence: 0)
+            let element: Int32 = options.arrays == .expand ? 0 : -1
+            if element == 0 {
+                elementNode.append(0)
+                elementParent.append(-1)
+            }
+            frames.append(Frame(node: 0, level: 0, textMark: text.count, element: element))
+            addAttributes(of: 0, attributeCount, attributes, element: element)
             return
         }
         let parent = frames.count - 1
@@ -110,20 +119,21 @@ final class XMLRecordBuilder: XMLEventSink {
         if options.flatten == .conservative && level > 1 {
             // Text of deeper elements joins the level-one ancestor's, separated by a space.
             if let last = text.last, !isSpace(last), text.count > frames[parent].textMark { text.append(0x20) }
-            frames.append(Frame(node: -1, level: level, textMark: text.count, group: -1, occurrence: 0))
+            frames.append(Frame(node: -1, level: level, textMark: text.count, element: -1))
             return
         }
         let node = child(of: frames[parent].node, local, qualifier(prefix, uri), isAttribute: false)
-        var group = frames[parent].group, occurrence = frames[parent].occurrence
-        if level == 1 {
-            group = node
+        var element: Int32 = -1
+        if options.arrays == .expand {
+            element = Int32(elementNode.count)
+            elementNode.append(node)
+            elementParent.append(frames[parent].element)
             while occurrences.count < nodes.count { occurrences.append(0) }
             if occurrences[Int(node)] == 0 { touchedGroups.append(node) }
             occurrences[Int(node)] += 1
-            occurrence = occurrences[Int(node)]
         }
-        frames.append(Frame(node: node, level: level, textMark: text.count, group: group, occurrence: occurrence))
-        addAttributes(of: node, attributeCount, attributes, group: group, occurrence: occurrence)
+        frames.append(Frame(node: node, level: level, textMark: text.count, element: element))
+        addAttributes(of: node, attributeCount, attributes, element: element)
     }
 
     func characters(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
@@ -143,7 +153,7 @@ final class XMLRecordBuilder: XMLEventSink {
         let frame = frames.removeLast()
         if frame.node < 0 { return }
         if !frame.hasChildren || frame.ownText || (options.flatten == .conservative && frame.level == 1) {
-            stageText(from: frame.textMark, column: column(of: frame.node), group: frame.group, occurrence: frame.occurrence)
+            stageText(from: frame.textMark, column: column(of: frame.node), element: frame.element)
         }
         // Aggressive keeps descendants' text for mixed-content ancestors; the record's end clears it.
         if options.flatten != .aggressive { text.removeLast(text.count - frame.textMark) }
@@ -190,26 +200,37 @@ final class XMLRecordBuilder: XMLEventSink {
             expanded = touchedGroups.first { occurrences[Int($0)] > 1 } ?? -1
         }
         if expanded >= 0 {
-            for occurrence in 1...occurrences[Int(expanded)] { emitRow(group: expanded, occurrence: occurrence) }
+            // Each value belongs to the occurrence of the expanded element it sits in, if any.
+            stagedOccurrence = stagedElement.map { element in
+                var e = element
+                while e >= 0 && elementNode[Int(e)] != expanded { e = elementParent[Int(e)] }
+                return e
+            }
+            for (id, node) in elementNode.enumerated() where node == expanded { emitRow(occurrence: Int32(id)) }
         } else {
-            emitRow(group: -1, occurrence: 0)
+            emitRow(occurrence: -1)
         }
+        elementNode.removeAll(keepingCapacity: true)
+        elementParent.removeAll(keepingCapacity: true)
         for group in touchedGroups { occurrences[Int(group)] = 0 }
         touchedGroups.removeAll(keepingCapacity: true)
         recordBytes.removeAll(keepingCapacity: true)
         stagedColumn.removeAll(keepingCapacity: true)
         stagedStart.removeAll(keepingCapacity: true)
         stagedEnd.removeAll(keepingCapacity: true)
-        stagedGroup.removeAll(keepingCapacity: true)
+        stagedElement.removeAll(keepingCapacity: true)
         stagedOccurrence.removeAll(keepingCapacity: true)
         text.removeAll(keepingCapacity: true)
         frames.removeAll(keepingCapacity: true)
         records += 1
     }
 
-    private func emitRow(group: Int32, occurrence: Int32) {
+    /// One row; with `occurrence` ≥ 0, values inside other occurrences of the expanded element are left out.
+    private func emitRow(occurrence: Int32) {
         currentStamp &+= 1
-        let included = { (i: Int) -> Bool in group < 0 || self.stagedGroup[i] != group || self.stagedOccurrence[i] == occurrence }
+        let included = { (i: Int) -> Bool in
+            occurrence < 0 || self.stagedOccurrence[i] < 0 || self.stagedOccurrence[i] == occurrence
+        }
         for i in stagedColumn.indices where included(i) {
             let c = Int(stagedColumn[i])
             if stamp[c] != currentStamp {
@@ -282,25 +303,24 @@ final class XMLRecordBuilder: XMLEventSink {
 
     // MARK: Values
 
-    private func stageText(from mark: Int, column: Int32, group: Int32, occurrence: Int32) {
+    private func stageText(from mark: Int, column: Int32, element: Int32) {
         guard column >= 0 else { return }
         var start = mark, end = text.count
         while start < end && isSpace(text[start]) { start += 1 }
         while end > start && isSpace(text[end - 1]) { end -= 1 }
-        text.withUnsafeBufferPointer { stage(column, UnsafeBufferPointer(rebasing: $0[start..<end]), group, occurrence) }
+        text.withUnsafeBufferPointer { stage(column, UnsafeBufferPointer(rebasing: $0[start..<end]), element) }
     }
 
-    private func stage(_ column: Int32, _ value: UnsafeBufferPointer<UInt8>, _ group: Int32, _ occurrence: Int32) {
+    private func stage(_ column: Int32, _ value: UnsafeBufferPointer<UInt8>, _ element: Int32) {
         stagedColumn.append(column)
         stagedStart.append(Int32(truncatingIfNeeded: recordBytes.count))
         recordBytes.append(contentsOf: value)
         stagedEnd.append(Int32(truncatingIfNeeded: recordBytes.count))
-        stagedGroup.append(group)
-        stagedOccurrence.append(occurrence)
+        stagedElement.append(element)
     }
 
     private func addAttributes(
-        of node: Int32, _ count: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?, group: Int32, occurrence: Int32
+        of node: Int32, _ count: Int, _ attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?, element: Int32
     ) {
         guard count > 0, let attributes else { return }
         for k in 0..<count {
@@ -311,9 +331,9 @@ final class XMLRecordBuilder: XMLEventSink {
             let value = UnsafeBufferPointer(start: start, count: end - start)
             if value.contains(0x26) {
                 decodeReferences(value)
-                scratch.withUnsafeBufferPointer { stage(c, $0, group, occurrence) }
+                scratch.withUnsafeBufferPointer { stage(c, $0, element) }
             } else {
-                stage(c, value, group, occurrence)
+                stage(c, value, element)
             }
         }
     }
