@@ -129,17 +129,19 @@ final class XMLPushParser {
     private static func makeHandler() -> xmlSAXHandler {
         var handler = xmlSAXHandler()
         handler.initialized = UInt32(XML_SAX2_MAGIC)
+        // The parser is alive while libxml2 calls back: borrow it without retaining.
         handler.startElementNs = { context, local, prefix, uri, _, _, count, _, attributes in
-            let parser = XMLPushParser.parser(context)
-            parser.sawElement = true
-            parser.sink.startElement(
-                local: local!, prefix: prefix, uri: uri, attributeCount: Int(count), attributes: attributes)
+            Unmanaged<XMLPushParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { parser in
+                parser.sawElement = true
+                parser.sink.startElement(
+                    local: local!, prefix: prefix, uri: uri, attributeCount: Int(count), attributes: attributes)
+            }
         }
         handler.endElementNs = { context, _, _, _ in
-            XMLPushParser.parser(context).sink.endElement()
+            Unmanaged<XMLPushParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.sink.endElement() }
         }
         handler.characters = { context, bytes, count in
-            XMLPushParser.parser(context).sink.characters(bytes!, Int(count))
+            Unmanaged<XMLPushParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.sink.characters(bytes!, Int(count)) }
         }
         // CDATA sections arrive through `characters` when cdataBlock is unset.
         handler.entityDecl = { context, name, _, _, systemID, _ in

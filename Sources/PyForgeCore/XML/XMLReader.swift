@@ -43,7 +43,7 @@ public final class XMLReader: TableReader {
     private var ended = false
     private var rowsRead = 0
 
-    static let chunkSize = 1 << 20
+    static let chunkSize = 1 << 18
     static let batchRows = 65_536
 
     init(path: String, options: XMLOptions, schema override: Schema?, progress: ProgressCounter?) throws(ConversionError) {

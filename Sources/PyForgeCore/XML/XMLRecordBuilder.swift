@@ -59,10 +59,10 @@ final class XMLRecordBuilder: XMLEventSink {
         var element: Int32
     }
     private var frames: [Frame] = []
-    private var text: [UInt8] = []
+    private let text = ByteBuffer()
 
     // The current record's values, written out when it closes.
-    private var recordBytes: [UInt8] = []
+    private let recordBytes = ByteBuffer()
     private var stagedColumn: [Int32] = []
     private var stagedStart: [Int32] = []
     private var stagedEnd: [Int32] = []
@@ -79,7 +79,7 @@ final class XMLRecordBuilder: XMLEventSink {
     private var valueCount: [Int32] = []
     private var firstValue: [Int32] = []
     private var currentStamp: Int32 = 0
-    private var scratch: [UInt8] = []
+    private let scratch = ByteBuffer()
 
     init(selector: Selector, options: XMLOptions, fixedColumns: [String]?) {
         self.selector = selector
@@ -139,7 +139,7 @@ final class XMLRecordBuilder: XMLEventSink {
     func characters(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
         guard recordDepth > 0 else { return }
         let buffer = UnsafeBufferPointer(start: bytes, count: count)
-        text.append(contentsOf: buffer)
+        text.append(buffer)
         let top = frames.count - 1
         if !frames[top].ownText && buffer.contains(where: { !isSpace($0) }) { frames[top].ownText = true }
     }
@@ -156,7 +156,7 @@ final class XMLRecordBuilder: XMLEventSink {
             stageText(from: frame.textMark, column: column(of: frame.node), element: frame.element)
         }
         // Aggressive keeps descendants' text for mixed-content ancestors; the record's end clears it.
-        if options.flatten != .aggressive { text.removeLast(text.count - frame.textMark) }
+        if options.flatten != .aggressive { text.truncate(to: frame.textMark) }
         if depth == recordDepth {
             recordDepth = 0
             finishRecord()
@@ -214,13 +214,13 @@ final class XMLRecordBuilder: XMLEventSink {
         elementParent.removeAll(keepingCapacity: true)
         for group in touchedGroups { occurrences[Int(group)] = 0 }
         touchedGroups.removeAll(keepingCapacity: true)
-        recordBytes.removeAll(keepingCapacity: true)
+        recordBytes.truncate(to: 0)
         stagedColumn.removeAll(keepingCapacity: true)
         stagedStart.removeAll(keepingCapacity: true)
         stagedEnd.removeAll(keepingCapacity: true)
         stagedElement.removeAll(keepingCapacity: true)
         stagedOccurrence.removeAll(keepingCapacity: true)
-        text.removeAll(keepingCapacity: true)
+        text.truncate(to: 0)
         frames.removeAll(keepingCapacity: true)
         records += 1
     }
@@ -241,7 +241,8 @@ final class XMLRecordBuilder: XMLEventSink {
                 valueCount[c] += 1
             }
         }
-        recordBytes.withUnsafeBufferPointer { bytes in
+        do {
+            let bytes = recordBytes.all
             for c in columns.indices {
                 if stamp[c] != currentStamp {
                     columns[c].appendNull()
@@ -250,7 +251,7 @@ final class XMLRecordBuilder: XMLEventSink {
                     columns[c].append(UnsafeBufferPointer(rebasing: bytes[Int(stagedStart[i])..<Int(stagedEnd[i])]))
                 } else {
                     joinValues(column: c, from: Int(firstValue[c]), included: included, bytes)
-                    scratch.withUnsafeBufferPointer { columns[c].append($0) }
+                    columns[c].append(scratch.all)
                 }
             }
         }
@@ -259,7 +260,7 @@ final class XMLRecordBuilder: XMLEventSink {
 
     /// A repeated child's values as a JSON array of strings, or joined with "; ".
     private func joinValues(column c: Int, from first: Int, included: (Int) -> Bool, _ bytes: UnsafeBufferPointer<UInt8>) {
-        scratch.removeAll(keepingCapacity: true)
+        scratch.truncate(to: 0)
         let json = options.arrays != .concatenate
         if json { scratch.append(0x5B) }
         var written = 0
@@ -267,11 +268,11 @@ final class XMLRecordBuilder: XMLEventSink {
             let value = UnsafeBufferPointer(rebasing: bytes[Int(stagedStart[i])..<Int(stagedEnd[i])])
             if json {
                 if written > 0 { scratch.append(0x2C) }
-                if value.isEmpty { scratch.append(contentsOf: "null".utf8) } else { appendJSONString(value) }
+                if value.isEmpty { scratch.append("null") } else { appendJSONString(value) }
             } else {
                 if value.isEmpty { continue }
-                if written > 0 { scratch.append(contentsOf: "; ".utf8) }
-                scratch.append(contentsOf: value)
+                if written > 0 { scratch.append("; ") }
+                scratch.append(value)
             }
             written += 1
         }
@@ -282,22 +283,22 @@ final class XMLRecordBuilder: XMLEventSink {
         scratch.append(0x22)
         var run = 0  // start of the pending run of bytes that need no escape
         for (i, byte) in value.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: value[run..<i]))
+            scratch.append(UnsafeBufferPointer(rebasing: value[run..<i]))
             run = i + 1
             switch byte {
-            case 0x22: scratch.append(contentsOf: "\\\"".utf8)
-            case 0x5C: scratch.append(contentsOf: "\\\\".utf8)
-            case 0x0A: scratch.append(contentsOf: "\\n".utf8)
-            case 0x0D: scratch.append(contentsOf: "\\r".utf8)
-            case 0x09: scratch.append(contentsOf: "\\t".utf8)
+            case 0x22: scratch.append("\\\"")
+            case 0x5C: scratch.append("\\\\")
+            case 0x0A: scratch.append("\\n")
+            case 0x0D: scratch.append("\\r")
+            case 0x09: scratch.append("\\t")
             default:
                 let hex = Array("0123456789abcdef".utf8)
-                scratch.append(contentsOf: "\\u00".utf8)
+                scratch.append("\\u00")
                 scratch.append(hex[Int(byte >> 4)])
                 scratch.append(hex[Int(byte & 0xF)])
             }
         }
-        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: value[run...]))
+        scratch.append(UnsafeBufferPointer(rebasing: value[run...]))
         scratch.append(0x22)
     }
 
@@ -308,13 +309,13 @@ final class XMLRecordBuilder: XMLEventSink {
         var start = mark, end = text.count
         while start < end && isSpace(text[start]) { start += 1 }
         while end > start && isSpace(text[end - 1]) { end -= 1 }
-        text.withUnsafeBufferPointer { stage(column, UnsafeBufferPointer(rebasing: $0[start..<end]), element) }
+        stage(column, text.bytes(start, end), element)
     }
 
     private func stage(_ column: Int32, _ value: UnsafeBufferPointer<UInt8>, _ element: Int32) {
         stagedColumn.append(column)
         stagedStart.append(Int32(truncatingIfNeeded: recordBytes.count))
-        recordBytes.append(contentsOf: value)
+        recordBytes.append(value)
         stagedEnd.append(Int32(truncatingIfNeeded: recordBytes.count))
         stagedElement.append(element)
     }
@@ -331,7 +332,7 @@ final class XMLRecordBuilder: XMLEventSink {
             let value = UnsafeBufferPointer(start: start, count: end - start)
             if value.contains(0x26) {
                 decodeReferences(value)
-                scratch.withUnsafeBufferPointer { stage(c, $0, element) }
+                stage(c, scratch.all, element)
             } else {
                 stage(c, value, element)
             }
@@ -341,7 +342,7 @@ final class XMLRecordBuilder: XMLEventSink {
     /// libxml2 hands attribute values to SAX with `&` kept as character references
     /// (`&#38;`) when entities are not substituted; decode them into `scratch`.
     private func decodeReferences(_ value: UnsafeBufferPointer<UInt8>) {
-        scratch.removeAll(keepingCapacity: true)
+        scratch.truncate(to: 0)
         var i = 0
         while i < value.count {
             guard value[i] == 0x26, let semicolon = value[i...].firstIndex(of: 0x3B) else {
@@ -360,7 +361,7 @@ final class XMLRecordBuilder: XMLEventSink {
                 else if name.hasPrefix("#") { scalar = UInt32(name.dropFirst(), radix: 10) }
             }
             if let scalar, let unicode = Unicode.Scalar(scalar) {
-                scratch.append(contentsOf: Array(String(Character(unicode)).utf8))
+                scratch.append(String(Character(unicode)))
                 i = semicolon + 1
             } else {
                 scratch.append(value[i]); i += 1
