@@ -10,16 +10,12 @@ enum XMLColumnTyping {
     /// Joins `start` with the type of every value in `column`.
     static func infer(_ column: XMLTextColumn, from start: InferredType) -> InferredType {
         var type = start
-        column.data.withUnsafeBufferPointer { data in
-            guard let base = data.baseAddress else { return }
-            column.offsets.withUnsafeBufferPointer { offsets in
-                for r in 0..<(offsets.count - 1) {
-                    let s = Int(offsets[r]), e = Int(offsets[r + 1])
-                    if s == e || type.accepts(base + s, e - s) { continue }
-                    type = type.join(InferredType.classify(base + s, e - s))
-                    if type == .string { return }
-                }
-            }
+        for r in 0..<column.count {
+            let value = column.value(r)
+            guard let p = value.baseAddress, !value.isEmpty else { continue }
+            if type.accepts(p, value.count) { continue }
+            type = type.join(InferredType.classify(p, value.count))
+            if type == .string { return .string }
         }
         return type
     }
@@ -53,7 +49,7 @@ enum XMLColumnTyping {
                 if validity == nil { validity = [UInt8](repeating: 1, count: column.count) }
                 validity![r] = 0
             }
-            return Column(.bytes(ByteArrays(offsets: column.offsets, data: column.data)), validity: validity)
+            return Column(.bytes(ByteArrays(offsets: offsets, data: column.data)), validity: validity)
         }
     }
 
@@ -64,24 +60,19 @@ enum XMLColumnTyping {
         var values = [T](repeating: 0, count: rows)
         var validity: [UInt8]? = nil
         var failure: Int? = nil
-        column.data.withUnsafeBufferPointer { data in
-            let base = data.baseAddress
-            column.offsets.withUnsafeBufferPointer { offsets in
-                values.withUnsafeMutableBufferPointer { out in
-                    for r in 0..<rows {
-                        let s = Int(offsets[r]), e = Int(offsets[r + 1])
-                        if s == e {
-                            if validity == nil { validity = [UInt8](repeating: 1, count: rows) }
-                            validity![r] = 0
-                            continue
-                        }
-                        guard let value = parse(base! + s, e - s) else {
-                            failure = r
-                            return
-                        }
-                        out[r] = value
-                    }
+        values.withUnsafeMutableBufferPointer { out in
+            for r in 0..<rows {
+                let value = column.value(r)
+                guard let p = value.baseAddress, !value.isEmpty else {
+                    if validity == nil { validity = [UInt8](repeating: 1, count: rows) }
+                    validity![r] = 0
+                    continue
                 }
+                guard let parsed = parse(p, value.count) else {
+                    failure = r
+                    return
+                }
+                out[r] = parsed
             }
         }
         if let failure { throw Mismatch(row: failure) }

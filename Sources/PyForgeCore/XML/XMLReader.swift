@@ -172,10 +172,10 @@ public final class XMLReader: TableReader {
 
     private func widen(column c: Int, row: Int) throws(ConversionError) -> ReadStep {
         let column = builder.columns[c]
-        let s = Int(column.offsets[row]), e = Int(column.offsets[row + 1])
-        let text = String(decoding: column.data[s..<e], as: UTF8.self)
+        let value = column.value(row)
+        let text = String(decoding: value, as: UTF8.self)
         let old = types[c]
-        types[c] = old.join(column.data.withUnsafeBufferPointer { InferredType.classify($0.baseAddress! + s, e - s) })
+        types[c] = old.join(InferredType.classify(value.baseAddress!, value.count))
         let shown = text.count > 40 ? String(text.prefix(37)) + "..." : text
         return try scanRestOfFile(reason: "'\(column.name)' was inferred as \(old) but row \(rowsRead + row + 1) holds '\(shown)'")
     }

@@ -19,8 +19,8 @@ private func collect(_ xml: String, chunk: Int, options: XMLOptions = XMLOptions
     var result: [String: [String?]] = [:]
     for column in builder.columns {
         result[column.name] = (0..<column.count).map { r in
-            let s = Int(column.offsets[r]), e = Int(column.offsets[r + 1])
-            return s == e ? nil : String(decoding: column.data[s..<e], as: UTF8.self)
+            let value = column.value(r)
+            return value.isEmpty ? nil : String(decoding: value, as: UTF8.self)
         }
     }
     return result
