@@ -368,3 +368,15 @@ def test_external_entity_is_never_read(work, kind):
     assert "TOP-SECRET-VALUE" not in proc.stdout + proc.stderr
     assert_refused(proc, work, "xxe.xml", "entit")
     assert secret.stat().st_atime_ns == atime
+
+
+def test_default_record_detection_finds_rows_under_a_wrapper(work):
+    # The root's only child wraps the records: they must not collapse into one row.
+    src = work / "w.xml"
+    rows = "".join(f"<row><id>{i}</id><tags><t>a</t><t>b</t></tags></row>" for i in range(5))
+    src.write_text(f"<root><data>{rows}</data></root>")
+    table = convert(src, work / "w.parquet")
+    assert table["id"] == [0, 1, 2, 3, 4]
+    assert table["tags.t"] == ['["a","b"]'] * 5
+    info = json.loads(run("info", src, "--format", "json").stdout)
+    assert info["details"]["record"] == "root/data/row"

@@ -1,45 +1,50 @@
-/// Finds the default record element: the first child name of the root that repeats,
-/// read from the start of the document only.
+/// Finds the default record element from the start of the document: the shallowest
+/// element name that repeats under one parent (the root's children first, so that
+/// `<orders><order>…` gives `orders/order` and `<root><data><row>…` gives `root/data/row`).
 final class XMLRecordDetector: XMLEventSink {
-    private var depth = 0
-    private(set) var root: String?
-    private var children: [String] = []
-    private(set) var repeated: String?
+    private struct Frame {
+        var path: [String]
+        var childCounts: [String: Int] = [:]
+    }
+    private var frames: [Frame] = []
+    private var firstChild: [String]?
+    /// The shallowest repeated path found so far.
+    private(set) var repeated: [String]?
     weak var parser: XMLPushParser?
 
-    /// The record path: the first repeating child, else the first child; nil without children.
-    var recordPath: [String]? {
-        guard let root, let name = repeated ?? children.first else { return nil }
-        return [root, name]
-    }
+    /// The record path: the shallowest repeating element, else the root's first child;
+    /// nil when the root has no children.
+    var recordPath: [String]? { repeated ?? firstChild }
 
     func startElement(
         local: UnsafePointer<UInt8>, prefix: UnsafePointer<UInt8>?, uri: UnsafePointer<UInt8>?,
         attributeCount: Int, attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?
     ) {
-        depth += 1
-        if depth == 1 {
-            root = String(cString: local)
-        } else if depth == 2 {
-            let name = String(cString: local)
-            if children.contains(name) {
-                repeated = name
-                parser?.stop()
-            } else {
-                children.append(name)
-            }
+        let name = String(cString: local)
+        guard let parent = frames.indices.last else {
+            frames.append(Frame(path: [name]))
+            return
         }
+        let path = frames[parent].path + [name]
+        if firstChild == nil { firstChild = path }
+        frames[parent].childCounts[name, default: 0] += 1
+        if frames[parent].childCounts[name] == 2 && (repeated == nil || path.count < repeated!.count) {
+            repeated = path
+            // Nothing is shallower than the root's children.
+            if path.count == 2 { parser?.stop() }
+        }
+        frames.append(Frame(path: path))
     }
 
     func endElement() {
-        depth -= 1
-        if depth == 0 { parser?.stop() }
+        frames.removeLast()
+        if frames.isEmpty { parser?.stop() }
     }
 
     func characters(_ bytes: UnsafePointer<UInt8>, _ count: Int) {}
 
     /// Reads up to `limit` bytes of `path` to decide.
-    static func detect(path: String, limit: Int = 16 << 20) throws(ConversionError) -> [String]? {
+    static func detect(path: String, limit: Int = 8 << 20) throws(ConversionError) -> [String]? {
         let input = try XMLCompression.open(path)
         let detector = XMLRecordDetector()
         let parser = XMLPushParser(path: path, sink: detector)
