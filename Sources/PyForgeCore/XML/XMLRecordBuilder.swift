@@ -17,6 +17,8 @@ final class XMLRecordBuilder: XMLEventSink {
     private let selector: Selector
     private let options: XMLOptions
     private(set) var columns: [XMLTextColumn] = []
+    /// The same columns, borrowed without retain/release on the per-row path.
+    private var columnRefs: [Unmanaged<XMLTextColumn>] = []
     private var columnByName: [String: Int32] = [:]
     /// After a restart the columns are fixed; a name outside them means the file changed.
     private let fixedColumns: Bool
@@ -243,15 +245,17 @@ final class XMLRecordBuilder: XMLEventSink {
         }
         do {
             let bytes = recordBytes.all
-            for c in columns.indices {
+            for c in columnRefs.indices {
                 if stamp[c] != currentStamp {
-                    columns[c].appendNull()
+                    columnRefs[c]._withUnsafeGuaranteedRef { $0.appendNull() }
                 } else if valueCount[c] == 1 {
                     let i = Int(firstValue[c])
-                    columns[c].append(UnsafeBufferPointer(rebasing: bytes[Int(stagedStart[i])..<Int(stagedEnd[i])]))
+                    let value = UnsafeBufferPointer(rebasing: bytes[Int(stagedStart[i])..<Int(stagedEnd[i])])
+                    columnRefs[c]._withUnsafeGuaranteedRef { $0.append(value) }
                 } else {
                     joinValues(column: c, from: Int(firstValue[c]), included: included, bytes)
-                    columns[c].append(scratch.all)
+                    let value = scratch.all
+                    columnRefs[c]._withUnsafeGuaranteedRef { $0.append(value) }
                 }
             }
         }
@@ -434,7 +438,9 @@ final class XMLRecordBuilder: XMLEventSink {
 
     @discardableResult
     private func addColumn(_ name: String) -> Int32 {
-        columns.append(XMLTextColumn(name: name, nullRows: rows))
+        let column = XMLTextColumn(name: name, nullRows: rows)
+        columns.append(column)
+        columnRefs.append(Unmanaged.passUnretained(column))
         stamp.append(0)
         valueCount.append(0)
         firstValue.append(0)
