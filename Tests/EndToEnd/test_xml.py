@@ -380,3 +380,28 @@ def test_default_record_detection_finds_rows_under_a_wrapper(work):
     assert table["tags.t"] == ['["a","b"]'] * 5
     info = json.loads(run("info", src, "--format", "json").stdout)
     assert info["details"]["record"] == "root/data/row"
+
+
+def test_multi_stream_bzip2_and_all_strings(work):
+    # pbzip2 writes several concatenated bzip2 streams; all of them are read.
+    text = catalog_xml(400).encode()
+    half = len(text) // 2
+    src = work / "m.xml.bz2"
+    src.write_bytes(bz2.compress(text[:half]) + bz2.compress(text[half:]))
+    table = convert(src, work / "m.parquet", "--all-strings")
+    assert table["@id"] == [str(i) for i in range(400)]
+    assert table["published"][0] == "2024-01-01"
+
+
+def test_xml_to_delta_and_ndjson(work):
+    src = work / "d.xml"
+    src.write_text(ORDERS)
+    proc = run("convert", src, work / "d_delta", "-f", "delta", "--row-tag", "order")
+    assert proc.returncode == 0, proc.stderr
+    deltalake = pytest.importorskip("deltalake")
+    table = deltalake.DeltaTable(str(work / "d_delta")).to_pyarrow_table().to_pydict()
+    assert table["@no"] == [1, 2] and table["customer"] == ["Ann", "Bob"]
+    proc = run("convert", src, work / "d.ndjson", "--row-tag", "order")
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(line) for line in (work / "d.ndjson").read_text().splitlines()]
+    assert [line["item"] for line in lines] == ['["a","b"]', "c"]
