@@ -43,7 +43,7 @@ final class PlainXMLInput: XMLInputStream {
 final class GzipXMLInput: XMLInputStream {
     private let path: String
     private let handle: gzFile
-    private let file: InputFile  // for the size check and errors only
+    private let file: InputFile  // opened first for the not-found and directory errors; gzip reads a dup of its descriptor
 
     init(path: String) throws(ConversionError) {
         self.path = path
