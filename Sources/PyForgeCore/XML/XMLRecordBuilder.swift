@@ -65,11 +65,16 @@ final class XMLRecordBuilder: XMLEventSink {
 
     // The current record's values, written out when it closes.
     private let recordBytes = ByteBuffer()
-    private var stagedColumn: [Int32] = []
-    private var stagedStart: [Int32] = []
-    private var stagedEnd: [Int32] = []
+    /// A value of the current record: its column, its bytes in `recordBytes`, and the
+    /// element it sits in (with `expand`).
+    private struct Staged {
+        var column: Int32
+        var start: Int32
+        var end: Int32
+        var element: Int32
+    }
+    private var staged: [Staged] = []
     /// The element each value sits in, and (when expanding) the expanded element above it.
-    private var stagedElement: [Int32] = []
     private var stagedOccurrence: [Int32] = []
     /// With `expand`: the current record's elements (node and parent element) and how
     /// often each node occurred, to find the first repeated child.
@@ -77,9 +82,13 @@ final class XMLRecordBuilder: XMLEventSink {
     private var elementParent: [Int32] = []
     private var occurrences: [Int32] = [0]
     private var touchedGroups: [Int32] = []
-    private var stamp: [Int32] = []
-    private var valueCount: [Int32] = []
-    private var firstValue: [Int32] = []
+    /// Per column while a row is written: whether it has values in this row, how many, the first.
+    private struct Tally {
+        var stamp: Int32 = 0
+        var count: Int32 = 0
+        var first: Int32 = 0
+    }
+    private var tallies: [Tally] = []
     private var currentStamp: Int32 = 0
     private let scratch = ByteBuffer()
 
@@ -203,8 +212,8 @@ final class XMLRecordBuilder: XMLEventSink {
         }
         if expanded >= 0 {
             // Each value belongs to the occurrence of the expanded element it sits in, if any.
-            stagedOccurrence = stagedElement.map { element in
-                var e = element
+            stagedOccurrence = staged.map { value in
+                var e = value.element
                 while e >= 0 && elementNode[Int(e)] != expanded { e = elementParent[Int(e)] }
                 return e
             }
@@ -217,10 +226,7 @@ final class XMLRecordBuilder: XMLEventSink {
         for group in touchedGroups { occurrences[Int(group)] = 0 }
         touchedGroups.removeAll(keepingCapacity: true)
         recordBytes.truncate(to: 0)
-        stagedColumn.removeAll(keepingCapacity: true)
-        stagedStart.removeAll(keepingCapacity: true)
-        stagedEnd.removeAll(keepingCapacity: true)
-        stagedElement.removeAll(keepingCapacity: true)
+        staged.removeAll(keepingCapacity: true)
         stagedOccurrence.removeAll(keepingCapacity: true)
         text.truncate(to: 0)
         frames.removeAll(keepingCapacity: true)
@@ -233,30 +239,32 @@ final class XMLRecordBuilder: XMLEventSink {
         let included = { (i: Int) -> Bool in
             occurrence < 0 || self.stagedOccurrence[i] < 0 || self.stagedOccurrence[i] == occurrence
         }
-        for i in stagedColumn.indices where included(i) {
-            let c = Int(stagedColumn[i])
-            if stamp[c] != currentStamp {
-                stamp[c] = currentStamp
-                valueCount[c] = 1
-                firstValue[c] = Int32(i)
-            } else {
-                valueCount[c] += 1
+        let stamp = currentStamp
+        staged.withUnsafeBufferPointer { staged in
+            tallies.withUnsafeMutableBufferPointer { tallies in
+                for i in staged.indices where included(i) {
+                    let c = Int(staged[i].column)
+                    if tallies[c].stamp != stamp {
+                        tallies[c] = Tally(stamp: stamp, count: 1, first: Int32(i))
+                    } else {
+                        tallies[c].count += 1
+                    }
+                }
             }
         }
-        do {
-            let bytes = recordBytes.all
-            for c in columnRefs.indices {
-                if stamp[c] != currentStamp {
-                    columnRefs[c]._withUnsafeGuaranteedRef { $0.appendNull() }
-                } else if valueCount[c] == 1 {
-                    let i = Int(firstValue[c])
-                    let value = UnsafeBufferPointer(rebasing: bytes[Int(stagedStart[i])..<Int(stagedEnd[i])])
-                    columnRefs[c]._withUnsafeGuaranteedRef { $0.append(value) }
-                } else {
-                    joinValues(column: c, from: Int(firstValue[c]), included: included, bytes)
-                    let value = scratch.all
-                    columnRefs[c]._withUnsafeGuaranteedRef { $0.append(value) }
-                }
+        let bytes = recordBytes.all
+        for c in columnRefs.indices {
+            let tally = tallies[c]
+            if tally.stamp != stamp {
+                columnRefs[c]._withUnsafeGuaranteedRef { $0.appendNull() }
+            } else if tally.count == 1 {
+                let value = staged[Int(tally.first)]
+                let text = UnsafeBufferPointer(rebasing: bytes[Int(value.start)..<Int(value.end)])
+                columnRefs[c]._withUnsafeGuaranteedRef { $0.append(text) }
+            } else {
+                joinValues(column: c, from: Int(tally.first), included: included, bytes)
+                let text = scratch.all
+                columnRefs[c]._withUnsafeGuaranteedRef { $0.append(text) }
             }
         }
         rows += 1
@@ -268,8 +276,8 @@ final class XMLRecordBuilder: XMLEventSink {
         let json = options.arrays != .concatenate
         if json { scratch.append(0x5B) }
         var written = 0
-        for i in first..<stagedColumn.count where stagedColumn[i] == c && included(i) {
-            let value = UnsafeBufferPointer(rebasing: bytes[Int(stagedStart[i])..<Int(stagedEnd[i])])
+        for i in first..<staged.count where staged[i].column == c && included(i) {
+            let value = UnsafeBufferPointer(rebasing: bytes[Int(staged[i].start)..<Int(staged[i].end)])
             if json {
                 if written > 0 { scratch.append(0x2C) }
                 if value.isEmpty { scratch.append("null") } else { appendJSONString(value) }
@@ -317,11 +325,9 @@ final class XMLRecordBuilder: XMLEventSink {
     }
 
     private func stage(_ column: Int32, _ value: UnsafeBufferPointer<UInt8>, _ element: Int32) {
-        stagedColumn.append(column)
-        stagedStart.append(Int32(truncatingIfNeeded: recordBytes.count))
+        let start = Int32(truncatingIfNeeded: recordBytes.count)
         recordBytes.append(value)
-        stagedEnd.append(Int32(truncatingIfNeeded: recordBytes.count))
-        stagedElement.append(element)
+        staged.append(Staged(column: column, start: start, end: Int32(truncatingIfNeeded: recordBytes.count), element: element))
     }
 
     private func addAttributes(
@@ -441,9 +447,7 @@ final class XMLRecordBuilder: XMLEventSink {
         let column = XMLTextColumn(name: name, nullRows: rows)
         columns.append(column)
         columnRefs.append(Unmanaged.passUnretained(column))
-        stamp.append(0)
-        valueCount.append(0)
-        firstValue.append(0)
+        tallies.append(Tally())
         let c = Int32(columns.count - 1)
         columnByName[name] = c
         return c
