@@ -9,13 +9,13 @@ struct XMLInputOptions: ParsableArguments {
     @Option(help: "Name of the record element, matched at any depth (alternative to --record-path).")
     var rowTag: String?
 
-    @Option(help: "Nested elements: conservative (one level), moderate (all levels, default), aggressive (all levels plus full text of mixed content).")
+    @Option(help: "Nested elements: conservative (one level), moderate (all levels), aggressive (all levels plus full text of mixed content).")
     var flattenStrategy: String = XMLOptions.Flatten.moderate.rawValue
 
-    @Option(help: "Children repeated in a record: json_string (JSON array, default), concatenate (joined with '; '), expand (one row per item of the first repeated child).")
+    @Option(help: "Children repeated in a record: json_string (JSON array), concatenate (joined with '; '), expand (one row per item of the first repeated child).")
     var arrayHandling: String = XMLOptions.Arrays.jsonString.rawValue
 
-    @Option(help: "Namespaced names: strip (local name, default), prefix (prefix:name), preserve ({uri}name).")
+    @Option(help: "Namespaced names: strip (local name), prefix (prefix:name), preserve ({uri}name).")
     var namespaceHandling: String = XMLOptions.Namespaces.strip.rawValue
 
     func validate() throws {
