@@ -3,7 +3,7 @@ import PyForgeCore
 
 /// How XML input becomes rows and columns.
 struct XMLInputOptions: ParsableArguments {
-    @Option(help: "Path of the record element from the root, e.g. catalog/book ('*' matches any name). Default: the first child of the root that repeats.")
+    @Option(help: "Path of the record element from the root, e.g. catalog/book ('*' matches any name). Default: the shallowest element that repeats (usually the root's children).")
     var recordPath: String?
 
     @Option(help: "Name of the record element, matched at any depth (alternative to --record-path).")
