@@ -44,6 +44,8 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "CSV input") var csv: CSVInputOptions
 
+    @OptionGroup(title: "JSON input") var jsonInput: JSONInputOptions
+
     @OptionGroup(title: "XML input") var xml: XMLInputOptions
 
     @OptionGroup(title: "Delta output") var delta: DeltaOutputOptions
@@ -54,6 +56,17 @@ struct ConvertCommand: AsyncParsableCommand {
         }
         if OutputOptions.codec(named: compression) == nil {
             throw ValidationError("Unknown --compression '\(compression)'. Use snappy, zstd, gzip or none.")
+        }
+        if let level = compressionLevel {
+            switch OutputOptions.codec(named: compression) {
+            case .zstd? where !(1...22).contains(level):
+                throw ValidationError("--compression-level for zstd must be 1-22; got \(level).")
+            case .gzip? where !(1...9).contains(level):
+                throw ValidationError("--compression-level for gzip must be 1-9; got \(level).")
+            case .snappy?, .uncompressed?:
+                throw ValidationError("--compression-level applies to zstd and gzip only; \(compression) has no levels.")
+            default: break
+            }
         }
         if let rowGroupSize, rowGroupSize <= 0 {
             throw ValidationError("--row-group-size must be a positive number of rows.")
@@ -68,7 +81,7 @@ struct ConvertCommand: AsyncParsableCommand {
         }
         var request = ConvertRequest(
             inputPath: input, outputPath: output, format: format.flatMap { OutputFormat(rawValue: $0.lowercased()) },
-            force: force, csv: csv.csvOptions(allStrings: allStrings),
+            force: force, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options,
             output: OutputOptions(
                 compression: OutputOptions.codec(named: compression) ?? .snappy, compressionLevel: compressionLevel,
                 rowGroupRows: rowGroupSize),
@@ -100,7 +113,8 @@ extension ConvertCommand {
     func preview(_ console: Console) throws {
         do {
             let info = try FileInspector.info(
-                path: input, csv: csv.csvOptions(allStrings: allStrings), xml: xml.xmlOptions(allStrings: allStrings))
+                path: input, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options,
+                xml: xml.xmlOptions(allStrings: allStrings))
             if json {
                 try console.printJSON(info.columns.map { ["name": $0.name, "type": $0.type] })
                 return

@@ -9,7 +9,7 @@ import Parquet
 /// Reads a file far enough to describe it (`info`) or to prove it converts (`validate`).
 public enum FileInspector {
     public static func info(
-        path: String, csv: CSVOptions = CSVOptions(), xml: XMLOptions = XMLOptions()
+        path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions()
     ) throws(ConversionError) -> FileInfo {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         if Converter.isDirectory(path) {
@@ -28,6 +28,13 @@ public enum FileInspector {
                 columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
                 details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil,
                 warnings: reader.warnings)
+        case .json:
+            let (reader, rows, schema) = try JSONSource(path: path, options: json).scan()
+            return FileInfo(
+                path: path, format: "json", sizeBytes: Converter.fileSize(path), rows: rows,
+                columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
+                details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil,
+                warnings: reader.warnings)
         case .xml:
             let (reader, rows, schema) = try XMLSource(path: path, options: xml).scan()
             return FileInfo(
@@ -42,10 +49,10 @@ public enum FileInspector {
     }
 
     public static func validate(
-        path: String, csv: CSVOptions = CSVOptions(), xml: XMLOptions = XMLOptions()
+        path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions()
     ) -> ValidationReport {
         do {
-            let info = try info(path: path, csv: csv, xml: xml)
+            let info = try info(path: path, csv: csv, json: json, xml: xml)
             return ValidationReport(
                 path: path, valid: true, format: info.format, rows: info.rows, columns: info.columns, errors: [],
                 warnings: info.warnings)
