@@ -149,10 +149,16 @@ final class XMLRecordBuilder: XMLEventSink {
 
     func characters(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
         guard recordDepth > 0 else { return }
-        let buffer = UnsafeBufferPointer(start: bytes, count: count)
-        text.append(buffer)
         let top = frames.count - 1
-        if !frames[top].ownText && buffer.contains(where: { !isSpace($0) }) { frames[top].ownText = true }
+        var blank = true
+        for k in 0..<count where !isSpace(bytes[k]) {
+            blank = false
+            break
+        }
+        // Indentation before an element's first text would be trimmed anyway: skip it.
+        if blank && text.count == frames[top].textMark { return }
+        text.append(UnsafeBufferPointer(start: bytes, count: count))
+        if !blank { frames[top].ownText = true }
     }
 
     func endElement() {
