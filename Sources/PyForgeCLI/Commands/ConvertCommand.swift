@@ -48,9 +48,14 @@ struct ConvertCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object describing the result on stdout (messages stay on stderr).")
     var json = false
 
+    @Flag(help: "Print the inferred columns (name and type) and exit without writing anything.")
+    var previewSchema = false
+
     @OptionGroup(title: "CSV input") var csv: CSVInputOptions
 
     @OptionGroup(title: "JSON input") var jsonInput: JSONInputOptions
+
+    @OptionGroup(title: "XML input") var xml: XMLInputOptions
 
     @OptionGroup(title: "Delta output") var delta: DeltaOutputOptions
 
@@ -79,13 +84,18 @@ struct ConvertCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console(verbose: globals.verbose)
-        let request = ConvertRequest(
+        if previewSchema {
+            try preview(console)
+            return
+        }
+        var request = ConvertRequest(
             inputPath: input, outputPath: output, format: format.flatMap { OutputFormat(rawValue: $0.lowercased()) },
             force: force, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options,
             output: OutputOptions(
                 compression: OutputOptions.codec(named: compression) ?? .snappy, compressionLevel: compressionLevel,
                 rowGroupRows: rowGroupSize),
             delta: delta.options)
+        request.xml = xml.xmlOptions(allStrings: allStrings)
         do {
             let progress = ProgressCounter(totalBytes: Converter.fileSize(input))
             let display = ProgressDisplay(label: input, counter: progress)
@@ -102,6 +112,28 @@ struct ConvertCommand: AsyncParsableCommand {
             }
             console.reportConversion(result)
             if json { try console.printJSON(result) }
+        } catch let error as ConversionError {
+            if json { try console.printJSON(FailureReport(input: input, error: error)) }
+            throw CommandFailure(error)
+        }
+    }
+}
+
+extension ConvertCommand {
+    /// `--preview-schema`: the columns a conversion would write, from a full read of the input.
+    func preview(_ console: Console) throws {
+        do {
+            let info = try FileInspector.info(
+                path: input, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options,
+                xml: xml.xmlOptions(allStrings: allStrings))
+            if json {
+                try console.printJSON(info.columns.map { ["name": $0.name, "type": $0.type] })
+                return
+            }
+            let table = TextTable(headers: ["Column", "Type"])
+            for column in info.columns { table.add([column.name, column.type]) }
+            print(table.render(), terminator: "")
+            console.status("\(info.columns.count) columns, \(info.rows) rows; nothing was written.")
         } catch let error as ConversionError {
             if json { try console.printJSON(FailureReport(input: input, error: error)) }
             throw CommandFailure(error)

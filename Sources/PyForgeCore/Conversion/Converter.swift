@@ -16,6 +16,7 @@ public struct ConvertRequest: Sendable {
     public var json: JSONOptions
     public var output: OutputOptions
     public var delta: DeltaOptions
+    public var xml = XMLOptions()
 
     public init(
         inputPath: String, outputPath: String? = nil, format: OutputFormat? = nil, force: Bool = false,
@@ -37,12 +38,13 @@ public struct ConvertRequest: Sendable {
 public enum Converter {
     /// Opens `path` as a table source according to its extension.
     public static func source(
-        for path: String, csv: CSVOptions, json: JSONOptions = JSONOptions()
+        for path: String, csv: CSVOptions, json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions()
     ) throws(ConversionError) -> TableSource {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         switch InputFormat(path: path) {
         case .csv: return CSVSource(path: path, options: csv)
         case .json: return JSONSource(path: path, options: JSONOptions(flatten: json.flatten, allStrings: csv.allStrings || json.allStrings))
+        case .xml: return XMLSource(path: path, options: xml)
         case .parquet:
             throw .unsupportedConversion(input: "Parquet", output: "another format (use 'pyforge info' to inspect it)")
         case nil:
@@ -77,7 +79,7 @@ public enum Converter {
         _ request: ConvertRequest, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
     ) throws(ConversionError) -> ConversionResult {
         let started = monotonicSeconds()
-        let source = try source(for: request.inputPath, csv: request.csv, json: request.json)
+        let source = try source(for: request.inputPath, csv: request.csv, json: request.json, xml: request.xml)
         let (outputPath, format) = try resolveOutput(request)
         let target: OutputTarget
         if format == .delta {
@@ -109,7 +111,11 @@ public enum Converter {
     }
 
     static func stem(of path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        var name = path.split(separator: "/").last.map(String.init) ?? path
+        // data.xml.gz -> data
+        for suffix in [".gz", ".bz2"] where name.lowercased().hasSuffix(suffix) && name.count > suffix.count {
+            name.removeLast(suffix.count)
+        }
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
         return String(name[..<dot])
     }

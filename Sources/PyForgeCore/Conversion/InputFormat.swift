@@ -3,6 +3,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     case csv
     case json
     case parquet
+    case xml
 
     public init?(path: String) {
         let lower = path.lowercased()
@@ -12,6 +13,8 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
             self = .json
         } else if lower.hasSuffix(".parquet") || lower.hasSuffix(".pq") {
             self = .parquet
+        } else if lower.hasSuffix(".xml") || lower.hasSuffix(".xml.gz") || lower.hasSuffix(".xml.bz2") {
+            self = .xml
         } else {
             return nil
         }
@@ -22,6 +25,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         switch self {
         case .csv, .json: return [.parquet, .csv, .json, .ndjson, .delta]
         case .parquet: return []
+        case .xml: return [.parquet, .csv, .json, .ndjson, .delta]
         }
     }
 
@@ -30,6 +34,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .csv: return [".csv", ".tsv", ".tab", ".txt"]
         case .json: return [".json", ".jsonl", ".ndjson"]
         case .parquet: return [".parquet", ".pq"]
+        case .xml: return [".xml", ".xml.gz", ".xml.bz2"]
         }
     }
 
@@ -38,6 +43,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .csv: return "CSV / TSV (delimited text)"
         case .json: return "JSON records (array of objects, or NDJSON)"
         case .parquet: return "Apache Parquet (info only)"
+        case .xml: return "XML (records of repeated elements)"
         }
     }
 }
