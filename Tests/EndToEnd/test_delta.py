@@ -273,3 +273,56 @@ def test_new_table_is_not_created_on_failure(run, work):
     proc = run("convert", broken, work / "never", "-f", "delta", cwd=work)
     assert proc.returncode == 1
     assert not (work / "never").exists()
+
+
+def test_appended_date_in_timestamp_partition_reads_as_timestamp(run, work):
+    (work / "a.csv").write_text("ts,v\n2024-01-15 10:30:00,1\n", encoding="utf-8")
+    (work / "b.csv").write_text("ts,v\n2024-01-16,2\n", encoding="utf-8")
+    assert run("convert", work / "a.csv", work / "t", "-f", "delta", "--partition-by", "ts", cwd=work).returncode == 0
+    proc = run("convert", work / "b.csv", work / "t", "-f", "delta", "--mode", "append", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    rows = sorted(DeltaTable(str(work / "t")).to_pyarrow_table().to_pylist(), key=lambda r: r["v"])
+    assert [r["ts"] for r in rows] == [dt.datetime(2024, 1, 15, 10, 30, tzinfo=UTC), dt.datetime(2024, 1, 16, tzinfo=UTC)]
+
+
+def test_overwrite_can_change_partitioning(run, work):
+    (work / "a.csv").write_text("k,v\nx,1\ny,2\n", encoding="utf-8")
+    assert run("convert", work / "a.csv", work / "t", "-f", "delta", cwd=work).returncode == 0
+    proc = run("convert", work / "a.csv", work / "t", "-f", "delta", "--mode", "overwrite", "--partition-by", "k", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    table = DeltaTable(str(work / "t"))
+    assert table.metadata().partition_columns == ["k"]
+    assert sorted(table.to_pyarrow_table().to_pylist(), key=lambda r: r["v"]) == [{"k": "x", "v": 1}, {"k": "y", "v": 2}]
+
+
+def test_empty_string_partition_value_is_null(run, work):
+    (work / "a.csv").write_text('k,v\n"",1\nz,2\n', encoding="utf-8")
+    assert run("convert", work / "a.csv", work / "t", "-f", "delta", "--partition-by", "k", cwd=work).returncode == 0
+    rows = sorted(DeltaTable(str(work / "t")).to_pyarrow_table().to_pylist(), key=lambda r: r["v"])
+    assert rows == [{"k": None, "v": 1}, {"k": "z", "v": 2}]
+    assert (work / "t" / "k=__HIVE_DEFAULT_PARTITION__").is_dir()
+
+
+def test_append_only_table_refuses_overwrite(run, work):
+    from deltalake import write_deltalake
+    write_deltalake(str(work / "t"), pa.table({"v": [1, 2]}), configuration={"delta.appendOnly": "true"})
+    (work / "a.csv").write_text("v\n3\n", encoding="utf-8")
+    proc = run("convert", work / "a.csv", work / "t", "-f", "delta", "--mode", "overwrite", cwd=work)
+    assert proc.returncode == 1 and "append-only" in proc.stderr
+    assert DeltaTable(str(work / "t")).to_pyarrow_table().num_rows == 2
+    assert run("convert", work / "a.csv", work / "t", "-f", "delta", "--mode", "append", cwd=work).returncode == 0
+    assert DeltaTable(str(work / "t")).to_pyarrow_table().num_rows == 3
+
+
+def test_append_keeps_the_tables_schema_text(run, work):
+    from deltalake import write_deltalake
+    write_deltalake(str(work / "t"), pa.table({"v": pa.array([1], pa.int64()), "s": ["a"]}))
+    before = DeltaTable(str(work / "t")).schema().to_json()
+    (work / "a.csv").write_text("v,s,extra\n2,b,1.5\n", encoding="utf-8")
+    proc = run("convert", work / "a.csv", work / "t", "-f", "delta", "--mode", "append", "--merge-schema", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    after = json.loads(DeltaTable(str(work / "t")).schema().to_json())
+    assert after["fields"][:2] == json.loads(before)["fields"]
+    assert [f["name"] for f in after["fields"]] == ["v", "s", "extra"]
+    assert sorted(DeltaTable(str(work / "t")).to_pyarrow_table().to_pylist(), key=lambda r: r["v"]) == [
+        {"v": 1, "s": "a", "extra": None}, {"v": 2, "s": "b", "extra": 1.5}]

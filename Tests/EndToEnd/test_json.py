@@ -6,6 +6,7 @@ import json
 import os
 
 import pyarrow.parquet as pq
+import pytest
 
 
 def records():
@@ -127,3 +128,31 @@ def test_info_and_validate_json(run, work):
     assert info["format"] == "json" and info["rows"] == 3
     assert "late.x" in [c["name"] for c in info["columns"]]
     assert run("validate", source, cwd=work).returncode == 0
+
+
+@pytest.mark.parametrize("cut", ["\\u00e9", "\\n", "-12", "1.5", "1e5", "true"])
+def test_records_cut_by_the_read_buffer(run, work, cut):
+    # Place the 8 MiB buffer boundary inside an escape, a number or a literal.
+    boundary = 8 << 20
+    filler = '{"pad": "' + "x" * 100 + '"}\n'
+    head = filler * (boundary // len(filler) - 1)
+    prefix = '{"pad": "' + "y" * (boundary - len(head) - 20) + '", "v": '
+    split = len(head) + len(prefix) + 1
+    value = f'"a{cut}b"' if cut.startswith("\\") else cut
+    text = head + prefix + value + "}\n" + '{"pad": "z", "v": ' + value + "}\n"
+    assert abs(split - boundary) < 40
+    source = work / "cut.ndjson"
+    source.write_text(text, encoding="ascii")
+    proc = run("convert", source, cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    table = pq.read_table(work / "cut.parquet")
+    expected = [json.loads(line).get("v") for line in text.splitlines()]
+    assert table.num_rows == len(expected)
+    assert table.column("v").to_pylist()[-2:] == expected[-2:]
+
+
+def test_invalid_utf8_is_refused(run, work):
+    source = work / "bad.ndjson"
+    source.write_bytes(b'{"s": "ok"}\n{"s": "caf\xe9"}\n')
+    proc = run("convert", source, cwd=work)
+    assert proc.returncode == 1 and "line 2" in proc.stderr and "UTF-8" in proc.stderr

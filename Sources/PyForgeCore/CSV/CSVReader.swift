@@ -178,10 +178,12 @@ public final class CSVReader: TableReader {
     // MARK: Reading
 
     public func next() throws(ConversionError) -> ReadStep {
+        // The encoding changed (possibly while sampling): start over and infer again.
+        if encodingSwitched { return .restart(nil, reason: switchReason) }
         if firstBatchPending {
             firstBatchPending = false
         } else if try !tokenizeNext() {
-            if encodingSwitched { return .restart(schema, reason: switchReason) }
+            if encodingSwitched { return .restart(nil, reason: switchReason) }
             finishWarnings()
             return .end
         }
@@ -317,7 +319,7 @@ public final class CSVReader: TableReader {
         repeat {
             inferTypes()
         } while try tokenizeNext()
-        if encodingSwitched { return .restart(schema, reason: switchReason) }
+        if encodingSwitched { return .restart(nil, reason: switchReason) }
         let widened = Schema(zip(schema.fields, types).map { Field(name: $0.name, type: $1.dataType) })
         return .restart(widened, reason: reason)
     }
@@ -367,6 +369,14 @@ extension InferredType {
         case .timestampMicros(let utc): self = utc ? .timestampUTC : .timestamp
         default: self = .string
         }
+    }
+}
+
+extension StringProtocol {
+    func trimmingTrailingWhitespace() -> Substring {
+        var text = Substring(self)
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return text
     }
 }
 

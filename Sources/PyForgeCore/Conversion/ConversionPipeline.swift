@@ -6,7 +6,7 @@ import Logging
 enum ConversionPipeline {
     enum Item: Sendable {
         case batch(RecordBatch)
-        case restart(Schema, reason: String)
+        case restart(Schema?, reason: String)
         case end
         case failure(ConversionError)
     }
@@ -68,7 +68,8 @@ enum ConversionPipeline {
             }
             producer.start()
             var rows = 0
-            var outcome: Result<Schema?, ConversionError> = .failure(.cancelled)
+            /// nil: finished; .some(schema): start over (with that schema, or inferring again).
+            var outcome: Result<Schema??, ConversionError> = .failure(.cancelled)
             consume: while let item = queue.pop() {
                 switch item {
                 case .batch(let batch):
@@ -80,7 +81,7 @@ enum ConversionPipeline {
                         break consume
                     }
                 case .restart(let schema, let reason):
-                    outcome = .success(schema)
+                    outcome = .success(.some(schema))
                     restarts.append(reason)
                     break consume
                 case .end:
@@ -97,15 +98,20 @@ enum ConversionPipeline {
             case .failure(let error):
                 discardOutput()
                 throw error
-            case .success(let widened?):
+            case .success(.some(let widened)):
                 discardOutput()
-                logger.info("Re-reading \(source.path) because \(restarts.last ?? "a value needed a wider type"); widened types: \(widened.fields.map { "\($0.name): \($0.type.name)" }.joined(separator: ", ")).")
+                logger.info("Re-reading \(source.path) because \(restarts.last ?? "a value needed a wider type").")
                 schemaOverride = widened
                 guard restarts.count < 8 else {
                     throw .malformedInput(path: source.path, location: "several places", reason: "the file changed while it was being read", fix: "convert a copy that is not being written to")
                 }
-            case .success(nil):
-                try writer.finish()
+            case .success(.none):
+                do {
+                    try writer.finish()
+                } catch {
+                    discardOutput()
+                    throw error
+                }
                 return Outcome(
                     rows: rows, schema: reader.schema, readerWarnings: reader.warnings, readerDetails: reader.details,
                     restarts: restarts)

@@ -5,8 +5,9 @@ import Synchronization
 public enum ReadStep: Sendable {
     case batch(RecordBatch)
     /// A value did not fit its column's inferred type. The reader has scanned the rest of
-    /// the input for the types that hold everything; the conversion must start over with them.
-    case restart(Schema, reason: String)
+    /// the input for the types that hold everything; the conversion must start over with
+    /// them (nil: infer them again, e.g. after the text encoding changed).
+    case restart(Schema?, reason: String)
     case end
 }
 

@@ -48,12 +48,16 @@ enum DeltaCommitter {
         /// The snapshot the write was planned against (nil for a new table).
         var readSnapshot: DeltaSnapshot?
         var mergeSchema: Bool
+        /// The exact schema text to commit (an append keeps the table's own text, with any
+        /// merged columns added); nil to encode `schema`.
+        var schemaString: String?
     }
 
     static func commit(_ plan: Plan) throws(ConversionError) -> Int64 {
         var snapshot = plan.readSnapshot
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
         for _ in 0..<maxAttempts {
+            // Taken per attempt, so a commit that lost a race is not older than the one before it.
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
             let version = (snapshot?.version ?? -1) + 1
             let text = actions(plan, snapshot: snapshot, version: version, now: now).joined(separator: "\n") + "\n"
             if try putIfAbsent(text, at: DeltaLog.commitPath(plan.table, version), table: plan.table) {
@@ -129,11 +133,11 @@ enum DeltaCommitter {
     /// The actions of the commit, one JSON object per line.
     static func actions(_ plan: Plan, snapshot: DeltaSnapshot?, version: Int64, now: Int64) -> [String] {
         var lines: [String] = []
-        let schemaString = DeltaSchema.encode(plan.schema)
+        let schemaString = plan.schemaString ?? DeltaSchema.encode(plan.schema)
         if version == 0 || snapshot == nil {
             lines.append(JSONText.object([("protocol", JSONText.object([("minReaderVersion", "1"), ("minWriterVersion", "2")]))]))
         }
-        if snapshot == nil || snapshot!.schemaString != schemaString {
+        if snapshot == nil || snapshot!.schemaString != schemaString || snapshot!.partitionColumns != plan.partitionColumns {
             lines.append(metadataLine(
                 id: snapshot?.tableID ?? UUID().uuidString.lowercased(), schemaString: schemaString,
                 partitionColumns: plan.partitionColumns, configuration: snapshot?.configuration ?? [:],

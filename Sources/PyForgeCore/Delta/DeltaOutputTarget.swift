@@ -26,6 +26,12 @@ final class DeltaOutputTarget: OutputTarget {
                 throw .invalidOption("The Delta table '\(path)' already exists. Pass --mode append to add rows, or --mode overwrite to replace its data (earlier versions stay readable).")
             }
             snapshot = try DeltaLog.snapshot(path)
+            if delta.mode == .overwrite && snapshot!.configuration["delta.appendOnly"]?.lowercased() == "true" {
+                throw .invalidOption("The Delta table '\(path)' is append-only (delta.appendOnly = true); --mode overwrite would remove its data. Use --mode append or write a new table.")
+            }
+            if snapshot!.schemaString.contains("delta.invariants") {
+                throw .invalidOption("The Delta table '\(path)' has column invariants, which pyforge does not check; write to it with Spark, or to a new table.")
+            }
             if snapshot!.minWriterVersion > 2 || snapshot!.writerFeatures != nil {
                 throw .invalidOption("The Delta table '\(path)' needs writer version \(snapshot!.minWriterVersion) (features: \((snapshot!.writerFeatures ?? []).joined(separator: ", "))); pyforge writes tables of writer version 2. Write to a new table or use Spark.")
             }
@@ -106,6 +112,20 @@ final class DeltaOutputTarget: OutputTarget {
         return writer
     }
 
+    /// An append keeps the table's schema text byte for byte (field metadata, comments),
+    /// adding only merged columns at the end.
+    private func appendSchemaString(_ schema: Schema) -> String? {
+        guard delta.mode == .append, let snapshot else { return nil }
+        let added = schema.fields.filter { field in snapshot.schema.index(of: field.name) == nil }
+        guard !added.isEmpty else { return snapshot.schemaString }
+        let original = snapshot.schemaString
+        // The text is {"type":"struct","fields":[ … ]}: insert before the last ']'.
+        guard let close = original.lastIndex(of: "]") else { return nil }
+        let addition = String(DeltaSchema.encode(Schema(added)).dropFirst(#"{"type":"struct","fields":["#.count).dropLast(2))
+        let separator = original[..<close].trimmingTrailingWhitespace().hasSuffix("[") ? "" : ","
+        return String(original[..<close]) + separator + addition + String(original[close...])
+    }
+
     func discard() {
         writer?.discard()
         writer = nil
@@ -119,7 +139,8 @@ final class DeltaOutputTarget: OutputTarget {
         guard let writer else { throw .outputFailed(path: path, reason: "no data was written") }
         let plan = DeltaCommitter.Plan(
             table: path, mode: delta.mode, schema: writer.tableSchema, partitionColumns: writer.partitionColumns,
-            files: writer.written, readSnapshot: snapshot, mergeSchema: delta.mergeSchema)
+            files: writer.written, readSnapshot: snapshot, mergeSchema: delta.mergeSchema,
+            schemaString: appendSchemaString(writer.tableSchema))
         let version: Int64
         do {
             version = try DeltaCommitter.commit(plan)
@@ -130,12 +151,18 @@ final class DeltaOutputTarget: OutputTarget {
         committedVersion = version
         var notes = ["delta_version": String(version), "data_files": String(writer.written.count)]
         if DeltaCheckpoint.isDue(version) {
-            try DeltaCheckpoint.write(table: path, version: version)
-            notes["checkpoint"] = String(version)
+            // The commit stands either way: a failed checkpoint only costs readers time.
+            do {
+                try DeltaCheckpoint.write(table: path, version: version)
+                notes["checkpoint"] = String(version)
+            } catch {
+                checkpointWarning = "Version \(version) was committed, but its checkpoint could not be written: \(error.description)"
+            }
         }
         return notes
     }
 
     var bytesWritten: Int64 { writer?.written.reduce(0) { $0 + $1.size } ?? 0 }
-    var writerWarnings: [String] { [] }
+    private var checkpointWarning: String?
+    var writerWarnings: [String] { checkpointWarning.map { [$0] } ?? [] }
 }

@@ -28,11 +28,11 @@ enum DeltaSchema {
     static func dataType(_ name: String) -> DataType? {
         switch name {
         case "boolean": return .boolean
-        case "byte", "short", "integer": return .int32
+        case "integer": return .int32
         case "long": return .int64
-        case "float", "double": return .double
+        case "double": return .double
         case "date": return .date32
-        case "timestamp", "timestamp_ntz": return .timestampMicros(utc: true)
+        case "timestamp": return .timestampMicros(utc: true)
         case "string": return .string
         case "binary": return .binary
         default:

@@ -76,12 +76,21 @@ final class DeltaTableWriter: OutputWriter {
         // Group row indices by their partition values, in first-seen order.
         var groups: [String: (values: [String: String?], rows: [Int])] = [:]
         var keys: [String] = []
-        let partitionIndices = partitionColumns.map { name in batch.schema.index(of: name)! }
+        // Partition values are written in the table's type (an appended date in a timestamp
+        // partition column must read back as a timestamp).
+        var partitionColumnsInTableType: [Column] = []
+        var partitionTypes: [DataType] = []
+        for name in partitionColumns {
+            let index = batch.schema.index(of: name)!
+            let type = tableSchema.fields.first { $0.name == name }?.type ?? batch.schema.fields[index].type
+            partitionColumnsInTableType.append(try DeltaTypeCast.cast(batch.columns[index], from: batch.schema.fields[index].type, to: type, column: name, table: table))
+            partitionTypes.append(type)
+        }
         for row in 0..<batch.rowCount {
             var values: [String: String?] = [:]
             var key = ""
-            for (name, index) in zip(partitionColumns, partitionIndices) {
-                let text = try partitionText(batch, column: index, row: row)
+            for (k, name) in partitionColumns.enumerated() {
+                let text = try partitionText(partitionColumnsInTableType[k], type: partitionTypes[k], name: name, row: row)
                 values[name] = text
                 key += (text.map { "=" + $0 } ?? "\u{0}") + "\u{1}"
             }
@@ -130,24 +139,23 @@ final class DeltaTableWriter: OutputWriter {
         }
     }
 
-    /// A partition value as Delta writes it (nil for null).
-    private func partitionText(_ batch: RecordBatch, column: Int, row: Int) throws(ConversionError) -> String? {
-        let col = batch.columns[column]
+    /// A partition value as Delta writes it (nil for null; Delta reads "" as null too).
+    private func partitionText(_ col: Column, type: DataType, name: String, row: Int) throws(ConversionError) -> String? {
         if col.isNull(row) { return nil }
-        let field = batch.schema.fields[column]
-        switch (col.values, field.type) {
+        switch (col.values, type) {
         case (.int64s(let v), .timestampMicros):
             // "2024-01-15 10:30:00[.ffffff]", as Spark writes timestamp partitions.
             return String(ValueFormatting.timestamp(micros: v[row], utc: false).map { $0 == "T" ? " " : $0 })
         case (.int32s(let v), .date32):
             return ValueFormatting.date(days: v[row])
         case (.bytes(let b), .string):
-            return b.string(at: row)
+            let text = b.string(at: row)
+            return text.isEmpty ? nil : text
         case (.bytes, _):
-            throw .invalidOption("Column '\(field.name)' is binary and cannot be a partition column; pick another --partition-by column.")
+            throw .invalidOption("Column '\(name)' is binary and cannot be a partition column; pick another --partition-by column.")
         default:
             var out: [UInt8] = []
-            _ = CellText.append(col.values, field.type, row: row, style: .csv, to: &out)
+            _ = CellText.append(col.values, type, row: row, style: .csv, to: &out)
             return String(decoding: out, as: UTF8.self)
         }
     }

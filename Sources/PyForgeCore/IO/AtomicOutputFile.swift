@@ -62,14 +62,36 @@ public final class AtomicOutputFile {
         }
         close(descriptor)
         descriptor = -1
-        if !overwrite && access(path, F_OK) == 0 {
-            discard()
-            throw .outputExists(path: path)
-        }
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = systemMessage(errno)
-            discard()
-            throw .io(operation: "move the finished output to", path: path, reason: reason)
+        if overwrite {
+            guard rename(temporaryPath, path) == 0 else {
+                let reason = systemMessage(errno)
+                discard()
+                throw .io(operation: "move the finished output to", path: path, reason: reason)
+            }
+        } else {
+            // link(2) never replaces: a file that appeared meanwhile (another conversion)
+            // is kept, and this output is refused.
+            if link(temporaryPath, path) == 0 {
+                unlink(temporaryPath)
+            } else if errno == EEXIST {
+                discard()
+                throw .outputExists(path: path)
+            } else if errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP || errno == EXDEV {
+                // File systems without hard links (some FUSE mounts): check, then rename.
+                guard access(path, F_OK) != 0 else {
+                    discard()
+                    throw .outputExists(path: path)
+                }
+                guard rename(temporaryPath, path) == 0 else {
+                    let reason = systemMessage(errno)
+                    discard()
+                    throw .io(operation: "move the finished output to", path: path, reason: reason)
+                }
+            } else {
+                let reason = systemMessage(errno)
+                discard()
+                throw .io(operation: "move the finished output to", path: path, reason: reason)
+            }
         }
         finished = true
         TemporaryFileRegistry.release(registration)

@@ -151,6 +151,10 @@ public final class JSONReader: TableReader {
                 continue
             }
             let end = scanner.position
+            let valid = UTF8Validation.validPrefixLength(UnsafeRawBufferPointer(start: buffer.bytes + start, count: end - start))
+            if valid < end - start {
+                throw malformed(at: start + valid, "byte 0x\(String(buffer.bytes[start + valid], radix: 16, uppercase: true)) is not valid UTF-8 (JSON text must be UTF-8)")
+            }
             framing.records += 1
             framing.expectingSeparator = framing.layout == .array
             var k = start

@@ -111,7 +111,7 @@ struct JSONScanner {
     }
 
     private mutating func escape(into out: inout [UInt8]) throws(Failure) {
-        guard position + 1 < end else { throw Failure(offset: position, reason: "an escape is cut off") }
+        guard position + 1 < end else { throw Failure(offset: end, reason: "an escape is cut off") }
         let c = bytes[position + 1]
         position &+= 2
         switch c {
@@ -124,7 +124,8 @@ struct JSONScanner {
         case UInt8(ascii: "u"):
             var scalar = try hex4()
             if (0xD800...0xDBFF).contains(scalar) {
-                guard position + 1 < end, bytes[position] == 0x5C, bytes[position + 1] == UInt8(ascii: "u") else {
+                guard position + 1 < end else { throw Failure(offset: end, reason: "a surrogate pair is cut off") }
+                guard bytes[position] == 0x5C, bytes[position + 1] == UInt8(ascii: "u") else {
                     throw Failure(offset: position, reason: "a high surrogate \\u escape without its low half")
                 }
                 position &+= 2
@@ -141,7 +142,7 @@ struct JSONScanner {
     }
 
     private mutating func hex4() throws(Failure) -> UInt32 {
-        guard position + 4 <= end else { throw Failure(offset: position, reason: "a \\u escape is cut off") }
+        guard position + 4 <= end else { throw Failure(offset: end, reason: "a \\u escape is cut off") }
         var value: UInt32 = 0
         for _ in 0..<4 {
             let c = bytes[position]
@@ -178,14 +179,14 @@ struct JSONScanner {
         if position < end && bytes[position] == UInt8(ascii: "-") { position &+= 1 }
         let digitsStart = position
         while position < end, bytes[position] &- 0x30 < 10 { position &+= 1 }
-        guard position > digitsStart else { throw Failure(offset: start, reason: "an invalid number") }
+        guard position > digitsStart else { throw Failure(offset: position >= end ? end : start, reason: "an invalid number") }
         if position - digitsStart > 1 && bytes[digitsStart] == 0x30 { throw Failure(offset: start, reason: "a number with a leading zero") }
         if position < end && bytes[position] == UInt8(ascii: ".") {
             integer = false
             position &+= 1
             let fraction = position
             while position < end, bytes[position] &- 0x30 < 10 { position &+= 1 }
-            guard position > fraction else { throw Failure(offset: start, reason: "an invalid number") }
+            guard position > fraction else { throw Failure(offset: position >= end ? end : start, reason: "an invalid number") }
         }
         if position < end && (bytes[position] | 0x20) == UInt8(ascii: "e") {
             integer = false
@@ -193,7 +194,7 @@ struct JSONScanner {
             if position < end && (bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-")) { position &+= 1 }
             let exponent = position
             while position < end, bytes[position] &- 0x30 < 10 { position &+= 1 }
-            guard position > exponent else { throw Failure(offset: start, reason: "an invalid number") }
+            guard position > exponent else { throw Failure(offset: position >= end ? end : start, reason: "an invalid number") }
         }
         return (start, position, integer)
     }
