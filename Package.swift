@@ -55,6 +55,12 @@ let package = Package(
         // Finds, checks, runs and supervises extensions (discovery so far).
         .target(name: "ExtensionHost", dependencies: ["ExtensionProtocol", "PyForgeCore", "Parquet"]),
 
+        // What an extension author imports: the protocol loop around a handler.
+        .target(name: "PyForgeExtensionKit", dependencies: ["ExtensionProtocol"]),
+        .executableTarget(
+            name: "pyforge-example-allstrings", dependencies: ["PyForgeExtensionKit", "PyForgeCore", "ExtensionProtocol"],
+            path: "extensions/examples/swift-allstrings/Sources"),
+
         // The command line: one subcommand per file, no conversion logic.
         .target(
             name: "PyForgeCLI",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -125,3 +126,54 @@ def test_insecure_extension_is_reported_and_not_run(pyforge_bin, work):
     listing = json.loads(subprocess.run([str(pyforge_bin), "extensions", "list", "--json"], env=env,
                                         capture_output=True, text=True).stdout)
     assert listing["found"] == [] and "writable by everyone" in listing["insecure"][0]["reason"]
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "extensions" / "examples"
+
+
+def install_example(root: Path, folder: str, executable: Path) -> Path:
+    directory = root / "extensions" / folder
+    directory.mkdir(parents=True)
+    for path in (root, root / "extensions", directory):
+        path.chmod(0o755)
+    shutil.copy(EXAMPLES / folder / "pyforge-extension.json", directory)
+    target = directory / executable.name
+    shutil.copy(executable, target)
+    target.chmod(0o755)
+    return root / "extensions"
+
+
+def test_swift_example_extension_converts_legacy_files(pyforge_bin, work):
+    binary = pyforge_bin.parent / "pyforge-example-allstrings"
+    assert binary.exists(), "build it: swift build -c release --product pyforge-example-allstrings"
+    path = install_example(work, "swift-allstrings", binary)
+    source = work / "old.legacy.csv"
+    source.write_text("id,code\n1,007\n2,010\n")
+    env = base_env()
+    env["PYFORGE_EXTENSIONS_PATH"] = str(path)
+    proc = subprocess.run([str(pyforge_bin), "convert", str(source), "--json"], cwd=work, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["engine"] == "example-allstrings"
+    table = pq.read_table(work / "old.legacy.parquet")
+    assert table.to_pylist() == [{"id": "1", "code": "007"}, {"id": "2", "code": "010"}]
+    # Other files are declined and converted by the built-in engine.
+    other = work / "new.csv"
+    other.write_text("id\n1\n")
+    proc = subprocess.run([str(pyforge_bin), "convert", str(other), "--json"], cwd=work, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert json.loads(proc.stdout)["engine"] == "core"
+
+
+def test_python_example_extension(pyforge_bin, work):
+    path = install_example(work, "python-csv-to-ndjson", EXAMPLES / "python-csv-to-ndjson" / "extension.py")
+    source = work / "data.csv"
+    source.write_text('id,name\n1,"Zoë, ""Z"""\n2,\n')
+    env = base_env()
+    env["PYFORGE_EXTENSIONS_PATH"] = str(path)
+    proc = subprocess.run([str(pyforge_bin), "convert", str(source), "-f", "ndjson", "--json"], cwd=work, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["engine"] == "example-csv-to-ndjson"
+    lines = [json.loads(line) for line in (work / "data.ndjson").read_text().splitlines()]
+    assert lines == [{"id": "1", "name": 'Zoë, "Z"'}, {"id": "2", "name": ""}]

@@ -1,0 +1,158 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ExtensionProtocol
+import Synchronization
+
+/// What an extension implements; the kit runs the protocol around it.
+public protocol ExtensionHandler: Sendable {
+    var info: PeerInfo { get }
+    var capabilities: JSONValue? { get }
+    func probe(_ params: ProbeParams, context: RequestContext) async throws -> ProbeResult
+    func convert(_ params: ConvertParams, context: RequestContext) async throws -> ConvertResult
+}
+
+extension ExtensionHandler {
+    public var capabilities: JSONValue? { nil }
+}
+
+/// Per-request facilities: progress notifications and cancellation.
+public struct RequestContext: Sendable {
+    let id: RequestID
+    let token: String?
+    let server: ExtensionServer
+
+    /// Sends `$/progress` for this request (when the host gave a token).
+    public func progress(done: Double, total: Double? = nil, message: String? = nil) {
+        guard let token else { return }
+        server.send(.notification(method: Method.progress, params: try? JSONValue(encoding: ProgressParams(token: token, done: done, total: total, message: message))))
+    }
+
+    /// True once the host sent `$/cancelRequest` for this request.
+    public var isCancelled: Bool { server.isCancelled(id) }
+}
+
+/// An error an extension throws to answer with a specific JSON-RPC error.
+public struct ExtensionError: Error, Sendable {
+    public var code: Int
+    public var message: String
+    public var reason: String
+
+    public init(code: Int = ResponseError.conversionFailed, message: String, reason: String) {
+        self.code = code
+        self.message = message
+        self.reason = reason
+    }
+}
+
+/// Runs the extension side of the protocol on stdin/stdout: framing, handshake,
+/// dispatch, progress, cancellation. stdout is kept for protocol messages only: anything
+/// the extension prints goes to stderr.
+public final class ExtensionServer: Sendable {
+    private let output: Int32
+    private let writeLock = Mutex<Void>(())
+    private let cancelled = Mutex<Set<RequestID>>([])
+
+    private init(output: Int32) {
+        self.output = output
+    }
+
+    /// Serves until stdin closes, then exits the process.
+    public static func run(_ handler: some ExtensionHandler) async -> Never {
+        signal(SIGPIPE, SIG_IGN)
+        // Keep the real stdout for the protocol and point fd 1 at stderr, so a stray print
+        // cannot corrupt the framing.
+        let protocolFD = dup(1)
+        dup2(2, 1)
+        let server = ExtensionServer(output: protocolFD)
+        await server.serve(handler)
+        exit(0)
+    }
+
+    func send(_ message: Message) {
+        guard let line = try? message.encodedLine() else { return }
+        writeLock.withLock { _ in
+            var offset = 0
+            while offset < line.count {
+                let n = line.withUnsafeBytes { write(output, $0.baseAddress! + offset, $0.count - offset) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { exit(0) }  // the host is gone
+                offset += n
+            }
+        }
+    }
+
+    func isCancelled(_ id: RequestID) -> Bool { cancelled.withLock { $0.contains(id) } }
+
+    private func serve(_ handler: some ExtensionHandler) async {
+        var framer = LineFramer()
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        await withTaskGroup(of: Void.self) { group in
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                for event in framer.feed(buffer[0..<n]) {
+                    switch event {
+                    case .tooLarge:
+                        send(.errorResponse(id: nil, error: ResponseError(code: ResponseError.parseError, message: "message over the size limit")))
+                    case .line(let bytes):
+                        guard !bytes.isEmpty else { continue }
+                        guard let message = try? Message.decode(line: bytes) else {
+                            send(.errorResponse(id: nil, error: ResponseError(code: ResponseError.parseError, message: "not a JSON-RPC message")))
+                            continue
+                        }
+                        if case .request(let id, let method, let params) = message {
+                            group.addTask { await self.answer(id, method, params, handler) }
+                        } else if case .notification(Method.cancelRequest, let params?) = message,
+                            let cancel = try? params.decode(CancelParams.self)
+                        {
+                            cancelled.withLock { _ = $0.insert(cancel.id) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func answer(_ id: RequestID, _ method: String, _ params: JSONValue?, _ handler: some ExtensionHandler) async {
+        let context = RequestContext(id: id, token: nil, server: self)
+        do {
+            let result: JSONValue
+            switch method {
+            case Method.initialize:
+                let request = try (params ?? .null).decode(InitializeParams.self)
+                guard let version = ProtocolVersion.negotiate(ProtocolVersion.supported, request.protocolVersions) else {
+                    throw ExtensionError(
+                        code: ResponseError.invalidParams,
+                        message: "this extension speaks protocol \(ProtocolVersion.supported.map(\.description).joined(separator: ", "))",
+                        reason: "unsupportedProtocol")
+                }
+                result = try JSONValue(encoding: InitializeResult(protocolVersion: version, extension: handler.info, capabilities: handler.capabilities))
+            case Method.ping, Method.shutdown:
+                result = method == Method.ping ? .object([:]) : .null
+            case Method.probe:
+                result = try JSONValue(encoding: try await handler.probe((params ?? .null).decode(ProbeParams.self), context: context))
+            case Method.convert:
+                let request = try (params ?? .null).decode(ConvertParams.self)
+                let converted = try await handler.convert(request, context: RequestContext(id: id, token: request.progressToken, server: self))
+                result = try JSONValue(encoding: converted)
+            default:
+                throw ExtensionError(code: ResponseError.methodNotFound, message: "no method '\(method)'", reason: "methodNotFound")
+            }
+            if isCancelled(id) { throw CancellationError() }
+            send(.response(id: id, result: result))
+        } catch let error as ExtensionError {
+            send(.errorResponse(id: id, error: ResponseError(code: error.code, message: error.message, data: .object(["reason": .string(error.reason)]))))
+        } catch is CancellationError {
+            send(.errorResponse(id: id, error: ResponseError(code: ResponseError.requestCancelled, message: "cancelled")))
+        } catch is DecodingError {
+            send(.errorResponse(id: id, error: ResponseError(code: ResponseError.invalidParams, message: "invalid params for \(method)")))
+        } catch {
+            send(.errorResponse(id: id, error: ResponseError(code: ResponseError.internalError, message: "\(error)")))
+        }
+        cancelled.withLock { _ = $0.remove(id) }
+    }
+}
