@@ -177,3 +177,18 @@ def test_python_example_extension(pyforge_bin, work):
     assert json.loads(proc.stdout)["engine"] == "example-csv-to-ndjson"
     lines = [json.loads(line) for line in (work / "data.ndjson").read_text().splitlines()]
     assert lines == [{"id": "1", "name": 'Zoë, "Z"'}, {"id": "2", "name": ""}]
+
+
+def test_circuit_breaker_skips_a_failing_extension(pyforge_bin, work):
+    path = install_fake(work, "crash-init")
+    for _ in range(3):
+        (work / "out.parquet").unlink(missing_ok=True)
+        proc = convert(pyforge_bin, work, path)
+        assert "exited with status 3" in proc.stderr
+    (work / "out.parquet").unlink(missing_ok=True)
+    proc = convert(pyforge_bin, work, path)
+    assert proc.returncode == 0
+    assert "skipped until" in proc.stderr and "exited with status 3" in proc.stderr
+    health = json.loads((work / ".cache" / "pyforge" / "extension-health.json").read_text())
+    assert health["fake"]["crashes"] == 3 and health["fake"]["consecutiveFailures"] == 3
+    assert "giving up before the handshake" in " ".join(health["fake"]["lastStderr"])

@@ -12,6 +12,8 @@ public enum ExtensionFailure: Error, Sendable, Equatable, CustomStringConvertibl
     case declined(String?)
     case errorResponse(ResponseError)
     case badOutput(String)
+    /// Skipped without starting: it failed too often recently (the circuit is open).
+    case coolingDown(until: String, lastError: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum ExtensionFailure: Error, Sendable, Equatable, CustomStringConvertibl
         case .declined(let reason): return "it declined" + (reason.map { ": \($0)" } ?? "")
         case .errorResponse(let error): return "it failed: \(error.message) (code \(error.code))"
         case .badOutput(let reason): return "its output is not valid: \(reason)"
+        case .coolingDown(let until, let lastError):
+            return "it is skipped until \(until) after failing \(HealthStoreLimits.tripAfter) times in a row (last: \(lastError))"
         }
     }
 
@@ -40,6 +44,11 @@ public enum ExtensionFailure: Error, Sendable, Equatable, CustomStringConvertibl
         case .declined: return "declined"
         case .errorResponse: return "errorResponse"
         case .badOutput: return "badOutput"
+        case .coolingDown: return "coolingDown"
         }
     }
+}
+
+enum HealthStoreLimits {
+    static let tripAfter = HealthStore.tripAfter
 }

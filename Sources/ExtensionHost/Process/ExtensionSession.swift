@@ -6,6 +6,8 @@ public final class ExtensionSession: @unchecked Sendable {
     public let discovered: DiscoveredExtension
     public let connection: ExtensionConnection
     public let protocolVersion: ProtocolVersion
+    /// How long spawn + handshake took, for `extensions status` and the health record.
+    public var handshakeMilliseconds: Double?
     private let timeouts: ExtensionManifest.Timeouts
 
     static let defaultStartup = 5.0

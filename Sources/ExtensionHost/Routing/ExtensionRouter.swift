@@ -95,15 +95,26 @@ public enum ExtensionRouter {
     ) -> Result<ConversionResult, NotDelegated> {
         var attempts: [Attempt] = []
         var sessions: [ExtensionSession] = []
-        defer { sessions.forEach { $0.shutdown() } }
+        let health = HealthStore(environment: environment)
+        defer {
+            sessions.forEach { $0.shutdown() }
+            for attempt in attempts { health.recordFailure(attempt.name, attempt.failure) }
+            health.save()
+        }
         var acceptors: [(session: ExtensionSession, priority: Int)] = []
         let input = FileRef(path: request.inputPath, format: inputFormat, size: Converter.fileSize(request.inputPath))
         for candidate in candidates {
             let name = candidate.manifest.name
+            if let until = health.coolingDown(name) {
+                attempts.append(Attempt(name: name, failure: .coolingDown(until: Self.clock(until), lastError: health.health(name).lastError ?? "unknown")))
+                continue
+            }
+            let handshakeStarted = monotonicNow()
             switch ExtensionSession.start(candidate, environment: environment, onLog: { line in logger.debug("[\(name)] \(line)") }) {
             case .failure(let failure):
                 attempts.append(Attempt(name: name, failure: failure))
             case .success(let session):
+                session.handshakeMilliseconds = (monotonicNow() - handshakeStarted) * 1000
                 sessions.append(session)
                 switch session.probe(ProbeParams(input: input, output: FileRef(path: outputPath, format: format.rawValue))) {
                 case .failure(let failure): attempts.append(Attempt(name: name, failure: failure))
@@ -135,6 +146,7 @@ public enum ExtensionRouter {
                     attempts.append(Attempt(name: session.name, failure: .badOutput(error.description)))
                     continue
                 }
+                health.recordSuccess(session.name, handshakeMilliseconds: session.handshakeMilliseconds)
                 return .success(ConversionResult(
                     input: request.inputPath, output: outputPath, inputFormat: inputFormat, format: format.rawValue,
                     rows: converted.rows, columns: [], bytesIn: input.size ?? 0, bytesOut: Converter.fileSize(outputPath),
@@ -143,6 +155,15 @@ public enum ExtensionRouter {
         }
         return .failure(NotDelegated(attempts: attempts))
     }
+
+    static func clock(_ seconds: Double) -> String {
+        var time = time_t(seconds)
+        var parts = tm()
+        localtime_r(&time, &parts)
+        return String(format2(parts.tm_hour)) + ":" + format2(parts.tm_min)
+    }
+
+    private static func format2(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
     /// Checks an extension's output before it replaces anything: a Parquet file must have
     /// a valid footer and the row count the extension reported.
