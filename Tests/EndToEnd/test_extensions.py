@@ -192,3 +192,28 @@ def test_circuit_breaker_skips_a_failing_extension(pyforge_bin, work):
     health = json.loads((work / ".cache" / "pyforge" / "extension-health.json").read_text())
     assert health["fake"]["crashes"] == 3 and health["fake"]["consecutiveFailures"] == 3
     assert "giving up before the handshake" in " ".join(health["fake"]["lastStderr"])
+
+
+def test_conformance_check_passes_examples_and_fails_misbehaviour(pyforge_bin, work):
+    env = base_env()
+    proc = subprocess.run([str(pyforge_bin), "extensions", "check", str(EXAMPLES / "python-csv-to-ndjson"), "--json"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stdout
+    assert all(check["passed"] for check in json.loads(proc.stdout))
+    path = install_fake(work, "garbage")
+    proc = subprocess.run([str(pyforge_bin), "extensions", "check", str(path / "fake")], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "FAIL  handshake" in proc.stdout and "not a protocol message" in proc.stdout
+
+
+def test_status_reports_handshake_and_health(pyforge_bin, work):
+    path = install_fake(work, "success")
+    env = base_env()
+    env["PYFORGE_EXTENSIONS_PATH"] = str(path)
+    env["HOME"] = str(work)
+    proc = subprocess.run([str(pyforge_bin), "extensions", "status", "--json"], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    status = json.loads(proc.stdout)["extensions"][0]
+    assert status["name"] == "fake" and status["state"] == "ok" and status["protocolVersion"] == "1.0"
+    assert status["handshakeMilliseconds"] > 0 and status["pingMilliseconds"] >= 0

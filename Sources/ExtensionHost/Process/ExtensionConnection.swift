@@ -65,6 +65,23 @@ public final class ExtensionConnection: @unchecked Sendable {
 
     public var stderrTail: [String] { state.withLock { $0.stderrTail } }
 
+    /// The first protocol violation seen on stdout, if any.
+    public var protocolViolation: ExtensionFailure? { state.withLock { $0.broken } }
+
+    /// Sends a request and cancels it at once (`$/cancelRequest`); the extension must
+    /// still answer it, with a result or error -32800.
+    public func requestCancellingImmediately(_ method: String, _ params: JSONValue?, idle: Double) -> Result<JSONValue, ExtensionFailure> {
+        let id = state.withLock { $0.nextID }
+        let cancel = try? JSONValue(encoding: CancelParams(id: .number(id)))
+        let sender = BackgroundThread { [weak self] in
+            usleep(1_000)
+            self?.notify(Method.cancelRequest, cancel)
+        }
+        sender.start()
+        defer { sender.join() }
+        return request(method, params, phase: "a cancelled \(method)", idle: idle, absolute: idle)
+    }
+
     private func log(_ line: String) {
         state.withLock { state in
             state.stderrTail.append(line)

@@ -6,6 +6,7 @@ public final class ExtensionSession: @unchecked Sendable {
     public let discovered: DiscoveredExtension
     public let connection: ExtensionConnection
     public let protocolVersion: ProtocolVersion
+    public let capabilities: JSONValue?
     /// How long spawn + handshake took, for `extensions status` and the health record.
     public var handshakeMilliseconds: Double?
     private let timeouts: ExtensionManifest.Timeouts
@@ -15,10 +16,11 @@ public final class ExtensionSession: @unchecked Sendable {
     static let defaultIdle = 60.0
     static let defaultAbsolute = 6 * 3600.0
 
-    private init(discovered: DiscoveredExtension, connection: ExtensionConnection, version: ProtocolVersion) {
+    private init(discovered: DiscoveredExtension, connection: ExtensionConnection, version: ProtocolVersion, capabilities: JSONValue?) {
         self.discovered = discovered
         self.connection = connection
         protocolVersion = version
+        self.capabilities = capabilities
         timeouts = discovered.manifest.timeouts ?? ExtensionManifest.Timeouts()
     }
 
@@ -59,7 +61,7 @@ public final class ExtensionSession: @unchecked Sendable {
                 return .failure(.versionMismatch(ProtocolVersion.mismatchAdvice(host: host, extension: [result.protocolVersion], extensionName: discovered.manifest.name)))
             }
             connection.notify(Method.initialized, nil)
-            return .success(ExtensionSession(discovered: discovered, connection: connection, version: result.protocolVersion))
+            return .success(ExtensionSession(discovered: discovered, connection: connection, version: result.protocolVersion, capabilities: result.capabilities))
         }
     }
 
