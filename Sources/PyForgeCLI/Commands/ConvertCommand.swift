@@ -41,6 +41,8 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "CSV input") var csv: CSVInputOptions
 
+    @OptionGroup(title: "Excel input") var excel: ExcelInputOptions
+
     @OptionGroup(title: "Delta output") var delta: DeltaOutputOptions
 
     func validate() throws {
@@ -63,21 +65,24 @@ struct ConvertCommand: AsyncParsableCommand {
             output: OutputOptions(
                 compression: OutputOptions.codec(named: compression) ?? .snappy, compressionLevel: compressionLevel,
                 rowGroupRows: rowGroupSize),
-            delta: delta.options)
+            delta: delta.options, excel: excel.excelOptions(allStrings: allStrings, noHeader: csv.noHeader))
         do {
             let progress = ProgressCounter(totalBytes: Converter.fileSize(input))
             let display = ProgressDisplay(label: input, counter: progress)
             display.start()
-            let result: ConversionResult
+            let results: [ConversionResult]
             do {
-                result = try Converter.convert(request, progress: progress, logger: console.logger)
+                results = try Converter.convertAll(request, progress: progress, logger: console.logger)
                 display.stop()
             } catch {
                 display.stop()
                 throw error
             }
-            console.reportConversion(result)
-            if json { try console.printJSON(result) }
+            for result in results { console.reportConversion(result) }
+            if json {
+                // One output: the same object as for CSV; several (Excel sheets): a list.
+                if results.count == 1 { try console.printJSON(results[0]) } else { try console.printJSON(MultiConversionResult(input: input, outputs: results)) }
+            }
         } catch let error as ConversionError {
             if json { try console.printJSON(FailureReport(input: input, error: error)) }
             throw CommandFailure(error)

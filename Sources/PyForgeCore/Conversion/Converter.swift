@@ -15,10 +15,12 @@ public struct ConvertRequest: Sendable {
     public var csv: CSVOptions
     public var output: OutputOptions
     public var delta: DeltaOptions
+    public var excel: ExcelOptions
 
     public init(
         inputPath: String, outputPath: String? = nil, format: OutputFormat? = nil, force: Bool = false,
-        csv: CSVOptions = CSVOptions(), output: OutputOptions = OutputOptions(), delta: DeltaOptions = DeltaOptions()
+        csv: CSVOptions = CSVOptions(), output: OutputOptions = OutputOptions(), delta: DeltaOptions = DeltaOptions(),
+        excel: ExcelOptions = ExcelOptions()
     ) {
         self.inputPath = inputPath
         self.outputPath = outputPath
@@ -27,16 +29,18 @@ public struct ConvertRequest: Sendable {
         self.csv = csv
         self.output = output
         self.delta = delta
+        self.excel = excel
     }
 }
 
 /// The built-in ("core") conversion engine.
 public enum Converter {
     /// Opens `path` as a table source according to its extension.
-    public static func source(for path: String, csv: CSVOptions) throws(ConversionError) -> TableSource {
+    public static func source(for path: String, csv: CSVOptions, excel: ExcelOptions = ExcelOptions()) throws(ConversionError) -> TableSource {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         switch InputFormat(path: path) {
         case .csv: return CSVSource(path: path, options: csv)
+        case .excel: return try ExcelSource.single(path: path, options: excel)
         case .parquet:
             throw .unsupportedConversion(input: "Parquet", output: "another format (use 'pyforge info' to inspect it)")
         case nil:
@@ -71,7 +75,7 @@ public enum Converter {
         _ request: ConvertRequest, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
     ) throws(ConversionError) -> ConversionResult {
         let started = monotonicSeconds()
-        let source = try source(for: request.inputPath, csv: request.csv)
+        let source = try source(for: request.inputPath, csv: request.csv, excel: request.excel)
         let (outputPath, format) = try resolveOutput(request)
         let target: OutputTarget
         if format == .delta {

@@ -2,6 +2,7 @@
 public enum InputFormat: String, Sendable, CaseIterable, Codable {
     case csv
     case parquet
+    case excel
 
     public init?(path: String) {
         let lower = path.lowercased()
@@ -9,6 +10,8 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
             self = .csv
         } else if lower.hasSuffix(".parquet") || lower.hasSuffix(".pq") {
             self = .parquet
+        } else if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") {
+            self = .excel
         } else {
             return nil
         }
@@ -19,6 +22,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         switch self {
         case .csv: return [.parquet, .csv, .json, .ndjson, .delta]
         case .parquet: return []
+        case .excel: return [.parquet, .csv, .json, .ndjson, .delta]
         }
     }
 
@@ -26,6 +30,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         switch self {
         case .csv: return [".csv", ".tsv", ".tab", ".txt"]
         case .parquet: return [".parquet", ".pq"]
+        case .excel: return [".xlsx", ".xlsm"]
         }
     }
 
@@ -33,6 +38,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         switch self {
         case .csv: return "CSV / TSV (delimited text)"
         case .parquet: return "Apache Parquet (info only)"
+        case .excel: return "Excel workbook (.xlsx, .xlsm)"
         }
     }
 }
