@@ -35,12 +35,46 @@ struct XMLAttributes {
         return nil
     }
 
+    /// The value as text. Without entity substitution (kept off for safety) libxml2
+    /// hands over `&amp;` in attributes as `&#38;`, so references are decoded here.
     func string(_ name: StaticString) -> String? {
-        value(name).map { String(decoding: $0, as: UTF8.self) }
+        guard let bytes = value(name) else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.contains("&") ? XMLName.decodeReferences(text) : text
     }
 }
 
 enum XMLName {
+    static func decodeReferences(_ text: String) -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let amp = rest.firstIndex(of: "&") {
+            result += rest[..<amp]
+            guard let semi = rest[amp...].firstIndex(of: ";"), rest.distance(from: amp, to: semi) <= 10 else {
+                result += rest[amp...]
+                return result
+            }
+            let name = rest[rest.index(after: amp)..<semi]
+            var scalar: Unicode.Scalar?
+            switch name {
+            case "amp": scalar = "&"
+            case "lt": scalar = "<"
+            case "gt": scalar = ">"
+            case "quot": scalar = "\""
+            case "apos": scalar = "'"
+            default:
+                if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                    scalar = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
+                } else if name.hasPrefix("#") {
+                    scalar = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init)
+                }
+            }
+            if let scalar { result.unicodeScalars.append(scalar) } else { result += rest[amp...semi] }
+            rest = rest[rest.index(after: semi)...]
+        }
+        return result + rest
+    }
+
     @inline(__always)
     static func equals(_ p: UnsafePointer<UInt8>, _ name: StaticString) -> Bool {
         strcmp(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self), UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)) == 0

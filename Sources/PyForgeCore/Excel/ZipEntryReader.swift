@@ -50,49 +50,37 @@ final class ZipEntryReader {
         self.entry = entry
         self.budget = budget
         compressedLeft = entry.compressedSize
+        // Freed by deinit, which also runs when this initializer throws.
         input = .allocate(capacity: Self.inputSize)
         let path = file.path
         let limits = budget.limits
         if entry.flags & 1 != 0 {
-            input.deallocate()
             throw .unreadableInput(path: path, reason: "the workbook is encrypted (password-protected); remove the password in Excel and save it again")
         }
         guard entry.method == 0 || entry.method == 8 else {
-            input.deallocate()
             throw Self.corrupt(path, entry, "it uses ZIP compression method \(entry.method), which .xlsx files do not use")
         }
         // Refuse what the directory already declares too big, before inflating anything.
         if entry.uncompressedSize > limits.ratioCheckThreshold
             && entry.uncompressedSize > limits.maxCompressionRatio * Swift.max(entry.compressedSize, 1)
         {
-            input.deallocate()
             throw Self.bomb(path, entry, limits, "declares \(entry.uncompressedSize) bytes from \(entry.compressedSize) compressed bytes")
         }
         if budget.used + entry.uncompressedSize > limits.maxTotalUncompressed {
-            input.deallocate()
             throw Self.tooBig(path, limits)
         }
-        let header: [UInt8]
-        do {
-            header = try ZipDirectory.read(file, at: entry.localHeaderOffset, count: 30)
-        } catch {
-            input.deallocate()
-            throw error
-        }
+        let header = try ZipDirectory.read(file, at: entry.localHeaderOffset, count: 30)
         guard ZipDirectory.u32(header, 0) == 0x0403_4B50 else {
-            input.deallocate()
             throw Self.corrupt(path, entry, "its local header is missing")
         }
         compressedOffset = entry.localHeaderOffset + 30 + Int64(ZipDirectory.u16(header, 26)) + Int64(ZipDirectory.u16(header, 28))
         guard compressedOffset + entry.compressedSize <= file.size else {
-            input.deallocate()
             throw Self.corrupt(path, entry, "its data runs past the end of the file (the file is truncated)")
         }
         if entry.method == 8 {
             let status = inflateInit2_(&stream, -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
             guard status == Z_OK else {
-                input.deallocate()
-                throw .unreadableInput(path: path, reason: "zlib could not start inflating (status \(status))")
+                    throw .unreadableInput(path: path, reason: "zlib could not start inflating (status \(status))")
             }
             streamOpen = true
         }
