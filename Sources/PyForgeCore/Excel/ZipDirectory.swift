@@ -31,6 +31,11 @@ struct ZipDirectory {
                             fix: "save the workbook again from Excel (File > Save As > .xlsx), or check that the download completed")
         }
         let size = file.size
+        guard size > 0 else { throw corrupt("the file is empty") }
+        if size >= 8, try Self.read(file, at: 0, count: 8) == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] {
+            // An OLE2 compound file: a legacy .xls, or an .xlsx that Excel encrypted with a password.
+            throw .unsupportedFormat(path: path, detail: "it is an old binary .xls workbook or a password-protected one; open it in Excel and save it as an unprotected .xlsx")
+        }
         guard size >= 22 else { throw corrupt("the file is too short to be a ZIP archive (an .xlsx file is a ZIP archive)") }
         let tailLength = Int(Swift.min(size, 65_557))
         let tail = try Self.read(file, at: size - Int64(tailLength), count: tailLength)
