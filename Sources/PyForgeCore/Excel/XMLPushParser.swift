@@ -101,16 +101,16 @@ final class XMLPushParser {
         self.handler = handler
         sax.initialized = UInt32(XML_SAX2_MAGIC)
         sax.startElementNs = { context, localname, _, _, _, _, attributeCount, _, attributes in
-            let handler = Unmanaged<XMLHandler>.fromOpaque(context!).takeUnretainedValue()
-            handler.start(localname!, XMLAttributes(count: Int(attributeCount), pointers: attributes))
+            // The parser keeps the handler alive; no retain/release per event.
+            Unmanaged<XMLHandler>.fromOpaque(context!)._withUnsafeGuaranteedRef {
+                $0.start(localname!, XMLAttributes(count: Int(attributeCount), pointers: attributes))
+            }
         }
         sax.endElementNs = { context, localname, _, _ in
-            let handler = Unmanaged<XMLHandler>.fromOpaque(context!).takeUnretainedValue()
-            handler.end(localname!)
+            Unmanaged<XMLHandler>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.end(localname!) }
         }
         sax.characters = { context, bytes, count in
-            let handler = Unmanaged<XMLHandler>.fromOpaque(context!).takeUnretainedValue()
-            handler.text(bytes!, Int(count))
+            Unmanaged<XMLHandler>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.text(bytes!, Int(count)) }
         }
         // Errors are read from the context instead of printed by libxml2.
         sax.serror = { _, _ in }
