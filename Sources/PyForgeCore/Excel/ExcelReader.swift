@@ -13,7 +13,7 @@ final class ExcelReader: TableReader {
     private let options: ExcelOptions
     private let system: ExcelDateSystem
     private let strings: ByteArrays
-    private let entry: ZipEntryReader
+    private let entry: PrefetchingEntryReader
     private let handler: SheetHandler
     private let parser: XMLPushParser
     private let progress: ProgressCounter?
@@ -33,7 +33,7 @@ final class ExcelReader: TableReader {
         system = workbook.dateSystem
         strings = try workbook.sharedStrings()
         let styles = try workbook.dateStyles()
-        entry = try workbook.openEntry(sheet.entry)
+        entry = PrefetchingEntryReader(try workbook.openEntry(sheet.entry))
         progressBase = workbook.directory.entries[sheet.entry].map { $0.localHeaderOffset } ?? 0
         handler = SheetHandler(batchRows: Self.batchRows, dateStyles: styles, sharedStringCount: strings.count, dateSystem: system)
         parser = try XMLPushParser(entry, path: path, handler: handler)
@@ -89,7 +89,9 @@ final class ExcelReader: TableReader {
                 handler.flush()
                 break
             }
-            progress?.setBytesRead(progressBase + entry.compressedRead)
+            // Inflated bytes consumed, scaled to the entry's compressed size in the file.
+            let size = entry.entry
+            progress?.setBytesRead(progressBase + entry.consumed * size.compressedSize / Swift.max(size.uncompressedSize, 1))
         }
         return handler.ready.isEmpty ? nil : handler.ready.removeFirst()
     }

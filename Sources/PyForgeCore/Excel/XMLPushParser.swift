@@ -85,8 +85,8 @@ enum XMLName {
 /// `step()`: the document is never held whole, whatever its size. Entity loading and
 /// network access stay off.
 final class XMLPushParser {
-    static let chunkSize = 1 << 20
-    private let reader: ZipEntryReader
+    static let chunkSize = 256 << 10
+    private let reader: EntryByteSource
     private let path: String
     private let handler: XMLHandler
     private var sax = xmlSAXHandler()
@@ -94,7 +94,7 @@ final class XMLPushParser {
     private let buffer: UnsafeMutableRawBufferPointer
     private(set) var done = false
 
-    init(_ reader: ZipEntryReader, path: String, handler: XMLHandler) throws(ConversionError) {
+    init(_ reader: EntryByteSource, path: String, handler: XMLHandler) throws(ConversionError) {
         LibXML.initialize()
         self.reader = reader
         self.path = path
