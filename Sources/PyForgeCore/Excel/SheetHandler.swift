@@ -106,18 +106,31 @@ final class SheetHandler: XMLHandler {
         switch name[0] {
         case UInt8(ascii: "c") where name[1] == 0:
             column += 1
-            if let ref = attributes.value("r"), let position = CellReference.parse(ref) { column = position.column }
             cellType = 0
             cellTypeLength = 0
-            if let type = attributes.value("t"), type.count > 0 {
-                cellType = type[0]
-                cellTypeLength = type.count
-            }
             cellStyle = 0
-            if let style = attributes.value("s") {
-                var s = 0
-                for b in style where b &- 48 < 10 { s = s * 10 + Int(b - 48) }
-                cellStyle = s
+            // One pass over the attributes (this runs once per cell): r, t and s.
+            if let pointers = attributes.pointers {
+                for i in 0..<attributes.count {
+                    let local = pointers[5 * i]!
+                    guard local[1] == 0 else { continue }
+                    let start = pointers[5 * i + 3]!, end = pointers[5 * i + 4]!
+                    let value = UnsafeBufferPointer(start: start, count: end - start)
+                    switch local[0] {
+                    case UInt8(ascii: "r"):
+                        if let position = CellReference.parse(value) { column = position.column }
+                    case UInt8(ascii: "t"):
+                        if value.count > 0 {
+                            cellType = value[0]
+                            cellTypeLength = value.count
+                        }
+                    case UInt8(ascii: "s"):
+                        var style = 0
+                        for b in value where b &- 48 < 10 { style = style &* 10 &+ Int(b &- 48) }
+                        cellStyle = style
+                    default: break
+                    }
+                }
             }
             capture.removeAll(keepingCapacity: true)
             hasValue = false
@@ -230,7 +243,7 @@ final class SheetHandler: XMLHandler {
                 break
             }
             value = number
-            kind = cellStyle < dateStyles.count && dateStyles[cellStyle] != 0 ? .dateSerial : .number
+            kind = cellStyle >= 0 && cellStyle < dateStyles.count && dateStyles[cellStyle] != 0 ? .dateSerial : .number
         }
         current.set(row: row, column: column, kind: kind, value: value)
         rowHasValue = true
