@@ -409,3 +409,34 @@ def test_json_and_ndjson_outputs(work, convert_json):
     convert_json(src, work / "j.ndjson", "--sheets", "Formulas & Rich")
     lines = [json.loads(line) for line in (work / "j.ndjson").read_text().splitlines()]
     assert lines[0]["concat"] == "x1" and lines[0]["d"] == "2020-01-01" and lines[0]["err"] is None
+
+
+def test_iso_date_cells_header_flags_and_far_columns(work, convert_json):
+    src = work / "iso.xlsx"
+    wb = openpyxl.Workbook(iso_dates=True)  # dates as t="d" ISO 8601 text cells
+    ws = wb.active
+    ws.title = "Iso"
+    ws.append(["when", "n"])
+    ws.append([dt.datetime(2024, 1, 2, 3, 4, 5), 1])
+    ws.append([dt.datetime(2024, 1, 3), 2])
+    far = wb.create_sheet("Far")
+    far["A1"], far["A2"], far["XFD2"] = "a", 1, 5
+    wb.save(src)
+    assert b't="d"' in zipfile.ZipFile(src).read("xl/worksheets/sheet1.xml")
+    _, summary = convert_json(src, work / "o")
+    iso = summary["outputs"][0]
+    assert types_of(iso) == {"when": "timestamp[us]", "n": "int64"}
+    assert_matches_openpyxl(src, "Iso", work / "o" / "Iso.parquet")
+    table = pq.read_table(work / "o" / "Far.parquet")
+    assert table.num_columns == 16384 and table.column(16383).to_pylist() == [5]
+    # --no-header: the first row is data (the column mixes text and numbers → text).
+    _, summary = convert_json(src, work / "nh.parquet", "--sheets", "Iso", "--no-header")
+    assert pq.read_table(work / "nh.parquet").column("column_2").to_pylist() == ["n", "1", "2"]
+    # --header: a numeric first row still names the columns.
+    other = work / "num.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append([2023, 2024])
+    wb.active.append([1.5, 2.5])
+    wb.save(other)
+    _, summary = convert_json(other, "--header")
+    assert [c["name"] for c in summary["columns"]] == ["2023", "2024"]

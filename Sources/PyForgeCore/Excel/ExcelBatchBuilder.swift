@@ -23,7 +23,7 @@ struct ExcelBatchBuilder {
     }
 
     private func buildColumn(_ c: Int, _ type: ExcelCellType, _ batch: CellBatch, _ rows: Range<Int>) throws(Mismatch) -> Column {
-        guard c < batch.width else {
+        guard c < batch.width, !batch.columns[c].kinds.isEmpty else {
             // No cell in this column in these rows: all null.
             let empty = [UInt8](repeating: 0, count: rows.count)
             let values: ColumnValues

@@ -149,7 +149,7 @@ final class ExcelReader: TableReader {
     // MARK: Types
 
     private func columnType(_ batch: CellBatch, _ c: Int, from start: Int, initial: ExcelCellType) -> ExcelCellType {
-        guard c < batch.width else { return initial }
+        guard c < batch.width, !batch.columns[c].kinds.isEmpty else { return initial }
         var type = initial
         let slots = batch.columns[c]
         for r in start..<batch.rowCount {
@@ -225,7 +225,8 @@ final class ExcelReader: TableReader {
             switch batch.kind(0, c) {
             case .sharedString: name = strings.string(at: Int(batch.columns[c].values[0]))
             case .text: name = batch.texts.string(at: Int(batch.columns[c].values[0]))
-            default: name = ""
+            case .empty, .error: name = ""
+            case let kind: name = CellText.text(kind, batch.columns[c].values[0], system)  // a forced header (--header)
             }
             name = name.trimmingWhitespace()
             if name.isEmpty { name = "column_\(c + 1)" }

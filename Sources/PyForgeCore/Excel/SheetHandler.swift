@@ -21,6 +21,7 @@ enum CellKind: UInt8 {
 /// where they are (shared strings) or in one byte buffer (`texts`), so no cell becomes a
 /// Swift String.
 final class CellBatch {
+    /// Empty arrays for a column without any cell in this batch.
     struct Slots {
         var kinds: [UInt8]
         var values: [Double]
@@ -42,8 +43,10 @@ final class CellBatch {
 
     @inline(__always)
     func set(row: Int, column: Int, kind: CellKind, value: Double) {
-        while column >= columns.count {
-            columns.append(Slots(kinds: [UInt8](repeating: 0, count: capacity), values: [Double](repeating: 0, count: capacity)))
+        while column >= columns.count { columns.append(Slots(kinds: [], values: [])) }
+        if columns[column].kinds.isEmpty {
+            // Allocated on first use: a lone cell in column XFD must not allocate the 16k columns before it.
+            columns[column] = Slots(kinds: [UInt8](repeating: 0, count: capacity), values: [Double](repeating: 0, count: capacity))
         }
         columns[column].kinds[row] = kind.rawValue
         columns[column].values[row] = value
@@ -51,7 +54,7 @@ final class CellBatch {
 
     @inline(__always)
     func kind(_ row: Int, _ column: Int) -> CellKind {
-        column < columns.count ? CellKind(rawValue: columns[column].kinds[row]) ?? .empty : .empty
+        column < columns.count && !columns[column].kinds.isEmpty ? CellKind(rawValue: columns[column].kinds[row]) ?? .empty : .empty
     }
 }
 
