@@ -27,7 +27,7 @@ public final class ExcelSource: TableSource {
     static func single(path: String, options: ExcelOptions) throws(ConversionError) -> TableSource {
         let workbook = try ExcelWorkbook(path: path, limits: options.limits)
         let selected = try ExcelSelection.sheets(workbook, options)
-        if options.combine && selected.count > 1 {
+        if options.combine && !selected.isEmpty {
             return try CombinedExcelSource(workbook: workbook, sheets: selected, options: options)
         }
         guard let index = selected.first ?? workbook.sheets.indices.first else {
