@@ -25,7 +25,12 @@ public final class ExcelSource: TableSource {
     /// Opens the workbook at `path` and picks the sheet a single-output conversion reads:
     /// the one `--sheets` names, else the first sheet with data (else the first sheet).
     static func single(path: String, options: ExcelOptions) throws(ConversionError) -> TableSource {
-        let workbook = try ExcelWorkbook(path: path, limits: options.limits)
+        let workbook: ExcelWorkbook
+        if let open = WorkbookReuse.workbook(path: path, limits: options.limits) {
+            workbook = open
+        } else {
+            workbook = try ExcelWorkbook(path: path, limits: options.limits)
+        }
         let selected = try ExcelSelection.sheets(workbook, options)
         if options.combine && !selected.isEmpty {
             return try CombinedExcelSource(workbook: workbook, sheets: selected, options: options)

@@ -30,7 +30,7 @@ extension Converter {
         let workbook = try ExcelWorkbook(path: request.inputPath, limits: request.excel.limits)
         let selected = try ExcelSelection.sheets(workbook, request.excel)
         if selected.count <= 1 || request.excel.combine {
-            return [try convert(request, progress: progress, logger: logger)]
+            return [try WorkbookReuse.with(workbook) { () throws(ConversionError) in try convert(request, progress: progress, logger: logger) }]
         }
         let format = request.format ?? request.outputPath.flatMap { OutputFormat(pathExtension: $0) } ?? .parquet
         if let explicit = request.outputPath, !isDirectory(explicit), OutputFormat(pathExtension: explicit) != nil, format != .delta {
@@ -52,7 +52,9 @@ extension Converter {
                 sheetRequest.format = format
                 sheetRequest.outputPath = directory + "/" + (format == .delta ? name : name + "." + format.fileExtension)
                 progress?.reset()
-                let result = try convert(sheetRequest, progress: progress, logger: logger)
+                let result = try WorkbookReuse.with(workbook) { () throws(ConversionError) in
+                    try convert(sheetRequest, progress: progress, logger: logger)
+                }
                 written.append(result.output)
                 results.append(result)
             }
