@@ -205,7 +205,7 @@ final class SheetHandler: XMLHandler {
         var value = 0.0
         switch cellType {
         case UInt8(ascii: "s") where cellTypeLength == 1:  // shared string
-            guard let index = capture.withUnsafeBufferPointer({ NumberParsing.int64($0.baseAddress!, $0.count) }), !capture.isEmpty else { return }
+            guard !capture.isEmpty, let index = capture.withUnsafeBufferPointer({ NumberParsing.int64($0.baseAddress!, $0.count) }) else { return }
             guard index >= 0 && index < sharedStringCount else {
                 if badStringIndex == nil { badStringIndex = (rowNumber, Int(index)) }
                 stopRequested = true

@@ -40,8 +40,6 @@ final class ZipEntryReader {
     private var compressedOffset: Int64 = 0
     private var compressedLeft: Int64
     private(set) var produced: Int64 = 0
-    /// Compressed bytes consumed so far (for progress).
-    var compressedRead: Int64 { entry.compressedSize - compressedLeft }
     private var crc: uLong = crc32(0, nil, 0)
     private var finished = false
 
