@@ -440,3 +440,16 @@ def test_iso_date_cells_header_flags_and_far_columns(work, convert_json):
     wb.save(other)
     _, summary = convert_json(other, "--header")
     assert [c["name"] for c in summary["columns"]] == ["2023", "2024"]
+
+
+def test_failure_on_a_later_sheet_removes_earlier_outputs(work, run):
+    src = xlsxwriter_workbook(work / "two.xlsx")
+    out = work / "two_parquet"
+    out.mkdir()
+    (out / "2nd.parquet").write_bytes(b"keep me")  # the second sheet's output exists already
+    proc = run("convert", src)
+    assert proc.returncode == 3 and "2nd.parquet" in proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["2nd.parquet"]
+    assert (out / "2nd.parquet").read_bytes() == b"keep me"
+    assert run("convert", src, "--force").returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == ["2nd.parquet", "Formulas & Rich.parquet"]
