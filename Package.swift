@@ -48,6 +48,9 @@ let package = Package(
             swiftSettings: performanceSettings
         ),
 
+        // JSON-RPC 2.0 messages, line framing and the extension protocol's bodies.
+        .target(name: "ExtensionProtocol"),
+
         // The command line: one subcommand per file, no conversion logic.
         .target(
             name: "PyForgeCLI",
@@ -66,5 +69,6 @@ let package = Package(
 
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
         .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Columnar", "Parquet"]),
+        .testTarget(name: "ExtensionProtocolTests", dependencies: ["ExtensionProtocol"]),
     ]
 )

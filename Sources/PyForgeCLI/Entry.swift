@@ -39,7 +39,13 @@ public enum PyForgeMain {
             }
             if code == .validationFailure {
                 // A usage mistake: the message and how to get help, exit code 2.
-                writeStderr("pyforge: error: \(PyForgeCommand.message(for: error))\n")
+                let message = PyForgeCommand.message(for: error)
+                if arguments.contains("--json") {
+                    // Scripts asked for JSON: they get the failure as JSON too.
+                    let input = arguments.dropFirst().first { !$0.hasPrefix("-") } ?? ""
+                    try? Console(verbose: false).printJSON(UsageFailure(input: input, error: message))
+                }
+                writeStderr("pyforge: error: \(message)\n")
                 writeStderr("Run 'pyforge --help' or 'pyforge <command> --help' for usage.\n")
                 exit(2)
             }
@@ -47,5 +53,18 @@ public enum PyForgeMain {
             if !message.isEmpty { writeStderr("pyforge: error: \(message)\n") }
             exit(code.rawValue)
         }
+    }
+}
+
+/// The `--json` object printed for a usage error (exit code 2).
+struct UsageFailure: Encodable {
+    var success = false
+    var input: String
+    var error: String
+    var exitCode: Int32 = 2
+
+    enum CodingKeys: String, CodingKey {
+        case success, input, error
+        case exitCode = "exit_code"
     }
 }

@@ -2,7 +2,6 @@
 leaves nothing behind and never touches the input."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -146,12 +145,10 @@ def test_usage_errors_exit_2(work, h, run, args):
     assert_failure_leaves_nothing(h, work, before)
 
 
-@pytest.mark.xfail(
-    reason="BUG: an out-of-range --compression-level is only rejected by the Parquet writer, "
-           "after the input was read, with exit 1 ('Writing ... failed: Invalid Parquet writer "
-           "options: gzip level 10 is outside 1...9') instead of a usage error (exit 2)",
-    strict=True,
-)
+# Regression test for a bug found by this suite and fixed in 101fd01: an out-of-range --compression-
+# level is only rejected by the Parquet writer, after the input was read, with exit 1 ('Writing ...
+# failed: Invalid Parquet writer options: gzip level 10 is outside 1...9') instead of a usage error
+# (exit 2)
 @pytest.mark.parametrize("codec,level", [("gzip", "10"), ("gzip", "0"), ("zstd", "99")])
 def test_out_of_range_compression_level_is_usage_error(work, h, run, codec, level):
     src = h.write_text(work / "in.csv", "a,b\n1,2\n")
@@ -270,7 +267,7 @@ def test_input_is_never_modified(work, h, run, extra):
     proc = run("convert", src, *args)
     assert proc.returncode == 0, proc.stderr
     assert h.file_state(src) == state
-    # And a failing run does not touch it either.
+    # Nor does a second run with other options (it may fail or succeed).
     proc = run("convert", src, work / "copy.csv" if "csv" in extra else work / "x.parquet",
                "--delimiter", ";", "--row-group-size", "1", "--force")
     assert h.file_state(src) == state
@@ -296,25 +293,87 @@ def _big_csv(path: Path, target_bytes: int = 90_000_000) -> Path:
 @pytest.mark.parametrize("fmt", ["parquet", "ndjson"])
 def test_sigint_leaves_no_output_and_exits_130(work, tmp_path, h, pyforge_bin, fmt):
     src = _big_csv(tmp_path / "big.csv")
-    outdir = work
-    before = h.listing(outdir)
-    proc = subprocess.Popen(
-        [str(pyforge_bin), "convert", str(src), str(outdir), "-f", fmt],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=h.base_env(),
-    )
-    # Wait until the conversion is writing (its temp file exists), then interrupt it.
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and proc.poll() is None and not h.temp_leftovers(outdir):
-        time.sleep(0.002)
-    time.sleep(0.05)
-    if proc.poll() is not None:
-        out, err = proc.communicate()
-        pytest.fail(f"conversion finished (exit {proc.returncode}) before it could be interrupted; "
-                    f"make the generated file larger. stderr: {err[-500:]}")
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
-    for marker in ("Traceback", "Fatal error", "Stack dump"):
-        assert marker not in err
-    assert proc.returncode == 130, f"exit {proc.returncode}: {err[-1000:]}"
-    assert_failure_leaves_nothing(h, outdir, before)
-    assert src.stat().st_size > 50_000_000
+    try:
+        assert src.stat().st_size > 50_000_000
+        before = h.listing(work)
+        proc = subprocess.Popen(
+            [str(pyforge_bin), "convert", str(src), str(work), "-f", fmt],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=h.base_env(),
+        )
+        try:
+            # Wait until the conversion is writing (its temp file exists), then interrupt it.
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and proc.poll() is None and not h.temp_leftovers(work):
+                time.sleep(0.002)
+            time.sleep(0.05)
+            if proc.poll() is not None:
+                _, err = proc.communicate()
+                pytest.fail(f"conversion finished (exit {proc.returncode}) before it could be interrupted; "
+                            f"make the generated file larger. stderr: {err[-500:]}")
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        for marker in ("Traceback", "Fatal error", "Stack dump"):
+            assert marker not in err
+        assert proc.returncode == 130, f"exit {proc.returncode}: {err[-1000:]}"
+        assert_failure_leaves_nothing(h, work, before)
+    finally:
+        src.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------------------
+# Other failures
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["data.dat", "noext"])
+def test_unsupported_input_extension(work, h, run, name):
+    src = h.write_text(work / name, "a,b\n1,2\n")
+    before = h.listing(work)
+    proc = run("convert", src, "--json")
+    assert proc.returncode == 1
+    result = h.parse_single_json(proc.stdout, proc)
+    assert result["success"] is False and result["exit_code"] == 1
+    assert name in proc.stderr
+    assert_failure_leaves_nothing(h, work, before)
+
+
+# Regression test for a bug (spec deviation) found by this suite and fixed in 101fd01: with --json,
+# usage errors (exit 2) print nothing on stdout; the documented contract is that any failure with
+# --json prints {success: false, input, error, exit_code} on stdout
+@pytest.mark.parametrize("bad", [["--format", "xml"], ["--compression", "lz4"], ["--row-group-size", "0"]],
+                         ids=lambda a: " ".join(a))
+def test_usage_error_with_json_reports_json(work, h, run, bad):
+    src = h.write_text(work / "in.csv", "a\n1\n")
+    proc = run("convert", src, "--json", *bad)
+    assert proc.returncode == 2
+    result = h.parse_single_json(proc.stdout, proc)
+    assert result["success"] is False and result["exit_code"] == 2 and result["error"]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "ndjson"])
+def test_random_bytes_never_crash(work, h, run, fmt):
+    """Garbage input gives exit 0 or 1, never a crash, and a failure leaves nothing."""
+    import random
+
+    rng = random.Random(fmt)
+    pieces = [b",", b";", b"\t", b"|", b'"', b'""', b"\n", b"\r\n", b"\r", b"a", b"1", b"2.5", b"\xff", b"\xe9",
+              b"\xc3\xa9", b"\xef\xbb\xbf", b"\x00", b"true", b"2024-01-01", b" "]
+    for i in range(25):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 200)))
+        case = work / f"case{i}"
+        case.mkdir()
+        src = h.write_bytes(case / "fuzz.csv", data)
+        before = h.listing(case)
+        proc = run("convert", src, "-f", fmt, "--json")
+        assert proc.returncode in (0, 1), (data, proc.returncode, proc.stderr)
+        result = h.parse_single_json(proc.stdout, proc)
+        if proc.returncode == 0:
+            assert result["success"] is True
+            assert h.temp_leftovers(case) == []
+        else:
+            assert result["success"] is False and result["error"]
+            assert_failure_leaves_nothing(h, case, before)

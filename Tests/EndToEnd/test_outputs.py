@@ -5,7 +5,6 @@ import csv
 import datetime as dt
 import io
 import json
-import math
 from pathlib import Path
 
 import pyarrow.parquet as pq

@@ -147,6 +147,24 @@ import Testing
         ]))
     }
 
+    /// Sequential integers go DELTA_BINARY_PACKED; extreme jumps wrap around and still
+    /// read back exactly.
+    @Test func deltaBinaryPackedIntegers() throws {
+        var ids: [Int64?] = (0..<10_000).map { Int64($0) }
+        ids[5_000] = .min
+        ids[5_001] = .max
+        ids[7_000] = nil
+        var days: [Int32?] = (0..<10_000).map { Int32(19_000 + $0 / 3) }
+        days[3] = .min
+        days[4] = .max
+        let table = TestTable(columns: [.int64("id", ids), .int32("n", days)])
+        let path = temporaryPath("delta-binary-packed.parquet")
+        try table.write(to: path, options: WriterOptions(dictionaryEnabled: false), batchRows: 999)
+        try IndependentReader.check(table.expectation(path: path, extra: [
+            "encodings": ["id": ["DELTA_BINARY_PACKED"], "n": ["DELTA_BINARY_PACKED"]]
+        ]))
+    }
+
     @Test func hundredMegabyteString() throws {
         let huge = String(repeating: "0123456789abcdef", count: 100 * 1024 * 1024 / 16)
         let table = TestTable(columns: [.string("big", ["small", huge, nil])])

@@ -6,6 +6,15 @@ protocol FixedWidthValue: DictionaryKey, Comparable {
     var isNaN: Bool { get }
     /// Normalizes a zero bound as the spec asks (-0.0 for min, +0.0 for max); identity for integers.
     func normalizedZero(forMin: Bool) -> Self
+    /// Appends the values DELTA_BINARY_PACKED; false for types that encoding does not cover.
+    static func appendDeltaBinaryPacked(_ values: UnsafeBufferPointer<Self>, into body: inout [UInt8]) -> Bool
+}
+
+extension FixedWidthValue where Self: FixedWidthInteger & SignedInteger {
+    static func appendDeltaBinaryPacked(_ values: UnsafeBufferPointer<Self>, into body: inout [UInt8]) -> Bool {
+        DeltaBinaryPackedEncoder.encode(values, into: &body)
+        return true
+    }
 }
 
 extension Int32: FixedWidthValue {
@@ -31,6 +40,7 @@ extension Double: FixedWidthValue {
     @inline(__always) func normalizedZero(forMin: Bool) -> Double {
         self == 0 ? (forMin ? -0.0 : 0.0) : self
     }
+    static func appendDeltaBinaryPacked(_ values: UnsafeBufferPointer<Double>, into body: inout [UInt8]) -> Bool { false }
 }
 
 /// Running min/max of fixed-width values, NaN excluded and counted.
@@ -99,11 +109,13 @@ final class FixedWidthValueEncoder<T: FixedWidthValue>: ValueEncoder {
     private let dictionaryEnabled: Bool
     private let dictionaryPageLimit: Int
     private let isFloatingPoint: Bool
+    private let deltaEncodingEnabled: Bool
 
-    init(dictionaryEnabled: Bool, dictionaryPageLimit: Int, isFloatingPoint: Bool) {
+    init(dictionaryEnabled: Bool, dictionaryPageLimit: Int, isFloatingPoint: Bool, deltaEncoding: Bool) {
         self.dictionaryEnabled = dictionaryEnabled
         self.dictionaryPageLimit = dictionaryPageLimit
         self.isFloatingPoint = isFloatingPoint
+        deltaEncodingEnabled = deltaEncoding && !isFloatingPoint
         state = dictionaryEnabled ? .undecided : .disabled
     }
 
@@ -153,8 +165,23 @@ final class FixedWidthValueEncoder<T: FixedWidthValue>: ValueEncoder {
             distinctValuesDominated = !paysOff
             if dictionaryPages == 0 { dictionary = FixedWidthDictionary<T>() }
         }
+        if let encoding = appendDeltaIfSmaller(into: &body) {
+            return EncodedPage(encoding: encoding, valueCount: buffer.count, statistics: statistics)
+        }
         buffer.withUnsafeBufferPointer { body.appendRaw($0) }
         return EncodedPage(encoding: .plain, valueCount: buffer.count, statistics: statistics)
+    }
+
+    /// Integers that are sorted or close together go DELTA_BINARY_PACKED when that is
+    /// smaller than PLAIN; returns nil (nothing appended) otherwise.
+    private func appendDeltaIfSmaller(into body: inout [UInt8]) -> Encoding? {
+        guard deltaEncodingEnabled, !buffer.isEmpty else { return nil }
+        let mark = body.count
+        let plainSize = buffer.count * MemoryLayout<T>.size
+        let encoded = buffer.withUnsafeBufferPointer { T.appendDeltaBinaryPacked($0, into: &body) }
+        if encoded && body.count - mark < plainSize * 3 / 4 { return .deltaBinaryPacked }
+        body.removeSubrange(mark...)
+        return nil
     }
 
     func dictionaryPage() -> (count: Int, body: [UInt8])? {

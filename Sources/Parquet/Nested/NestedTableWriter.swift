@@ -60,13 +60,7 @@ public enum NestedTableWriter {
         let metadata = FileMetaData(
             version: 1, schema: elements, numRows: Int64(rows.count), rowGroups: groups, keyValueMetadata: [],
             createdBy: createdBy, columnOrdersAreTypeDefined: [])
-        let footer = metadata.encode()
-        try sink.write(footer)
-        var length: [UInt8] = []
-        length.appendLittleEndian(UInt32(footer.count))
-        try sink.write(length)
-        try sink.write(ParquetFileWriter.magic)
-        try sink.flush()
+        try ParquetFileWriter.writeFooter(metadata, to: sink)
     }
 
     /// One primitive column of the flattened schema, with its levels and PLAIN values.

@@ -68,13 +68,15 @@ struct ColumnDescriptor {
         case .booleans: return BooleanValueEncoder()
         case .int32s:
             return FixedWidthValueEncoder<Int32>(
-                dictionaryEnabled: dictionary, dictionaryPageLimit: limit, isFloatingPoint: false)
+                dictionaryEnabled: dictionary, dictionaryPageLimit: limit, isFloatingPoint: false,
+                deltaEncoding: options.deltaEncoding)
         case .int64s:
             return FixedWidthValueEncoder<Int64>(
-                dictionaryEnabled: dictionary, dictionaryPageLimit: limit, isFloatingPoint: false)
+                dictionaryEnabled: dictionary, dictionaryPageLimit: limit, isFloatingPoint: false,
+                deltaEncoding: options.deltaEncoding)
         case .doubles:
             return FixedWidthValueEncoder<Double>(
-                dictionaryEnabled: dictionary, dictionaryPageLimit: limit, isFloatingPoint: true)
+                dictionaryEnabled: dictionary, dictionaryPageLimit: limit, isFloatingPoint: true, deltaEncoding: false)
         case .bytes:
             return ByteArrayValueEncoder(
                 columnName: field.name, dictionaryEnabled: dictionary, dictionaryPageLimit: limit)

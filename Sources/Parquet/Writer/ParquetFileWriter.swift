@@ -116,14 +116,19 @@ public final class ParquetFileWriter {
             version: 1, schema: elements, numRows: totalRows, rowGroups: rowGroups,
             keyValueMetadata: options.keyValueMetadata, createdBy: options.createdBy,
             columnOrdersAreTypeDefined: Array(repeating: true, count: schema.count))
+        try Self.writeFooter(metadata, to: sink)
+        return metadata
+    }
+
+    /// The file's end: serialized metadata, its length, the magic bytes; then a flush.
+    static func writeFooter(_ metadata: FileMetaData, to sink: OutputSink) throws(ParquetError) {
         let footer = metadata.encode()
         try sink.write(footer)
         var length: [UInt8] = []
         length.appendLittleEndian(UInt32(footer.count))
         try sink.write(length)
-        try sink.write(Self.magic)
+        try sink.write(magic)
         try sink.flush()
-        return metadata
     }
 }
 

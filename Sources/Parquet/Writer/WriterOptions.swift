@@ -17,6 +17,8 @@ public struct WriterOptions: Sendable {
     public var keyValueMetadata: [KeyValue]
     /// Encode and compress the columns of a batch on several cores.
     public var parallelColumns: Bool
+    /// Integer pages without a dictionary use DELTA_BINARY_PACKED when it is smaller.
+    public var deltaEncoding: Bool
 
     public init(
         compression: CompressionCodec = .snappy,
@@ -28,7 +30,8 @@ public struct WriterOptions: Sendable {
         dictionaryPageLimit: Int = 1024 * 1024,
         createdBy: String = "pyforge",
         keyValueMetadata: [KeyValue] = [],
-        parallelColumns: Bool = true
+        parallelColumns: Bool = true,
+        deltaEncoding: Bool = true
     ) {
         self.compression = compression
         self.compressionLevel = compressionLevel
@@ -40,6 +43,7 @@ public struct WriterOptions: Sendable {
         self.createdBy = createdBy
         self.keyValueMetadata = keyValueMetadata
         self.parallelColumns = parallelColumns
+        self.deltaEncoding = deltaEncoding
     }
 
     func validate() throws(ParquetError) {

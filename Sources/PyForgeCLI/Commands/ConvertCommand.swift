@@ -41,6 +41,8 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "CSV input") var csv: CSVInputOptions
 
+    @OptionGroup(title: "JSON input") var jsonInput: JSONInputOptions
+
     @OptionGroup(title: "Excel input") var excel: ExcelInputOptions
 
     @OptionGroup(title: "Delta output") var delta: DeltaOutputOptions
@@ -52,6 +54,17 @@ struct ConvertCommand: AsyncParsableCommand {
         if OutputOptions.codec(named: compression) == nil {
             throw ValidationError("Unknown --compression '\(compression)'. Use snappy, zstd, gzip or none.")
         }
+        if let level = compressionLevel {
+            switch OutputOptions.codec(named: compression) {
+            case .zstd? where !(1...22).contains(level):
+                throw ValidationError("--compression-level for zstd must be 1-22; got \(level).")
+            case .gzip? where !(1...9).contains(level):
+                throw ValidationError("--compression-level for gzip must be 1-9; got \(level).")
+            case .snappy?, .uncompressed?:
+                throw ValidationError("--compression-level applies to zstd and gzip only; \(compression) has no levels.")
+            default: break
+            }
+        }
         if let rowGroupSize, rowGroupSize <= 0 {
             throw ValidationError("--row-group-size must be a positive number of rows.")
         }
@@ -61,7 +74,7 @@ struct ConvertCommand: AsyncParsableCommand {
         let console = Console(verbose: globals.verbose)
         let request = ConvertRequest(
             inputPath: input, outputPath: output, format: format.flatMap { OutputFormat(rawValue: $0.lowercased()) },
-            force: force, csv: csv.csvOptions(allStrings: allStrings),
+            force: force, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options,
             output: OutputOptions(
                 compression: OutputOptions.codec(named: compression) ?? .snappy, compressionLevel: compressionLevel,
                 rowGroupRows: rowGroupSize),

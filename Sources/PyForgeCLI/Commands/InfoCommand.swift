@@ -17,6 +17,8 @@ struct InfoCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "CSV input") var csv: CSVInputOptions
 
+    @OptionGroup(title: "JSON input") var jsonInput: JSONInputOptions
+
     func validate() throws {
         guard ["table", "json"].contains(format) else {
             throw ValidationError("--format must be 'table' or 'json'; got '\(format)'.")
@@ -26,7 +28,7 @@ struct InfoCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console(verbose: globals.verbose)
         do {
-            let info = try FileInspector.info(path: input, csv: csv.csvOptions(allStrings: false))
+            let info = try FileInspector.info(path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options)
             if format == "json" {
                 try console.printJSON(info)
             } else {

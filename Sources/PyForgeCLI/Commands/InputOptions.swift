@@ -34,3 +34,11 @@ struct CSVInputOptions: ParsableArguments {
             nullValues: nullValues.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? [])
     }
 }
+
+/// How JSON input is read.
+struct JSONInputOptions: ParsableArguments {
+    @Flag(inversion: .prefixedNo, help: "Flatten nested objects into dotted columns (address.city); --no-flatten keeps them as JSON text.")
+    var flatten = true
+
+    var options: JSONOptions { JSONOptions(flatten: flatten) }
+}

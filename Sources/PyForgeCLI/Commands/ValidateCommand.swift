@@ -17,9 +17,11 @@ struct ValidateCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "CSV input") var csv: CSVInputOptions
 
+    @OptionGroup(title: "JSON input") var jsonInput: JSONInputOptions
+
     func run() async throws {
         let console = Console(verbose: globals.verbose)
-        let report = FileInspector.validate(path: input, csv: csv.csvOptions(allStrings: false))
+        let report = FileInspector.validate(path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options)
         if json { try console.printJSON(report) }
         if report.valid {
             console.status("\(input) is valid: \(report.format ?? "?") with \(report.rows ?? 0) rows and \(report.columns.count) columns.")

@@ -4,11 +4,15 @@ import Glibc
 import Darwin
 #endif
 import Columnar
+import Synchronization
 
 /// A CSV/TSV file as a table source.
 public struct CSVSource: TableSource {
     public let path: String
     public let options: CSVOptions
+    /// Learned while reading and kept for the next reader: a file sniffed as UTF-8 whose
+    /// later bytes are not is read again as Windows-1252.
+    let learnedEncoding = LearnedEncoding()
     public var formatName: String { "csv" }
 
     public init(path: String, options: CSVOptions) {
@@ -17,14 +21,24 @@ public struct CSVSource: TableSource {
     }
 
     public func openReader(schema: Schema?, progress: ProgressCounter?) throws(ConversionError) -> TableReader {
-        try CSVReader(path: path, options: options, schema: schema, progress: progress)
+        try CSVReader(path: path, options: options, learned: learnedEncoding, schema: schema, progress: progress)
     }
 
     /// Reads the whole file without converting: exact row count and types.
     public func scan() throws(ConversionError) -> (reader: CSVReader, rows: Int, schema: Schema) {
-        let reader = try CSVReader(path: path, options: options, schema: nil, progress: nil)
-        let (rows, schema) = try reader.scanToEnd()
-        return (reader, rows, schema)
+        while true {
+            let reader = try CSVReader(path: path, options: options, learned: learnedEncoding, schema: nil, progress: nil)
+            let (rows, schema) = try reader.scanToEnd()
+            if !reader.encodingSwitched { return (reader, rows, schema) }
+        }
+    }
+}
+
+final class LearnedEncoding: Sendable {
+    private let value = Mutex<TextEncoding?>(nil)
+    var encoding: TextEncoding? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }
 
@@ -50,17 +64,25 @@ public final class CSVReader: TableReader {
     private var chunkStart = 0
     private var chunkLine = 1
     private let validatesUTF8: Bool
+    private let learned: LearnedEncoding
+    /// Invalid UTF-8 turned up in a file sniffed as UTF-8: this reader stops and the
+    /// next one reads the file as Windows-1252.
+    private(set) var encodingSwitched = false
+    private var switchReason = ""
 
     static let bufferSize = 8 << 20
     static let batchRows = 65_536
 
-    init(path: String, options: CSVOptions, schema override: Schema?, progress: ProgressCounter?) throws(ConversionError) {
+    init(
+        path: String, options: CSVOptions, learned: LearnedEncoding, schema override: Schema?, progress: ProgressCounter?
+    ) throws(ConversionError) {
         self.path = path
         self.options = options
         self.progress = progress
+        self.learned = learned
         file = try InputFile(path: path)
         let encoding: TextEncoding
-        if let declared = options.encoding { encoding = declared } else { encoding = try Self.detectEncoding(file) }
+        if let declared = options.encoding ?? learned.encoding { encoding = declared } else { encoding = try Self.detectEncoding(file) }
         buffer = ChunkBuffer(source: makeByteSource(file, encoding: encoding), capacity: Self.bufferSize)
         try buffer.refill()
         let sample = UnsafeRawBufferPointer(start: buffer.bytes, count: Swift.min(buffer.end, 1 << 20))
@@ -120,11 +142,12 @@ public final class CSVReader: TableReader {
             let bytes = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed)
             record = SimpleRecordParser.record(bytes, from: 0, delimiter: dialect.delimiter, isFinal: buffer.exhausted)
             if record != nil || buffer.exhausted { break }
-            if buffer.unconsumed == buffer.capacity { buffer.grow() }
+            if buffer.start == 0 && buffer.isFull { buffer.grow() }
             try buffer.refill()
         }
         guard let record else {
-            if buffer.unconsumed > 0 {
+            let rest = UnsafeBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed)
+            if rest.contains(where: { $0 != 0x0A && $0 != 0x0D }) {
                 throw .malformedInput(path: path, location: "line 1", reason: "the first record has a quote that is never closed", fix: "close the quote")
             }
             return []  // empty file
@@ -158,6 +181,7 @@ public final class CSVReader: TableReader {
         if firstBatchPending {
             firstBatchPending = false
         } else if try !tokenizeNext() {
+            if encodingSwitched { return .restart(schema, reason: switchReason) }
             finishWarnings()
             return .end
         }
@@ -181,7 +205,10 @@ public final class CSVReader: TableReader {
             let line = tokenizer.line
             let consumed = try tokenizer.tokenize(
                 UnsafePointer(buffer.bytes), from: from, count: buffer.end, isFinal: buffer.exhausted, into: index)
-            if validatesUTF8 { try validateUTF8(from: from, to: consumed, line: line) }
+            if validatesUTF8 {
+                try validateUTF8(from: from, to: consumed, line: line)
+                if encodingSwitched { return false }
+            }
             buffer.start = consumed
             progress?.setBytesRead(file.offset - Int64(buffer.unconsumed))
             if index.rowCount > 0 {
@@ -190,7 +217,7 @@ public final class CSVReader: TableReader {
                 return true
             }
             if buffer.exhausted { return false }
-            if buffer.start == 0 && buffer.end == buffer.capacity { buffer.grow() }
+            if buffer.start == 0 && buffer.isFull { buffer.grow() }
             try buffer.refill()
         }
     }
@@ -201,6 +228,12 @@ public final class CSVReader: TableReader {
         guard valid < bytes.count else { return }
         var badLine = line
         for k in 0..<valid where bytes[k] == 0x0A { badLine += 1 }
+        if options.encoding == nil && dialect.encoding == .utf8 {
+            learned.encoding = .windows1252
+            encodingSwitched = true
+            switchReason = "line \(badLine) is not valid UTF-8, so the file is read as Windows-1252"
+            return
+        }
         throw .malformedInput(
             path: path, location: "line \(badLine)",
             reason: "byte 0x\(String(bytes[valid], radix: 16, uppercase: true)) is not valid UTF-8",
@@ -239,7 +272,7 @@ public final class CSVReader: TableReader {
             if s == e || isNullText(base + s, e - s) { continue }
             if kind == FieldIndex.Kind.quotedEscaped.rawValue { return .string }
             if type.accepts(base + s, e - s) { continue }
-            type = type.join(InferredType.classify(base + s, e - s))
+            type = type.widened(by: InferredType.classify(base + s, e - s))
             if type == .string { return .string }
         }
         return type
@@ -259,7 +292,7 @@ public final class CSVReader: TableReader {
                 types[c] = .string
                 continue
             }
-            let reason = "column '\(schema.fields[c].name)' had only empty values until line \(line(ofRow: 0)), then \(seen) values"
+            let reason = "column '\(schema.fields[c].name)' had only empty values until line \(line(ofRow: 0)), then \(seen) values, so it was widened to \(seen)"
             types[c] = seen
             return try scanRestOfFile(reason: reason)
         }
@@ -273,9 +306,9 @@ public final class CSVReader: TableReader {
         let old = types[c]
         let valueType = index.kinds[slot] == FieldIndex.Kind.quotedEscaped.rawValue
             ? InferredType.string : InferredType.classify(UnsafePointer(buffer.bytes) + s, e - s)
-        types[c] = old.join(valueType)
+        types[c] = old.widened(by: valueType)
         let shown = text.count > 40 ? String(text.prefix(37)) + "..." : text
-        let reason = "column '\(schema.fields[c].name)' was inferred as \(old) but line \(line(ofRow: row)) holds '\(shown)'"
+        let reason = "column '\(schema.fields[c].name)' was inferred as \(old) but line \(line(ofRow: row)) holds '\(shown)', so the column was widened to \(types[c])"
         return try scanRestOfFile(reason: reason)
     }
 
@@ -284,6 +317,7 @@ public final class CSVReader: TableReader {
         repeat {
             inferTypes()
         } while try tokenizeNext()
+        if encodingSwitched { return .restart(schema, reason: switchReason) }
         let widened = Schema(zip(schema.fields, types).map { Field(name: $0.name, type: $1.dataType) })
         return .restart(widened, reason: reason)
     }
@@ -298,6 +332,10 @@ public final class CSVReader: TableReader {
         while try tokenizeNext() {
             inferTypes()
             rows += index.rowCount
+        }
+        if encodingSwitched {
+            warnings = [switchReason]
+            return (rows, schema)
         }
         schema = Schema(zip(schema.fields, types).map { Field(name: $0.name, type: $1.dataType) })
         finishWarnings()

@@ -24,6 +24,9 @@ final class ChunkBuffer {
 
     var unconsumed: Int { end - start }
 
+    /// No room to read more (refills stop a few bytes short of the capacity).
+    var isFull: Bool { capacity - end < 16 }
+
     /// Compacts and reads until the buffer is full or the input ends.
     func refill() throws(ConversionError) {
         if start > 0 {

@@ -22,7 +22,7 @@ public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible
         case .outputExists(let path):
             return "Output '\(path)' already exists. Pass --force to overwrite it, or choose another output path."
         case .unreadableInput(let path, let reason):
-            return "Cannot read '\(path)': \(reason)."
+            return "Cannot read '\(path)': \(Self.sentence(reason))"
         case .unsupportedFormat(let path, let detail):
             return "'\(path)' is not in a format pyforge reads (\(detail)). Run 'pyforge formats' to see the supported formats."
         case .unsupportedConversion(let input, let output):
@@ -30,14 +30,25 @@ public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible
         case .invalidOption(let message):
             return message
         case .malformedInput(let path, let location, let reason, let fix):
-            return "'\(path)' is malformed at \(location): \(reason). \(fix.prefix(1).uppercased() + fix.dropFirst())."
+            return "'\(path)' is malformed at \(location): \(Self.clause(reason)). \(Self.sentence(fix))"
         case .io(let operation, let path, let reason):
-            return "Could not \(operation) '\(path)': \(reason)."
+            return "Could not \(operation) '\(path)': \(Self.sentence(reason))"
         case .outputFailed(let path, let reason):
-            return "Writing '\(path)' failed: \(reason). No output was left behind."
+            return "Writing '\(path)' failed: \(Self.sentence(reason)) No output was left behind."
         case .cancelled:
             return "The conversion was interrupted; no output was written."
         }
+    }
+
+    /// Text without a closing period, to continue a sentence.
+    private static func clause(_ text: String) -> String {
+        text.hasSuffix(".") ? String(text.dropLast()) : text
+    }
+
+    /// Text as a sentence: capitalized, ending in exactly one period.
+    private static func sentence(_ text: String) -> String {
+        let body = clause(text)
+        return body.prefix(1).uppercased() + body.dropFirst() + "."
     }
 
     /// The process exit code documented in the README.

@@ -101,7 +101,7 @@ enum ConversionPipeline {
                 discardOutput()
                 logger.info("Re-reading \(source.path) because \(restarts.last ?? "a value needed a wider type"); widened types: \(widened.fields.map { "\($0.name): \($0.type.name)" }.joined(separator: ", ")).")
                 schemaOverride = widened
-                guard restarts.count < 4 else {
+                guard restarts.count < 8 else {
                     throw .malformedInput(path: source.path, location: "several places", reason: "the file changed while it was being read", fix: "convert a copy that is not being written to")
                 }
             case .success(nil):

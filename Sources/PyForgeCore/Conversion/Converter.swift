@@ -13,20 +13,22 @@ public struct ConvertRequest: Sendable {
     public var format: OutputFormat?
     public var force: Bool
     public var csv: CSVOptions
+    public var json: JSONOptions
     public var output: OutputOptions
     public var delta: DeltaOptions
     public var excel: ExcelOptions
 
     public init(
         inputPath: String, outputPath: String? = nil, format: OutputFormat? = nil, force: Bool = false,
-        csv: CSVOptions = CSVOptions(), output: OutputOptions = OutputOptions(), delta: DeltaOptions = DeltaOptions(),
-        excel: ExcelOptions = ExcelOptions()
+        csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), output: OutputOptions = OutputOptions(),
+        delta: DeltaOptions = DeltaOptions(), excel: ExcelOptions = ExcelOptions()
     ) {
         self.inputPath = inputPath
         self.outputPath = outputPath
         self.format = format
         self.force = force
         self.csv = csv
+        self.json = json
         self.output = output
         self.delta = delta
         self.excel = excel
@@ -36,10 +38,13 @@ public struct ConvertRequest: Sendable {
 /// The built-in ("core") conversion engine.
 public enum Converter {
     /// Opens `path` as a table source according to its extension.
-    public static func source(for path: String, csv: CSVOptions, excel: ExcelOptions = ExcelOptions()) throws(ConversionError) -> TableSource {
+    public static func source(
+        for path: String, csv: CSVOptions, json: JSONOptions = JSONOptions(), excel: ExcelOptions = ExcelOptions()
+    ) throws(ConversionError) -> TableSource {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         switch InputFormat(path: path) {
         case .csv: return CSVSource(path: path, options: csv)
+        case .json: return JSONSource(path: path, options: JSONOptions(flatten: json.flatten, allStrings: csv.allStrings || json.allStrings))
         case .excel: return try ExcelSource.single(path: path, options: excel)
         case .parquet:
             throw .unsupportedConversion(input: "Parquet", output: "another format (use 'pyforge info' to inspect it)")
@@ -75,7 +80,7 @@ public enum Converter {
         _ request: ConvertRequest, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
     ) throws(ConversionError) -> ConversionResult {
         let started = monotonicSeconds()
-        let source = try source(for: request.inputPath, csv: request.csv, excel: request.excel)
+        let source = try source(for: request.inputPath, csv: request.csv, json: request.json, excel: request.excel)
         let (outputPath, format) = try resolveOutput(request)
         let target: OutputTarget
         if format == .delta {
@@ -92,7 +97,7 @@ public enum Converter {
             discardOutput: { target.discard() })
         let notes = try target.commit()
         var warnings = outcome.readerWarnings + target.writerWarnings
-        warnings += outcome.restarts.map { "Types were widened because \($0)." }
+        warnings += outcome.restarts.map { "The input was read again because \($0)." }
         var details = Dictionary(outcome.readerDetails, uniquingKeysWith: { a, _ in a })
         details.merge(notes) { _, new in new }
         return ConversionResult(

@@ -1,13 +1,16 @@
 /// The input formats pyforge recognises, by file extension.
 public enum InputFormat: String, Sendable, CaseIterable, Codable {
     case csv
+    case json
     case parquet
-    case excel
+    case excel = "xlsx"
 
     public init?(path: String) {
         let lower = path.lowercased()
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") || lower.hasSuffix(".txt") {
             self = .csv
+        } else if lower.hasSuffix(".json") || lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") {
+            self = .json
         } else if lower.hasSuffix(".parquet") || lower.hasSuffix(".pq") {
             self = .parquet
         } else if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") {
@@ -20,7 +23,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     /// Output formats each input converts to.
     public var outputs: [OutputFormat] {
         switch self {
-        case .csv: return [.parquet, .csv, .json, .ndjson, .delta]
+        case .csv, .json: return [.parquet, .csv, .json, .ndjson, .delta]
         case .parquet: return []
         case .excel: return [.parquet, .csv, .json, .ndjson, .delta]
         }
@@ -29,6 +32,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     public var extensions: [String] {
         switch self {
         case .csv: return [".csv", ".tsv", ".tab", ".txt"]
+        case .json: return [".json", ".jsonl", ".ndjson"]
         case .parquet: return [".parquet", ".pq"]
         case .excel: return [".xlsx", ".xlsm"]
         }
@@ -37,6 +41,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     public var title: String {
         switch self {
         case .csv: return "CSV / TSV (delimited text)"
+        case .json: return "JSON records (array of objects, or NDJSON)"
         case .parquet: return "Apache Parquet (info only)"
         case .excel: return "Excel workbook (.xlsx, .xlsm)"
         }

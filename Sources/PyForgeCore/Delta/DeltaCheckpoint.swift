@@ -97,16 +97,11 @@ struct AtomicOutputFileText {
 
     func write(_ text: String) throws(ConversionError) {
         let output = try AtomicOutputFile(path: path, overwrite: true)
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(output.descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                output.discard()
-                throw .io(operation: "write", path: path, reason: systemMessage(errno))
-            }
-            offset += n
+        do {
+            try writeAll(output.descriptor, text, path: path)
+        } catch {
+            output.discard()
+            throw error
         }
         try output.commit()
     }

@@ -105,17 +105,11 @@ enum DeltaCommitter {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(operation: "create", path: path, reason: systemMessage(errno)) }
         defer { close(fd) }
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let reason = systemMessage(errno)
-                unlink(path)
-                throw .io(operation: "write", path: path, reason: reason)
-            }
-            offset += n
+        do {
+            try writeAll(fd, text, path: path)
+        } catch {
+            unlink(path)
+            throw error
         }
         guard fsync(fd) == 0 else {
             let reason = systemMessage(errno)

@@ -61,15 +61,9 @@ enum DeltaLog {
 
     /// Versions of the JSON commits present, ascending.
     static func versions(_ table: String) -> [Int64] {
-        guard let dir = opendir(logDirectory(table)) else { return [] }
-        defer { closedir(dir) }
-        var versions: [Int64] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-            guard name.count == 25, name.hasSuffix(".json"), let version = Int64(name.prefix(20)) else { continue }
-            versions.append(version)
-        }
-        return versions.sorted()
+        directoryEntries(logDirectory(table)).compactMap { name in
+            name.count == 25 && name.hasSuffix(".json") ? Int64(name.prefix(20)) : nil
+        }.sorted()
     }
 
     static func exists(_ table: String) -> Bool {

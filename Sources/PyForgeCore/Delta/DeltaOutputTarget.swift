@@ -33,9 +33,7 @@ final class DeltaOutputTarget: OutputTarget {
             snapshot = nil
             // Entries a table being created (perhaps by a concurrent writer) has are fine;
             // anything else means the directory holds something that is not a table.
-            if Converter.isDirectory(path), let entries = try? directoryEntries(path),
-                let stranger = entries.first(where: { !Self.isTableEntry($0) })
-            {
+            if Converter.isDirectory(path), let stranger = directoryEntries(path).first(where: { !Self.isTableEntry($0) }) {
                 throw .invalidOption("'\(path)' is a directory without a Delta log that holds other files ('\(stranger)'); pyforge will not mix a table into it. Choose an empty or new directory.")
             }
         }
@@ -43,17 +41,6 @@ final class DeltaOutputTarget: OutputTarget {
 
     static func isTableEntry(_ name: String) -> Bool {
         name == "_delta_log" || name.hasPrefix("part-") || name.hasPrefix(".part-") || name.contains("=")
-    }
-
-    private func directoryEntries(_ path: String) throws -> [String] {
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 
     /// The table's schema after this write, from the input's schema and the mode.

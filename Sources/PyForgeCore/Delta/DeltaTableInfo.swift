@@ -36,12 +36,9 @@ enum DeltaTableInfo {
 
     /// Relative paths of the Parquet files under the table directory (the log excluded).
     private static func dataFiles(under root: String, relative: String) -> [String] {
-        guard let dir = opendir(relative.isEmpty ? root : root + "/" + relative) else { return [] }
-        defer { closedir(dir) }
         var found: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-            if name == "." || name == ".." || name == "_delta_log" || name.hasPrefix(".") { continue }
+        for name in directoryEntries(relative.isEmpty ? root : root + "/" + relative) {
+            if name == "_delta_log" || name.hasPrefix(".") { continue }
             let child = relative.isEmpty ? name : relative + "/" + name
             if Converter.isDirectory(root + "/" + child) {
                 found += dataFiles(under: root, relative: child)

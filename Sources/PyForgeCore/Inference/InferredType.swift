@@ -41,6 +41,14 @@ public enum InferredType: UInt8, Sendable, Comparable, CustomStringConvertible {
 
     public var description: String { dataType.name }
 
+    /// The type after a value that `self` does not accept: the join with the value's own
+    /// type, or string when the join gains nothing (a 17-digit integer in a double column
+    /// would be rounded as a double, so only text holds it exactly).
+    func widened(by valueType: InferredType) -> InferredType {
+        let joined = join(valueType)
+        return joined == self ? .string : joined
+    }
+
     /// The type of one non-empty field's text.
     @inline(__always)
     static func classify(_ p: UnsafePointer<UInt8>, _ n: Int) -> InferredType {

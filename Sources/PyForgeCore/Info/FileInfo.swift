@@ -84,4 +84,20 @@ public struct ValidationReport: Codable, Sendable {
     public var columns: [FileInfo.Column]
     public var errors: [String]
     public var warnings: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case path, valid, format, rows, columns, errors, warnings
+    }
+
+    /// Every key is always present (null when unknown), so scripts can rely on the shape.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(path, forKey: .path)
+        try container.encode(valid, forKey: .valid)
+        try container.encode(format, forKey: .format)
+        try container.encode(rows, forKey: .rows)
+        try container.encode(columns, forKey: .columns)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(warnings, forKey: .warnings)
+    }
 }

@@ -8,7 +8,7 @@ import Parquet
 
 /// Reads a file far enough to describe it (`info`) or to prove it converts (`validate`).
 public enum FileInspector {
-    public static func info(path: String, csv: CSVOptions = CSVOptions()) throws(ConversionError) -> FileInfo {
+    public static func info(path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions()) throws(ConversionError) -> FileInfo {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         if Converter.isDirectory(path) {
             guard DeltaLog.exists(path) else {
@@ -26,6 +26,13 @@ public enum FileInspector {
                 columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
                 details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil,
                 warnings: reader.warnings)
+        case .json:
+            let (reader, rows, schema) = try JSONSource(path: path, options: json).scan()
+            return FileInfo(
+                path: path, format: "json", sizeBytes: Converter.fileSize(path), rows: rows,
+                columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
+                details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil,
+                warnings: reader.warnings)
         case .excel:
             return try ExcelInspector.info(path: path, options: ExcelOptions(hasHeader: csv.hasHeader))
         case nil:
@@ -34,9 +41,9 @@ public enum FileInspector {
         }
     }
 
-    public static func validate(path: String, csv: CSVOptions = CSVOptions()) -> ValidationReport {
+    public static func validate(path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions()) -> ValidationReport {
         do {
-            let info = try info(path: path, csv: csv)
+            let info = try info(path: path, csv: csv, json: json)
             return ValidationReport(
                 path: path, valid: true, format: info.format, rows: info.rows, columns: info.columns, errors: [],
                 warnings: info.warnings)

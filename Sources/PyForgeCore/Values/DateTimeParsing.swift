@@ -83,9 +83,9 @@ enum DateTimeParsing {
         var offsetMinutes: Int
         if remaining == 2, let h = digits(p + i, 2) {
             offsetMinutes = h * 60
-        } else if remaining == 4, let h = digits(p + i, 2), let m = digits(p + i + 2, 2) {
+        } else if remaining == 4, let h = digits(p + i, 2), let m = digits(p + i + 2, 2), m <= 59 {
             offsetMinutes = h * 60 + m
-        } else if remaining == 5, p[i + 2] == UInt8(ascii: ":"), let h = digits(p + i, 2), let m = digits(p + i + 3, 2) {
+        } else if remaining == 5, p[i + 2] == UInt8(ascii: ":"), let h = digits(p + i, 2), let m = digits(p + i + 3, 2), m <= 59 {
             offsetMinutes = h * 60 + m
         } else {
             return nil

@@ -151,6 +151,16 @@ enum NumberParsing {
             var end: UnsafeMutablePointer<CChar>?
             let value = strtod(buffer.baseAddress!, &end)
             guard let end, end - buffer.baseAddress! == n else { return nil }
+            // Beyond the double range the text would become ±infinity or zero: keep it text.
+            if value.isInfinite { return nil }
+            if value == 0 {
+                // A non-zero digit before the exponent that still gave 0 underflowed.
+                for k in 0..<n {
+                    let c = UInt8(bitPattern: buffer[k])
+                    if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") { break }
+                    if c >= UInt8(ascii: "1") && c <= UInt8(ascii: "9") { return nil }
+                }
+            }
             return value
         }
     }

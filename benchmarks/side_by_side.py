@@ -1,0 +1,34 @@
+"""Shared helpers for the side-by-side benchmarks: run a command under /usr/bin/time -v
+and read its wall time and peak RSS; run several tools round-robin and report medians."""
+import os
+import re
+import statistics
+import subprocess
+
+
+def measure(command):
+    result = subprocess.run(["/usr/bin/time", "-v"] + command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed: {result.stderr[-2000:]}")
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", result.stderr).group(1)
+    parts = [float(p) for p in wall.split(":")]
+    seconds = parts[-1] + 60 * parts[-2] + (3600 * parts[-3] if len(parts) > 2 else 0)
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
+    return seconds, rss_kb / 1024
+
+
+def compare(label, source, tools, runs, out_dir):
+    """tools: name -> function(output_path) -> command. Prints markdown rows."""
+    size_mb = os.path.getsize(source) / 1e6
+    samples = {name: [] for name in tools}
+    for _ in range(runs):
+        for name, command in tools.items():
+            out = os.path.join(out_dir, name.split()[0] + ".parquet")
+            if os.path.exists(out):
+                os.remove(out)
+            seconds, rss = measure(command(out))
+            samples[name].append((seconds, rss, os.path.getsize(out) / 1e6))
+    for name, results in samples.items():
+        seconds = statistics.median(r[0] for r in results)
+        rss = max(r[1] for r in results)
+        print(f"| {label} ({size_mb:.0f} MB) | {name} | {seconds:.2f} | {size_mb / seconds:.0f} | {rss:.0f} | {results[-1][2]:.1f} |", flush=True)
