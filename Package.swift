@@ -21,11 +21,12 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
-        // System libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev).
+        // System libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev, libxml2-dev, libbz2-dev).
         .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "SystemZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CBZip2", providers: [.apt(["libbz2-dev"])]),
 
         // Schema and typed column batches: where readers and writers meet.
         .target(name: "Columnar", swiftSettings: performanceSettings),
@@ -41,7 +42,7 @@ let package = Package(
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Columnar", "Parquet", "CLibXML2", "SystemZlib",
+                "Columnar", "Parquet", "CLibXML2", "CBZip2", "SystemZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -51,11 +52,14 @@ let package = Package(
         // JSON-RPC 2.0 messages, line framing and the extension protocol's bodies.
         .target(name: "ExtensionProtocol"),
 
+        // Finds, checks, runs and supervises extensions (discovery so far).
+        .target(name: "ExtensionHost", dependencies: ["ExtensionProtocol", "PyForgeCore", "Parquet"]),
+
         // The command line: one subcommand per file, no conversion logic.
         .target(
             name: "PyForgeCLI",
             dependencies: [
-                "PyForgeCore",
+                "PyForgeCore", "ExtensionHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,5 +74,6 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
         .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Columnar", "Parquet"]),
         .testTarget(name: "ExtensionProtocolTests", dependencies: ["ExtensionProtocol"]),
+        .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol"]),
     ]
 )

@@ -1,4 +1,10 @@
 import ArgumentParser
+import ExtensionHost
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Logging
 import Parquet
 import PyForgeCore
@@ -30,6 +36,9 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(help: "Rows per Parquet row group (default: row groups of about 128 MiB).")
     var rowGroupSize: Int?
 
+    @Option(help: "Engine: auto (an extension that claims the file, else built-in), core (built-in only), or an extension's name (required; no fallback).")
+    var engine: String = "auto"
+
     @Flag(help: "Overwrite the output if it exists.")
     var force = false
 
@@ -39,9 +48,14 @@ struct ConvertCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object describing the result on stdout (messages stay on stderr).")
     var json = false
 
+    @Flag(help: "Print the inferred columns (name and type) and exit without writing anything.")
+    var previewSchema = false
+
     @OptionGroup(title: "CSV input") var csv: CSVInputOptions
 
     @OptionGroup(title: "JSON input") var jsonInput: JSONInputOptions
+
+    @OptionGroup(title: "XML input") var xml: XMLInputOptions
 
     @OptionGroup(title: "Excel input") var excel: ExcelInputOptions
 
@@ -72,20 +86,33 @@ struct ConvertCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console(verbose: globals.verbose)
-        let request = ConvertRequest(
+        if previewSchema {
+            try preview(console)
+            return
+        }
+        var request = ConvertRequest(
             inputPath: input, outputPath: output, format: format.flatMap { OutputFormat(rawValue: $0.lowercased()) },
             force: force, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options,
             output: OutputOptions(
                 compression: OutputOptions.codec(named: compression) ?? .snappy, compressionLevel: compressionLevel,
                 rowGroupRows: rowGroupSize),
-            delta: delta.options, excel: excel.excelOptions(allStrings: allStrings, noHeader: csv.noHeader))
+            delta: delta.options)
+        request.xml = xml.xmlOptions(allStrings: allStrings)
+        request.excel = excel.excelOptions(allStrings: allStrings, noHeader: csv.noHeader)
         do {
             let progress = ProgressCounter(totalBytes: Converter.fileSize(input))
             let display = ProgressDisplay(label: input, counter: progress)
             display.start()
             let results: [ConversionResult]
             do {
-                results = try Converter.convertAll(request, progress: progress, logger: console.logger)
+                if InputFormat(path: input) == .excel, case let choice = EngineChoice(engine), choice == .auto || choice == .core {
+                    // A workbook may give one output per sheet; Excel is read by the built-in engine.
+                    results = try Converter.convertAll(request, progress: progress, logger: console.logger)
+                } else {
+                    results = [try ExtensionRouter.convert(
+                        request, engine: EngineChoice(engine), environment: ProcessInfo.processInfo.environment,
+                        progress: progress, logger: console.logger)]
+                }
                 display.stop()
             } catch {
                 display.stop()
@@ -96,6 +123,28 @@ struct ConvertCommand: AsyncParsableCommand {
                 // One output: the same object as for CSV; several (Excel sheets): a list.
                 if results.count == 1 { try console.printJSON(results[0]) } else { try console.printJSON(MultiConversionResult(input: input, outputs: results)) }
             }
+        } catch let error as ConversionError {
+            if json { try console.printJSON(FailureReport(input: input, error: error)) }
+            throw CommandFailure(error)
+        }
+    }
+}
+
+extension ConvertCommand {
+    /// `--preview-schema`: the columns a conversion would write, from a full read of the input.
+    func preview(_ console: Console) throws {
+        do {
+            let info = try FileInspector.info(
+                path: input, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options,
+                xml: xml.xmlOptions(allStrings: allStrings))
+            if json {
+                try console.printJSON(info.columns.map { ["name": $0.name, "type": $0.type] })
+                return
+            }
+            let table = TextTable(headers: ["Column", "Type"])
+            for column in info.columns { table.add([column.name, column.type]) }
+            print(table.render(), terminator: "")
+            console.status("\(info.columns.count) columns, \(info.rows) rows; nothing was written.")
         } catch let error as ConversionError {
             if json { try console.printJSON(FailureReport(input: input, error: error)) }
             throw CommandFailure(error)

@@ -19,6 +19,8 @@ struct InfoCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "JSON input") var jsonInput: JSONInputOptions
 
+    @OptionGroup(title: "XML input") var xml: XMLInputOptions
+
     func validate() throws {
         guard ["table", "json"].contains(format) else {
             throw ValidationError("--format must be 'table' or 'json'; got '\(format)'.")
@@ -28,7 +30,8 @@ struct InfoCommand: AsyncParsableCommand {
     func run() async throws {
         let console = Console(verbose: globals.verbose)
         do {
-            let info = try FileInspector.info(path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options)
+            let info = try FileInspector.info(
+                path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options, xml: xml.xmlOptions(allStrings: false))
             if format == "json" {
                 try console.printJSON(info)
             } else {

@@ -18,10 +18,18 @@ public struct PyForgeCommand: AsyncParsableCommand {
               3 output exists (pass --force), 4 input not found, 130 interrupted.
             """,
         version: PyForgeVersion.current,
-        subcommands: [ConvertCommand.self, InfoCommand.self, ValidateCommand.self, FormatsCommand.self]
+        subcommands: [ConvertCommand.self, InfoCommand.self, ValidateCommand.self, FormatsCommand.self, ExtensionsCommand.self]
     )
 
     @OptionGroup public var globals: GlobalOptions
 
+    @Flag(help: "List installed extensions (same as 'pyforge extensions list').")
+    var listExtensions = false
+
     public init() {}
+
+    public func run() async throws {
+        guard listExtensions else { throw CleanExit.helpRequest(self) }
+        try await ExtensionsListCommand.parse([]).run()
+    }
 }

@@ -19,9 +19,12 @@ struct ValidateCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "JSON input") var jsonInput: JSONInputOptions
 
+    @OptionGroup(title: "XML input") var xml: XMLInputOptions
+
     func run() async throws {
         let console = Console(verbose: globals.verbose)
-        let report = FileInspector.validate(path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options)
+        let report = FileInspector.validate(path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options,
+            xml: xml.xmlOptions(allStrings: false))
         if json { try console.printJSON(report) }
         if report.valid {
             console.status("\(input) is valid: \(report.format ?? "?") with \(report.rows ?? 0) rows and \(report.columns.count) columns.")

@@ -22,6 +22,24 @@ public struct ConversionResult: Codable, Sendable {
     public var warnings: [String]
     public var details: [String: String]
 
+    public init(
+        input: String, output: String, inputFormat: String, format: String, rows: Int, columns: [ColumnSummary],
+        bytesIn: Int64, bytesOut: Int64, seconds: Double, engine: String, warnings: [String], details: [String: String]
+    ) {
+        self.input = input
+        self.output = output
+        self.inputFormat = inputFormat
+        self.format = format
+        self.rows = rows
+        self.columns = columns
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
+        self.seconds = seconds
+        self.engine = engine
+        self.warnings = warnings
+        self.details = details
+    }
+
     enum CodingKeys: String, CodingKey {
         case success, input, output, format, rows, columns, seconds, engine, warnings, details
         case inputFormat = "input_format"

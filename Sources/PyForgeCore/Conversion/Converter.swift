@@ -16,12 +16,13 @@ public struct ConvertRequest: Sendable {
     public var json: JSONOptions
     public var output: OutputOptions
     public var delta: DeltaOptions
-    public var excel: ExcelOptions
+    public var xml = XMLOptions()
+    public var excel = ExcelOptions()
 
     public init(
         inputPath: String, outputPath: String? = nil, format: OutputFormat? = nil, force: Bool = false,
         csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), output: OutputOptions = OutputOptions(),
-        delta: DeltaOptions = DeltaOptions(), excel: ExcelOptions = ExcelOptions()
+        delta: DeltaOptions = DeltaOptions()
     ) {
         self.inputPath = inputPath
         self.outputPath = outputPath
@@ -31,7 +32,6 @@ public struct ConvertRequest: Sendable {
         self.json = json
         self.output = output
         self.delta = delta
-        self.excel = excel
     }
 }
 
@@ -39,12 +39,14 @@ public struct ConvertRequest: Sendable {
 public enum Converter {
     /// Opens `path` as a table source according to its extension.
     public static func source(
-        for path: String, csv: CSVOptions, json: JSONOptions = JSONOptions(), excel: ExcelOptions = ExcelOptions()
+        for path: String, csv: CSVOptions, json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions(),
+        excel: ExcelOptions = ExcelOptions()
     ) throws(ConversionError) -> TableSource {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         switch InputFormat(path: path) {
         case .csv: return CSVSource(path: path, options: csv)
         case .json: return JSONSource(path: path, options: JSONOptions(flatten: json.flatten, allStrings: csv.allStrings || json.allStrings))
+        case .xml: return XMLSource(path: path, options: xml)
         case .excel: return try ExcelSource.single(path: path, options: excel)
         case .parquet:
             throw .unsupportedConversion(input: "Parquet", output: "another format (use 'pyforge info' to inspect it)")
@@ -80,7 +82,7 @@ public enum Converter {
         _ request: ConvertRequest, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
     ) throws(ConversionError) -> ConversionResult {
         let started = monotonicSeconds()
-        let source = try source(for: request.inputPath, csv: request.csv, json: request.json, excel: request.excel)
+        let source = try source(for: request.inputPath, csv: request.csv, json: request.json, xml: request.xml, excel: request.excel)
         let (outputPath, format) = try resolveOutput(request)
         let target: OutputTarget
         if format == .delta {
@@ -112,7 +114,11 @@ public enum Converter {
     }
 
     static func stem(of path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        var name = path.split(separator: "/").last.map(String.init) ?? path
+        // data.xml.gz -> data
+        for suffix in [".gz", ".bz2"] where name.lowercased().hasSuffix(suffix) && name.count > suffix.count {
+            name.removeLast(suffix.count)
+        }
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
         return String(name[..<dot])
     }

@@ -3,6 +3,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     case csv
     case json
     case parquet
+    case xml
     case excel = "xlsx"
 
     public init?(path: String) {
@@ -13,6 +14,8 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
             self = .json
         } else if lower.hasSuffix(".parquet") || lower.hasSuffix(".pq") {
             self = .parquet
+        } else if lower.hasSuffix(".xml") || lower.hasSuffix(".xml.gz") || lower.hasSuffix(".xml.bz2") {
+            self = .xml
         } else if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") {
             self = .excel
         } else {
@@ -25,6 +28,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         switch self {
         case .csv, .json: return [.parquet, .csv, .json, .ndjson, .delta]
         case .parquet: return []
+        case .xml: return [.parquet, .csv, .json, .ndjson, .delta]
         case .excel: return [.parquet, .csv, .json, .ndjson, .delta]
         }
     }
@@ -34,6 +38,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .csv: return [".csv", ".tsv", ".tab", ".txt"]
         case .json: return [".json", ".jsonl", ".ndjson"]
         case .parquet: return [".parquet", ".pq"]
+        case .xml: return [".xml", ".xml.gz", ".xml.bz2"]
         case .excel: return [".xlsx", ".xlsm"]
         }
     }
@@ -43,6 +48,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .csv: return "CSV / TSV (delimited text)"
         case .json: return "JSON records (array of objects, or NDJSON)"
         case .parquet: return "Apache Parquet (info only)"
+        case .xml: return "XML (records of repeated elements)"
         case .excel: return "Excel workbook (.xlsx, .xlsm)"
         }
     }

@@ -15,7 +15,7 @@ final class ExcelReader: TableReader {
     private let strings: ByteArrays
     private let entry: PrefetchingEntryReader
     private let handler: SheetHandler
-    private let parser: XMLPushParser
+    private let parser: ExcelXMLParser
     private let progress: ProgressCounter?
     private let progressBase: Int64
     private var types: [ExcelCellType]
@@ -36,7 +36,7 @@ final class ExcelReader: TableReader {
         entry = PrefetchingEntryReader(try workbook.openEntry(sheet.entry))
         progressBase = workbook.directory.entries[sheet.entry].map { $0.localHeaderOffset } ?? 0
         handler = SheetHandler(batchRows: Self.batchRows, dateStyles: styles, sharedStringCount: strings.count, dateSystem: system)
-        parser = try XMLPushParser(entry, path: path, handler: handler)
+        parser = try ExcelXMLParser(entry, path: path, handler: handler)
         schema = Schema([])
         types = []
         names = []

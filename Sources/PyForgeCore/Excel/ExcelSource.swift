@@ -68,7 +68,7 @@ enum ExcelSelection {
     static func hasData(_ workbook: ExcelWorkbook, _ index: Int) throws(ConversionError) -> Bool {
         let handler = SheetHandler(batchRows: 1, dateStyles: [], sharedStringCount: Int.max, dateSystem: workbook.dateSystem)
         handler.stopAtFirstValue = true
-        let parser = try XMLPushParser(workbook.openEntry(workbook.sheets[index].entry), path: workbook.path, handler: handler)
+        let parser = try ExcelXMLParser(workbook.openEntry(workbook.sheets[index].entry), path: workbook.path, handler: handler)
         while try parser.step() {}
         return handler.sawValue
     }

@@ -37,10 +37,10 @@ final class ExcelWorkbook {
                                   fix: "check that the file is an .xlsx or .xlsm workbook saved by Excel or a compatible program")
         }
         let workbook = WorkbookHandler()
-        try XMLPushParser.parse(ZipEntryReader(file: file, entry: workbookEntry, budget: partsBudget), path: path, handler: workbook)
+        try ExcelXMLParser.parse(ZipEntryReader(file: file, entry: workbookEntry, budget: partsBudget), path: path, handler: workbook)
         let relationships = RelationshipsHandler()
         if let relsEntry = directory.entries["xl/_rels/workbook.xml.rels"] {
-            try XMLPushParser.parse(ZipEntryReader(file: file, entry: relsEntry, budget: partsBudget), path: path, handler: relationships)
+            try ExcelXMLParser.parse(ZipEntryReader(file: file, entry: relsEntry, budget: partsBudget), path: path, handler: relationships)
         }
         var targets: [String: String] = [:]
         for relationship in relationships.relationships {
@@ -70,7 +70,7 @@ final class ExcelWorkbook {
         if let loadedStyles { return loadedStyles }
         let handler = StylesHandler()
         if let stylesEntry, let entry = directory.entries[stylesEntry] {
-            try XMLPushParser.parse(ZipEntryReader(file: file, entry: entry, budget: partsBudget), path: path, handler: handler)
+            try ExcelXMLParser.parse(ZipEntryReader(file: file, entry: entry, budget: partsBudget), path: path, handler: handler)
         }
         loadedStyles = handler.dateStyles
         return handler.dateStyles
@@ -80,7 +80,7 @@ final class ExcelWorkbook {
         if let loadedStrings { return loadedStrings }
         let handler = SharedStringsHandler()
         if let sharedStringsEntry, let entry = directory.entries[sharedStringsEntry] {
-            try XMLPushParser.parse(ZipEntryReader(file: file, entry: entry, budget: partsBudget), path: path, handler: handler)
+            try ExcelXMLParser.parse(ZipEntryReader(file: file, entry: entry, budget: partsBudget), path: path, handler: handler)
         }
         guard handler.strings.data.count < Int(Int32.max) else {
             throw .unreadableInput(path: path, reason: "its shared strings take more than 2 GiB, more than pyforge holds")

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import Columnar
 
-/// Bytes of a ZIP entry as `XMLPushParser` consumes them.
+/// Bytes of a ZIP entry as `ExcelXMLParser` consumes them.
 protocol EntryByteSource: AnyObject {
     var entry: ZipEntry { get }
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ConversionError) -> Int

@@ -61,7 +61,7 @@ final class CellBatch {
 /// SAX events of one worksheet → `CellBatch`es of up to `batchRows` non-blank rows.
 /// Cell positions come from `r="C7"` (missing cells stay empty, so ragged rows are fine);
 /// cells without `r` follow the previous one.
-final class SheetHandler: XMLHandler {
+final class SheetHandler: ExcelXMLHandler {
     let batchRows: Int
     let dateStyles: [UInt8]
     let sharedStringCount: Int
@@ -105,7 +105,7 @@ final class SheetHandler: XMLHandler {
         }
     }
 
-    override func start(_ name: UnsafePointer<UInt8>, _ attributes: XMLAttributes) {
+    override func start(_ name: UnsafePointer<UInt8>, _ attributes: ExcelXMLAttributes) {
         switch name[0] {
         case UInt8(ascii: "c") where name[1] == 0:
             column += 1
@@ -148,7 +148,7 @@ final class SheetHandler: XMLHandler {
         case UInt8(ascii: "i") where name[1] == UInt8(ascii: "s") && name[2] == 0:
             inInline = true
         case UInt8(ascii: "r"):
-            if name[1] == UInt8(ascii: "o") && XMLName.equals(name, "row") {
+            if name[1] == UInt8(ascii: "o") && ExcelXMLName.equals(name, "row") {
                 rowNumber += 1
                 if let r = attributes.value("r") {
                     var n = 0
@@ -157,12 +157,12 @@ final class SheetHandler: XMLHandler {
                 }
                 column = -1
                 rowHasValue = false
-            } else if XMLName.equals(name, "rPh") {
+            } else if ExcelXMLName.equals(name, "rPh") {
                 phonetic += 1
             }
-        case UInt8(ascii: "d") where XMLName.equals(name, "dimension"):
+        case UInt8(ascii: "d") where ExcelXMLName.equals(name, "dimension"):
             dimension = attributes.string("ref")
-        case UInt8(ascii: "m") where XMLName.equals(name, "mergeCell"):
+        case UInt8(ascii: "m") where ExcelXMLName.equals(name, "mergeCell"):
             mergedRanges += 1
         default:
             break
@@ -178,7 +178,7 @@ final class SheetHandler: XMLHandler {
         case UInt8(ascii: "i") where name[1] == UInt8(ascii: "s") && name[2] == 0:
             inInline = false
         case UInt8(ascii: "r"):
-            if name[1] == UInt8(ascii: "o") && XMLName.equals(name, "row") {
+            if name[1] == UInt8(ascii: "o") && ExcelXMLName.equals(name, "row") {
                 guard rowHasValue else { return }  // blank rows are skipped
                 current.rowNumbers.append(Int32(truncatingIfNeeded: rowNumber))
                 current.rowCount += 1
@@ -186,7 +186,7 @@ final class SheetHandler: XMLHandler {
                     ready.append(current)
                     current = CellBatch(capacity: batchRows)
                 }
-            } else if XMLName.equals(name, "rPh") {
+            } else if ExcelXMLName.equals(name, "rPh") {
                 phonetic -= 1
             }
         default:

@@ -1,17 +1,17 @@
 import Columnar
 
 /// `xl/workbook.xml`: sheet names in tab order, their relationship ids, the date system.
-final class WorkbookHandler: XMLHandler {
+final class WorkbookHandler: ExcelXMLHandler {
     struct Sheet { var name: String; var relationshipID: String; var hidden: Bool }
     var sheets: [Sheet] = []
     var date1904 = false
 
-    override func start(_ name: UnsafePointer<UInt8>, _ attributes: XMLAttributes) {
-        if XMLName.equals(name, "sheet") {
+    override func start(_ name: UnsafePointer<UInt8>, _ attributes: ExcelXMLAttributes) {
+        if ExcelXMLName.equals(name, "sheet") {
             sheets.append(Sheet(
                 name: attributes.string("name") ?? "Sheet\(sheets.count + 1)", relationshipID: attributes.string("id") ?? "",
                 hidden: (attributes.string("state") ?? "visible") != "visible"))
-        } else if XMLName.equals(name, "workbookPr") {
+        } else if ExcelXMLName.equals(name, "workbookPr") {
             let value = attributes.string("date1904") ?? "0"
             date1904 = value == "1" || value == "true"
         }
@@ -19,12 +19,12 @@ final class WorkbookHandler: XMLHandler {
 }
 
 /// `xl/_rels/workbook.xml.rels`: where each part lives.
-final class RelationshipsHandler: XMLHandler {
+final class RelationshipsHandler: ExcelXMLHandler {
     struct Relationship { var id: String; var type: String; var target: String }
     var relationships: [Relationship] = []
 
-    override func start(_ name: UnsafePointer<UInt8>, _ attributes: XMLAttributes) {
-        guard XMLName.equals(name, "Relationship") else { return }
+    override func start(_ name: UnsafePointer<UInt8>, _ attributes: ExcelXMLAttributes) {
+        guard ExcelXMLName.equals(name, "Relationship") else { return }
         relationships.append(Relationship(
             id: attributes.string("Id") ?? "", type: attributes.string("Type") ?? "", target: attributes.string("Target") ?? ""))
     }
@@ -41,20 +41,20 @@ final class RelationshipsHandler: XMLHandler {
 }
 
 /// `xl/styles.xml`: which cell formats (`s` attribute = index into `cellXfs`) show dates.
-final class StylesHandler: XMLHandler {
+final class StylesHandler: ExcelXMLHandler {
     private var customDate: [Int: Bool] = [:]
     private var inCellXfs = false
     /// Per cell-format index: 0 = a number, 1 = a date or time.
     var dateStyles: [UInt8] = []
 
-    override func start(_ name: UnsafePointer<UInt8>, _ attributes: XMLAttributes) {
-        if XMLName.equals(name, "numFmt") {
+    override func start(_ name: UnsafePointer<UInt8>, _ attributes: ExcelXMLAttributes) {
+        if ExcelXMLName.equals(name, "numFmt") {
             if let id = attributes.string("numFmtId").flatMap({ Int($0) }) {
                 customDate[id] = ExcelNumberFormat.isDateCode(attributes.string("formatCode") ?? "")
             }
-        } else if XMLName.equals(name, "cellXfs") {
+        } else if ExcelXMLName.equals(name, "cellXfs") {
             inCellXfs = true
-        } else if inCellXfs && XMLName.equals(name, "xf") {
+        } else if inCellXfs && ExcelXMLName.equals(name, "xf") {
             let id = attributes.string("numFmtId").flatMap { Int($0) } ?? 0
             let isDate = customDate[id] ?? ExcelNumberFormat.isBuiltInDate(id)
             dateStyles.append(isDate ? 1 : 0)
@@ -62,27 +62,27 @@ final class StylesHandler: XMLHandler {
     }
 
     override func end(_ name: UnsafePointer<UInt8>) {
-        if XMLName.equals(name, "cellXfs") { inCellXfs = false }
+        if ExcelXMLName.equals(name, "cellXfs") { inCellXfs = false }
     }
 }
 
 /// `xl/sharedStrings.xml`: the strings `t="s"` cells point to, kept as one byte buffer.
 /// Rich text is the concatenation of its runs; phonetic guides (`rPh`) are left out.
-final class SharedStringsHandler: XMLHandler {
+final class SharedStringsHandler: ExcelXMLHandler {
     var strings = ByteArrays()
     private var inItem = false
     private var inText = false
     private var phonetic = 0
 
-    override func start(_ name: UnsafePointer<UInt8>, _ attributes: XMLAttributes) {
+    override func start(_ name: UnsafePointer<UInt8>, _ attributes: ExcelXMLAttributes) {
         switch name[0] {
-        case UInt8(ascii: "s") where XMLName.equals(name, "si"):
+        case UInt8(ascii: "s") where ExcelXMLName.equals(name, "si"):
             inItem = true
         case UInt8(ascii: "t") where name[1] == 0:
             inText = inItem && phonetic == 0
-        case UInt8(ascii: "r") where XMLName.equals(name, "rPh"):
+        case UInt8(ascii: "r") where ExcelXMLName.equals(name, "rPh"):
             phonetic += 1
-        case UInt8(ascii: "s") where XMLName.equals(name, "sst"):
+        case UInt8(ascii: "s") where ExcelXMLName.equals(name, "sst"):
             if let count = attributes.string("uniqueCount").flatMap({ Int($0) }) {
                 strings.offsets.reserveCapacity(Swift.min(count, 1 << 24) + 1)
             }
@@ -93,10 +93,10 @@ final class SharedStringsHandler: XMLHandler {
     override func end(_ name: UnsafePointer<UInt8>) {
         if name[0] == UInt8(ascii: "t") && name[1] == 0 {
             inText = false
-        } else if XMLName.equals(name, "si") {
+        } else if ExcelXMLName.equals(name, "si") {
             inItem = false
             strings.offsets.append(Int32(truncatingIfNeeded: strings.data.count))
-        } else if XMLName.equals(name, "rPh") {
+        } else if ExcelXMLName.equals(name, "rPh") {
             phonetic -= 1
         }
     }

@@ -8,7 +8,9 @@ import Parquet
 
 /// Reads a file far enough to describe it (`info`) or to prove it converts (`validate`).
 public enum FileInspector {
-    public static func info(path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions()) throws(ConversionError) -> FileInfo {
+    public static func info(
+        path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions()
+    ) throws(ConversionError) -> FileInfo {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         if Converter.isDirectory(path) {
             guard DeltaLog.exists(path) else {
@@ -33,6 +35,13 @@ public enum FileInspector {
                 columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
                 details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil,
                 warnings: reader.warnings)
+        case .xml:
+            let (reader, rows, schema) = try XMLSource(path: path, options: xml).scan()
+            return FileInfo(
+                path: path, format: "xml", sizeBytes: Converter.fileSize(path), rows: rows,
+                columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
+                details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil,
+                warnings: reader.warnings)
         case .excel:
             return try ExcelInspector.info(path: path, options: ExcelOptions(hasHeader: csv.hasHeader))
         case nil:
@@ -41,9 +50,11 @@ public enum FileInspector {
         }
     }
 
-    public static func validate(path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions()) -> ValidationReport {
+    public static func validate(
+        path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions()
+    ) -> ValidationReport {
         do {
-            let info = try info(path: path, csv: csv, json: json)
+            let info = try info(path: path, csv: csv, json: json, xml: xml)
             return ValidationReport(
                 path: path, valid: true, format: info.format, rows: info.rows, columns: info.columns, errors: [],
                 warnings: info.warnings)

@@ -6,15 +6,15 @@ import Darwin
 
 /// Runs a closure on a new, joinable OS thread (Dispatch's pool would let long-running
 /// work starve other queues on a 2-core machine).
-final class BackgroundThread: @unchecked Sendable {
+public final class BackgroundThread: @unchecked Sendable {
     private var thread: pthread_t?
     private let body: @Sendable () -> Void
 
-    init(_ body: @escaping @Sendable () -> Void) {
+    public init(_ body: @escaping @Sendable () -> Void) {
         self.body = body
     }
 
-    func start() {
+    public func start() {
         let context = Unmanaged.passRetained(self).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
@@ -30,7 +30,7 @@ final class BackgroundThread: @unchecked Sendable {
         thread = handle
     }
 
-    func join() {
+    public func join() {
         if let thread { pthread_join(thread, nil) }
         thread = nil
     }

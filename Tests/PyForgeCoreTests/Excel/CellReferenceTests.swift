@@ -32,6 +32,6 @@ import Testing
     }
 
     @Test func attributeReferencesAreDecoded() {
-        #expect(XMLName.decodeReferences("a &#38; b &lt;c&gt; &quot;d&quot; &#x263A; &bogus; &") == "a & b <c> \"d\" ☺ &bogus; &")
+        #expect(ExcelXMLName.decodeReferences("a &#38; b &lt;c&gt; &quot;d&quot; &#x263A; &bogus; &") == "a & b <c> \"d\" ☺ &bogus; &")
     }
 }

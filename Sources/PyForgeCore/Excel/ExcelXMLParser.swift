@@ -7,17 +7,17 @@ import CLibXML2
 
 /// Receives libxml2 SAX2 events. Subclasses override what they need; names are the
 /// NUL-terminated local names (namespace prefixes dropped).
-class XMLHandler {
+class ExcelXMLHandler {
     /// Set by a handler to stop the parse (a limit reached, or enough read).
     var stopRequested = false
 
-    func start(_ name: UnsafePointer<UInt8>, _ attributes: XMLAttributes) {}
+    func start(_ name: UnsafePointer<UInt8>, _ attributes: ExcelXMLAttributes) {}
     func end(_ name: UnsafePointer<UInt8>) {}
     func text(_ bytes: UnsafePointer<UInt8>, _ count: Int) {}
 }
 
 /// The attributes of a start tag, as libxml2 hands them over (5 pointers each).
-struct XMLAttributes {
+struct ExcelXMLAttributes {
     let count: Int
     let pointers: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
 
@@ -27,7 +27,7 @@ struct XMLAttributes {
         guard let pointers else { return nil }
         for i in 0..<count {
             let local = pointers[5 * i]!
-            if XMLName.equals(local, name) {
+            if ExcelXMLName.equals(local, name) {
                 let start = pointers[5 * i + 3]!, end = pointers[5 * i + 4]!
                 return UnsafeBufferPointer(start: start, count: end - start)
             }
@@ -40,11 +40,11 @@ struct XMLAttributes {
     func string(_ name: StaticString) -> String? {
         guard let bytes = value(name) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
-        return text.contains("&") ? XMLName.decodeReferences(text) : text
+        return text.contains("&") ? ExcelXMLName.decodeReferences(text) : text
     }
 }
 
-enum XMLName {
+enum ExcelXMLName {
     static func decodeReferences(_ text: String) -> String {
         var result = ""
         var rest = Substring(text)
@@ -84,17 +84,17 @@ enum XMLName {
 /// Feeds a ZIP entry's inflated bytes through libxml2's SAX2 push parser, one chunk per
 /// `step()`: the document is never held whole, whatever its size. Entity loading and
 /// network access stay off.
-final class XMLPushParser {
+final class ExcelXMLParser {
     static let chunkSize = 256 << 10
     private let reader: EntryByteSource
     private let path: String
-    private let handler: XMLHandler
+    private let handler: ExcelXMLHandler
     private var sax = xmlSAXHandler()
     private let parser: xmlParserCtxtPtr
     private let buffer: UnsafeMutableRawBufferPointer
     private(set) var done = false
 
-    init(_ reader: EntryByteSource, path: String, handler: XMLHandler) throws(ConversionError) {
+    init(_ reader: EntryByteSource, path: String, handler: ExcelXMLHandler) throws(ConversionError) {
         LibXML.initialize()
         self.reader = reader
         self.path = path
@@ -102,15 +102,15 @@ final class XMLPushParser {
         sax.initialized = UInt32(XML_SAX2_MAGIC)
         sax.startElementNs = { context, localname, _, _, _, _, attributeCount, _, attributes in
             // The parser keeps the handler alive; no retain/release per event.
-            Unmanaged<XMLHandler>.fromOpaque(context!)._withUnsafeGuaranteedRef {
-                $0.start(localname!, XMLAttributes(count: Int(attributeCount), pointers: attributes))
+            Unmanaged<ExcelXMLHandler>.fromOpaque(context!)._withUnsafeGuaranteedRef {
+                $0.start(localname!, ExcelXMLAttributes(count: Int(attributeCount), pointers: attributes))
             }
         }
         sax.endElementNs = { context, localname, _, _ in
-            Unmanaged<XMLHandler>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.end(localname!) }
+            Unmanaged<ExcelXMLHandler>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.end(localname!) }
         }
         sax.characters = { context, bytes, count in
-            Unmanaged<XMLHandler>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.text(bytes!, Int(count)) }
+            Unmanaged<ExcelXMLHandler>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.text(bytes!, Int(count)) }
         }
         // Errors are read from the context instead of printed by libxml2.
         sax.serror = { _, _ in }
@@ -153,8 +153,8 @@ final class XMLPushParser {
     }
 
     /// Parses a whole (small) part.
-    static func parse(_ reader: ZipEntryReader, path: String, handler: XMLHandler) throws(ConversionError) {
-        let parser = try XMLPushParser(reader, path: path, handler: handler)
+    static func parse(_ reader: ZipEntryReader, path: String, handler: ExcelXMLHandler) throws(ConversionError) {
+        let parser = try ExcelXMLParser(reader, path: path, handler: handler)
         while try parser.step() {}
     }
 }

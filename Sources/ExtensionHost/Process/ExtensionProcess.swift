@@ -1,0 +1,170 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// A running extension: its own process group, with pipes for stdin, stdout and stderr.
+/// `terminate()` walks the shutdown ladder — close stdin, wait, SIGTERM the group, wait,
+/// SIGKILL the group — so neither the extension nor anything it started survives.
+public final class ExtensionProcess: @unchecked Sendable {
+    public let pid: pid_t
+    public let executable: String
+    /// The host's ends of the pipes.
+    public let stdinFD: Int32
+    public let stdoutFD: Int32
+    public let stderrFD: Int32
+    private let state = Mutex<State>(State())
+
+    private struct State {
+        var stdinOpen = true
+        var exitStatus: Int32?
+    }
+
+    public struct SpawnError: Error, CustomStringConvertible {
+        public var executable: String
+        public var reason: String
+        public var description: String { "Could not start '\(executable)': \(reason)." }
+    }
+
+    public init(executable: String, arguments: [String] = [], environment: [String: String]) throws(SpawnError) {
+        self.executable = executable
+        var stdinPipe: [Int32] = [0, 0], stdoutPipe: [Int32] = [0, 0], stderrPipe: [Int32] = [0, 0]
+        guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0 else {
+            throw SpawnError(executable: executable, reason: String(cString: strerror(errno)))
+        }
+        // No other child may inherit these ends (the dup2 in the spawned child clears it there).
+        for fd in stdinPipe + stdoutPipe + stderrPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Its own process group (so the ladder reaches grandchildren), default signal
+        // handling (the host ignores SIGPIPE; the child must not inherit that) and an
+        // empty signal mask.
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGXFSZ] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var child: pid_t = 0
+        let status = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        close(stdinPipe[0])
+        close(stdoutPipe[1])
+        close(stderrPipe[1])
+        guard status == 0 else {
+            close(stdinPipe[1])
+            close(stdoutPipe[0])
+            close(stderrPipe[0])
+            throw SpawnError(executable: executable, reason: String(cString: strerror(status)))
+        }
+        pid = child
+        stdinFD = stdinPipe[1]
+        stdoutFD = stdoutPipe[0]
+        stderrFD = stderrPipe[0]
+    }
+
+    deinit {
+        terminate(grace: 0.5)
+        close(stdoutFD)
+        close(stderrFD)
+    }
+
+    /// Writes all bytes to the extension's stdin; false when it is gone (a short or zero
+    /// write to a dead child is a failure, never success).
+    public func write(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(stdinFD, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            offset += n
+        }
+        return true
+    }
+
+    public func closeStdin() {
+        let wasOpen = state.withLock { state -> Bool in
+            defer { state.stdinOpen = false }
+            return state.stdinOpen
+        }
+        if wasOpen { close(stdinFD) }
+    }
+
+    /// The exit status once the process has been reaped (nil while it runs).
+    public var exitStatus: Int32? {
+        reap(blocking: false)
+        return state.withLock { $0.exitStatus }
+    }
+
+    /// Describes how the process ended ("exited with status 3", "was killed by signal 9").
+    public var exitDescription: String {
+        guard let status = exitStatus else { return "is still running" }
+        if status & 0x7F == 0 { return "exited with status \((status >> 8) & 0xFF)" }
+        return "was killed by signal \(status & 0x7F)"
+    }
+
+    @discardableResult
+    private func reap(blocking: Bool) -> Bool {
+        if state.withLock({ $0.exitStatus != nil }) { return true }
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+        if result == pid {
+            state.withLock { $0.exitStatus = status }
+            return true
+        }
+        if result < 0 && errno == ECHILD {
+            state.withLock { if $0.exitStatus == nil { $0.exitStatus = 0 } }
+            return true
+        }
+        return false
+    }
+
+    private func waitForExit(seconds: Double) -> Bool {
+        let deadline = monotonicNow() + seconds
+        while monotonicNow() < deadline {
+            if reap(blocking: false) { return true }
+            usleep(5_000)
+        }
+        return reap(blocking: false)
+    }
+
+    /// Close stdin → wait `grace` → SIGTERM the group → wait → SIGKILL the group; then
+    /// reaps the child. Members of the group left behind (grandchildren) get the signals too.
+    public func terminate(grace: Double = 2) {
+        closeStdin()
+        if !waitForExit(seconds: grace) {
+            kill(-pid, SIGTERM)
+            if !waitForExit(seconds: 1) {
+                kill(-pid, SIGKILL)
+                reap(blocking: true)
+            }
+        }
+        // Grandchildren may outlive a child that exited on its own.
+        kill(-pid, SIGKILL)
+    }
+}
+
+func monotonicNow() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}

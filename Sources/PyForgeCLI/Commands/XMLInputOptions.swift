@@ -1,0 +1,51 @@
+import ArgumentParser
+import PyForgeCore
+
+/// How XML input becomes rows and columns.
+struct XMLInputOptions: ParsableArguments {
+    @Option(help: "Path of the record element from the root, e.g. catalog/book ('*' matches any name). Default: the shallowest element that repeats (usually the root's children).")
+    var recordPath: String?
+
+    @Option(help: "Name of the record element, matched at any depth (alternative to --record-path).")
+    var rowTag: String?
+
+    @Option(help: "Nested elements: conservative (one level), moderate (all levels), aggressive (all levels plus full text of mixed content).")
+    var flattenStrategy: String = XMLOptions.Flatten.moderate.rawValue
+
+    @Option(help: "Children repeated in a record: json_string (JSON array), concatenate (joined with '; '), expand (one row per item of the first repeated child).")
+    var arrayHandling: String = XMLOptions.Arrays.jsonString.rawValue
+
+    @Option(help: "Namespaced names: strip (local name), prefix (prefix:name), preserve ({uri}name).")
+    var namespaceHandling: String = XMLOptions.Namespaces.strip.rawValue
+
+    func validate() throws {
+        if recordPath != nil && rowTag != nil {
+            throw ValidationError("Pass either --record-path or --row-tag, not both.")
+        }
+        if let recordPath, XMLOptions.parseRecordPath(recordPath) == nil {
+            throw ValidationError("--record-path must be element names separated by '/', e.g. catalog/book; got '\(recordPath)'.")
+        }
+        if let rowTag, rowTag.isEmpty || rowTag.contains("/") || rowTag.contains(where: \.isWhitespace) {
+            throw ValidationError("--row-tag must be one element name (use --record-path for a path); got '\(rowTag)'.")
+        }
+        try Self.check(flattenStrategy, XMLOptions.Flatten.self, "--flatten-strategy")
+        try Self.check(arrayHandling, XMLOptions.Arrays.self, "--array-handling")
+        try Self.check(namespaceHandling, XMLOptions.Namespaces.self, "--namespace-handling")
+    }
+
+    private static func check<T: RawRepresentable & CaseIterable>(_ value: String, _: T.Type, _ flag: String) throws
+    where T.RawValue == String {
+        guard T(rawValue: value.lowercased()) == nil else { return }
+        let names = T.allCases.map(\.rawValue).joined(separator: ", ")
+        throw ValidationError("Unknown \(flag) '\(value)'. Use one of: \(names).")
+    }
+
+    func xmlOptions(allStrings: Bool) -> XMLOptions {
+        XMLOptions(
+            recordPath: recordPath.flatMap(XMLOptions.parseRecordPath), rowTag: rowTag,
+            flatten: XMLOptions.Flatten(rawValue: flattenStrategy.lowercased()) ?? .moderate,
+            arrays: XMLOptions.Arrays(rawValue: arrayHandling.lowercased()) ?? .jsonString,
+            namespaces: XMLOptions.Namespaces(rawValue: namespaceHandling.lowercased()) ?? .strip,
+            allStrings: allStrings)
+    }
+}
