@@ -57,6 +57,8 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "XML input") var xml: XMLInputOptions
 
+    @OptionGroup(title: "Excel input") var excel: ExcelInputOptions
+
     @OptionGroup(title: "Delta output") var delta: DeltaOutputOptions
 
     func validate() throws {
@@ -96,22 +98,31 @@ struct ConvertCommand: AsyncParsableCommand {
                 rowGroupRows: rowGroupSize),
             delta: delta.options)
         request.xml = xml.xmlOptions(allStrings: allStrings)
+        request.excel = excel.excelOptions(allStrings: allStrings, noHeader: csv.noHeader)
         do {
             let progress = ProgressCounter(totalBytes: Converter.fileSize(input))
             let display = ProgressDisplay(label: input, counter: progress)
             display.start()
-            let result: ConversionResult
+            let results: [ConversionResult]
             do {
-                result = try ExtensionRouter.convert(
-                    request, engine: EngineChoice(engine), environment: ProcessInfo.processInfo.environment,
-                    progress: progress, logger: console.logger)
+                if InputFormat(path: input) == .excel, case let choice = EngineChoice(engine), choice == .auto || choice == .core {
+                    // A workbook may give one output per sheet; Excel is read by the built-in engine.
+                    results = try Converter.convertAll(request, progress: progress, logger: console.logger)
+                } else {
+                    results = [try ExtensionRouter.convert(
+                        request, engine: EngineChoice(engine), environment: ProcessInfo.processInfo.environment,
+                        progress: progress, logger: console.logger)]
+                }
                 display.stop()
             } catch {
                 display.stop()
                 throw error
             }
-            console.reportConversion(result)
-            if json { try console.printJSON(result) }
+            for result in results { console.reportConversion(result) }
+            if json {
+                // One output: the same object as for CSV; several (Excel sheets): a list.
+                if results.count == 1 { try console.printJSON(results[0]) } else { try console.printJSON(MultiConversionResult(input: input, outputs: results)) }
+            }
         } catch let error as ConversionError {
             if json { try console.printJSON(FailureReport(input: input, error: error)) }
             throw CommandFailure(error)

@@ -54,6 +54,7 @@ struct Console {
     }
 
     func printInfoTable(_ info: FileInfo) {
+        if let sheets = info.sheets { return printWorkbookInfo(info, sheets) }
         var lines: [String] = []
         lines.append("File:     \(info.path)")
         lines.append("Format:   \(info.format)")

@@ -4,6 +4,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     case json
     case parquet
     case xml
+    case excel = "xlsx"
 
     public init?(path: String) {
         let lower = path.lowercased()
@@ -15,6 +16,8 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
             self = .parquet
         } else if lower.hasSuffix(".xml") || lower.hasSuffix(".xml.gz") || lower.hasSuffix(".xml.bz2") {
             self = .xml
+        } else if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") {
+            self = .excel
         } else {
             return nil
         }
@@ -26,6 +29,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .csv, .json: return [.parquet, .csv, .json, .ndjson, .delta]
         case .parquet: return []
         case .xml: return [.parquet, .csv, .json, .ndjson, .delta]
+        case .excel: return [.parquet, .csv, .json, .ndjson, .delta]
         }
     }
 
@@ -35,6 +39,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .json: return [".json", ".jsonl", ".ndjson"]
         case .parquet: return [".parquet", ".pq"]
         case .xml: return [".xml", ".xml.gz", ".xml.bz2"]
+        case .excel: return [".xlsx", ".xlsm"]
         }
     }
 
@@ -44,6 +49,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .json: return "JSON records (array of objects, or NDJSON)"
         case .parquet: return "Apache Parquet (info only)"
         case .xml: return "XML (records of repeated elements)"
+        case .excel: return "Excel workbook (.xlsx, .xlsm)"
         }
     }
 }

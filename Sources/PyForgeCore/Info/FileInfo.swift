@@ -46,6 +46,17 @@ public struct FileInfo: Codable, Sendable {
         }
     }
 
+    /// Excel only: one entry per worksheet.
+    public struct Sheet: Codable, Sendable {
+        public var index: Int
+        public var name: String
+        public var hidden: Bool
+        public var dimension: String?
+        public var rows: Int
+        public var header: Bool
+        public var columns: [Column]
+    }
+
     public var path: String
     public var format: String
     public var sizeBytes: Int64
@@ -55,9 +66,10 @@ public struct FileInfo: Codable, Sendable {
     public var details: [String: String]
     public var rowGroups: [RowGroup]?
     public var warnings: [String]
+    public var sheets: [Sheet]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case path, format, rows, columns, details, warnings
+        case path, format, rows, columns, details, warnings, sheets
         case sizeBytes = "size_bytes"
         case rowGroups = "row_groups"
     }

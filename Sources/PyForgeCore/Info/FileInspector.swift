@@ -42,6 +42,8 @@ public enum FileInspector {
                 columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
                 details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil,
                 warnings: reader.warnings)
+        case .excel:
+            return try ExcelInspector.info(path: path, options: ExcelOptions(hasHeader: csv.hasHeader))
         case nil:
             _ = try Converter.source(for: path, csv: csv)  // throws the unsupported-format message
             throw .unsupportedFormat(path: path, detail: "unknown extension")

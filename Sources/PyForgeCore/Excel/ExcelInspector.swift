@@ -1,0 +1,24 @@
+/// `info` and `validate` for workbooks: every worksheet with its dimension, rows and columns.
+enum ExcelInspector {
+    static func info(path: String, options: ExcelOptions) throws(ConversionError) -> FileInfo {
+        let workbook = try ExcelWorkbook(path: path, limits: options.limits)
+        var sheets: [FileInfo.Sheet] = []
+        var warnings: [String] = []
+        for (index, sheet) in workbook.sheets.enumerated() {
+            let reader = try ExcelReader(workbook: workbook, sheet: sheet, options: options, schema: nil, progress: nil)
+            let (rows, schema) = try reader.scanToEnd()
+            let details = Dictionary(reader.details, uniquingKeysWith: { a, _ in a })
+            sheets.append(FileInfo.Sheet(
+                index: index + 1, name: sheet.name, hidden: sheet.hidden, dimension: details["dimension"], rows: rows,
+                header: reader.hasHeader,
+                columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) }))
+            warnings += reader.warnings.filter { !$0.contains("is empty") }
+        }
+        let main = sheets.first { $0.rows > 0 } ?? sheets.first
+        return FileInfo(
+            path: path, format: "xlsx", sizeBytes: Converter.fileSize(path), rows: sheets.reduce(0) { $0 + $1.rows },
+            columns: main?.columns ?? [],
+            details: ["sheets": String(sheets.count), "date_system": workbook.dateSystem == .excel1904 ? "1904" : "1900"],
+            rowGroups: nil, warnings: warnings, sheets: sheets)
+    }
+}

@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+
+/// A conversion whose input may produce several outputs (one per Excel sheet).
+public struct MultiConversionResult: Codable, Sendable {
+    public var success = true
+    public var input: String
+    public var outputs: [ConversionResult]
+
+    public init(input: String, outputs: [ConversionResult]) {
+        self.input = input
+        self.outputs = outputs
+    }
+}
+
+extension Converter {
+    /// Converts `request`; an Excel workbook with several sheets to convert gives one
+    /// output per sheet (in `<stem>_<format>/` beside the input, or in the output
+    /// directory), every other input exactly one (`convert`).
+    public static func convertAll(
+        _ request: ConvertRequest, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
+    ) throws(ConversionError) -> [ConversionResult] {
+        guard InputFormat(path: request.inputPath) == .excel, access(request.inputPath, F_OK) == 0 else {
+            return [try convert(request, progress: progress, logger: logger)]
+        }
+        let workbook = try ExcelWorkbook(path: request.inputPath, limits: request.excel.limits)
+        let selected = try ExcelSelection.sheets(workbook, request.excel)
+        if selected.count <= 1 || request.excel.combine {
+            return [try WorkbookReuse.with(workbook) { () throws(ConversionError) in try convert(request, progress: progress, logger: logger) }]
+        }
+        let format = request.format ?? request.outputPath.flatMap { OutputFormat(pathExtension: $0) } ?? .parquet
+        if let explicit = request.outputPath, !isDirectory(explicit), OutputFormat(pathExtension: explicit) != nil, format != .delta {
+            throw .invalidOption("'\(request.inputPath)' has \(selected.count) sheets with data, so the output must be a directory, not the file '\(explicit)'. Give a directory, choose sheets with --sheets NAME, or stack them into one output with --combine.")
+        }
+        var directory = request.outputPath ?? siblingPath(of: request.inputPath, named: stem(of: request.inputPath) + "_" + format.rawValue)
+        while directory.count > 1 && directory.hasSuffix("/") { directory.removeLast() }
+        let created = !isDirectory(directory)
+        if created && mkdir(directory, 0o755) != 0 {
+            throw .io(operation: "create the directory", path: directory, reason: systemMessage(errno))
+        }
+        let names = SheetFileNames.make(selected.map { workbook.sheets[$0].name })
+        var results: [ConversionResult] = []
+        var written: [String] = []
+        do throws(ConversionError) {
+            for (index, name) in zip(selected, names) {
+                var sheetRequest = request
+                sheetRequest.excel.sheetPosition = index
+                sheetRequest.format = format
+                sheetRequest.outputPath = directory + "/" + (format == .delta ? name : name + "." + format.fileExtension)
+                progress?.reset()
+                let result = try WorkbookReuse.with(workbook) { () throws(ConversionError) in
+                    try convert(sheetRequest, progress: progress, logger: logger)
+                }
+                written.append(result.output)
+                results.append(result)
+            }
+        } catch {
+            // Nothing half-done is left behind: earlier sheets' outputs go too.
+            for path in written { removeTree(path) }
+            if created { rmdir(directory) }
+            throw error
+        }
+        return results
+    }
+
+    static func removeTree(_ path: String) {
+        if isDirectory(path), let dir = opendir(path) {
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                if name != "." && name != ".." { removeTree(path + "/" + name) }
+            }
+            closedir(dir)
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+}
+
+/// File names for sheets: characters that file systems reject become `_`, and two
+/// sheets never share a name (compared without case, as macOS and Windows do).
+public enum SheetFileNames {
+    public static func make(_ sheets: [String]) -> [String] {
+        var used: Set<String> = []
+        return sheets.enumerated().map { offset, sheet in
+            var base = String(sheet.unicodeScalars.map { scalar -> Character in
+                if scalar.value < 0x20 || "/\\:*?\"<>|".unicodeScalars.contains(scalar) { return "_" }
+                return Character(scalar)
+            })
+            while base.hasPrefix(".") || base.hasPrefix(" ") { base.removeFirst() }
+            while base.hasSuffix(".") || base.hasSuffix(" ") { base.removeLast() }
+            if base.isEmpty { base = "sheet_\(offset + 1)" }
+            if base.utf8.count > 200 { base = String(base.prefix(100)) }
+            var name = base
+            var n = 2
+            while used.contains(name.lowercased()) {
+                name = "\(base)_\(n)"
+                n += 1
+            }
+            used.insert(name.lowercased())
+            return name
+        }
+    }
+}
