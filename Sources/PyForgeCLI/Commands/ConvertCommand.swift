@@ -105,14 +105,9 @@ struct ConvertCommand: AsyncParsableCommand {
             display.start()
             let results: [ConversionResult]
             do {
-                if InputFormat(path: input) == .excel, case let choice = EngineChoice(engine), choice == .auto || choice == .core {
-                    // A workbook may give one output per sheet; Excel is read by the built-in engine.
-                    results = try Converter.convertAll(request, progress: progress, logger: console.logger)
-                } else {
-                    results = [try ExtensionRouter.convert(
-                        request, engine: EngineChoice(engine), environment: ProcessInfo.processInfo.environment,
-                        progress: progress, logger: console.logger)]
-                }
+                results = try ConversionService.convert(
+                    request, engine: EngineChoice(engine), environment: ProcessInfo.processInfo.environment,
+                    progress: progress, logger: console.logger)
                 display.stop()
             } catch {
                 display.stop()

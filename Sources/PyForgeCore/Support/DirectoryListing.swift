@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// The names in a directory, without "." and ".."; empty when it cannot be read.
-func directoryEntries(_ path: String) -> [String] {
+public func directoryEntries(_ path: String) -> [String] {
     guard let dir = opendir(path) else { return [] }
     defer { closedir(dir) }
     var names: [String] = []

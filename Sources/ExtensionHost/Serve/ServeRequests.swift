@@ -1,0 +1,75 @@
+import ExtensionProtocol
+import Parquet
+import PyForgeCore
+
+/// `convert` params of `pyforge serve`: the CLI's options by their snake_case names.
+struct ServeConvertParams: Decodable {
+    var input: String
+    var output: String?
+    var format: String?
+    var force: Bool?
+    var engine: String?
+    var compression: String?
+    var compression_level: Int?
+    var row_group_size: Int?
+    var all_strings: Bool?
+    var delimiter: String?
+    var encoding: String?
+    var no_header: Bool?
+    var allow_ragged: Bool?
+    var null_values: [String]?
+    var flatten: Bool?
+    var sheets: [String]?
+    var combine: Bool?
+    var record_path: String?
+    var row_tag: String?
+    var mode: String?
+    var merge_schema: Bool?
+    var partition_by: [String]?
+
+    func request() throws(ConversionError) -> ConvertRequest {
+        let allStrings = all_strings ?? false
+        var format: OutputFormat? = nil
+        if let name = self.format {
+            guard let parsed = OutputFormat(rawValue: name.lowercased()) else {
+                throw .invalidOption("Unknown format '\(name)'. Use parquet, csv, json, ndjson or delta.")
+            }
+            format = parsed
+        }
+        guard let codec = OutputOptions.codec(named: compression ?? "snappy") else {
+            throw .invalidOption("Unknown compression '\(compression ?? "")'. Use snappy, zstd, gzip or none.")
+        }
+        var encodingValue: TextEncoding? = nil
+        if let encoding {
+            guard let parsed = TextEncoding(name: encoding) else { throw .invalidOption("Unknown encoding '\(encoding)'.") }
+            encodingValue = parsed
+        }
+        var delimiterValue: UInt8? = nil
+        if let delimiter {
+            guard let parsed = CSVOptions.parseDelimiter(delimiter) else { throw .invalidOption("Invalid delimiter '\(delimiter)'.") }
+            delimiterValue = parsed
+        }
+        guard let modeValue = DeltaWriteMode(rawValue: (mode ?? "error").lowercased()) else {
+            throw .invalidOption("Unknown mode '\(mode ?? "")'. Use error, append or overwrite.")
+        }
+        var request = ConvertRequest(
+            inputPath: input, outputPath: output, format: format, force: force ?? false,
+            csv: CSVOptions(
+                delimiter: delimiterValue, hasHeader: (no_header ?? false) ? false : nil, encoding: encodingValue,
+                allowRagged: allow_ragged ?? false, allStrings: allStrings, nullValues: null_values ?? []),
+            json: JSONOptions(flatten: flatten ?? true, allStrings: allStrings),
+            output: OutputOptions(compression: codec, compressionLevel: compression_level, rowGroupRows: row_group_size),
+            delta: DeltaOptions(mode: modeValue, mergeSchema: merge_schema ?? false, partitionBy: partition_by ?? []))
+        request.excel = ExcelOptions(sheets: sheets ?? [], combine: combine ?? false, hasHeader: (no_header ?? false) ? false : nil, allStrings: allStrings)
+        var xml = XMLOptions()
+        xml.recordPath = record_path.flatMap(XMLOptions.parseRecordPath)
+        xml.rowTag = row_tag
+        xml.allStrings = allStrings
+        request.xml = xml
+        return request
+    }
+}
+
+struct ServePathParams: Decodable {
+    var path: String
+}
