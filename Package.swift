@@ -14,6 +14,8 @@ let package = Package(
         .executable(name: "pyforge", targets: ["pyforge"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "PyForgeCore", targets: ["PyForgeCore"]),
+        .library(name: "PyForgeExtensionKit", targets: ["PyForgeExtensionKit"]),
+        .library(name: "ExtensionProtocol", targets: ["ExtensionProtocol"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

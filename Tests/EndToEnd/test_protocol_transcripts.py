@@ -8,6 +8,7 @@
     stdin, the extension's stdout lines are compared with the expected ones (with the
     transcript's `ignore` and `match` rules), and the extension must exit, with status 0,
     within 2 s of its stdin being closed.
+(c) Both examples pass the host's own conformance suite, `pyforge extensions check DIR`.
 
 Swift example: `pyforge-example-allstrings` next to $PYFORGE_BIN (default
 <repo>/.build/release/pyforge). Python example: run with this interpreter.
@@ -376,3 +377,41 @@ def test_replay_transcript(entry, extension, tmp_path):
         check_output(entry, paths)
     finally:
         process.kill()
+
+
+# --------------------------------------------------------------------------------------
+# The host's conformance suite agrees
+# --------------------------------------------------------------------------------------
+
+def install_for_check(name: str, directory: Path) -> Path:
+    """A copy of an example in its own directory, with the modes the trust rules want."""
+    directory.mkdir(mode=0o755)
+    directory.chmod(0o755)
+    if name == "example-csv-to-ndjson":
+        folder = EXAMPLES / "python-csv-to-ndjson"
+        script = (folder / "extension.py").read_text(encoding="utf-8").split("\n", 1)[1]
+        (directory / "extension.py").write_text(f"#!{sys.executable}\n" + script, encoding="utf-8")
+        (directory / "extension.py").chmod(0o755)
+    else:
+        folder = EXAMPLES / "swift-allstrings"
+        binary = Path(example_command(name)[0])
+        (directory / binary.name).write_bytes(binary.read_bytes())
+        (directory / binary.name).chmod(0o755)
+    (directory / "pyforge-extension.json").write_bytes((folder / "pyforge-extension.json").read_bytes())
+    return directory
+
+
+@pytest.mark.parametrize("extension", EXTENSIONS)
+def test_example_passes_extensions_check(extension, tmp_path):
+    binary = pyforge_bin()
+    if not binary.is_file():
+        pytest.fail(f"pyforge binary not found at {binary}; set PYFORGE_BIN", pytrace=False)
+    directory = install_for_check(extension, tmp_path / extension)
+    proc = subprocess.run([str(binary), "extensions", "check", str(directory), "--json"],
+                          capture_output=True, text=True, timeout=120)
+    checks = json.loads(proc.stdout)
+    failed = [f"{c['name']}: {c['detail']}" for c in checks if not c["passed"]]
+    assert proc.returncode == 0 and not failed, f"{failed}\n{proc.stderr}"
+    assert {c["name"] for c in checks} >= {"manifest", "handshake", "ping", "unknown method", "large message",
+                                           "cancellation", "stdout is protocol only", "exits on stdin EOF",
+                                           "version negotiation"}

@@ -41,6 +41,9 @@ public struct ExtensionManifest: Sendable, Hashable, Codable {
         if executable.hasPrefix("/") { return "the executable '\(executable)' must be a path relative to the extension's directory" }
         if protocolVersions.isEmpty { return "no protocol version is listed" }
         if inputFormats.isEmpty || outputFormats.isEmpty { return "input and output formats must be listed" }
+        if let t = timeouts, [t.startup, t.probe, t.idle, t.absolute].contains(where: { ($0 ?? 1) <= 0 }) {
+            return "timeouts must be positive numbers of seconds"
+        }
         if let sha256, sha256.count != 64 || !sha256.allSatisfy(\.isHexDigit) { return "sha256 must be 64 hex digits" }
         return nil
     }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import PyForgeCore
 import Synchronization
 
 /// A running extension: its own process group, with pipes for stdin, stdout and stderr.
@@ -16,6 +17,8 @@ public final class ExtensionProcess: @unchecked Sendable {
     public let stdoutFD: Int32
     public let stderrFD: Int32
     private let state = Mutex<State>(State())
+    /// Lets Ctrl-C in the host kill this process group too.
+    private let interruptToken: Int?
 
     private struct State {
         var stdinOpen = true
@@ -77,6 +80,7 @@ public final class ExtensionProcess: @unchecked Sendable {
             throw SpawnError(executable: executable, reason: String(cString: strerror(status)))
         }
         pid = child
+        interruptToken = InterruptCleanup.remember(processGroup: child)
         stdinFD = stdinPipe[1]
         stdoutFD = stdoutPipe[0]
         stderrFD = stderrPipe[0]
@@ -160,6 +164,7 @@ public final class ExtensionProcess: @unchecked Sendable {
         }
         // Grandchildren may outlive a child that exited on its own.
         kill(-pid, SIGKILL)
+        InterruptCleanup.forget(interruptToken)
     }
 }
 

@@ -48,10 +48,35 @@ enum TemporaryFileRegistry {
         }
     }
 
+    /// Process groups of running extensions, killed on interruption (0 = free slot).
+    nonisolated(unsafe) static let processGroups: UnsafeMutablePointer<Int32> = {
+        let pointer = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
+        pointer.initialize(repeating: 0, count: slotCount)
+        return pointer
+    }()
+
+    static func registerProcessGroup(_ pgid: Int32) -> Int? {
+        used.withLock { _ -> Int? in
+            for slot in 0..<slotCount where processGroups[slot] == 0 {
+                processGroups[slot] = pgid
+                return slot
+            }
+            return nil
+        }
+    }
+
+    static func releaseProcessGroup(_ slot: Int?) {
+        guard let slot else { return }
+        used.withLock { _ in processGroups[slot] = 0 }
+    }
+
     /// Called from a signal handler: only async-signal-safe calls.
     static func unlinkAll() {
         for slot in 0..<slotCount where live[slot] != 0 {
             unlink(storage + slot * slotSize)
+        }
+        for slot in 0..<slotCount where processGroups[slot] > 0 {
+            kill(-processGroups[slot], SIGKILL)
         }
     }
 
@@ -60,6 +85,7 @@ enum TemporaryFileRegistry {
     static func installSignalHandlers() {
         _ = storage
         _ = live
+        _ = processGroups
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { received in
                 TemporaryFileRegistry.unlinkAll()
@@ -73,5 +99,15 @@ enum TemporaryFileRegistry {
 public enum InterruptCleanup {
     public static func install() {
         TemporaryFileRegistry.installSignalHandlers()
+    }
+
+    /// Remembers an extension's process group so an interruption kills it; returns a
+    /// token for `forget`.
+    public static func remember(processGroup: Int32) -> Int? {
+        TemporaryFileRegistry.registerProcessGroup(processGroup)
+    }
+
+    public static func forget(_ token: Int?) {
+        TemporaryFileRegistry.releaseProcessGroup(token)
     }
 }
