@@ -74,6 +74,11 @@ let package = Package(
         ),
         .executableTarget(name: "pyforge", dependencies: ["PyForgeCLI"]),
 
+        // Extension-host costs (see benchmarks/extension_host.py).
+        .executableTarget(
+            name: "extension-host-benchmark", dependencies: ["ExtensionHost", "ExtensionProtocol"],
+            path: "benchmarks/ExtensionHostBenchmark"),
+
         // Writer-only benchmark (see benchmarks/parquet_writer.py).
         .executableTarget(
             name: "parquet-write-benchmark", dependencies: ["Parquet", "Columnar"],

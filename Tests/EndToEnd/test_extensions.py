@@ -69,6 +69,7 @@ def test_successful_delegation(pyforge_bin, work):
     ("garbage", "not a protocol message"),
     ("oversize", "over the protocol's limit"),
     ("hang-init", "did not answer initialize"),
+    ("partial-line", "exited with status 0"),
     ("kill-mid-convert", "killed by signal 9"),
     ("hang-convert", "did not answer convert"),
     ("grandchild", "did not answer convert"),
