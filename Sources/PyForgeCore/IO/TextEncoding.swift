@@ -54,7 +54,14 @@ enum UTF8Validation {
         let n = bytes.count
         var i = 0
         while i < n {
-            // Skip ASCII 8 bytes at a time.
+            // Skip ASCII 32 bytes at a time, then 8.
+            if i + 32 <= n {
+                let block = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD32<UInt8>.self)
+                if !any(block .>= SIMD32<UInt8>(repeating: 0x80)) {
+                    i += 32
+                    continue
+                }
+            }
             if i + 8 <= n && UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 i += 8
                 continue

@@ -30,6 +30,7 @@ struct JSONRecordParser {
     var scratch: [UInt8] = []
     var slots: [JSONSlot] = []
     private var path: [UInt8] = []
+    private var key: [UInt8] = []
     /// The column of the n-th key of the previous record: records usually repeat their
     /// key order, so a byte comparison replaces a hash lookup.
     private var recentColumns: [Int] = []
@@ -40,21 +41,28 @@ struct JSONRecordParser {
         for name in names { _ = column(named: Array(name.utf8)) }
     }
 
-    /// The column of the current key (`path`), created when first seen (the reader
-    /// notices new columns by `names` growing).
-    private mutating func columnForPath() -> Int {
+    /// The column of `path` + `key`, created when first seen (the reader notices new
+    /// columns by `names` growing). Records usually repeat their key order, so the n-th
+    /// key is first compared with the column the n-th key had last time; the full name is
+    /// only assembled on a miss.
+    private mutating func column(forKey key: UnsafeBufferPointer<UInt8>) -> Int {
         let ordinal = keyOrdinal
         keyOrdinal += 1
+        let prefixLength = path.count
         if ordinal < recentColumns.count {
             let candidate = recentColumns[ordinal]
-            let name = names[candidate]
-            if name.count == path.count && name.withUnsafeBufferPointer({ a in
-                path.withUnsafeBufferPointer { b in memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
-            }) {
-                return candidate
+            let matches = names[candidate].withUnsafeBufferPointer { name -> Bool in
+                guard name.count == prefixLength + key.count else { return false }
+                if prefixLength > 0 && path.withUnsafeBufferPointer({ memcmp(name.baseAddress!, $0.baseAddress!, prefixLength) }) != 0 {
+                    return false
+                }
+                return key.isEmpty || memcmp(name.baseAddress! + prefixLength, key.baseAddress!, key.count) == 0
             }
+            if matches { return candidate }
         }
+        path.append(contentsOf: key)
         let index = column(named: path)
+        path.removeLast(key.count)
         if ordinal < recentColumns.count { recentColumns[ordinal] = index } else { recentColumns.append(index) }
         return index
     }
@@ -97,15 +105,34 @@ struct JSONRecordParser {
         while true {
             scanner.skipWhitespace()
             guard scanner.peek() == 0x22 else { throw JSONScanner.Failure(offset: scanner.position, reason: "expected a key string") }
-            if path.count > pathLength { path.removeLast(path.count - pathLength) }
-            try scanner.string(into: &path)
+            // The key in place when it has no escapes, else decoded.
+            var keySpan: (start: Int, end: Int)? = try scanner.plainString()
+            if keySpan == nil {
+                key.removeAll(keepingCapacity: true)
+                try scanner.string(into: &key)
+            }
             try scanner.expect(UInt8(ascii: ":"), "':' after a key")
             scanner.skipWhitespace()
-            if flatten && scanner.peek() == UInt8(ascii: "{") && depth < 64 {
+            let nested = flatten && scanner.peek() == UInt8(ascii: "{") && depth < 64
+            if nested {
+                if let span = keySpan {
+                    path.append(contentsOf: UnsafeBufferPointer(start: scanner.bytes + span.start, count: span.end - span.start))
+                } else {
+                    path.append(contentsOf: key)
+                }
                 path.append(UInt8(ascii: "."))
+                keySpan = nil
                 try object(&scanner, depth: depth + 1)
+                path.removeLast(path.count - pathLength)
             } else {
-                try value(&scanner, into: columnForPath())
+                let index: Int
+                if let span = keySpan {
+                    index = column(forKey: UnsafeBufferPointer(start: scanner.bytes + span.start, count: span.end - span.start))
+                } else {
+                    let decoded = key  // a copy: `column(forKey:)` mutates self
+                    index = decoded.withUnsafeBufferPointer { column(forKey: $0) }
+                }
+                try value(&scanner, into: index)
             }
             scanner.skipWhitespace()
             guard let next = scanner.peek() else { throw JSONScanner.Failure(offset: scanner.position, reason: "an object is not closed") }
@@ -113,7 +140,6 @@ struct JSONRecordParser {
             if next == UInt8(ascii: "}") { break }
             guard next == UInt8(ascii: ",") else { throw JSONScanner.Failure(offset: scanner.position - 1, reason: "expected ',' or '}'") }
         }
-        if path.count > pathLength { path.removeLast(path.count - pathLength) }
     }
 
     private mutating func value(_ scanner: inout JSONScanner, into index: Int) throws(JSONScanner.Failure) {
