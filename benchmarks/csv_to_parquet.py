@@ -56,7 +56,8 @@ def main():
                 out = os.path.join(out_dir, name.split()[0] + ".parquet")
                 if os.path.exists(out):
                     os.remove(out)
-                samples[name].append(measure(command(out)) + (os.path.getsize(out) / 1e6,))
+                seconds, rss, _ = measure(command(out))
+                samples[name].append((seconds, rss, os.path.getsize(out) / 1e6))
         for name, runs in samples.items():
             seconds = statistics.median(r[0] for r in runs)
             rss = max(r[1] for r in runs)

@@ -12,11 +12,12 @@ Requirements: benchmarks/requirements.txt.
 """
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
+
+from side_by_side import Unavailable, measure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -31,23 +32,6 @@ def ensure_data(rows):
         subprocess.run([PYTHON, os.path.join(HERE, "generate_xlsx.py"), str(rows), path + ".tmp"], check=True)
         os.rename(path + ".tmp", path)
     return path
-
-
-class Unavailable(Exception):
-    pass
-
-
-def measure(command):
-    result = subprocess.run(["/usr/bin/time", "-v"] + command, capture_output=True, text=True)
-    if result.returncode == 3 and "unavailable" in result.stderr:
-        raise Unavailable(result.stderr.strip().splitlines()[0])
-    if result.returncode != 0:
-        raise RuntimeError(f"{command[:3]} failed: {result.stderr[-2000:]}")
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", result.stderr).group(1)
-    parts = [float(p) for p in wall.split(":")]
-    seconds = parts[-1] + 60 * parts[-2] + (3600 * parts[-3] if len(parts) > 2 else 0)
-    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
-    return seconds, rss_kb / 1024
 
 
 def main():
@@ -77,7 +61,7 @@ def main():
                 if os.path.exists(out):
                     os.remove(out)
                 try:
-                    timings[name].append((*measure(command(out)), os.path.getsize(out) / 1e6))
+                    timings[name].append((*measure(command(out))[:2], os.path.getsize(out) / 1e6))
                 except Unavailable as reason:
                     skipped.add(name)
                     notes.append(f"{name}: {reason}")

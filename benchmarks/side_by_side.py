@@ -6,15 +6,23 @@ import statistics
 import subprocess
 
 
+class Unavailable(Exception):
+    """A competitor that cannot run here (e.g. a DuckDB extension that must be downloaded)."""
+
+
 def measure(command):
+    """Wall seconds, peak RSS in MB and CPU seconds of one run."""
     result = subprocess.run(["/usr/bin/time", "-v"] + command, capture_output=True, text=True)
+    if result.returncode == 3 and "unavailable" in result.stderr:
+        raise Unavailable(result.stderr.strip().splitlines()[0])
     if result.returncode != 0:
         raise RuntimeError(f"{command[0]} failed: {result.stderr[-2000:]}")
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", result.stderr).group(1)
     parts = [float(p) for p in wall.split(":")]
     seconds = parts[-1] + 60 * parts[-2] + (3600 * parts[-3] if len(parts) > 2 else 0)
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
-    return seconds, rss_kb / 1024
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): (\S+)", result.stderr).group(1)) for kind in ("User", "System"))
+    return seconds, rss_kb / 1024, cpu
 
 
 def compare(label, source, tools, runs, out_dir):
@@ -26,7 +34,7 @@ def compare(label, source, tools, runs, out_dir):
             out = os.path.join(out_dir, name.split()[0] + ".parquet")
             if os.path.exists(out):
                 os.remove(out)
-            seconds, rss = measure(command(out))
+            seconds, rss, _ = measure(command(out))
             samples[name].append((seconds, rss, os.path.getsize(out) / 1e6))
     for name, results in samples.items():
         seconds = statistics.median(r[0] for r in results)

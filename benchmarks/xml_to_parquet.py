@@ -11,11 +11,12 @@ wall time suffers more than the single-threaded baseline's; the CPU column shows
 """
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
+
+from side_by_side import measure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -30,18 +31,6 @@ def ensure_data(records):
         subprocess.run([PYTHON, os.path.join(HERE, "generate_xml.py"), str(records), path + ".tmp"], check=True)
         os.rename(path + ".tmp", path)
     return path
-
-
-def measure(command):
-    result = subprocess.run(["/usr/bin/time", "-v"] + command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"{command[0]} failed: {result.stderr[-2000:]}")
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", result.stderr).group(1)
-    parts = [float(p) for p in wall.split(":")]
-    seconds = parts[-1] + 60 * parts[-2] + (3600 * parts[-3] if len(parts) > 2 else 0)
-    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
-    cpu = sum(float(re.search(rf"{kind} time \(seconds\): (\S+)", result.stderr).group(1)) for kind in ("User", "System"))
-    return seconds, rss_kb / 1024, cpu
 
 
 def main():

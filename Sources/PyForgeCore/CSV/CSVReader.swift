@@ -159,19 +159,9 @@ public final class CSVReader: TableReader {
         for k in 0..<record.next where buffer.bytes[buffer.start + k] == 0x0A { tokenizer.line += 1 }
         if record.next > 0 && buffer.bytes[buffer.start + record.next - 1] != 0x0A { tokenizer.line += 1 }
         buffer.start += record.next
-        var seen: [String: Int] = [:]
+        var names = ColumnNames()
         return record.fields.enumerated().map { offset, bytes in
-            var name = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
-            if name.isEmpty { name = "column_\(offset + 1)" }
-            if let count = seen[name] {
-                var candidate = "\(name)_\(count)"
-                var n = count
-                while seen[candidate] != nil { n += 1; candidate = "\(name)_\(n)" }
-                seen[name] = n + 1
-                name = candidate
-            }
-            seen[name, default: 0] += 1
-            return name
+            names.unique(String(decoding: bytes, as: UTF8.self), position: offset)
         }
     }
 

@@ -219,7 +219,7 @@ final class ExcelReader: TableReader {
     }
 
     private func headerNames(_ batch: CellBatch) -> [String] {
-        var seen: [String: Int] = [:]
+        var names = ColumnNames()
         return (0..<batch.width).map { c in
             var name: String
             switch batch.kind(0, c) {
@@ -228,17 +228,7 @@ final class ExcelReader: TableReader {
             case .empty, .error: name = ""
             case let kind: name = CellText.text(kind, batch.columns[c].values[0], system)  // a forced header (--header)
             }
-            name = name.trimmingWhitespace()
-            if name.isEmpty { name = "column_\(c + 1)" }
-            if let count = seen[name] {
-                var candidate = "\(name)_\(count)"
-                var n = count
-                while seen[candidate] != nil { n += 1; candidate = "\(name)_\(n)" }
-                seen[name] = n + 1
-                name = candidate
-            }
-            seen[name, default: 0] += 1
-            return name
+            return names.unique(name, position: c)
         }
     }
 
