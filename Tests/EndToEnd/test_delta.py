@@ -326,3 +326,21 @@ def test_append_keeps_the_tables_schema_text(run, work):
     assert [f["name"] for f in after["fields"]] == ["v", "s", "extra"]
     assert sorted(DeltaTable(str(work / "t")).to_pyarrow_table().to_pylist(), key=lambda r: r["v"]) == [
         {"v": 1, "s": "a", "extra": None}, {"v": 2, "s": "b", "extra": 1.5}]
+
+
+def test_many_partitions_keep_few_files_open(pyforge_bin, work):
+    import resource
+
+    lines = ["k,v"] + [f"p{i % 100},{i}" for i in range(3000)]
+    (work / "many.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def few_descriptors():  # 100 partitions would need more than 64 open files at once
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+
+    proc = subprocess.run([str(pyforge_bin), "convert", str(work / "many.csv"), str(work / "t"), "-f", "delta",
+                           "--partition-by", "k"], cwd=work, env=base_env(), capture_output=True, text=True,
+                          preexec_fn=few_descriptors, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    rows = DeltaTable(str(work / "t")).to_pyarrow_table().to_pylist()
+    assert len(rows) == 3000 and sorted(r["v"] for r in rows) == list(range(3000))
+    assert all(r["k"] == f"p{r['v'] % 100}" for r in rows)

@@ -34,6 +34,14 @@ final class DeltaTableWriter: OutputWriter {
     private let options: OutputOptions
     private var files: [String: PartitionFile] = [:]
     private var order: [String] = []
+    /// When each open file was last written, to close the least recently used one.
+    private var lastUse: [String: Int] = [:]
+    private var clock = 0
+    private var filesCreated = 0
+    /// Open data files at most: past this, the least recently used partition's file is
+    /// finished (a later row of that partition starts a new file), so descriptors and
+    /// buffered row groups stay bounded however many partitions the data has.
+    static let maxOpenFiles = 32
     private(set) var written: [WrittenDataFile] = []
     private var createdDirectories: [String] = []
 
@@ -161,7 +169,12 @@ final class DeltaTableWriter: OutputWriter {
     }
 
     private func file(for key: String, values: [String: String?]) throws(ConversionError) -> PartitionFile {
+        clock += 1
+        lastUse[key] = clock
         if let existing = files[key] { return existing }
+        if files.count >= Self.maxOpenFiles, let oldest = files.keys.min(by: { lastUse[$0, default: 0] < lastUse[$1, default: 0] }) {
+            try close(oldest)
+        }
         var directory = ""
         for name in partitionColumns {
             let value = values[name] ?? nil
@@ -176,7 +189,8 @@ final class DeltaTableWriter: OutputWriter {
         case .gzip: suffix = ".gz.parquet"
         default: suffix = ".parquet"
         }
-        let name = "part-\(String(format5(files.count)))-\(UUID().uuidString.lowercased())-c000\(suffix)"
+        filesCreated += 1
+        let name = "part-\(String(format5(filesCreated - 1)))-\(UUID().uuidString.lowercased())-c000\(suffix)"
         let output = try AtomicOutputFile(path: absoluteDirectory + name, overwrite: false)
         let writer: ParquetFileWriter
         do {
@@ -216,20 +230,26 @@ final class DeltaTableWriter: OutputWriter {
 
     /// Closes every data file and moves it into place (still uncommitted).
     func finish() throws(ConversionError) {
-        if files.isEmpty && partitionColumns.isEmpty {
+        if files.isEmpty && written.isEmpty && partitionColumns.isEmpty {
             // An empty input still commits one (empty) file so the table has its schema in data too.
             _ = try file(for: "", values: [:])
         }
-        for key in order {
-            let file = files[key]!
-            do { try file.writer.close() } catch { throw ConversionError(error, output: file.output.path) }
-            try file.output.commit()
-            written.append(WrittenDataFile(
-                relativePath: file.relativePath, absolutePath: file.output.path, size: Converter.fileSize(file.output.path),
-                partitionValues: file.values, stats: file.stats.json, records: file.stats.recordCount))
+        for key in order { try close(key) }
+    }
+
+    /// Finishes one partition's open file: footer written, moved into place.
+    private func close(_ key: String) throws(ConversionError) {
+        guard let file = files.removeValue(forKey: key) else { return }
+        order.removeAll { $0 == key }
+        lastUse[key] = nil
+        do { try file.writer.close() } catch {
+            file.output.discard()
+            throw ConversionError(error, output: file.output.path)
         }
-        files.removeAll()
-        order.removeAll()
+        try file.output.commit()
+        written.append(WrittenDataFile(
+            relativePath: file.relativePath, absolutePath: file.output.path, size: Converter.fileSize(file.output.path),
+            partitionValues: file.values, stats: file.stats.json, records: file.stats.recordCount))
     }
 
     /// Removes everything this writer created: temporary files, data files already moved
