@@ -1,5 +1,6 @@
 @testable import ExtensionHost
 import Foundation
+import PyForgeCore
 import Testing
 
 @Suite struct ExtensionDiscoveryTests {

@@ -8,6 +8,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import PyForgeCore
 
 /// An extension found on the search path, after its manifest and trust checks passed.
 public struct DiscoveredExtension: Sendable, Hashable, Codable {
@@ -151,18 +152,7 @@ public enum ExtensionDiscovery {
     }
 
     static func sha256(ofFile path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var hasher = SHA256()
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { return nil }
-            if n == 0 { return hasher.finalize() }
-            hasher.update(chunk[0..<n])
-        }
+        SHA256.hexDigest(ofFile: path)
     }
 
     static func realPath(_ path: String) -> String? {

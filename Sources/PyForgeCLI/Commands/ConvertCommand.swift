@@ -9,20 +9,33 @@ import Logging
 import Parquet
 import PyForgeCore
 
-/// `pyforge convert INPUT [OUTPUT]`.
+/// `pyforge convert INPUT [OUTPUT]`, or a batch: `pyforge convert 'data/*.csv' more.json --output-dir out/`.
 struct ConvertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a file to Parquet (default), CSV, JSON, NDJSON or a Delta Lake table.",
-        discussion: "The output defaults to <input stem>.<format> beside the input (<input stem>_delta for Delta). A file is written to a temporary file and renamed into place only when complete; a Delta table gets its data files first and becomes visible in one log commit.")
+        abstract: "Convert a file, or a batch of files (glob patterns, --output-dir, --workers), to Parquet (default), CSV, JSON, NDJSON or a Delta Lake table.",
+        discussion: "The output defaults to <input stem>.<format> beside the input (<input stem>_delta for Delta). A file is written to a temporary file and renamed into place only when complete; a Delta table gets its data files first and becomes visible in one log commit.\n\nBatch mode: glob patterns (quoted, expanded by pyforge), more than two paths, or two paths with --output-dir convert every file independently on --workers threads (default: PYFORGE_PARALLEL_WORKERS, else the number of cores), each to <output dir or its own directory>/<stem>.<format>. One line per file, then a summary; exit code 1 if any file failed, after the others finished.")
 
     @OptionGroup var globals: GlobalOptions
 
-    @Argument(help: "The file to convert.")
-    var input: String
+    @Argument(help: ArgumentHelp(
+        "The file to convert, then optionally the output file or directory (default: beside the input). Batch: several files or quoted glob patterns.",
+        valueName: "input"))
+    var paths: [String]
 
-    @Argument(help: "Output file or directory (default: beside the input).")
-    var output: String?
+    @Option(help: "Batch: directory for the outputs (created if missing; default: beside each input).")
+    var outputDir: String?
+
+    @Option(help: "Batch: files converted at once (default: PYFORGE_PARALLEL_WORKERS, else the number of cores).")
+    var workers: Int?
+
+    /// The single input (not a batch).
+    var input: String { paths[0] }
+
+    /// The single input's output: the second path, else --output-dir.
+    var output: String? { paths.count > 1 ? paths[1] : outputDir }
+
+    var isBatch: Bool { BatchConversion.isBatch(paths, outputDirectory: outputDir) }
 
     @Option(name: .shortAndLong, help: "Output format: parquet, csv, json, ndjson, delta (default: from the output's extension, else parquet).")
     var format: String?
@@ -79,6 +92,15 @@ struct ConvertCommand: AsyncParsableCommand {
             default: break
             }
         }
+        if paths.isEmpty {
+            throw ValidationError("Missing expected argument '<input>'.")
+        }
+        if let workers, workers <= 0 {
+            throw ValidationError("--workers must be a positive number of threads.")
+        }
+        if isBatch && previewSchema {
+            throw ValidationError("--preview-schema takes one input; it cannot be combined with several files or patterns.")
+        }
         if let rowGroupSize, rowGroupSize <= 0 {
             throw ValidationError("--row-group-size must be a positive number of rows.")
         }
@@ -90,6 +112,18 @@ struct ConvertCommand: AsyncParsableCommand {
             try preview(console)
             return
         }
+        if isBatch {
+            try runBatch(console)
+            return
+        }
+        if outputDir != nil, paths.count == 1 {
+            do throws(ConversionError) { try BatchConversion.makeDirectory(outputDir!) } catch { throw CommandFailure(error) }
+        }
+        try runSingle(console)
+    }
+
+    /// The request the options describe, for the single input.
+    var request: ConvertRequest {
         var request = ConvertRequest(
             inputPath: input, outputPath: output, format: format.flatMap { OutputFormat(rawValue: $0.lowercased()) },
             force: force, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options,
@@ -99,6 +133,11 @@ struct ConvertCommand: AsyncParsableCommand {
             delta: delta.options)
         request.xml = xml.xmlOptions(allStrings: allStrings)
         request.excel = excel.excelOptions(allStrings: allStrings, noHeader: csv.noHeader)
+        return request
+    }
+
+    func runSingle(_ console: Console) throws {
+        let request = self.request
         do {
             let progress = ProgressCounter(totalBytes: Converter.fileSize(input))
             let display = ProgressDisplay(label: input, counter: progress)

@@ -18,7 +18,7 @@ public struct PyForgeCommand: AsyncParsableCommand {
               3 output exists (pass --force), 4 input not found, 130 interrupted.
             """,
         version: PyForgeVersion.current,
-        subcommands: [ConvertCommand.self, InfoCommand.self, ValidateCommand.self, FormatsCommand.self, ExtensionsCommand.self, ServeCommand.self]
+        subcommands: [ConvertCommand.self, InfoCommand.self, ValidateCommand.self, FormatsCommand.self, ExtensionsCommand.self, ServeCommand.self, InstallCommand.self]
     )
 
     @OptionGroup public var globals: GlobalOptions

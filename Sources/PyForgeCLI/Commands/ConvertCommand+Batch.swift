@@ -1,0 +1,78 @@
+import ArgumentParser
+import ExtensionHost
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import PyForgeCore
+
+extension ConvertCommand {
+    /// Batch mode: every input converted independently, `workers` at a time.
+    func runBatch(_ console: Console) throws {
+        let started = ContinuousClock.now
+        let environment = ProcessInfo.processInfo.environment
+        let workerCount = workers ?? BatchConversion.defaultWorkers(environment: environment)
+        let (paths, patternFailures) = BatchConversion.expand(self.paths)
+        for failure in patternFailures { console.status("FAIL \(failure.input): \(failure.error!.description)") }
+        var template = request
+        template.outputPath = nil
+        let requests: [ConvertRequest]
+        do throws(ConversionError) {
+            requests = try BatchConversion.plan(paths, template: template, outputDirectory: outputDir)
+            if let outputDir, !requests.isEmpty { try BatchConversion.makeDirectory(outputDir) }
+        } catch {
+            if json { try console.printJSON(FailureReport(input: self.paths.joined(separator: " "), error: error)) }
+            throw CommandFailure(error)
+        }
+        let engine = EngineChoice(self.engine)
+        let logger = console.logger
+        let converted = BatchConversion.run(
+            requests, workers: workerCount,
+            convert: { (request: ConvertRequest) throws(ConversionError) -> [ConversionResult] in
+                try ConversionService.convert(request, engine: engine, environment: environment, progress: nil, logger: logger)
+            },
+            finished: { outcome in Console.reportBatchFile(outcome, console: console) })
+        let outcomes = patternFailures + converted
+        let elapsed = started.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let summary = BatchSummary(outcomes, seconds: seconds, workers: min(workerCount, max(1, requests.count)))
+        console.printBatchSummary(summary)
+        if json { try console.printJSON(BatchReport(results: outcomes, summary: summary)) }
+        if summary.failed > 0 { throw ExitCode.failure }
+    }
+}
+
+extension Console {
+    /// One line per file as it finishes: `OK  a.csv → out/a.parquet  1,000 rows  0.12 s`.
+    static func reportBatchFile(_ outcome: BatchFileOutcome, console: Console) {
+        if let error = outcome.error {
+            console.status("FAIL \(outcome.input): \(error.description)")
+            return
+        }
+        let outputs = outcome.results.count == 1
+            ? outcome.results[0].output
+            : "\(outcome.results.count) outputs in \(AtomicOutputFileDirectory.of(outcome.results[0].output))"
+        console.status("OK  \(outcome.input) → \(outputs)  \(Formatting.grouped(outcome.rows)) rows  \(Formatting.seconds(outcome.seconds))")
+        for result in outcome.results {
+            for warning in result.warnings { console.warning("\(outcome.input): \(warning)") }
+        }
+    }
+
+    func printBatchSummary(_ summary: BatchSummary) {
+        let table = TextTable(headers: ["Files", "Succeeded", "Failed", "Rows", "Bytes in", "Bytes out", "Workers", "Wall time"])
+        table.add([
+            Formatting.grouped(summary.files), Formatting.grouped(summary.succeeded), Formatting.grouped(summary.failed),
+            Formatting.grouped(summary.rows), Formatting.bytes(summary.bytesIn), Formatting.bytes(summary.bytesOut),
+            String(summary.workers), Formatting.seconds(summary.seconds),
+        ])
+        writeStderr("\n" + table.render())
+    }
+}
+
+enum AtomicOutputFileDirectory {
+    static func of(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return path[..<slash].isEmpty ? "/" : String(path[..<slash])
+    }
+}
