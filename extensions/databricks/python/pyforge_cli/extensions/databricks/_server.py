@@ -4,11 +4,14 @@ One JSON-RPC 2.0 message per line. A reader thread dispatches responses to the
 waiting callers by id and ``$/progress`` notifications to callbacks by token; writes
 are serialised by a lock. Requests from many threads run concurrently on the server.
 
-Crash policy: when the server exits, every outstanding call raises ServerError (it
-is NOT retried: a conversion may have been half done, and retrying a crash-inducing
-input would crash the new server too). The next call starts a new server
-transparently. A request that could not even be written (the server was already
-gone) is sent once more to a fresh server, since the old one never saw it.
+Crash policy: when the server exits, every outstanding ``convert`` (and any other
+method that changes something) raises ServerError; it is NOT retried: a conversion
+may have been half done, and retrying a crash-inducing input would crash the new
+server too. Outstanding read-only requests (ping, info, validate, formats,
+environment, extensions/list|status) are sent once more to a fresh server. The next
+call starts a new server transparently. A request that could not even be written
+(the server was already gone) is sent once more to a fresh server, since the old one
+never saw it.
 """
 import collections
 import itertools
@@ -35,7 +38,20 @@ class _Pending(object):
 
 
 class _ServerDied(Exception):
-    pass
+    """The request could not be written: the server never saw it."""
+
+
+class _DiedWhileWaiting(Exception):
+    """The server exited after the request was written, before it answered."""
+
+    def __init__(self, error: ServerError) -> None:
+        Exception.__init__(self, error.message)
+        self.error = error
+
+
+# Requests that change nothing, so re-sending one to a fresh server is always safe.
+READ_ONLY_METHODS = frozenset(["ping", "info", "validate", "formats", "environment",
+                               "extensions/list", "extensions/status"])
 
 
 class ServerClient(object):
@@ -56,12 +72,12 @@ class ServerClient(object):
     @property
     def pid(self) -> Optional[int]:
         process = self._process
-        return process.pid if process is not None and process.poll() is None else None
+        return process.pid if process is not None and not self._is_dead(process) else None
 
     def _ensure_started(self) -> "subprocess.Popen":
         with self._lock:
             process = self._process
-            if process is not None and process.poll() is None:
+            if process is not None and not self._is_dead(process):
                 return process
             binary = find_binary(self._explicit_binary)
             try:
@@ -80,6 +96,11 @@ class ServerClient(object):
             threading.Thread(target=self._read_stdout, args=(process, reader_done), name="pyforge-serve-reader", daemon=True).start()
             threading.Thread(target=self._read_stderr, args=(process,), name="pyforge-serve-stderr", daemon=True).start()
             return process
+
+    @staticmethod
+    def _is_dead(process: "subprocess.Popen") -> bool:
+        # poll() alone is not enough: it answers None while the reader thread is reaping.
+        return process.pyforge_reader_done.is_set() or process.poll() is not None  # type: ignore[attr-defined]
 
     def _read_stderr(self, process: "subprocess.Popen") -> None:
         for raw in iter(process.stderr.readline, b""):
@@ -157,7 +178,18 @@ class ServerClient(object):
         return pending
 
     def call(self, method: str, params: Any = None, progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> Any:
-        """Send one request and wait for its result. Raises a PyForgeError subclass."""
+        """Send one request and wait for its result. Raises a PyForgeError subclass.
+
+        A read-only request (ping, info, validate, ...) whose server died before answering
+        is sent once more to a fresh server; anything else (convert) raises ServerError."""
+        try:
+            return self._call_once(method, params, progress)
+        except _DiedWhileWaiting as died:
+            if method not in READ_ONLY_METHODS:
+                raise died.error
+        return self._call_once(method, params, progress)
+
+    def _call_once(self, method: str, params: Any, progress: Optional[Callable[[Dict[str, Any]], None]]) -> Any:
         request_id = next(self._ids)
         token = None
         if progress is not None:
@@ -171,6 +203,7 @@ class ServerClient(object):
                 pending = self._send(process, request_id, method, params)
             except _ServerDied:
                 # The server was gone before it saw the request: one fresh server, one retry.
+                process.pyforge_reader_done.wait(5)  # type: ignore[attr-defined]
                 self._wait_quietly(process)
                 process = self._ensure_started()
                 try:
@@ -181,7 +214,7 @@ class ServerClient(object):
                 if pending.reader_done.is_set():
                     break  # the server is gone and nobody will answer
             if pending.response is None:
-                raise self._died(process, method)
+                raise _DiedWhileWaiting(self._died(process, method))
             return self._unwrap(pending.response)
         finally:
             if token is not None:
@@ -201,8 +234,8 @@ class ServerClient(object):
         detail = ("; last stderr lines: " + " | ".join(tail)) if tail else ""
         how = ("killed by signal %d" % -code) if code is not None and code < 0 else ("exit code %s" % code)
         return ServerError(
-            "The pyforge server (%s) exited (%s) while handling '%s'; this call was not retried. "
-            "The next call starts a new server.%s" % (self.binary, how, method, detail))
+            "The pyforge server (%s, pid %d) exited (%s) while handling '%s'; this call was not retried. "
+            "The next call starts a new server.%s" % (self.binary, process.pid, how, method, detail))
 
     @staticmethod
     def _unwrap(response: Dict[str, Any]) -> Any:

@@ -48,6 +48,11 @@ class PyForgeDatabricks(object):
         return self._client.pid
 
     @property
+    def server_starts(self) -> int:
+        """How many server processes this object has started (1 + restarts)."""
+        return self._client.starts
+
+    @property
     def binary(self) -> Optional[str]:
         """The binary the server was started from (None before the first call)."""
         return self._client.binary
