@@ -727,3 +727,21 @@ def test_wheel_bundles_binary_and_works_without_pyforge_bin(pyforge_bin, sales_c
     assert "ROWS=3" in proc.stderr
     assert "wheel-venv" in proc.stderr and proc.stderr.strip().endswith("pyforge_cli/bin/pyforge")
     assert pq.read_table(tmp_path / "w.parquet").num_rows == 3
+
+
+def test_real_server_progress_notifications_reach_the_display(forge, tmp_path, capsys):
+    """A ~50 MB CSV: the real server's `$/progress` (every 250 ms) updates the stderr line."""
+    big = tmp_path / "big.csv"
+    block = "".join("%d,name%d,%d.%02d,true\n" % (i, i % 977, i % 10000, i % 100) for i in range(200000))
+    with open(big, "w") as handle:
+        handle.write("id,name,amount,flag\n")
+        for _ in range(10):
+            handle.write(block)
+    result = forge.convert(big, tmp_path / "big.parquet", compression="zstd")
+    assert result["row_count"] == 2_000_000
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "pyforge: converted big.csv" in captured.err
+    if result["duration_seconds"] >= 0.4:  # at least one 250 ms tick certainly happened
+        assert "\rpyforge: converting big.csv " in captured.err and "% (" in captured.err and "MB of" in captured.err
+    assert pq.ParquetFile(tmp_path / "big.parquet").metadata.num_rows == 2_000_000
