@@ -424,6 +424,20 @@ def test_batch_convert_pattern_list_format_options_and_env_workers(forge, tmp_pa
     assert json.loads((out / "b.ndjson").read_text().splitlines()[0]) == {"x": "3", "y": "4"}
 
 
+def test_batch_convert_colliding_names_get_distinct_outputs(forge, tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    _write(tmp_path / "x" / "data.csv", "v\n1\n")
+    _write(tmp_path / "y" / "data.csv", "v\n2\n3\n")
+    _write(tmp_path / "x" / "data.json", '[{"v": 4}]')
+    out = tmp_path / "out"
+    result = forge.batch_convert([str(tmp_path / "*" / "data.*")], output_dir=str(out), progress=False)
+    assert result["summary"]["succeeded"] == 3, result
+    outputs = sorted(Path(r["output_path"]).name for r in result["results"])
+    assert outputs == ["data_csv.parquet", "data_csv_2.parquet", "data_json.parquet"]
+    assert sorted(pq.read_table(out / name).num_rows for name in outputs) == [1, 1, 2]
+
+
 def test_batch_convert_no_matches(forge, tmp_path):
     result = forge.batch_convert(str(tmp_path / "none-*.csv"), progress=False)
     assert result["results"] == [] and result["summary"]["total"] == 0

@@ -159,12 +159,10 @@ class PyForgeDatabricks(object):
         counter = {"done": 0}
         counter_lock = threading.Lock()
 
+        outputs = self._batch_outputs(files, output_dir, output_format)
+
         def one(path: str) -> Dict[str, Any]:
-            output_path = None
-            if output_dir is not None:
-                stem = os.path.splitext(os.path.basename(path))[0]
-                extension = "" if output_format == "delta" else "." + output_format
-                output_path = os.path.join(output_dir, stem + extension)
+            output_path = outputs[path]
             try:
                 entry = self.convert(path, output_path, output_format, progress=False, **options)
             except PyForgeError as error:
@@ -233,6 +231,30 @@ class PyForgeDatabricks(object):
         raise ConversionFailed("pyforge install sample-datasets failed: %s" % text, exit_code=completed.returncode)
 
     # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _batch_outputs(files: List[str], output_dir: Optional[str], output_format: str) -> Dict[str, Optional[str]]:
+        """Output path per input: ``output_dir/<stem>.<format>``; inputs whose names would
+        collide (a.csv and a.json, or dir1/a.csv and dir2/a.csv) get ``<stem>_<ext>`` and
+        then ``_2``, ``_3``... so no output overwrites another. None: next to the input."""
+        if output_dir is None:
+            return dict((path, None) for path in files)
+        extension = "" if output_format == "delta" else "." + output_format
+        stems = {}  # type: Dict[str, int]
+        for path in files:
+            stem = os.path.splitext(os.path.basename(path))[0]
+            stems[stem] = stems.get(stem, 0) + 1
+        taken = set()  # type: set
+        result = {}  # type: Dict[str, Optional[str]]
+        for path in files:
+            stem, input_extension = os.path.splitext(os.path.basename(path))
+            name = stem if stems[stem] == 1 else "%s_%s" % (stem, input_extension.lstrip(".") or "noext")
+            candidate, counter = name, 2
+            while candidate in taken:
+                candidate, counter = "%s_%d" % (name, counter), counter + 1
+            taken.add(candidate)
+            result[path] = os.path.join(output_dir, candidate + extension)
+        return result
 
     @staticmethod
     def _default_workers() -> int:
