@@ -1,0 +1,1 @@
+"""pyforge extensions for hosted notebook environments."""
