@@ -108,23 +108,8 @@ struct SampleOrder {
 
     static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
 
-    /// YYYY-MM-DD for days since 1970-01-01 (proleptic Gregorian).
-    static func date(_ days: Int) -> String {
-        let (y, m, d) = civil(days)
-        return "\(y)-" + two(m) + "-" + two(d)
-    }
-
-    static func civil(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
+    /// YYYY-MM-DD for days since 1970-01-01.
+    static func date(_ days: Int) -> String { ValueFormatting.date(days: Int32(days)) }
 }
 
 /// A sample customer (the workbook's second sheet).
@@ -186,26 +171,7 @@ enum SampleText {
         return out + "\""
     }
 
-    static func json(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func json(_ value: String) -> String { JSONText.quoted(value) }
 
     static func xml(_ value: String) -> String {
         var out = ""
