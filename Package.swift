@@ -20,7 +20,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev, libxml2-dev, libbz2-dev).
@@ -46,7 +45,6 @@ let package = Package(
             dependencies: [
                 "Columnar", "Parquet", "CLibXML2", "CBZip2", "SystemZlib",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: performanceSettings
         ),

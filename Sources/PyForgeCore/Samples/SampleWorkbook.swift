@@ -3,8 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import ZIPFoundation
 
 /// A minimal, valid .xlsx with two sheets ("orders" and "customers"): inline strings,
 /// numbers, booleans, and dates/timestamps as serial numbers with date styles.
@@ -41,55 +39,41 @@ enum SampleWorkbook {
             }
             try sink.flush()
         }
-        // ZIPFoundation creates the archive itself: the temporary name is reused for it.
-        unlink(output.temporaryPath)
+        let zip = ZipWriter(fileDescriptor: output.descriptor, path: output.temporaryPath)
         do {
-            let archive = try Archive(url: URL(fileURLWithPath: output.temporaryPath), accessMode: .create)
             let parts: [(String, String)] = [
                 ("[Content_Types].xml", contentTypes(sheets.count)), ("_rels/.rels", rootRelationships),
                 ("docProps/app.xml", appProperties), ("xl/workbook.xml", workbook(sheets)),
                 ("xl/_rels/workbook.xml.rels", workbookRelationships(sheets.count)), ("xl/styles.xml", styles),
             ]
-            for (name, text) in parts { try add(archive, name, data: Data(text.utf8)) }
-            for (index, file) in scratch.enumerated() {
-                try addFile(archive, "xl/worksheets/sheet\(index + 1).xml", path: file.temporaryPath)
+            for (name, text) in parts {
+                var pending: [UInt8]? = Array(text.utf8)
+                try zip.add(name) { () throws(ConversionError) -> [UInt8] in
+                    defer { pending = nil }
+                    return pending ?? []
+                }
             }
-        } catch let error as ConversionError {
-            output.discard()
-            throw error
+            for (index, file) in scratch.enumerated() {
+                try addFile(zip, "xl/worksheets/sheet\(index + 1).xml", path: file.temporaryPath)
+            }
+            try zip.finish()
         } catch {
             output.discard()
-            throw .outputFailed(path: path, reason: "the workbook could not be zipped (\(error))")
+            throw error
         }
         try output.commit()
     }
 
-    /// A fixed time for every entry (2024-01-01 00:00 UTC; ZIPFoundation converts with gmtime).
-    static let entryDate = Date(timeIntervalSince1970: 1_704_067_200)
-
-    static func add(_ archive: Archive, _ name: String, data: Data) throws {
-        try archive.addEntry(
-            with: name, type: .file, uncompressedSize: Int64(data.count), modificationDate: entryDate, permissions: 0o644,
-            compressionMethod: .deflate
-        ) { position, size in
-            data.subdata(in: Int(position)..<Int(position) + size)
-        }
-    }
-
-    static func addFile(_ archive: Archive, _ name: String, path: String) throws {
+    /// Streams a generated sheet from its scratch file into the archive.
+    static func addFile(_ zip: ZipWriter, _ name: String, path: String) throws(ConversionError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ConversionError.io(operation: "read", path: path, reason: systemMessage(errno)) }
+        guard fd >= 0 else { throw .io(operation: "read", path: path, reason: systemMessage(errno)) }
         defer { close(fd) }
-        var info = stat()
-        fstat(fd, &info)
-        try archive.addEntry(
-            with: name, type: .file, uncompressedSize: Int64(info.st_size), modificationDate: entryDate, permissions: 0o644,
-            compressionMethod: .deflate, bufferSize: 1 << 20
-        ) { position, size in
-            var data = Data(count: size)
-            let n = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress, size, off_t(position)) }
-            guard n == size else { throw ConversionError.io(operation: "read", path: path, reason: "a short read") }
-            return data
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        try zip.add(name) { () throws(ConversionError) -> [UInt8] in
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n >= 0 else { throw .io(operation: "read", path: path, reason: systemMessage(errno)) }
+            return Array(buffer[0..<n])
         }
     }
 
