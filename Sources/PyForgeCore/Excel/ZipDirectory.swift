@@ -16,7 +16,7 @@ struct ZipEntry: Sendable {
 }
 
 /// The central directory of a ZIP file (ZIP64 included), read without extracting anything.
-/// Written here rather than taken from ZIPFoundation because the Excel reader pulls
+/// Written here rather than taken from a ZIP package because the Excel reader pulls
 /// inflated bytes on demand (`ZipEntryReader`), which needs the raw data offsets.
 struct ZipDirectory {
     let path: String
