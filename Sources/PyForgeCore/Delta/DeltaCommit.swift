@@ -47,7 +47,6 @@ enum DeltaCommitter {
         var files: [WrittenDataFile]
         /// The snapshot the write was planned against (nil for a new table).
         var readSnapshot: DeltaSnapshot?
-        var mergeSchema: Bool
         /// The exact schema text to commit (an append keeps the table's own text, with any
         /// merged columns added); nil to encode `schema`.
         var schemaString: String?

@@ -139,7 +139,7 @@ final class DeltaOutputTarget: OutputTarget {
         guard let writer else { throw .outputFailed(path: path, reason: "no data was written") }
         let plan = DeltaCommitter.Plan(
             table: path, mode: delta.mode, schema: writer.tableSchema, partitionColumns: writer.partitionColumns,
-            files: writer.written, readSnapshot: snapshot, mergeSchema: delta.mergeSchema,
+            files: writer.written, readSnapshot: snapshot,
             schemaString: appendSchemaString(writer.tableSchema))
         let version: Int64
         do {
