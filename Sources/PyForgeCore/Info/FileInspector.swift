@@ -23,31 +23,27 @@ public enum FileInspector {
             return try parquetInfo(path: path)
         case .csv:
             let (reader, rows, schema) = try CSVSource(path: path, options: csv).scan()
-            return FileInfo(
-                path: path, format: "csv", sizeBytes: Converter.fileSize(path), rows: rows,
-                columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
-                details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil,
-                warnings: reader.warnings)
+            return scanned(path, "csv", reader, rows, schema)
         case .json:
             let (reader, rows, schema) = try JSONSource(path: path, options: json).scan()
-            return FileInfo(
-                path: path, format: "json", sizeBytes: Converter.fileSize(path), rows: rows,
-                columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
-                details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil,
-                warnings: reader.warnings)
+            return scanned(path, "json", reader, rows, schema)
         case .xml:
             let (reader, rows, schema) = try XMLSource(path: path, options: xml).scan()
-            return FileInfo(
-                path: path, format: "xml", sizeBytes: Converter.fileSize(path), rows: rows,
-                columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
-                details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil,
-                warnings: reader.warnings)
+            return scanned(path, "xml", reader, rows, schema)
         case .excel:
             return try ExcelInspector.info(path: path, options: ExcelOptions(hasHeader: csv.hasHeader))
         case nil:
             _ = try Converter.source(for: path, csv: csv)  // throws the unsupported-format message
             throw .unsupportedFormat(path: path, detail: "unknown extension")
         }
+    }
+
+    /// The description of a text input read to its end.
+    private static func scanned(_ path: String, _ format: String, _ reader: TableReader, _ rows: Int, _ schema: Schema) -> FileInfo {
+        FileInfo(
+            path: path, format: format, sizeBytes: Converter.fileSize(path), rows: rows,
+            columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
+            details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil, warnings: reader.warnings)
     }
 
     public static func validate(
