@@ -159,7 +159,8 @@ public final class PyForgeServer: @unchecked Sendable {
         func start() {
             thread = BackgroundThread { [self] in
                 while running.load(ordering: .relaxed) {
-                    usleep(250_000)
+                    // Sleep in short slices so a finished conversion is answered at once.
+                    for _ in 0..<25 where running.load(ordering: .relaxed) { usleep(10_000) }
                     guard running.load(ordering: .relaxed) else { return }
                     let params = ProgressParams(
                         token: token, done: Double(counter.bytesRead), total: Double(counter.totalBytes),
