@@ -8,26 +8,14 @@ second), the peak RSS (from /usr/bin/time -v) and the output size.
 """
 import argparse
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 
-from side_by_side import measure
+from side_by_side import compare, ensure_data
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PYTHON = sys.executable
-
-
-def ensure_data(rows):
-    path = os.path.join(HERE, "data", f"bench_{rows}.csv")
-    if not os.path.exists(path):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        print(f"generating {path}", file=sys.stderr)
-        subprocess.run([PYTHON, os.path.join(HERE, "generate_csv.py"), str(rows), path + ".tmp"], check=True)
-        os.rename(path + ".tmp", path)
-    return path
 
 
 def main():
@@ -40,8 +28,7 @@ def main():
     print("| rows | tool | median s | MB/s | peak RSS MB | output MB |")
     print("|---:|---|---:|---:|---:|---:|")
     for rows in [int(r) for r in args.rows.split(",")]:
-        source = ensure_data(rows)
-        size_mb = os.path.getsize(source) / 1e6
+        source = ensure_data(f"bench_{rows}.csv", "generate_csv.py", rows)
         stream = rows > 2_000_000
         tools = {
             "pyforge": lambda out: [args.pyforge, "convert", source, out, "--force"],
@@ -50,20 +37,7 @@ def main():
                 PYTHON, os.path.join(HERE, "competitors", "pyarrow_csv_to_parquet.py"), source, out
             ] + (["--stream"] if stream else []),
         }
-        samples = {name: [] for name in tools}
-        for _ in range(args.runs):
-            for name, command in tools.items():
-                out = os.path.join(out_dir, name.split()[0] + ".parquet")
-                if os.path.exists(out):
-                    os.remove(out)
-                seconds, rss, _ = measure(command(out))
-                samples[name].append((seconds, rss, os.path.getsize(out) / 1e6))
-        for name, runs in samples.items():
-            seconds = statistics.median(r[0] for r in runs)
-            rss = max(r[1] for r in runs)
-            output = runs[-1][2]
-            print(f"| {rows:,} ({size_mb:.0f} MB) | {name} | {seconds:.2f} | {size_mb / seconds:.0f} | {rss:.0f} | {output:.1f} |", flush=True)
-
+        compare(f"{rows:,}", source, tools, args.runs, out_dir)
 
 if __name__ == "__main__":
     main()

@@ -2,11 +2,10 @@
 Usage: python benchmarks/ndjson_to_parquet.py [--rows 1000000] [--runs 3]"""
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 
-from side_by_side import compare
+from side_by_side import compare, ensure_data
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -15,11 +14,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--rows", type=int, default=1_000_000)
 parser.add_argument("--runs", type=int, default=3)
 args = parser.parse_args()
-source = os.path.join(HERE, "data", f"bench_{args.rows}.ndjson")
-if not os.path.exists(source):
-    os.makedirs(os.path.dirname(source), exist_ok=True)
-    subprocess.run([sys.executable, os.path.join(HERE, "generate_ndjson.py"), str(args.rows), source + ".tmp"], check=True)
-    os.rename(source + ".tmp", source)
+source = ensure_data(f"bench_{args.rows}.ndjson", "generate_ndjson.py", args.rows)
 pyforge = os.path.join(ROOT, ".build", "release", "pyforge")
 print("| rows | tool | median s | MB/s | peak RSS MB | output MB |")
 print("|---:|---|---:|---:|---:|---:|")

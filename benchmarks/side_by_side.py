@@ -4,6 +4,7 @@ import os
 import re
 import statistics
 import subprocess
+import sys
 
 
 class Unavailable(Exception):
@@ -40,3 +41,15 @@ def compare(label, source, tools, runs, out_dir):
         seconds = statistics.median(r[0] for r in results)
         rss = max(r[1] for r in results)
         print(f"| {label} ({size_mb:.0f} MB) | {name} | {seconds:.2f} | {size_mb / seconds:.0f} | {rss:.0f} | {results[-1][2]:.1f} |", flush=True)
+
+
+def ensure_data(name, generator, count):
+    """benchmarks/data/NAME, made by `generator COUNT PATH` (a script beside this one) once."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, "data", name)
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        print(f"generating {path}", file=sys.stderr)
+        subprocess.run([sys.executable, os.path.join(here, generator), str(count), path + ".tmp"], check=True)
+        os.rename(path + ".tmp", path)
+    return path

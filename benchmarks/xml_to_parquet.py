@@ -12,25 +12,14 @@ wall time suffers more than the single-threaded baseline's; the CPU column shows
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 
-from side_by_side import measure
+from side_by_side import ensure_data, measure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PYTHON = sys.executable
-
-
-def ensure_data(records):
-    path = os.path.join(HERE, "data", f"orders_{records}.xml")
-    if not os.path.exists(path):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        print(f"generating {path}", file=sys.stderr)
-        subprocess.run([PYTHON, os.path.join(HERE, "generate_xml.py"), str(records), path + ".tmp"], check=True)
-        os.rename(path + ".tmp", path)
-    return path
 
 
 def main():
@@ -39,7 +28,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pyforge", default=os.path.join(ROOT, ".build", "release", "pyforge"))
     args = parser.parse_args()
-    source = ensure_data(args.records)
+    source = ensure_data(f"orders_{args.records}.xml", "generate_xml.py", args.records)
     size_mb = os.path.getsize(source) / 1e6
     out_dir = tempfile.mkdtemp(prefix="pyforge-xml-bench-")
     tools = {

@@ -3,25 +3,8 @@ import Foundation
 @testable import PyForgeCore
 import Testing
 
-/// Reads every batch, following restarts the way the pipeline does.
 func readAll(_ path: String, _ options: CSVOptions = CSVOptions()) throws -> (Schema, [RecordBatch], restarts: Int) {
-    let source = CSVSource(path: path, options: options)
-    var schema: Schema? = nil
-    var restarts = 0
-    while true {
-        let reader = try source.openReader(schema: schema, progress: nil)
-        var batches: [RecordBatch] = []
-        loop: while true {
-            switch try reader.next() {
-            case .batch(let batch): batches.append(batch)
-            case .restart(let widened, _):
-                schema = widened
-                restarts += 1
-                break loop
-            case .end: return (reader.schema, batches, restarts)
-            }
-        }
-    }
+    try readAll(CSVSource(path: path, options: options))
 }
 
 func strings(_ column: Column) -> [String?] {

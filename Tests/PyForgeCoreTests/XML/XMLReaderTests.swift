@@ -26,25 +26,8 @@ private func collect(_ xml: String, chunk: Int, options: XMLOptions = XMLOptions
     return result
 }
 
-/// Reads every batch, following restarts the way the pipeline does.
 private func readAllXML(_ path: String, _ options: XMLOptions = XMLOptions()) throws -> (Schema, [RecordBatch], restarts: Int) {
-    let source = XMLSource(path: path, options: options)
-    var schema: Schema? = nil
-    var restarts = 0
-    while true {
-        let reader = try source.openReader(schema: schema, progress: nil)
-        var batches: [RecordBatch] = []
-        loop: while true {
-            switch try reader.next() {
-            case .batch(let batch): batches.append(batch)
-            case .restart(let widened, _):
-                schema = widened
-                restarts += 1
-                break loop
-            case .end: return (reader.schema, batches, restarts)
-            }
-        }
-    }
+    try readAll(XMLSource(path: path, options: options))
 }
 
 private let sample = """
