@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import Foundation
+import PackageDescription
+
+// The Databricks extension is its own package so that its heavy dependencies (gRPC, NIO,
+// an HTTP client) never enter the core's build. It uses the core's extension kit and
+// Parquet footer reader through a path dependency on the repository root, whose package
+// identity is the root directory's name (a clone may be called anything).
+let corePackage = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .lastPathComponent.lowercased()
+
+let package = Package(
+    name: "pyforge-databricks",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pyforge-databricks", targets: ["pyforge-databricks"])
+    ],
+    dependencies: [
+        .package(path: "../.."),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        // Where are we running: Databricks serverless, classic compute, or elsewhere.
+        .target(name: "DatabricksEnvironment"),
+
+        // Unity Catalog Volume paths, the FUSE mount and the Files API client.
+        .target(
+            name: "UnityCatalogVolumes",
+            dependencies: [
+                "DatabricksEnvironment",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+
+        // A Spark Connect client: our own protobuf encoding of the messages we send and
+        // read, over grpc-swift-2's HTTP/2 transport.
+        .target(
+            name: "SparkConnect",
+            dependencies: [
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            ]
+        ),
+
+        // The extension's handler: environment, engine choice, volumes and Spark together.
+        .target(
+            name: "DatabricksExtension",
+            dependencies: [
+                "DatabricksEnvironment", "UnityCatalogVolumes", "SparkConnect",
+                .product(name: "PyForgeExtensionKit", package: corePackage),
+                .product(name: "ExtensionProtocol", package: corePackage),
+                .product(name: "Parquet", package: corePackage),
+            ]
+        ),
+        .executableTarget(name: "pyforge-databricks", dependencies: ["DatabricksExtension"]),
+
+        .testTarget(name: "DatabricksEnvironmentTests", dependencies: ["DatabricksEnvironment"]),
+        .testTarget(name: "UnityCatalogVolumesTests", dependencies: ["UnityCatalogVolumes"]),
+        .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect"]),
+    ]
+)
