@@ -15,8 +15,11 @@ public struct ProtocolVersion: Sendable, Hashable, Codable, Comparable, CustomSt
     public var major: Int
     public var minor: Int
 
-    public static let current = ProtocolVersion(major: 1, minor: 0)
-    public static let supported: [ProtocolVersion] = [.current]
+    /// 1.1 adds `options` in probe/convert, the manifest's `engines` and `pathPrefixes`,
+    /// and `PYFORGE_HOST_BIN` in the extension's environment (all optional: a 1.0 peer
+    /// ignores them).
+    public static let current = ProtocolVersion(major: 1, minor: 1)
+    public static let supported: [ProtocolVersion] = [ProtocolVersion(major: 1, minor: 0), .current]
 
     public init(major: Int, minor: Int) {
         self.major = major

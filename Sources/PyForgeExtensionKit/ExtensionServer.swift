@@ -12,10 +12,15 @@ public protocol ExtensionHandler: Sendable {
     var capabilities: JSONValue? { get }
     func probe(_ params: ProbeParams, context: RequestContext) async throws -> ProbeResult
     func convert(_ params: ConvertParams, context: RequestContext) async throws -> ConvertResult
+    /// Requests beyond the protocol's own (for example `environment`); nil means the
+    /// extension has no such method and the kit answers "method not found".
+    func handle(method: String, params: JSONValue?, context: RequestContext) async throws -> JSONValue?
 }
 
 extension ExtensionHandler {
     public var capabilities: JSONValue? { nil }
+
+    public func handle(method: String, params: JSONValue?, context: RequestContext) async throws -> JSONValue? { nil }
 }
 
 /// Per-request facilities: progress notifications and cancellation.
@@ -140,6 +145,10 @@ public final class ExtensionServer: Sendable {
                 let converted = try await handler.convert(request, context: RequestContext(id: id, token: request.progressToken, server: self))
                 result = try JSONValue(encoding: converted)
             default:
+                if let answer = try await handler.handle(method: method, params: params, context: context) {
+                    result = answer
+                    break
+                }
                 throw ExtensionError(code: ResponseError.methodNotFound, message: "no method '\(method)'", reason: "methodNotFound")
             }
             if isCancelled(id) { throw CancellationError() }

@@ -87,8 +87,12 @@ def run(pyforge_bin: Path, tmp_path: Path) -> Callable[..., subprocess.Completed
     def _run(*args: Any, cwd: Path | str | None = None, env: dict[str, str] | None = None,
              timeout: float = 120, stdin: str | None = None) -> subprocess.CompletedProcess:
         full_env = base_env()
-        if env:
-            full_env.update(env)
+        for key, value in (env or {}).items():
+            # None removes a variable the caller's environment has.
+            if value is None:
+                full_env.pop(key, None)
+            else:
+                full_env[key] = value
         proc = subprocess.run(
             [str(pyforge_bin), *[str(a) for a in args]],
             cwd=str(cwd or tmp_path),
@@ -393,3 +397,54 @@ def check_against_csv(convert_json, h):
         return summary, data
 
     return _check
+
+
+# --------------------------------------------------------------------------------------
+# The Databricks extension (extensions/databricks), installed into a private search path
+# --------------------------------------------------------------------------------------
+
+DATABRICKS_EXTENSION_BINARY = REPO_ROOT / "extensions" / "databricks" / ".build" / "release" / "pyforge-databricks"
+
+
+@pytest.fixture(scope="session")
+def databricks_extensions_dir(tmp_path_factory) -> Path:
+    """A search-path directory holding the built Databricks extension (manifest + binary),
+    as `extensions/databricks/install.sh` lays it out."""
+    binary = Path(os.environ.get("PYFORGE_DATABRICKS_BIN", DATABRICKS_EXTENSION_BINARY))
+    if not binary.is_file():
+        pytest.fail(f"the Databricks extension is not built at {binary}: run "
+                    f"'swift build -c release --package-path extensions/databricks'.", pytrace=False)
+    root = tmp_path_factory.mktemp("extensions")
+    target = root / "databricks"
+    target.mkdir(mode=0o755)
+    import shutil
+    shutil.copy2(binary, target / "pyforge-databricks")
+    shutil.copy2(REPO_ROOT / "extensions" / "databricks" / "pyforge-extension.json", target / "pyforge-extension.json")
+    return root
+
+
+@pytest.fixture
+def databricks_env(databricks_extensions_dir: Path, tmp_path: Path) -> dict[str, str | None]:
+    """Environment for a run with the Databricks extension installed and no Databricks,
+    Spark or workspace settings inherited from the caller (HOME is private too, so no
+    ~/.databrickscfg and no health record leaks in)."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {"PYFORGE_EXTENSIONS_PATH": str(databricks_extensions_dir), "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache"),
+           "XDG_DATA_HOME": str(home / ".local" / "share")}
+    for name in list(os.environ):
+        if name.startswith(("DATABRICKS_", "SPARK_", "DB_")) or name in ("IS_SERVERLESS",):
+            env[name] = None
+    return env
+
+
+@pytest.fixture(scope="session")
+def spark_remote() -> str:
+    """The local Spark Connect server scripts/test starts (PYFORGE_TEST_SPARK_REMOTE).
+    CI sets PYFORGE_REQUIRE_SPARK=1, so a missing server fails there instead of skipping."""
+    remote = os.environ.get("PYFORGE_TEST_SPARK_REMOTE")
+    if not remote:
+        if os.environ.get("PYFORGE_REQUIRE_SPARK") == "1":
+            pytest.fail("PYFORGE_TEST_SPARK_REMOTE is not set but PYFORGE_REQUIRE_SPARK=1", pytrace=False)
+        pytest.skip("no Spark Connect server (scripts/spark-connect-server start sets PYFORGE_TEST_SPARK_REMOTE)")
+    return remote

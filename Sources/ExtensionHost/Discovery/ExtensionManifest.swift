@@ -31,6 +31,17 @@ public struct ExtensionManifest: Sendable, Hashable, Codable {
     public var timeouts: Timeouts?
     /// Hex SHA-256 of the executable; when present it must match.
     public var sha256: String?
+    /// Engine names `--engine` accepts for this extension besides its own name (1.1),
+    /// e.g. `spark`.
+    public var engines: [String]?
+    /// Path prefixes this extension claims (1.1), e.g. `/Volumes/`: such inputs and outputs
+    /// go to it whatever the engine, since the core may not reach them.
+    public var pathPrefixes: [String]?
+
+    /// True when `path` starts with one of the prefixes this extension claims.
+    public func claims(_ path: String) -> Bool {
+        (pathPrefixes ?? []).contains { !$0.isEmpty && path.hasPrefix($0) }
+    }
 
     /// Why a manifest is unusable, or nil.
     var problem: String? {

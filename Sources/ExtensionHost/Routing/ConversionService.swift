@@ -8,7 +8,9 @@ public enum ConversionService {
         _ request: ConvertRequest, engine: EngineChoice, environment: [String: String], progress: ProgressCounter?,
         logger: Logger
     ) throws(ConversionError) -> [ConversionResult] {
-        if InputFormat(path: request.inputPath) == .excel, engine == .auto || engine == .core {
+        if InputFormat(path: request.inputPath) == .excel, engine == .auto || engine == .core,
+            !ExtensionRouter.isClaimed(request, environment: environment)
+        {
             return try Converter.convertAll(request, progress: progress, logger: logger)
         }
         return [try ExtensionRouter.convert(request, engine: engine, environment: environment, progress: progress, logger: logger)]

@@ -35,46 +35,87 @@ public enum ExtensionRouter {
         logger: Logger
     ) throws(ConversionError) -> ConversionResult {
         let forceCore = environment["PYFORGE_FORCE_CORE"].map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
-        guard engine != .core, !(forceCore && engine == .auto) else {
-            return try Converter.convert(request, progress: progress, logger: logger)
-        }
         let started = monotonicNow()
         let (outputPath, format) = try Converter.resolveOutput(request)
         let inputFormat = InputFormat(path: request.inputPath)?.rawValue ?? "unknown"
         let report = ExtensionDiscovery.discover(
             searchPath: ExtensionDiscovery.searchPath(environment: environment, executablePath: ExtensionDiscovery.currentExecutable))
+        // Paths an extension claims (Unity Catalog Volumes) go to it whatever the engine.
+        let claimants = report.found.filter { $0.manifest.claims(request.inputPath) || $0.manifest.claims(outputPath) }
+        let claimedOutput = claimants.contains { $0.manifest.claims(outputPath) }
+        guard engine != .core || !claimants.isEmpty, !(forceCore && engine == .auto && claimants.isEmpty) else {
+            return try Converter.convert(request, progress: progress, logger: logger)
+        }
         var candidates = report.found.filter {
             $0.manifest.inputFormats.contains(inputFormat) && $0.manifest.outputFormats.contains(format.rawValue)
         }
+        var engineOption = engine == .core ? "core" : "auto"
+        var required: String?
         if case .named(let name) = engine {
-            guard let chosen = report.found.first(where: { $0.manifest.name == name }) else {
+            if let chosen = report.found.first(where: { $0.manifest.name == name }) {
+                candidates = [chosen]
+                required = name
+            } else if let provider = report.found.first(where: { ($0.manifest.engines ?? []).contains(name.lowercased()) }) {
+                candidates = [provider]
+                engineOption = name.lowercased()
+            } else {
                 let refused = (report.invalid + report.insecure).first { $0.directory.hasSuffix("/" + name) }
                 throw .invalidOption("No usable extension named '\(name)'" + (refused.map { ": \($0.reason)" } ?? " is installed (see 'pyforge extensions list')") + ".")
             }
-            candidates = [chosen]
         }
+        if !claimants.isEmpty { candidates = claimants }
+        let options = DelegationOptions(engine: engineOption, force: request.force, direct: claimedOutput)
         var warnings: [String] = []
-        if !candidates.isEmpty && format != .delta {
-            switch delegate(request, outputPath: outputPath, format: format, inputFormat: inputFormat, candidates: candidates, environment: environment, logger: logger) {
+        var decision: String?
+        if !candidates.isEmpty && (format != .delta || !claimants.isEmpty) {
+            switch delegate(request, outputPath: outputPath, format: format, inputFormat: inputFormat, candidates: candidates, options: options, environment: environment, logger: logger) {
             case .success(var result):
                 result.seconds = monotonicNow() - started
+                if let line = result.details["decision"] { logger.info("\(line)") }
                 return result
             case .failure(let notDelegated):
                 let failures = notDelegated.attempts
-                if case .named(let name) = engine {
-                    let reason = failures.first.map { $0.failure.description } ?? "it did not convert"
+                let onlyDeclined = failures.allSatisfy { if case .declined = $0.failure { return true } else { return false } }
+                let reason = failures.first.map { $0.failure.description } ?? "it did not convert"
+                if let name = required ?? (onlyDeclined && engineOption != "auto" && engineOption != "core" ? candidates.first?.manifest.name : nil) {
                     throw .outputFailed(path: outputPath, reason: "extension '\(name)' did not convert '\(request.inputPath)': \(reason)")
                 }
+                if !claimants.isEmpty && !coreReaches(request.inputPath, outputPath) {
+                    throw .outputFailed(path: outputPath, reason: "extension '\(failures.first?.name ?? "?")' did not convert '\(request.inputPath)': \(reason); the built-in engine cannot reach these paths")
+                }
                 warnings = failures.map { "Extension '\($0.name)' was not used: \($0.failure.description); the built-in engine converted the file." }
+                if case .declined(let why?)? = failures.first?.failure, failures.count == 1,
+                    candidates.first.map({ !($0.manifest.engines ?? []).isEmpty }) == true
+                {
+                    decision = "Using the core engine (\(why))"
+                }
             }
         }
         // A decline is ordinary (debug level); anything else is one warning line each.
         let (declined, failed) = (warnings.filter { $0.contains(": it declined") }, warnings.filter { !$0.contains(": it declined") })
         for line in declined { logger.debug("\(line)") }
         for line in failed { logger.warning("\(line)") }
+        if let decision { logger.info("\(decision)") }
         var result = try Converter.convert(request, progress: progress, logger: logger)
         result.warnings = failed + result.warnings
+        if let decision { result.details["decision"] = decision }
         return result
+    }
+
+    /// True when an installed extension claims the input's or output's path (a Unity
+    /// Catalog Volume path): the built-in engine may not reach it.
+    public static func isClaimed(_ request: ConvertRequest, environment: [String: String]) -> Bool {
+        let paths = [request.inputPath, request.outputPath].compactMap { $0 }
+        let report = ExtensionDiscovery.discover(
+            searchPath: ExtensionDiscovery.searchPath(environment: environment, executablePath: ExtensionDiscovery.currentExecutable))
+        return report.found.contains { found in paths.contains(where: found.manifest.claims) }
+    }
+
+    /// The built-in engine can convert only files it can open and write beside.
+    private static func coreReaches(_ input: String, _ output: String) -> Bool {
+        var info = stat()
+        let directory = output.contains("/") ? String(output[..<output.lastIndex(of: "/")!]) : "."
+        return stat(input, &info) == 0 && stat(directory.isEmpty ? "/" : directory, &info) == 0
     }
 
     struct Attempt {
@@ -91,7 +132,7 @@ public enum ExtensionRouter {
     /// file, validates it and moves it into place.
     private static func delegate(
         _ request: ConvertRequest, outputPath: String, format: OutputFormat, inputFormat: String,
-        candidates: [DiscoveredExtension], environment: [String: String], logger: Logger
+        candidates: [DiscoveredExtension], options: DelegationOptions, environment: [String: String], logger: Logger
     ) -> Result<ConversionResult, NotDelegated> {
         var attempts: [Attempt] = []
         var sessions: [ExtensionSession] = []
@@ -102,7 +143,10 @@ public enum ExtensionRouter {
             health.save()
         }
         var acceptors: [(session: ExtensionSession, priority: Int)] = []
-        let input = FileRef(path: request.inputPath, format: inputFormat, size: Converter.fileSize(request.inputPath))
+        let input = FileRef(path: request.inputPath, format: inputFormat, size: options.direct || Converter.fileSize(request.inputPath) > 0 ? Converter.fileSize(request.inputPath) : nil)
+        var environment = environment
+        // Extensions may run the core engine themselves (1.1).
+        environment["PYFORGE_HOST_BIN"] = ExtensionDiscovery.currentExecutable ?? environment["PYFORGE_HOST_BIN"]
         for candidate in candidates {
             let name = candidate.manifest.name
             if let until = health.coolingDown(name) {
@@ -116,7 +160,7 @@ public enum ExtensionRouter {
             case .success(let session):
                 session.handshakeMilliseconds = (monotonicNow() - handshakeStarted) * 1000
                 sessions.append(session)
-                switch session.probe(ProbeParams(input: input, output: FileRef(path: outputPath, format: format.rawValue))) {
+                switch session.probe(ProbeParams(input: input, output: FileRef(path: outputPath, format: format.rawValue), options: options.json)) {
                 case .failure(let failure): attempts.append(Attempt(name: name, failure: failure))
                 case .success(let probe) where !probe.accept: attempts.append(Attempt(name: name, failure: .declined(probe.reason)))
                 case .success(let probe): acceptors.append((session, probe.priority ?? 0))
@@ -124,33 +168,44 @@ public enum ExtensionRouter {
             }
         }
         for (session, _) in acceptors.sorted(by: { $0.priority > $1.priority }) {
-            let output: AtomicOutputFile
-            do {
-                output = try AtomicOutputFile(path: outputPath, overwrite: request.force)
-            } catch {
-                attempts.append(Attempt(name: session.name, failure: .badOutput(error.description)))
-                return .failure(NotDelegated(attempts: attempts))
+            // Direct mode: the output is a path only the extension reaches; it writes the
+            // destination itself, all or nothing, and the host cannot check it.
+            let output: AtomicOutputFile?
+            if options.direct {
+                output = nil
+            } else {
+                do {
+                    output = try AtomicOutputFile(path: outputPath, overwrite: request.force)
+                } catch {
+                    attempts.append(Attempt(name: session.name, failure: .badOutput(error.description)))
+                    return .failure(NotDelegated(attempts: attempts))
+                }
             }
-            let params = ConvertParams(input: input, output: FileRef(path: output.temporaryPath, format: format.rawValue), progressToken: "convert")
+            let target = output?.temporaryPath ?? outputPath
+            let params = ConvertParams(input: input, output: FileRef(path: target, format: format.rawValue), options: options.json, progressToken: "convert")
             switch session.convert(params) {
             case .failure(let failure):
-                output.discard()
+                output?.discard()
                 attempts.append(Attempt(name: session.name, failure: failure))
             case .success(let converted):
-                if let problem = validate(output.temporaryPath, format: format, rows: converted.rows) {
-                    output.discard()
-                    attempts.append(Attempt(name: session.name, failure: .badOutput(problem)))
-                    continue
-                }
-                do { try output.commit() } catch {
-                    attempts.append(Attempt(name: session.name, failure: .badOutput(error.description)))
-                    continue
+                if let output {
+                    if let problem = validate(output.temporaryPath, format: format, rows: converted.rows) {
+                        output.discard()
+                        attempts.append(Attempt(name: session.name, failure: .badOutput(problem)))
+                        continue
+                    }
+                    do { try output.commit() } catch {
+                        attempts.append(Attempt(name: session.name, failure: .badOutput(error.description)))
+                        continue
+                    }
                 }
                 health.recordSuccess(session.name, handshakeMilliseconds: session.handshakeMilliseconds)
+                let metadata = converted.metadata.map(DelegationOptions.details) ?? (details: [:], columns: [])
                 return .success(ConversionResult(
                     input: request.inputPath, output: outputPath, inputFormat: inputFormat, format: format.rawValue,
-                    rows: converted.rows, columns: [], bytesIn: input.size ?? 0, bytesOut: Converter.fileSize(outputPath),
-                    seconds: 0, engine: session.name, warnings: converted.warnings, details: [:]))
+                    rows: converted.rows, columns: metadata.columns, bytesIn: input.size ?? 0,
+                    bytesOut: Converter.fileSize(outputPath), seconds: 0, engine: session.name, warnings: converted.warnings,
+                    details: metadata.details))
             }
         }
         return .failure(NotDelegated(attempts: attempts))

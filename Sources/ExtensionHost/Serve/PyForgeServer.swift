@@ -124,11 +124,13 @@ public final class PyForgeServer: @unchecked Sendable {
                 ])
             })
         case "environment":
+            let report = HostEnvironment.gather(environment: environment)
             return .object([
                 "host": .string("pyforge \(PyForgeVersion.current)"),
                 "databricks": .bool(environment["DATABRICKS_RUNTIME_VERSION"] != nil),
                 "runtime_version": environment["DATABRICKS_RUNTIME_VERSION"].map { .string($0) } ?? .null,
                 "extensions_generation": .number(Double(watcher?.generation ?? 0)),
+                "extensions": .object(report.extensions),
             ])
         case "extensions/list", "extensions/reload":
             return try JSONValue(encoding: ExtensionDiscovery.discover(

@@ -11,7 +11,7 @@ extension ConvertCommand {
     /// Batch mode: every input converted independently, `workers` at a time.
     func runBatch(_ console: Console) throws {
         let started = ContinuousClock.now
-        let environment = ProcessInfo.processInfo.environment
+        let environment = conversionEnvironment
         let workerCount = workers ?? BatchConversion.defaultWorkers(environment: environment)
         let (paths, patternFailures) = BatchConversion.expand(self.paths)
         for failure in patternFailures { console.status("FAIL \(failure.input): \(failure.error!.description)") }

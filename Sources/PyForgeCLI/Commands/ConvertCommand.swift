@@ -49,8 +49,11 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(help: "Rows per Parquet row group (default: row groups of about 128 MiB).")
     var rowGroupSize: Int?
 
-    @Option(help: "Engine: auto (an extension that claims the file, else built-in), core (built-in only), or an extension's name (required; no fallback).")
+    @Option(help: "Engine: auto (an extension that claims the file, else built-in), core (built-in only), spark (Spark Connect, through the Databricks extension; falls back to core if Spark fails), or an extension's name (required; no fallback).")
     var engine: String = "auto"
+
+    @Option(help: "Spark Connect server for --engine spark/auto, e.g. sc://host:15002/;token=TOKEN (default: SPARK_REMOTE, or Databricks Connect settings).")
+    var sparkRemote: String?
 
     @Flag(help: "Overwrite the output if it exists.")
     var force = false
@@ -122,6 +125,14 @@ struct ConvertCommand: AsyncParsableCommand {
         try runSingle(console)
     }
 
+    /// The process environment, with --spark-remote passed on as SPARK_REMOTE (which is how
+    /// the Databricks extension reads it).
+    var conversionEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        if let sparkRemote { environment["SPARK_REMOTE"] = sparkRemote }
+        return environment
+    }
+
     /// The request the options describe, for the single input.
     var request: ConvertRequest {
         var request = ConvertRequest(
@@ -145,7 +156,7 @@ struct ConvertCommand: AsyncParsableCommand {
             let results: [ConversionResult]
             do {
                 results = try ConversionService.convert(
-                    request, engine: EngineChoice(engine), environment: ProcessInfo.processInfo.environment,
+                    request, engine: EngineChoice(engine), environment: conversionEnvironment,
                     progress: progress, logger: console.logger)
                 display.stop()
             } catch {

@@ -44,6 +44,7 @@ struct Console {
 
     func reportConversion(_ result: ConversionResult) {
         let rate = result.seconds > 0 ? Double(result.bytesIn) / result.seconds / 1_000_000 : 0
+        if let decision = result.details["decision"] { status(decision) }
         status(
             "Converted \(result.input) → \(result.output): \(Formatting.grouped(result.rows)) rows, \(result.columns.count) columns, "
                 + "\(Formatting.bytes(result.bytesIn)) → \(Formatting.bytes(result.bytesOut)) in \(Formatting.seconds(result.seconds)) (\(Formatting.decimal(rate, digits: 1)) MB/s).")

@@ -6,6 +6,12 @@ public struct ConversionResult: Codable, Sendable {
         public var name: String
         public var type: String
         public var nullable: Bool
+
+        public init(name: String, type: String, nullable: Bool) {
+            self.name = name
+            self.type = type
+            self.nullable = nullable
+        }
     }
 
     public var success: Bool = true

@@ -1,1 +1,4 @@
-print("pyforge-databricks")
+import DatabricksExtension
+import PyForgeExtensionKit
+
+await ExtensionServer.run(DatabricksExtension())

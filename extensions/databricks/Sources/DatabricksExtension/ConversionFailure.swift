@@ -1,0 +1,8 @@
+/// Why the extension could not convert, as a full sentence (secrets already removed).
+struct ConversionFailure: Error, Sendable, CustomStringConvertible {
+    /// The protocol's `data.reason`: `sparkFailed`, `volumeFailed`, `coreFailed`, `badInput`.
+    var reason: String
+    var message: String
+
+    var description: String { message }
+}

@@ -1,0 +1,133 @@
+import ExtensionProtocol
+import DatabricksEnvironment
+import Foundation
+import UnityCatalogVolumes
+
+/// One conversion the host offered: where its input comes from (a local file, the Volumes
+/// mount, or the Files API), which engine converts it, and where the result goes (the host's
+/// temporary file, or — in direct mode — a volume, staged locally and copied in one pass).
+struct ConversionJob: Sendable {
+    var input: FileRef
+    var output: FileRef
+    var options: ConversionOptions
+    var context: ExtensionContext
+    var inputVolume: VolumePath?
+    var outputVolume: VolumePath?
+
+    init(input: FileRef, output: FileRef, options: ConversionOptions, context: ExtensionContext) throws(ConversionFailure) {
+        self.input = input
+        self.output = output
+        self.options = options
+        self.context = context
+        inputVolume = try Self.volume(input.path)
+        outputVolume = try Self.volume(output.path)
+    }
+
+    private static func volume(_ path: String) throws(ConversionFailure) -> VolumePath? {
+        guard VolumePath.looksLikeVolumePath(path) else { return nil }
+        do { return try VolumePath(parsing: path) } catch { throw ConversionFailure(reason: "badInput", message: error.description) }
+    }
+
+    var touchesVolumes: Bool { inputVolume != nil || outputVolume != nil }
+
+    /// The input's size: the host's figure, else the mount's or the Files API's.
+    func inputBytes() async -> Int64 {
+        if let size = input.size { return size }
+        guard let volume = inputVolume else { return 0 }
+        if context.mountAvailable {
+            return ((try? FileManager.default.attributesOfItem(atPath: context.mount.localPath(volume)))?[.size] as? Int64) ?? 0
+        }
+        guard let credentials = context.credentials else { return 0 }
+        return (try? await FilesAPIClient(credentials: credentials).metadata(of: volume))?.size ?? 0
+    }
+
+    func decide() async -> EnginePlanner.Decision {
+        let planner = EnginePlanner(environment: context.environment, endpoint: context.endpoint, thresholdOverride: context.thresholdOverride)
+        var decision = planner.decide(inputFormat: input.format, outputFormat: output.format, inputBytes: await inputBytes(), requested: options.engine)
+        // A remote cluster writes into a volume only through the mount it shares with us.
+        if decision.engine == .spark, outputVolume != nil, !context.mountAvailable {
+            decision = EnginePlanner.Decision(engine: .core, reason: "Spark cannot hand a single file into a volume from outside Databricks; the core engine converts and the Files API uploads")
+        }
+        return decision
+    }
+
+    func run(_ decision: EnginePlanner.Decision, progress: @Sendable (String) -> Void) async throws(ConversionFailure) -> ConvertResult {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        progress("preparing input")
+        let localInput = try await stageInput(scratch)
+        // Where the engine writes: the host's temporary file, or a local file we deliver.
+        let work = options.direct ? scratch.path + "/" + URL(fileURLWithPath: output.path).lastPathComponent : output.path
+        progress(decision.sentence)
+        var rows = 0
+        var warnings: [String] = []
+        var columns: [(name: String, type: String)] = []
+        switch decision.engine {
+        case .spark:
+            guard let endpoint = context.endpoint else { throw ConversionFailure(reason: "sparkFailed", message: "No Spark endpoint is configured.") }
+            let readPath = inputVolume != nil && endpoint.isDatabricks ? inputVolume!.path : localInput
+            let summary = try await SparkConversion(endpoint: endpoint).run(
+                readPath: readPath, samplePath: localInput, inputFormat: input.format, output: work)
+            rows = summary.rows
+            columns = summary.columns
+        case .core:
+            guard let core = context.core else {
+                throw ConversionFailure(reason: "coreFailed", message: "The core engine's binary was not found (the host sets PYFORGE_HOST_BIN; or put pyforge on PATH).")
+            }
+            let outcome = try core.run(input: localInput, output: work, format: output.format)
+            (rows, warnings, columns) = (outcome.rows, outcome.warnings, outcome.columns)
+        }
+        if options.direct {
+            progress("delivering output")
+            try await deliver(work)
+        }
+        var metadata: [String: JSONValue] = [
+            "decision": .string(decision.sentence), "engine": .string(decision.engine.rawValue),
+            "environment": .string(context.environment.summary),
+            "columns": .array(columns.map { .object(["name": .string($0.name), "type": .string($0.type)]) }),
+        ]
+        if let volume = outputVolume { metadata["outputVolume"] = .string(volume.path) }
+        return ConvertResult(rows: rows, engine: decision.engine == .spark ? "spark" : "databricks-core", warnings: warnings, metadata: .object(metadata))
+    }
+
+    /// A local path holding the input: the path itself, the mount, or a download.
+    private func stageInput(_ scratch: Scratch) async throws(ConversionFailure) -> String {
+        guard let volume = inputVolume else { return input.path }
+        if context.mountAvailable { return context.mount.localPath(volume) }
+        let credentials = try requireCredentials(for: volume)
+        let local = scratch.path + "/input-" + (volume.lastComponent ?? "file")
+        do {
+            try await FilesAPIClient(credentials: credentials).download(volume, to: local)
+        } catch {
+            throw ConversionFailure(reason: "volumeFailed", message: context.redact(error.description))
+        }
+        return local
+    }
+
+    /// Moves the finished local output to the final destination, all or nothing.
+    private func deliver(_ local: String) async throws(ConversionFailure) {
+        guard let volume = outputVolume else {
+            try LocalDelivery.install(local, at: output.path, overwrite: options.force)
+            return
+        }
+        do {
+            if context.mountAvailable {
+                try context.mount.install(localFile: local, at: volume, overwrite: options.force)
+            } else {
+                let credentials = try requireCredentials(for: volume)
+                try await FilesAPIClient(credentials: credentials).upload(local, to: volume, overwrite: options.force)
+            }
+        } catch let failure as ConversionFailure {
+            throw failure
+        } catch {
+            throw ConversionFailure(reason: "volumeFailed", message: context.redact("\(error)"))
+        }
+    }
+
+    private func requireCredentials(for volume: VolumePath) throws(ConversionFailure) -> WorkspaceCredentials {
+        if let credentials = context.credentials { return credentials }
+        throw ConversionFailure(
+            reason: "volumeFailed",
+            message: "'\(volume.path)' is in a Unity Catalog Volume, but this machine is not Databricks (no /Volumes mount) and no workspace is configured\(context.credentialsProblem.map { " (\($0))" } ?? ""). Set DATABRICKS_HOST and DATABRICKS_TOKEN, or a profile in ~/.databrickscfg, to use the Files API.")
+    }
+}

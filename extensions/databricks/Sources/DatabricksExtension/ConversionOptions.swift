@@ -1,0 +1,28 @@
+import ExtensionProtocol
+
+/// What the host tells the extension about a conversion beyond its paths (protocol 1.1
+/// `options`): the engine the user asked for, whether an existing output may be replaced,
+/// and whether `output.path` is the final destination (a Unity Catalog Volume path the
+/// host cannot reach) rather than a temporary file the host will validate and move.
+struct ConversionOptions: Sendable, Equatable {
+    enum Engine: String, Sendable {
+        case auto, spark, core
+    }
+
+    var engine: Engine = .auto
+    var force = false
+    var direct = false
+
+    init(_ value: JSONValue?) {
+        guard case .object(let members)? = value else { return }
+        if case .string(let name)? = members["engine"] { engine = Engine(rawValue: name.lowercased()) ?? .auto }
+        if case .bool(let flag)? = members["force"] { force = flag }
+        if case .bool(let flag)? = members["direct"] { direct = flag }
+    }
+
+    init(engine: Engine = .auto, force: Bool = false, direct: Bool = false) {
+        self.engine = engine
+        self.force = force
+        self.direct = direct
+    }
+}

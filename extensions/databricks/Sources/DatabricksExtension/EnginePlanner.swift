@@ -1,0 +1,66 @@
+import DatabricksEnvironment
+
+/// Decides which engine converts a file, and says why in words the user sees
+/// ("Using Spark (Databricks serverless, 2.1 GB CSV)").
+///
+/// Spark pays a fixed price per conversion (planning, scheduling, writing through the JVM)
+/// and then scales with the cluster; the core engine starts at once and converts at a
+/// steady rate on one machine. Spark is worth it only past the size where its fixed cost is
+/// repaid, which depends on where it runs:
+/// - on Databricks (or with a Databricks workspace endpoint) Spark reads cloud storage with
+///   many executors, while the core engine reads through the FUSE mount or the Files API;
+/// - a Spark endpoint elsewhere (a local Spark Connect server) runs on the same cores as the
+///   core engine and, as measured (benchmarks/spark_vs_core.py), never catches up.
+struct EnginePlanner: Sendable {
+    enum Engine: String, Sendable {
+        case spark, core
+    }
+
+    struct Decision: Sendable, Equatable {
+        var engine: Engine
+        var reason: String
+
+        var sentence: String { "Using \(engine == .spark ? "Spark" : "the core engine") (\(reason))" }
+    }
+
+    /// Formats Spark's built-in data sources read.
+    static let sparkInputs: Set<String> = ["csv", "json", "xml", "parquet"]
+    /// Outputs Spark writes as one file.
+    static let sparkOutputs: Set<String> = ["parquet", "csv", "ndjson"]
+
+    /// Inputs at least this large go to a Databricks cluster. Measured: the core engine
+    /// converts CSV at ~340-450 MB/s on two cores; a warm Spark session needs ~1.5-2.5 s
+    /// before it writes anything and a small cluster then sustains ≥ 1 GB/s, so the break-even
+    /// is near 1 GB. Override with PYFORGE_SPARK_MIN_BYTES.
+    static let databricksThreshold: Int64 = 1_000_000_000
+
+    var environment: DatabricksEnvironment
+    /// How the Spark endpoint was configured, or nil when there is none.
+    var endpoint: SparkEndpoint?
+    var thresholdOverride: Int64?
+
+    func decide(inputFormat: String, outputFormat: String, inputBytes: Int64, requested: ConversionOptions.Engine) -> Decision {
+        let what = "\(formatBytes(inputBytes)) \(inputFormat.uppercased())"
+        if requested == .core { return Decision(engine: .core, reason: "--engine core") }
+        guard let endpoint else {
+            return Decision(engine: .core, reason: "no Spark endpoint is configured")
+        }
+        guard Self.sparkInputs.contains(inputFormat) else {
+            return Decision(engine: .core, reason: "Spark does not read \(inputFormat) files")
+        }
+        guard Self.sparkOutputs.contains(outputFormat) else {
+            return Decision(engine: .core, reason: "Spark does not write \(outputFormat) as one file")
+        }
+        if requested == .spark {
+            return Decision(engine: .spark, reason: "--engine spark, \(endpoint.summary), \(what)")
+        }
+        guard let threshold = thresholdOverride ?? (endpoint.isDatabricks || environment.isDatabricks ? Self.databricksThreshold : nil) else {
+            return Decision(engine: .core, reason: "\(what); a Spark endpoint off Databricks (\(endpoint.summary)) is slower than the core engine at any size")
+        }
+        guard inputBytes >= threshold else {
+            return Decision(engine: .core, reason: "\(what) is below the Spark threshold of \(formatBytes(threshold))")
+        }
+        let place = environment.isDatabricks ? environment.summary : endpoint.summary
+        return Decision(engine: .spark, reason: "\(place), \(what)")
+    }
+}

@@ -1,0 +1,41 @@
+import DatabricksEnvironment
+import Foundation
+import UnityCatalogVolumes
+
+/// What the extension knows about where it runs, gathered once per process: the Databricks
+/// environment, the Spark endpoint, the Volumes mount, Files API credentials and the core
+/// engine's binary. Nothing here touches the network.
+struct ExtensionContext: Sendable {
+    var environment: DatabricksEnvironment
+    var endpoint: SparkEndpoint?
+    /// The Spark settings are present but invalid (reported when Spark is asked for).
+    var endpointProblem: String?
+    var mount: VolumeMount
+    var credentials: WorkspaceCredentials?
+    var credentialsProblem: String?
+    var core: CoreConversion?
+    var thresholdOverride: Int64?
+
+    static func current(_ variables: [String: String] = ProcessInfo.processInfo.environment) -> ExtensionContext {
+        var context = ExtensionContext(
+            environment: DatabricksEnvironment.detect(environment: variables), mount: VolumeMount(),
+            core: CoreConversion.locate(environment: variables),
+            thresholdOverride: variables["PYFORGE_SPARK_MIN_BYTES"].flatMap { Int64($0) })
+        do { context.endpoint = try SparkEndpoint.resolve(environment: variables) } catch { context.endpointProblem = error.description }
+        do { context.credentials = try WorkspaceCredentials.resolve(environment: variables) } catch { context.credentialsProblem = "\(error)" }
+        return context
+    }
+
+    /// On Databricks the volumes are a FUSE mount read and written like local files.
+    var mountAvailable: Bool {
+        var isDirectory: ObjCBool = false
+        return environment.isDatabricks && FileManager.default.fileExists(atPath: mount.root, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// Removes every secret this process knows from a message.
+    func redact(_ text: String) -> String {
+        var text = credentials?.redact(text) ?? text
+        if let token = endpoint?.remote.token, !token.isEmpty { text = text.replacingOccurrences(of: token, with: "[REDACTED]") }
+        return text
+    }
+}

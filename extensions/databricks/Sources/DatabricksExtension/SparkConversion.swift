@@ -1,0 +1,66 @@
+import Foundation
+import SparkConnect
+
+/// Converts one file with Spark: read it through Spark's data source, gather it into one
+/// partition and write it to a staging directory beside the output, then move the single
+/// part file onto the output path — the user asked for a file, not a directory of parts.
+struct SparkConversion: Sendable {
+    var endpoint: SparkEndpoint
+
+    /// - Parameters:
+    ///   - readPath: the input as Spark sees it (a local path, or /Volumes/... on Databricks).
+    ///   - samplePath: a local copy or mount of the input to sniff reader options from.
+    ///   - output: the file to write; its directory must be visible to Spark.
+    func run(readPath: String, samplePath: String?, inputFormat: String, output: String) async throws(ConversionFailure) -> ParquetOutputSummary {
+        let sample = samplePath.map(InputSniffing.sample) ?? []
+        var options: [String: String] = [:]
+        switch inputFormat {
+        case "csv": options = InputSniffing.csvOptions(sample, path: readPath)
+        case "json": options = InputSniffing.jsonOptions(sample)
+        case "xml":
+            guard let tag = InputSniffing.xmlRowTag(sample) else {
+                throw ConversionFailure(reason: "badInput", message: "No record element was found in the first \(InputSniffing.sampleSize >> 10) KB of '\(readPath)', so Spark's XML reader cannot be given a rowTag.")
+            }
+            options = ["rowTag": tag]
+        default: break
+        }
+        let staging = Self.stagingDirectory(for: output)
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let read = SparkRelation.read(format: inputFormat, options: options, paths: [readPath])
+        let write = SparkWrite(
+            input: .repartition(read, partitions: 1, shuffle: false), source: "parquet", destination: .path(staging),
+            mode: .overwrite)
+        do {
+            _ = try await SparkSession.run(endpoint.remote) { session in
+                try await session.execute(.write(write))
+            }
+        } catch {
+            throw ConversionFailure(reason: "sparkFailed", message: error.description)
+        }
+        let parts = ((try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? [])
+            .filter { $0.hasPrefix("part-") && !$0.hasSuffix(".crc") }
+        guard parts.count == 1 else {
+            throw ConversionFailure(
+                reason: "sparkFailed",
+                message: "Spark reported success but left \(parts.count) part files in '\(staging)' instead of one; the Spark server must share this file system (a local server, or /Volumes on Databricks).")
+        }
+        do {
+            _ = try? FileManager.default.removeItem(atPath: output)
+            try FileManager.default.moveItem(atPath: staging + "/" + parts[0], toPath: output)
+        } catch {
+            throw ConversionFailure(reason: "sparkFailed", message: "Moving Spark's output into '\(output)' failed: \(error.localizedDescription).")
+        }
+        do {
+            return try ParquetOutputSummary(path: output)
+        } catch {
+            throw ConversionFailure(reason: "sparkFailed", message: "Spark's output '\(output)' is not a readable Parquet file: \(error.description)")
+        }
+    }
+
+    /// `.<name>.spark-XXXXXXXX` beside the output: same directory, so the move is a rename.
+    static func stagingDirectory(for output: String) -> String {
+        let url = URL(fileURLWithPath: output)
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).spark-\(suffix)").path
+    }
+}
