@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import DatabricksEnvironment
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Reads and writes Unity Catalog Volume files through the Databricks Files API, for use off
+/// Databricks with workspace credentials.
+///
+/// Bodies are streamed both ways, 429/5xx answers and broken connections are retried with
+/// backoff, and nothing partial is left behind: a download lands under its name only when
+/// complete, and the service commits an upload only when the whole body arrived. The token
+/// never appears in an error: server messages and transport errors pass through
+/// ``WorkspaceCredentials/redact(_:)``.
+public final class FilesAPIClient: Sendable {
+    let credentials: WorkspaceCredentials
+    let retry: RetryPolicy
+    let httpClient: HTTPClient
+
+    /// Creates a client with its own connection pool, shut down when the client is released.
+    ///
+    /// Redirects are not followed: a redirect to another host would carry the token along.
+    public init(credentials: WorkspaceCredentials, retry: RetryPolicy = .default) {
+        self.credentials = credentials
+        self.retry = retry
+        let configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            // Read and write timeouts catch a stalled connection, which is then retried.
+            timeout: .init(connect: .seconds(10), read: .seconds(60), write: .seconds(60)),
+            decompression: .disabled)
+        self.httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    deinit {
+        // Non-blocking: the client keeps itself alive until its shutdown completes.
+        _ = httpClient.shutdown()
+    }
+
+    /// The file's size and modification time, or nil when it does not exist (`HEAD`).
+    public func metadata(of path: VolumePath) async throws(VolumeError) -> RemoteFileMetadata? {
+        do {
+            return try await perform(on: path, access: .read) {
+                request(.HEAD, FilesAPIEndpoint.file(path, host: credentials.host))
+            } onSuccess: { response in
+                RemoteFileMetadata(
+                    size: response.headers.first(name: "Content-Length").flatMap { Int64($0) },
+                    lastModified: response.headers.first(name: "Last-Modified").flatMap(HTTPDate.parse),
+                    contentType: response.headers.first(name: "Content-Type"))
+            }
+        } catch .notFound {
+            return nil
+        }
+    }
+
+    /// Downloads the file to `localFile`, chunk by chunk (`GET`).
+    ///
+    /// The body goes to a temporary file beside `localFile`, renamed into place when complete;
+    /// on failure nothing is left at `localFile` (an existing file there is kept as it was).
+    public func download(_ path: VolumePath, to localFile: String) async throws(VolumeError) {
+        try await perform(on: path, access: .read) {
+            request(.GET, FilesAPIEndpoint.file(path, host: credentials.host))
+        } onSuccess: { response in
+            try await LocalDownload.write(response, to: localFile)
+        }
+    }
+
+    /// Uploads `localFile` to `path` (`PUT ...?overwrite=`), creating its parent directories first.
+    ///
+    /// The body is streamed from the file with a `Content-Length`; each retry starts again
+    /// from the start of the file. Without `overwrite` an existing destination is an error.
+    public func upload(_ localFile: String, to path: VolumePath, overwrite: Bool) async throws(VolumeError) {
+        guard path.lastComponent != nil else {
+            throw .fileSystem(path: path.path, operation: "upload a file to", reason: "it is the volume root, a directory")
+        }
+        // Fail on an unreadable source before touching the workspace.
+        let source = try POSIXFile.openForReading(localFile)
+        defer { _ = close(source) }
+        _ = try POSIXFile.regularFileSize(source, path: localFile)
+
+        if let parent = path.parent, !parent.components.isEmpty {
+            try await createDirectory(parent)
+        }
+        let url = FilesAPIEndpoint.file(path, host: credentials.host) + "?overwrite=\(overwrite)"
+        try await perform(on: path, access: .write, overwrite: overwrite) { () throws(VolumeError) in
+            // Measured per attempt, so the length always matches the bytes streamed.
+            let file = try POSIXFile.openForReading(localFile)
+            defer { _ = close(file) }
+            let size = try POSIXFile.regularFileSize(file, path: localFile)
+            var upload = request(.PUT, url)
+            upload.headers.add(name: "Content-Type", value: "application/octet-stream")
+            upload.body = .stream(FileChunks(path: localFile), length: .known(size))
+            return upload
+        } onSuccess: { _ in }
+    }
+
+    /// Creates the directory and any missing parents (`PUT /api/2.0/fs/directories`); an existing directory is fine.
+    public func createDirectory(_ path: VolumePath) async throws(VolumeError) {
+        try await perform(on: path, access: .write) {
+            request(.PUT, FilesAPIEndpoint.directory(path, host: credentials.host))
+        } onSuccess: { _ in }
+    }
+
+    /// A request with the bearer token; the token goes nowhere else.
+    func request(_ method: HTTPMethod, _ url: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(credentials.token)")
+        request.headers.add(name: "User-Agent", value: "pyforge-databricks")
+        return request
+    }
+}

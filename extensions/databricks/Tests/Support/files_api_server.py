@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""A stand-in for the Databricks Files API, for the UnityCatalogVolumes tests.
+
+Serves GET/HEAD/PUT /api/2.0/fs/files/Volumes/... and PUT /api/2.0/fs/directories/Volumes/...
+over the directory --root (which holds Volumes/<catalog>/<schema>/<volume>/...), checking
+`Authorization: Bearer <--token>`. Like the real service, an upload is written to a staging
+file and committed only once its whole body arrived, so a dropped upload leaves nothing.
+
+Faults are injected through control endpoints, which need no token:
+  POST /__faults   JSON {"method": "PUT", "path": "/Volumes/c/s/v/f.csv", "count": 2,
+                         "status": 429, "retry_after": "0", "message": "...",
+                         "echo_authorization": false, "drop_after_bytes": 1024}
+                   "count": -1 means every matching request; a missing "path" or "method"
+                   matches any. "status" answers with a Databricks JSON error;
+                   "drop_after_bytes" closes the connection after that many body bytes
+                   (of the upload for PUT, of the response for GET).
+  POST /__reset    clears faults and the request log.
+  GET  /__requests JSON list of {"method", "path", "status"} handled so far.
+
+Prints its port on stdout when ready (use --port 0 for a free one) and exits when stdin closes.
+Standard library only.
+"""
+
+import argparse
+import http.server
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import urllib.parse
+
+FILES = "/api/2.0/fs/files"
+DIRECTORIES = "/api/2.0/fs/directories"
+
+
+class State:
+    def __init__(self, root, token):
+        self.root = os.path.abspath(root)
+        self.token = token
+        self.staging = tempfile.mkdtemp(prefix="files-api-staging-")
+        self.lock = threading.Lock()
+        self.faults = []
+        self.requests = []
+
+    def take_fault(self, method, path):
+        """Returns the first fault matching the request and counts it down."""
+        with self.lock:
+            for fault in self.faults:
+                if fault.get("method") not in (None, method):
+                    continue
+                if fault.get("path") not in (None, path):
+                    continue
+                count = fault.get("count", 1)
+                if count == 0:
+                    continue
+                if count > 0:
+                    fault["count"] = count - 1
+                return dict(fault)
+        return None
+
+    def log(self, method, path, status):
+        with self.lock:
+            self.requests.append({"method": method, "path": path, "status": status})
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    state: State = None
+
+    def log_message(self, format, *args):  # quiet: the tests read stdout for the port only
+        pass
+
+    # Routing
+
+    def do_GET(self):
+        if self.path == "/__requests":
+            with self.state.lock:
+                return self.send_json(200, self.state.requests)
+        self.handle_api("GET")
+
+    def do_HEAD(self):
+        self.handle_api("HEAD")
+
+    def do_PUT(self):
+        self.handle_api("PUT")
+
+    def do_POST(self):
+        body = self.read_body_fully()
+        if self.path == "/__faults":
+            fault = json.loads(body or b"{}")
+            with self.state.lock:
+                self.state.faults.append(fault)
+            return self.send_json(200, {"ok": True})
+        if self.path == "/__reset":
+            with self.state.lock:
+                self.state.faults.clear()
+                self.state.requests.clear()
+            return self.send_json(200, {"ok": True})
+        self.send_error_json(404, "ENDPOINT_NOT_FOUND", "No such endpoint.")
+
+    def handle_api(self, method):
+        url = urllib.parse.urlsplit(self.path)
+        raw_path = url.path
+        if raw_path.startswith(FILES + "/"):
+            kind, volume_path = "files", urllib.parse.unquote(raw_path[len(FILES):])
+        elif raw_path.startswith(DIRECTORIES + "/"):
+            kind, volume_path = "directories", urllib.parse.unquote(raw_path[len(DIRECTORIES):])
+        else:
+            self.discard_body()
+            return self.send_error_json(404, "ENDPOINT_NOT_FOUND", "No API found for '%s'." % raw_path, method)
+        self.current = (method, volume_path)
+
+        if self.headers.get("Authorization") != "Bearer " + self.state.token:
+            self.discard_body()
+            return self.send_error_json(401, "UNAUTHENTICATED", "Invalid access token.")
+
+        fault = self.state.take_fault(method, volume_path)
+        if fault and "status" in fault:
+            self.discard_body()
+            message = fault.get("message", "Injected failure.")
+            if fault.get("echo_authorization"):
+                message += " Request had Authorization: " + self.headers.get("Authorization", "")
+            extra = {"Retry-After": str(fault["retry_after"])} if "retry_after" in fault else {}
+            return self.send_error_json(fault["status"], fault.get("error_code", "INJECTED"), message, extra_headers=extra)
+        drop_after = fault.get("drop_after_bytes") if fault else None
+
+        local = self.local_path(volume_path)
+        if local is None:
+            self.discard_body()
+            return self.send_error_json(400, "INVALID_PARAMETER_VALUE", "Not a volume path.")
+        if kind == "directories":
+            self.discard_body()
+            return self.make_directory(method, local)
+        if method in ("GET", "HEAD"):
+            return self.read_file(method, local, drop_after)
+        return self.write_file(url, local, drop_after)
+
+    # Endpoints
+
+    def make_directory(self, method, local):
+        if method != "PUT":
+            return self.send_error_json(405, "METHOD_NOT_ALLOWED", "Use PUT.")
+        if os.path.isfile(local):
+            return self.send_error_json(409, "RESOURCE_ALREADY_EXISTS", "A file exists at that path.")
+        os.makedirs(local, exist_ok=True)
+        self.send_empty(204)
+
+    def read_file(self, method, local, drop_after):
+        if not os.path.isfile(local):
+            return self.send_error_json(404, "NOT_FOUND", "The file being accessed is not found.")
+        size = os.path.getsize(local)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(size))
+        self.send_header("Last-Modified", self.date_time_string(os.path.getmtime(local)))
+        self.end_headers()
+        self.state.log(method, self.current[1], 200)
+        if method == "HEAD":
+            return
+        sent = 0
+        with open(local, "rb") as f:
+            while True:
+                chunk = f.read(64 * 1024)
+                if not chunk:
+                    break
+                if drop_after is not None and sent + len(chunk) > drop_after:
+                    self.wfile.write(chunk[: max(0, drop_after - sent)])
+                    return self.drop_connection()
+                self.wfile.write(chunk)
+                sent += len(chunk)
+
+    def write_file(self, url, local, drop_after):
+        overwrite = urllib.parse.parse_qs(url.query).get("overwrite", ["false"])[0] == "true"
+        length = int(self.headers.get("Content-Length", "-1"))
+        if length < 0:
+            return self.send_error_json(411, "LENGTH_REQUIRED", "Content-Length is required.")
+        if not os.path.isdir(os.path.dirname(local)):
+            self.discard_body()
+            return self.send_error_json(404, "NOT_FOUND", "The parent directory does not exist.")
+        fd, staged = tempfile.mkstemp(dir=self.state.staging)
+        try:
+            received = 0
+            with os.fdopen(fd, "wb") as out:
+                while received < length:
+                    want = min(64 * 1024, length - received)
+                    if drop_after is not None:
+                        want = min(want, drop_after - received)
+                        if want <= 0:
+                            return self.drop_connection()
+                    chunk = self.rfile.read(want)
+                    if not chunk:
+                        return self.drop_connection()  # the client went away: commit nothing
+                    out.write(chunk)
+                    received += len(chunk)
+            if os.path.exists(local) and not overwrite:
+                return self.send_error_json(409, "ALREADY_EXISTS", "The file being created already exists.")
+            shutil.move(staged, local)
+            staged = None
+            self.send_empty(204)
+        finally:
+            if staged and os.path.exists(staged):
+                os.unlink(staged)
+
+    # Helpers
+
+    def local_path(self, volume_path):
+        """Maps /Volumes/c/s/v/... under the root, refusing anything that escapes it."""
+        parts = volume_path.split("/")
+        if len(parts) < 5 or parts[:2] != ["", "Volumes"] or any(p in ("", ".", "..") for p in parts[2:]):
+            return None
+        return os.path.join(self.state.root, *parts[1:])
+
+    def read_body_fully(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        return self.rfile.read(length) if length > 0 else b""
+
+    def discard_body(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        while length > 0:
+            chunk = self.rfile.read(min(length, 64 * 1024))
+            if not chunk:
+                break
+            length -= len(chunk)
+
+    def drop_connection(self):
+        self.state.log(*self.current, "dropped")
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+        except OSError:
+            pass
+        self.connection.shutdown(2)  # SHUT_RDWR: the client sees the connection break
+
+    def send_json(self, status, payload, extra_headers=None):
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra_headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def send_error_json(self, status, code, message, method=None, extra_headers=None):
+        if hasattr(self, "current"):
+            self.state.log(*self.current, status)
+        self.send_json(status, {"error_code": code, "message": message}, extra_headers)
+
+    def send_empty(self, status):
+        self.state.log(*self.current, status)
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", required=True, help="directory holding Volumes/<catalog>/<schema>/<volume>")
+    parser.add_argument("--token", required=True, help="the bearer token to accept")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+
+    Handler.state = State(args.root, args.token)
+    server = http.server.ThreadingHTTPServer((args.host, args.port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(server.server_address[1], flush=True)
+    sys.stdin.read()  # runs until the test closes stdin or ends the process
+    server.shutdown()
+    shutil.rmtree(Handler.state.staging, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
