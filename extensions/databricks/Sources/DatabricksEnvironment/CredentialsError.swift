@@ -1,6 +1,6 @@
 /// Why workspace credentials could not be resolved. Messages never contain a token.
 public enum CredentialsError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The named profile is not in the config file.
+    /// The named profile is not in the config file, which has the `available` profiles (sorted).
     case profileNotFound(profile: String, file: String, available: [String])
     /// A profile was named but the config file does not exist.
     case configFileNotFound(file: String, profile: String)
@@ -16,7 +16,7 @@ public enum CredentialsError: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .profileNotFound(let profile, let file, let available):
-            let known = available.isEmpty ? "it has no profiles" : "it has \(available.sorted().joined(separator: ", "))"
+            let known = available.isEmpty ? "it has no profiles" : "it has \(available.joined(separator: ", "))"
             return "The Databricks profile '\(profile)' is not in \(file) (\(known)). "
                 + "Set DATABRICKS_CONFIG_PROFILE to one of its profiles, or add a [\(profile)] section with host and token."
         case .configFileNotFound(let file, let profile):

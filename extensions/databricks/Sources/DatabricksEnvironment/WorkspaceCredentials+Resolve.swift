@@ -37,11 +37,13 @@ extension WorkspaceCredentials {
             throw .missingHost(tokenSource: token.1)
         case (let host?, let token?):
             let serverlessID = fromEnvironment.serverlessComputeID ?? fromProfile.serverlessComputeID
-            return WorkspaceCredentials(
+            var credentials = WorkspaceCredentials(
                 host: host.0, token: token.0,
                 source: describeSource(hostOrigin: host.1, tokenOrigin: token.1, profileSource: profileSource),
                 clusterID: fromEnvironment.clusterID ?? fromProfile.clusterID,
                 serverless: serverlessID?.lowercased() == "auto")
+            credentials.tokenSource = token.1
+            return credentials
         }
     }
 
@@ -97,7 +99,7 @@ private struct ConfigFileLocation {
             }
         }
         guard let values = config.profiles[profile] else {
-            if required { throw .profileNotFound(profile: profile, file: displayPath, available: Array(config.profiles.keys)) }
+            if required { throw .profileNotFound(profile: profile, file: displayPath, available: config.profiles.keys.sorted()) }
             return Settings()
         }
         return Settings(

@@ -18,6 +18,8 @@ public struct WorkspaceCredentials: Sendable, CustomStringConvertible, CustomDeb
     public var clusterID: String?
     /// Serverless compute requested: `DATABRICKS_SERVERLESS_COMPUTE_ID=auto` or the profile's `serverless_compute_id = auto`.
     public var serverless: Bool
+    /// Where the token alone came from (`DATABRICKS_TOKEN` or a profile), where it differs from ``source``.
+    var tokenSource: String?
 
     /// Creates credentials; the host is normalised.
     public init(host: String, token: String, source: String, clusterID: String? = nil, serverless: Bool = false) {
@@ -30,7 +32,7 @@ public struct WorkspaceCredentials: Sendable, CustomStringConvertible, CustomDeb
 
     /// The host and where the token came from; never the token.
     public var description: String {
-        var text = "\(host) (token from \(source))"
+        var text = "\(host) (token from \(tokenSource ?? source))"
         if let clusterID { text += ", cluster \(clusterID)" }
         if serverless { text += ", serverless" }
         return text

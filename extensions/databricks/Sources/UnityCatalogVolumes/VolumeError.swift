@@ -37,8 +37,8 @@ public enum VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .destinationExists(let path):
             return "'\(path)' already exists. Use --force to overwrite it, or choose another destination."
         case .tokenRejected(let path, let serverMessage):
-            return "The workspace rejected the token while accessing '\(path)'\(detail(serverMessage)). "
-                + "The token was rejected (check DATABRICKS_TOKEN / your profile): it may be expired, revoked or for another workspace."
+            return "Could not access '\(path)': the token was rejected (check DATABRICKS_TOKEN / your profile)\(detail(serverMessage)). "
+                + "Create a new personal access token if it expired or was revoked, and check that DATABRICKS_HOST is the workspace it belongs to."
         case .permissionDenied(let path, let access, let serverMessage):
             let privilege = access == .read ? "READ VOLUME" : "WRITE VOLUME"
             let verb = access == .read ? "read" : "write"

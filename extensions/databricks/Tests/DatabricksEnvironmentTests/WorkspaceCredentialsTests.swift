@@ -24,6 +24,7 @@ import Testing
         #expect(credentials.source == "environment (DATABRICKS_HOST, DATABRICKS_TOKEN)")
         #expect(credentials.clusterID == "0123-456789-abcdefgh")
         #expect(!credentials.serverless)
+        #expect(credentials.description == "https://adb-123.4.azuredatabricks.net (token from DATABRICKS_TOKEN), cluster 0123-456789-abcdefgh")
     }
 
     @Test(arguments: [
@@ -59,6 +60,7 @@ import Testing
         #expect(credentials.token == Self.token)
         #expect(credentials.source == "~/.databrickscfg profile DEFAULT")
         #expect(credentials.serverless)
+        #expect(credentials.description == "https://dbc-abc.cloud.databricks.com (token from ~/.databrickscfg profile DEFAULT), serverless")
     }
 
     @Test func namedProfile() throws {
@@ -138,9 +140,8 @@ import Testing
 
     @Test func descriptionsNeverShowTheToken() throws {
         let credentials = WorkspaceCredentials(
-            host: "dbc.cloud.databricks.com", token: Self.token, source: "environment (DATABRICKS_HOST, DATABRICKS_TOKEN)",
-            clusterID: "0101-x", serverless: false)
-        #expect(credentials.description == "https://dbc.cloud.databricks.com (token from environment (DATABRICKS_HOST, DATABRICKS_TOKEN)), cluster 0101-x")
+            host: "dbc.cloud.databricks.com", token: Self.token, source: "a test", clusterID: "0101-x", serverless: false)
+        #expect(credentials.description == "https://dbc.cloud.databricks.com (token from a test), cluster 0101-x")
         var dumped = ""
         dump(credentials, to: &dumped)
         for text in [credentials.description, credentials.debugDescription, String(reflecting: credentials), "\(credentials)", dumped] {

@@ -163,13 +163,23 @@ import Testing
     @Test func persistentServerErrorSaysHowManyAttempts() async throws {
         try await withServer { server, local in
             let path = try VolumePath(parsing: "/Volumes/main/sales/raw/a.csv")
-            try await server.addFault(["method": "HEAD", "status": 503, "count": -1])
+            try await server.addFault([
+                "method": "GET", "status": 503, "count": -1, "error_code": "TEMPORARILY_UNAVAILABLE",
+                "message": "Try later.", "echo_authorization": true,
+            ])
             let error = await #expect(throws: VolumeError.self) {
-                try await server.client(attempts: 3).metadata(of: path)
+                try await server.client(attempts: 3).download(path, to: local.path + "/a.csv")
             }
-            #expect(error == .requestFailed(path: path.path, status: 503, attempts: 3, serverMessage: nil))
-            #expect(error?.description.contains("HTTP 503") == true)
-            #expect(error?.description.contains("after 3 attempts") == true)
+            #expect(error == .requestFailed(
+                path: path.path, status: 503, attempts: 3,
+                serverMessage: "TEMPORARILY_UNAVAILABLE: Try later. Request had Authorization: [REDACTED]"))
+            #expect(error?.description == """
+                The Files API answered HTTP 503 for '/Volumes/main/sales/raw/a.csv' (the workspace said: \
+                TEMPORARILY_UNAVAILABLE: Try later. Request had Authorization: [REDACTED]), after 3 attempts. \
+                The workspace is busy or failing; try again later.
+                """)
+            expectNoToken(error, server)
+            #expect(local.allFiles().isEmpty)
         }
     }
 
@@ -239,7 +249,8 @@ import Testing
                 try await server.client(token: wrongToken).download(try VolumePath(parsing: "/Volumes/main/sales/raw/a.csv"), to: local.path + "/a.csv")
             }
             #expect(error == .tokenRejected(path: "/Volumes/main/sales/raw/a.csv", serverMessage: "UNAUTHENTICATED: Invalid access token."))
-            #expect(error?.description.contains("the token was rejected (check DATABRICKS_TOKEN / your profile)".capitalizedFirst) == true)
+            #expect(error?.description.hasPrefix(
+                "Could not access '/Volumes/main/sales/raw/a.csv': the token was rejected (check DATABRICKS_TOKEN / your profile)") == true)
             #expect(error?.description.contains(wrongToken) == false)
             #expect(local.allFiles().isEmpty)
 
@@ -288,9 +299,4 @@ import Testing
         #expect(attempts == 2)
         expectNoToken(error, server)
     }
-}
-
-extension String {
-    /// "the token..." as it appears starting a sentence.
-    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -21,6 +21,12 @@ import Testing
             volumes.remove()
             local.remove()
         }
+
+        /// `/Volumes/main/sales/raw/out.csv` holding "old", and a local file holding "new" to put there.
+        func oldDestinationAndNewSource() throws -> (VolumePath, String) {
+            try volumes.write(Data("old".utf8), to: "main/sales/raw/out.csv")
+            return (try VolumePath(parsing: "/Volumes/main/sales/raw/out.csv"), try local.write(Data("new".utf8), to: "out.csv"))
+        }
     }
 
     @Test func localPathUnderTheRoot() throws {
@@ -45,9 +51,7 @@ import Testing
     @Test func overwriteReplacesTheFile() throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let destination = try VolumePath(parsing: "/Volumes/main/sales/raw/out.csv")
-        try fixture.volumes.write(Data("old".utf8), to: "main/sales/raw/out.csv")
-        let source = try fixture.local.write(Data("new".utf8), to: "out.csv")
+        let (destination, source) = try fixture.oldDestinationAndNewSource()
 
         try fixture.mount.install(localFile: source, at: destination, overwrite: true)
 
@@ -58,9 +62,7 @@ import Testing
     @Test func withoutOverwriteAnExistingFileIsKept() throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let destination = try VolumePath(parsing: "/Volumes/main/sales/raw/out.csv")
-        try fixture.volumes.write(Data("old".utf8), to: "main/sales/raw/out.csv")
-        let source = try fixture.local.write(Data("new".utf8), to: "out.csv")
+        let (destination, source) = try fixture.oldDestinationAndNewSource()
 
         let error = #expect(throws: VolumeError.self) {
             try fixture.mount.install(localFile: source, at: destination, overwrite: false)
