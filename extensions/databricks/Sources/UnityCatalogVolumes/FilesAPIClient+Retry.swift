@@ -66,7 +66,7 @@ struct FailedAttempt: Sendable {
     }
 
     init(connectionError: any Error, redact: (String) -> String) {
-        connectionReason = redact(String(describing: connectionError))
+        connectionReason = redact(TransportFailure.reason(connectionError))
     }
 
     /// Maps the status to what the user needs to know.

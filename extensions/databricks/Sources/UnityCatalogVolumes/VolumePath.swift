@@ -14,7 +14,7 @@ public struct VolumePath: Sendable, Hashable, CustomStringConvertible {
     /// The path inside the volume; empty for the volume root.
     public var components: [String]
 
-    /// Creates a path from already validated parts.
+    /// Creates a path from parts without validating them; use ``init(parsing:)`` for user input.
     public init(catalog: String, schema: String, volume: String, components: [String] = []) {
         self.catalog = catalog
         self.schema = schema
