@@ -13,6 +13,7 @@ public enum CredentialsError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A token was found but no host to go with it.
     case missingHost(tokenSource: String)
 
+    /// What went wrong and how to fix it.
     public var description: String {
         switch self {
         case .profileNotFound(let profile, let file, let available):

@@ -38,8 +38,10 @@ public struct WorkspaceCredentials: Sendable, CustomStringConvertible, CustomDeb
         return text
     }
 
+    /// As ``description``, never the token.
     public var debugDescription: String { "WorkspaceCredentials(\(description))" }
 
+    /// What `dump` shows: everything but the token.
     public var customMirror: Mirror {
         Mirror(self, children: ["host": host, "token": "[REDACTED]", "source": source, "clusterID": clusterID as Any, "serverless": serverless])
     }

@@ -9,6 +9,7 @@ public struct RemoteFileMetadata: Sendable, Hashable {
     /// The `Content-Type` the service reports.
     public var contentType: String?
 
+    /// Creates metadata from its parts.
     public init(size: Int64?, lastModified: Date?, contentType: String?) {
         self.size = size
         self.lastModified = lastModified

@@ -3,7 +3,10 @@
 public enum VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What an operation needed: reading needs READ VOLUME, writing WRITE VOLUME.
     public enum Access: String, Sendable, Equatable {
-        case read, write
+        /// Reading a file or its metadata.
+        case read
+        /// Writing a file or creating a directory.
+        case write
     }
 
     /// The path text is not a volume path.
@@ -27,6 +30,7 @@ public enum VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The volume (its catalog, schema or volume directory) is not mounted at the mount root.
     case volumeNotMounted(path: String, mountRoot: String)
 
+    /// What went wrong, for which path, and what to do.
     public var description: String {
         switch self {
         case .invalidPath(let error):

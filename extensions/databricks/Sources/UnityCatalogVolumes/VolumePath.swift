@@ -5,11 +5,19 @@
 public struct VolumePath: Sendable, Hashable, CustomStringConvertible {
     /// The three names that locate a volume.
     public enum Part: String, Sendable, Hashable {
-        case catalog, schema, volume
+        /// The first name after `/Volumes/`.
+        case catalog
+        /// The second name.
+        case schema
+        /// The third name.
+        case volume
     }
 
+    /// The catalog name, as written.
     public var catalog: String
+    /// The schema name, as written.
     public var schema: String
+    /// The volume name, as written.
     public var volume: String
     /// The path inside the volume; empty for the volume root.
     public var components: [String]
@@ -40,6 +48,7 @@ public struct VolumePath: Sendable, Hashable, CustomStringConvertible {
         (["", "Volumes", catalog, schema, volume] + components).joined(separator: "/")
     }
 
+    /// The canonical path, as ``path``.
     public var description: String { path }
 
     /// The containing directory; nil for the volume root.
