@@ -156,9 +156,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(size))
         self.send_header("Last-Modified", self.date_time_string(os.path.getmtime(local)))
         self.end_headers()
-        self.state.log(method, self.current[1], 200)
         if method == "HEAD":
-            return
+            return self.state.log(method, self.current[1], 200)
         sent = 0
         with open(local, "rb") as f:
             while True:
@@ -170,6 +169,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     return self.drop_connection()
                 self.wfile.write(chunk)
                 sent += len(chunk)
+        self.state.log(method, self.current[1], 200)
 
     def write_file(self, url, local, drop_after):
         overwrite = urllib.parse.parse_qs(url.query).get("overwrite", ["false"])[0] == "true"
