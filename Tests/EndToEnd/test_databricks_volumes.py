@@ -1,0 +1,229 @@
+"""Unity Catalog Volume paths through `pyforge convert`, handled by the Databricks
+extension: the FUSE flow on Databricks (a directory stands in for /Volumes) and the Files
+API off Databricks (a local server implementing the endpoints, with injected faults)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from conftest import REPO_ROOT
+
+SERVER = REPO_ROOT / "extensions" / "databricks" / "Tests" / "Support" / "files_api_server.py"
+TOKEN = "dapi-test-token-0123456789"
+
+
+def write_orders(path: Path, n: int = 200) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["order_id,customer,total"] + [f"{i},customer {i % 9},{i * 2.5}" for i in range(n)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.rglob("*") if ".pyforge-" in p.name or ".spark-" in p.name)
+
+
+# ---------------------------------------------------------------------------------------
+# On Databricks: /Volumes is a FUSE mount (a directory here, via PYFORGE_VOLUMES_ROOT)
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fuse(databricks_env, tmp_path):
+    root = tmp_path / "Volumes"
+    (root / "main" / "sales" / "raw").mkdir(parents=True)
+    env = {**databricks_env, "DATABRICKS_RUNTIME_VERSION": "15.4.x-scala2.12", "PYFORGE_VOLUMES_ROOT": str(root)}
+    return root, env
+
+
+def test_fuse_volume_to_volume(run_json, fuse):
+    root, env = fuse
+    write_orders(root / "main" / "sales" / "raw" / "orders.csv")
+    proc, result = run_json("convert", "/Volumes/main/sales/raw/orders.csv", "/Volumes/main/sales/raw/curated/orders.parquet",
+                            "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    out = root / "main" / "sales" / "raw" / "curated" / "orders.parquet"
+    table = pq.read_table(out)
+    assert table.num_rows == 200 and result["rows"] == 200
+    assert table.column("total").to_pylist()[3] == 7.5
+    assert result["engine"] == "databricks"
+    assert "Databricks classic" in result["details"]["environment"]
+    assert leftovers(root) == []
+
+
+def test_fuse_output_is_not_replaced_without_force(run, fuse):
+    root, env = fuse
+    write_orders(root / "main" / "sales" / "raw" / "orders.csv")
+    out = root / "main" / "sales" / "raw" / "orders.parquet"
+    out.write_text("existing")
+    proc = run("convert", "/Volumes/main/sales/raw/orders.csv", "/Volumes/main/sales/raw/orders.parquet", env=env)
+    assert proc.returncode != 0
+    assert "--force" in proc.stderr
+    assert out.read_text() == "existing"
+    assert leftovers(root) == []
+    proc = run("convert", "/Volumes/main/sales/raw/orders.csv", "/Volumes/main/sales/raw/orders.parquet", "--force", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert pq.read_table(out).num_rows == 200
+
+
+def test_fuse_volume_input_to_local_output(run_json, fuse, work):
+    root, env = fuse
+    write_orders(root / "main" / "sales" / "raw" / "orders.csv", 30)
+    proc, result = run_json("convert", "dbfs:/Volumes/main/sales/raw/orders.csv", work / "orders.parquet", "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert pq.read_table(work / "orders.parquet").num_rows == 30
+
+
+def test_fuse_excel_in_a_volume_converts(run, fuse):
+    root, env = fuse
+    import openpyxl
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["id", "name"])
+    for i in range(5):
+        sheet.append([i, f"n{i}"])
+    workbook.save(root / "main" / "sales" / "raw" / "book.xlsx")
+    proc = run("convert", "/Volumes/main/sales/raw/book.xlsx", "/Volumes/main/sales/raw/book.parquet", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert pq.read_table(root / "main" / "sales" / "raw" / "book.parquet").num_rows == 5
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("/Volumes/main/sales", "names no volume"),
+    ("/Volumes/main//raw/x.csv", "/Volumes/<catalog>/<schema>/<volume>/<path>"),
+    ("/Volumes/main/sales/raw/../x.csv", "/Volumes/<catalog>/<schema>/<volume>/<path>"),
+    ("dbfs:/Volumes/ma.in/sales/raw/x.csv", "catalog"),
+])
+def test_invalid_volume_paths_are_explained(run, fuse, path, expected):
+    _, env = fuse
+    proc = run("convert", path, "/Volumes/main/sales/raw/out.parquet", env=env)
+    assert proc.returncode != 0
+    assert expected in proc.stderr, proc.stderr
+
+
+def test_volume_paths_off_databricks_without_a_workspace_say_what_to_set(run, databricks_env, work):
+    write_orders(work / "orders.csv")
+    proc = run("convert", work / "orders.csv", "/Volumes/main/sales/raw/orders.parquet", env=databricks_env)
+    assert proc.returncode != 0
+    assert "DATABRICKS_HOST and DATABRICKS_TOKEN" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# Off Databricks: the Files API, against a local server that implements it
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def files_api(tmp_path, databricks_env):
+    root = tmp_path / "workspace"
+    (root / "Volumes" / "main" / "sales" / "raw").mkdir(parents=True)
+    server = subprocess.Popen([sys.executable, str(SERVER), "--root", str(root), "--token", TOKEN, "--port", "0"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    port = int(server.stdout.readline().strip())
+    base = f"http://127.0.0.1:{port}"
+    env = {**databricks_env, "DATABRICKS_HOST": base, "DATABRICKS_TOKEN": TOKEN}
+
+    def fault(**spec):
+        request = urllib.request.Request(base + "/__faults", data=json.dumps(spec).encode(), method="POST")
+        urllib.request.urlopen(request).read()
+
+    yield root, env, fault
+    server.stdin.close()
+    server.wait(timeout=10)
+
+
+def assert_token_hidden(proc):
+    assert TOKEN not in proc.stdout + proc.stderr
+
+
+def test_files_api_volume_to_volume(run_json, files_api):
+    root, env, _ = files_api
+    write_orders(root / "Volumes" / "main" / "sales" / "raw" / "orders.csv")
+    proc, result = run_json("convert", "/Volumes/main/sales/raw/orders.csv", "/Volumes/main/sales/raw/out/orders.parquet",
+                            "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert pq.read_table(root / "Volumes" / "main" / "sales" / "raw" / "out" / "orders.parquet").num_rows == 200
+    assert result["rows"] == 200
+    assert_token_hidden(proc)
+
+
+def test_files_api_local_to_volume_and_back(run, files_api, work):
+    root, env, _ = files_api
+    write_orders(work / "orders.csv", 50)
+    proc = run("convert", work / "orders.csv", "/Volumes/main/sales/raw/orders.parquet", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert pq.read_table(root / "Volumes" / "main" / "sales" / "raw" / "orders.parquet").num_rows == 50
+    proc = run("convert", "/Volumes/main/sales/raw/orders.csv" if False else work / "orders.csv", work / "local.parquet", env=env)
+    assert proc.returncode == 0
+    write_orders(root / "Volumes" / "main" / "sales" / "raw" / "remote.csv", 12)
+    proc = run("convert", "/Volumes/main/sales/raw/remote.csv", work / "remote.parquet", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert pq.read_table(work / "remote.parquet").num_rows == 12
+    assert [p.name for p in work.iterdir() if ".pyforge-" in p.name] == []
+
+
+def test_files_api_read_permission_names_the_privilege(run, files_api, work):
+    root, env, fault = files_api
+    write_orders(root / "Volumes" / "main" / "sales" / "raw" / "orders.csv")
+    fault(path="/Volumes/main/sales/raw/orders.csv", status=403, count=-1, message="User does not have READ VOLUME",
+          echo_authorization=True)
+    proc = run("convert", "/Volumes/main/sales/raw/orders.csv", work / "orders.parquet", env=env)
+    assert proc.returncode != 0
+    assert "READ VOLUME" in proc.stderr and "USE CATALOG" in proc.stderr
+    assert not (work / "orders.parquet").exists()
+    assert_token_hidden(proc)
+
+
+def test_files_api_write_permission_names_the_privilege(run, files_api, work):
+    root, env, fault = files_api
+    write_orders(work / "orders.csv")
+    fault(method="PUT", status=403, count=-1, message="no WRITE VOLUME on main.sales.raw")
+    proc = run("convert", work / "orders.csv", "/Volumes/main/sales/raw/orders.parquet", env=env)
+    assert proc.returncode != 0
+    assert "WRITE VOLUME" in proc.stderr
+    assert not (root / "Volumes" / "main" / "sales" / "raw" / "orders.parquet").exists()
+    assert_token_hidden(proc)
+
+
+def test_files_api_missing_input(run, files_api, work):
+    _, env, _ = files_api
+    proc = run("convert", "/Volumes/main/sales/raw/nope.csv", work / "x.parquet", env=env)
+    assert proc.returncode != 0
+    assert "does not exist" in proc.stderr
+    assert not (work / "x.parquet").exists()
+
+
+def test_files_api_retries_rate_limits_and_a_dropped_upload(run, files_api, work):
+    root, env, fault = files_api
+    write_orders(work / "orders.csv", 5000)
+    fault(method="PUT", path="/Volumes/main/sales/raw/orders.parquet", status=429, retry_after="0", count=2)
+    fault(method="PUT", path="/Volumes/main/sales/raw/orders.parquet", drop_after_bytes=1000, count=1)
+    proc = run("convert", work / "orders.csv", "/Volumes/main/sales/raw/orders.parquet", env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert pq.read_table(root / "Volumes" / "main" / "sales" / "raw" / "orders.parquet").num_rows == 5000
+
+
+def test_files_api_upload_dropped_every_time_leaves_nothing(run, files_api, work):
+    root, env, fault = files_api
+    write_orders(work / "orders.csv", 5000)
+    fault(method="PUT", path="/Volumes/main/sales/raw/orders.parquet", drop_after_bytes=1000, count=-1)
+    proc = run("convert", work / "orders.csv", "/Volumes/main/sales/raw/orders.parquet", env=env, timeout=180)
+    assert proc.returncode != 0
+    assert "orders.parquet" in proc.stderr
+    assert not (root / "Volumes" / "main" / "sales" / "raw" / "orders.parquet").exists()
+    assert_token_hidden(proc)
+
+
+def test_files_api_rejected_token(run, files_api, work):
+    _, env, _ = files_api
+    write_orders(work / "orders.csv", 5)
+    proc = run("convert", work / "orders.csv", "/Volumes/main/sales/raw/o.parquet", env={**env, "DATABRICKS_TOKEN": "wrong-token-xyz"})
+    assert proc.returncode != 0
+    assert "token was rejected" in proc.stderr
+    assert "wrong-token-xyz" not in proc.stderr
