@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Build a Linux x86_64 wheel of pyforge-cli-databricks that bundles the pyforge binary.
+# Build a Linux x86_64 wheel of pyforge-cli-databricks that bundles the pyforge binary
+# and the Databricks extension (pre-registered: pyforge finds extensions in
+# BIN/pyforge-extensions beside its own binary).
 #
 # Usage:
 #   build_wheel.sh [PYFORGE_BINARY] [DIST_DIR]
+#
+#   PYFORGE_DATABRICKS_BINARY (environment) an existing pyforge-databricks binary; when
+#                   unset it is built with
+#                     swift build -c release --static-swift-stdlib --package-path extensions/databricks
+#                   Set it to "none" for a wheel without the extension.
 #
 #   PYFORGE_BINARY  an existing pyforge binary to bundle. When omitted, the binary is
 #                   built from the repository root with
@@ -32,6 +39,12 @@ if [[ -z "$BINARY" ]]; then
     (cd "$REPO_ROOT" && swift build -c release --static-swift-stdlib --product pyforge)
     BINARY="$REPO_ROOT/.build/release/pyforge"
 fi
+EXTENSION="${PYFORGE_DATABRICKS_BINARY:-}"
+if [[ -z "$EXTENSION" ]]; then
+    echo "build_wheel.sh: building pyforge-databricks (static Swift standard library)" >&2
+    (cd "$REPO_ROOT" && swift build -c release --static-swift-stdlib --package-path extensions/databricks --product pyforge-databricks)
+    EXTENSION="$REPO_ROOT/extensions/databricks/.build/release/pyforge-databricks"
+fi
 if [[ ! -f "$BINARY" || ! -x "$BINARY" ]]; then
     echo "build_wheel.sh: '$BINARY' is not an executable file" >&2
     exit 2
@@ -50,6 +63,15 @@ cp "$BINARY" "$STAGE/pyforge_cli/bin/pyforge"
 chmod 755 "$STAGE/pyforge_cli/bin/pyforge"
 # Symbols are half of a static binary's size (about 35 MB → 17 MB).
 if command -v strip >/dev/null 2>&1; then strip "$STAGE/pyforge_cli/bin/pyforge"; fi
+if [[ "$EXTENSION" != "none" ]]; then
+    registered="$STAGE/pyforge_cli/bin/pyforge-extensions/databricks"
+    mkdir -p "$registered"
+    cp "$EXTENSION" "$registered/pyforge-databricks"
+    cp "$REPO_ROOT/extensions/databricks/pyforge-extension.json" "$registered/"
+    chmod 755 "$registered" "$registered/pyforge-databricks"
+    if command -v strip >/dev/null 2>&1; then strip "$registered/pyforge-databricks"; fi
+    echo "build_wheel.sh: bundled pyforge $(du -h "$STAGE/pyforge_cli/bin/pyforge" | cut -f1), pyforge-databricks $(du -h "$registered/pyforge-databricks" | cut -f1)" >&2
+fi
 
 mkdir -p "$DIST_DIR"
 "$PYTHON" -m pip wheel --no-deps --wheel-dir "$DIST_DIR" "$STAGE" >&2

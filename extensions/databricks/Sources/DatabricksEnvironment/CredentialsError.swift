@@ -1,10 +1,6 @@
 /// Why workspace credentials could not be resolved. Messages never contain a token.
 public enum CredentialsError: Error, Sendable, Equatable, CustomStringConvertible {
-<<<<<<< HEAD
-    /// The named profile is not in the config file.
-=======
     /// The named profile is not in the config file, which has the `available` profiles (sorted).
->>>>>>> volumes
     case profileNotFound(profile: String, file: String, available: [String])
     /// A profile was named but the config file does not exist.
     case configFileNotFound(file: String, profile: String)
@@ -17,18 +13,11 @@ public enum CredentialsError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A token was found but no host to go with it.
     case missingHost(tokenSource: String)
 
-<<<<<<< HEAD
-    public var description: String {
-        switch self {
-        case .profileNotFound(let profile, let file, let available):
-            let known = available.isEmpty ? "it has no profiles" : "it has \(available.sorted().joined(separator: ", "))"
-=======
     /// What went wrong and how to fix it.
     public var description: String {
         switch self {
         case .profileNotFound(let profile, let file, let available):
             let known = available.isEmpty ? "it has no profiles" : "it has \(available.joined(separator: ", "))"
->>>>>>> volumes
             return "The Databricks profile '\(profile)' is not in \(file) (\(known)). "
                 + "Set DATABRICKS_CONFIG_PROFILE to one of its profiles, or add a [\(profile)] section with host and token."
         case .configFileNotFound(let file, let profile):

@@ -37,20 +37,13 @@ extension WorkspaceCredentials {
             throw .missingHost(tokenSource: token.1)
         case (let host?, let token?):
             let serverlessID = fromEnvironment.serverlessComputeID ?? fromProfile.serverlessComputeID
-<<<<<<< HEAD
-            return WorkspaceCredentials(
-=======
             var credentials = WorkspaceCredentials(
->>>>>>> volumes
                 host: host.0, token: token.0,
                 source: describeSource(hostOrigin: host.1, tokenOrigin: token.1, profileSource: profileSource),
                 clusterID: fromEnvironment.clusterID ?? fromProfile.clusterID,
                 serverless: serverlessID?.lowercased() == "auto")
-<<<<<<< HEAD
-=======
             credentials.tokenSource = token.1
             return credentials
->>>>>>> volumes
         }
     }
 
@@ -106,11 +99,7 @@ private struct ConfigFileLocation {
             }
         }
         guard let values = config.profiles[profile] else {
-<<<<<<< HEAD
-            if required { throw .profileNotFound(profile: profile, file: displayPath, available: Array(config.profiles.keys)) }
-=======
             if required { throw .profileNotFound(profile: profile, file: displayPath, available: config.profiles.keys.sorted()) }
->>>>>>> volumes
             return Settings()
         }
         return Settings(

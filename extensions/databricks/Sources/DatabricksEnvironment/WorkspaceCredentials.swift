@@ -18,11 +18,8 @@ public struct WorkspaceCredentials: Sendable, CustomStringConvertible, CustomDeb
     public var clusterID: String?
     /// Serverless compute requested: `DATABRICKS_SERVERLESS_COMPUTE_ID=auto` or the profile's `serverless_compute_id = auto`.
     public var serverless: Bool
-<<<<<<< HEAD
-=======
     /// Where the token alone came from (`DATABRICKS_TOKEN` or a profile), where it differs from ``source``.
     var tokenSource: String?
->>>>>>> volumes
 
     /// Creates credentials; the host is normalised.
     public init(host: String, token: String, source: String, clusterID: String? = nil, serverless: Bool = false) {
@@ -35,25 +32,16 @@ public struct WorkspaceCredentials: Sendable, CustomStringConvertible, CustomDeb
 
     /// The host and where the token came from; never the token.
     public var description: String {
-<<<<<<< HEAD
-        var text = "\(host) (token from \(source))"
-=======
         var text = "\(host) (token from \(tokenSource ?? source))"
->>>>>>> volumes
         if let clusterID { text += ", cluster \(clusterID)" }
         if serverless { text += ", serverless" }
         return text
     }
 
-<<<<<<< HEAD
-    public var debugDescription: String { "WorkspaceCredentials(\(description))" }
-
-=======
     /// As ``description``, never the token.
     public var debugDescription: String { "WorkspaceCredentials(\(description))" }
 
     /// What `dump` shows: everything but the token.
->>>>>>> volumes
     public var customMirror: Mirror {
         Mirror(self, children: ["host": host, "token": "[REDACTED]", "source": source, "clusterID": clusterID as Any, "serverless": serverless])
     }

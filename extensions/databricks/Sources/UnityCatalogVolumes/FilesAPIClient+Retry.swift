@@ -66,11 +66,7 @@ struct FailedAttempt: Sendable {
     }
 
     init(connectionError: any Error, redact: (String) -> String) {
-<<<<<<< HEAD
-        connectionReason = redact(String(describing: connectionError))
-=======
         connectionReason = redact(TransportFailure.reason(connectionError))
->>>>>>> volumes
     }
 
     /// Maps the status to what the user needs to know.

@@ -20,9 +20,6 @@ public final class FilesAPIClient: Sendable {
     /// Creates a client with its own connection pool, shut down when the client is released.
     ///
     /// Redirects are not followed: a redirect to another host would carry the token along.
-<<<<<<< HEAD
-    public init(credentials: WorkspaceCredentials, retry: RetryPolicy = .default) {
-=======
     public convenience init(credentials: WorkspaceCredentials, retry: RetryPolicy = .default) {
         self.init(credentials: credentials, retry: retry, connectTimeout: .seconds(10))
     }
@@ -30,17 +27,12 @@ public final class FilesAPIClient: Sendable {
     /// `connectTimeout` bounds each attempt to connect: AsyncHTTPClient keeps trying a refused
     /// connection until then, so tests of an unreachable workspace shorten it.
     init(credentials: WorkspaceCredentials, retry: RetryPolicy, connectTimeout: TimeAmount) {
->>>>>>> volumes
         self.credentials = credentials
         self.retry = retry
         let configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             // Read and write timeouts catch a stalled connection, which is then retried.
-<<<<<<< HEAD
-            timeout: .init(connect: .seconds(10), read: .seconds(60), write: .seconds(60)),
-=======
             timeout: .init(connect: connectTimeout, read: .seconds(60), write: .seconds(60)),
->>>>>>> volumes
             decompression: .disabled)
         self.httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }

@@ -9,10 +9,7 @@ public struct RemoteFileMetadata: Sendable, Hashable {
     /// The `Content-Type` the service reports.
     public var contentType: String?
 
-<<<<<<< HEAD
-=======
     /// Creates metadata from its parts.
->>>>>>> volumes
     public init(size: Int64?, lastModified: Date?, contentType: String?) {
         self.size = size
         self.lastModified = lastModified

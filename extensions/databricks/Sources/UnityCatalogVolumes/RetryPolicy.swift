@@ -12,10 +12,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// clients do not retry in step.
     public var jitter: Double
 
-<<<<<<< HEAD
-=======
     /// Creates a policy; `maxAttempts` is at least 1 and `jitter` is clamped to 0...1.
->>>>>>> volumes
     public init(
         maxAttempts: Int, baseDelay: Duration, maxDelay: Duration = .seconds(30),
         maxRetryAfter: Duration = .seconds(120), jitter: Double = 0.2

@@ -3,14 +3,10 @@
 public enum VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What an operation needed: reading needs READ VOLUME, writing WRITE VOLUME.
     public enum Access: String, Sendable, Equatable {
-<<<<<<< HEAD
-        case read, write
-=======
         /// Reading a file or its metadata.
         case read
         /// Writing a file or creating a directory.
         case write
->>>>>>> volumes
     }
 
     /// The path text is not a volume path.
@@ -34,10 +30,7 @@ public enum VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The volume (its catalog, schema or volume directory) is not mounted at the mount root.
     case volumeNotMounted(path: String, mountRoot: String)
 
-<<<<<<< HEAD
-=======
     /// What went wrong, for which path, and what to do.
->>>>>>> volumes
     public var description: String {
         switch self {
         case .invalidPath(let error):
@@ -48,13 +41,8 @@ public enum VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .destinationExists(let path):
             return "'\(path)' already exists. Use --force to overwrite it, or choose another destination."
         case .tokenRejected(let path, let serverMessage):
-<<<<<<< HEAD
-            return "The workspace rejected the token while accessing '\(path)'\(detail(serverMessage)). "
-                + "The token was rejected (check DATABRICKS_TOKEN / your profile): it may be expired, revoked or for another workspace."
-=======
             return "Could not access '\(path)': the token was rejected (check DATABRICKS_TOKEN / your profile)\(detail(serverMessage)). "
                 + "Create a new personal access token if it expired or was revoked, and check that DATABRICKS_HOST is the workspace it belongs to."
->>>>>>> volumes
         case .permissionDenied(let path, let access, let serverMessage):
             let privilege = access == .read ? "READ VOLUME" : "WRITE VOLUME"
             let verb = access == .read ? "read" : "write"

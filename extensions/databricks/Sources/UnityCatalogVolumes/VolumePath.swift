@@ -5,13 +5,6 @@
 public struct VolumePath: Sendable, Hashable, CustomStringConvertible {
     /// The three names that locate a volume.
     public enum Part: String, Sendable, Hashable {
-<<<<<<< HEAD
-        case catalog, schema, volume
-    }
-
-    public var catalog: String
-    public var schema: String
-=======
         /// The first name after `/Volumes/`.
         case catalog
         /// The second name.
@@ -25,16 +18,11 @@ public struct VolumePath: Sendable, Hashable, CustomStringConvertible {
     /// The schema name, as written.
     public var schema: String
     /// The volume name, as written.
->>>>>>> volumes
     public var volume: String
     /// The path inside the volume; empty for the volume root.
     public var components: [String]
 
-<<<<<<< HEAD
-    /// Creates a path from already validated parts.
-=======
     /// Creates a path from parts without validating them; use ``init(parsing:)`` for user input.
->>>>>>> volumes
     public init(catalog: String, schema: String, volume: String, components: [String] = []) {
         self.catalog = catalog
         self.schema = schema
@@ -60,10 +48,7 @@ public struct VolumePath: Sendable, Hashable, CustomStringConvertible {
         (["", "Volumes", catalog, schema, volume] + components).joined(separator: "/")
     }
 
-<<<<<<< HEAD
-=======
     /// The canonical path, as ``path``.
->>>>>>> volumes
     public var description: String { path }
 
     /// The containing directory; nil for the volume root.

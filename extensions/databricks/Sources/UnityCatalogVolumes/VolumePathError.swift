@@ -2,13 +2,9 @@
 public struct VolumePathError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong with a catalog, schema or volume name.
     public enum NameProblem: Sendable, Hashable {
-<<<<<<< HEAD
-        case tooLong(Int)
-=======
         /// Longer than 255 characters (the length is given).
         case tooLong(Int)
         /// Holds `.` or a space.
->>>>>>> volumes
         case forbiddenCharacter(Character)
     }
 
@@ -32,15 +28,10 @@ public struct VolumePathError: Error, Sendable, Hashable, CustomStringConvertibl
 
     /// The text as given.
     public var text: String
-<<<<<<< HEAD
-    public var problem: Problem
-
-=======
     /// What is wrong.
     public var problem: Problem
 
     /// Creates the error for `text`.
->>>>>>> volumes
     public init(text: String, problem: Problem) {
         self.text = text
         self.problem = problem
@@ -48,10 +39,7 @@ public struct VolumePathError: Error, Sendable, Hashable, CustomStringConvertibl
 
     static let shape = "A volume path looks like /Volumes/<catalog>/<schema>/<volume>/<path>, for example /Volumes/main/sales/raw/orders.csv."
 
-<<<<<<< HEAD
-=======
     /// What is wrong and what a valid path looks like.
->>>>>>> volumes
     public var description: String {
         "'\(printable(text))' is not a Unity Catalog Volume path: \(reason). \(Self.shape)"
     }
