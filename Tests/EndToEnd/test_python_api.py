@@ -718,10 +718,12 @@ def test_install_sample_datasets_succeeds_or_explains(api, forge, tmp_path):
 # --------------------------------------------------------------------------------------
 
 
-def test_wheel_bundles_binary_and_works_without_pyforge_bin(pyforge_bin, sales_csv, tmp_path):
+def test_wheel_bundles_binary_and_works_without_pyforge_bin(pyforge_bin, databricks_extensions_dir, sales_csv, tmp_path):
     dist = tmp_path / "dist"
+    extension = databricks_extensions_dir / "databricks" / "pyforge-databricks"
     proc = subprocess.run(["bash", str(PACKAGE_DIR / "build_wheel.sh"), str(pyforge_bin), str(dist)],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYFORGE_DATABRICKS_BINARY": str(extension)})
     assert proc.returncode == 0, proc.stderr
     wheel = Path(proc.stdout.strip().splitlines()[-1])
     assert wheel.name.endswith("-py3-none-linux_x86_64.whl") and wheel.is_file()
@@ -732,14 +734,20 @@ def test_wheel_bundles_binary_and_works_without_pyforge_bin(pyforge_bin, sales_c
         import os, sys
         from pyforge_cli.extensions.databricks import forge
         result = forge.convert({str(sales_csv)!r}, {str(tmp_path / 'w.parquet')!r}, progress=False)
+        environment = forge.get_environment_info()
+        sys.stdout.write(repr(environment))
         sys.stderr.write("ROWS=%d BIN=%s" % (result["row_count"], forge.binary))
     """)
-    env = {k: v for k, v in os.environ.items() if k != "PYFORGE_BIN"}
+    env = {k: v for k, v in os.environ.items() if k != "PYFORGE_BIN" and not k.startswith("PYFORGE_")}
+    env["HOME"] = str(tmp_path / "home")
+    env["DATABRICKS_RUNTIME_VERSION"] = "client.2"
     env["PATH"] = str(tmp_path / "empty-bin")
     proc = subprocess.run([str(python), "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "ROWS=3" in proc.stderr
     assert "wheel-venv" in proc.stderr and proc.stderr.strip().endswith("pyforge_cli/bin/pyforge")
+    # The bundled Databricks extension is pre-registered beside the binary.
+    assert "serverless" in proc.stdout, proc.stdout
     assert pq.read_table(tmp_path / "w.parquet").num_rows == 3
 
 

@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Where are we running: Databricks serverless, classic compute, or elsewhere.
@@ -32,6 +33,8 @@ let package = Package(
             dependencies: [
                 "DatabricksEnvironment",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
 
@@ -58,7 +61,19 @@ let package = Package(
         .executableTarget(name: "pyforge-databricks", dependencies: ["DatabricksExtension"]),
 
         .testTarget(name: "DatabricksEnvironmentTests", dependencies: ["DatabricksEnvironment"]),
-        .testTarget(name: "UnityCatalogVolumesTests", dependencies: ["UnityCatalogVolumes"]),
+        .testTarget(
+            name: "UnityCatalogVolumesTests",
+            dependencies: [
+                "UnityCatalogVolumes", "DatabricksEnvironment",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect"]),
+        .testTarget(
+            name: "DatabricksExtensionTests",
+            dependencies: [
+                "DatabricksExtension", "DatabricksEnvironment", "SparkConnect",
+                .product(name: "ExtensionProtocol", package: corePackage),
+            ]),
     ]
 )

@@ -78,9 +78,16 @@ class PyForgeDatabricks(object):
 
     def get_environment_info(self) -> Dict[str, Any]:
         """The server's ``environment`` (host, databricks, runtime_version,
-        extensions_generation) plus ``is_databricks``, the binary, Python and worker count."""
+        extensions_generation, and each extension's own report under ``extensions``) plus
+        ``is_databricks``, ``compute_type`` (serverless, classic or none, as the Databricks
+        extension detects it; None without the extension), ``databricks_environment``
+        (that extension's full report), the binary, Python and worker count."""
         info = self._environment_result()
-        info["is_databricks"] = bool(info.get("databricks")) or "DATABRICKS_RUNTIME_VERSION" in os.environ
+        databricks = (info.get("extensions") or {}).get("databricks")
+        info["databricks_environment"] = databricks if isinstance(databricks, dict) and "error" not in databricks else None
+        info["compute_type"] = info["databricks_environment"].get("compute") if info["databricks_environment"] else None
+        info["is_databricks"] = (bool(info["databricks_environment"] and info["databricks_environment"].get("isDatabricks"))
+                                 or bool(info.get("databricks")) or "DATABRICKS_RUNTIME_VERSION" in os.environ)
         info["pyforge_binary"] = self._client.binary
         info["python_version"] = "%d.%d.%d" % tuple(__import__("sys").version_info[:3])
         info["default_workers"] = self._default_workers()

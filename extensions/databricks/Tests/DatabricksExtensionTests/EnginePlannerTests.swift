@@ -1,0 +1,53 @@
+import DatabricksEnvironment
+import SparkConnect
+import Testing
+
+@testable import DatabricksExtension
+
+@Suite struct EnginePlannerTests {
+    let laptop = DatabricksEnvironment.detect(environment: [:], files: .rooted(at: "/nonexistent-root"))
+    let serverless = DatabricksEnvironment.detect(environment: ["DATABRICKS_RUNTIME_VERSION": "client.2"], files: .rooted(at: "/nonexistent-root"))
+    let local = SparkEndpoint(remote: SparkRemote(host: "127.0.0.1"), isDatabricks: false, summary: "Spark Connect at sc://127.0.0.1:15002")
+    let cluster = SparkEndpoint(remote: SparkRemote(host: "adb-1.net", port: 443, useTLS: true), isDatabricks: true, summary: "Databricks cluster 0123 at adb-1.net")
+
+    @Test func withoutAnEndpointTheCoreConverts() {
+        let decision = EnginePlanner(environment: laptop, endpoint: nil).decide(inputFormat: "csv", outputFormat: "parquet", inputBytes: 5_000_000_000, requested: .auto)
+        #expect(decision == .init(engine: .core, reason: "no Spark endpoint is configured"))
+    }
+
+    @Test func aLocalEndpointNeverWinsInAuto() {
+        let decision = EnginePlanner(environment: laptop, endpoint: local).decide(inputFormat: "csv", outputFormat: "parquet", inputBytes: 50_000_000_000, requested: .auto)
+        #expect(decision.engine == .core)
+        #expect(decision.reason.contains("slower than the core engine"))
+    }
+
+    @Test func databricksUsesSparkFromTheThreshold() {
+        let planner = EnginePlanner(environment: serverless, endpoint: cluster)
+        let small = planner.decide(inputFormat: "csv", outputFormat: "parquet", inputBytes: 200_000_000, requested: .auto)
+        #expect(small.engine == .core && small.reason == "200 MB CSV is below the Spark threshold of 1 GB")
+        let big = planner.decide(inputFormat: "csv", outputFormat: "parquet", inputBytes: 2_100_000_000, requested: .auto)
+        #expect(big.engine == .spark)
+        #expect(big.sentence == "Using Spark (Databricks serverless (client.2), 2.1 GB CSV)")
+    }
+
+    @Test func theThresholdCanBeOverridden() {
+        let planner = EnginePlanner(environment: laptop, endpoint: local, thresholdOverride: 1000)
+        #expect(planner.decide(inputFormat: "json", outputFormat: "parquet", inputBytes: 5000, requested: .auto).engine == .spark)
+    }
+
+    @Test func sparkIsUsedWhenAskedForIfItCanReadTheFormat() {
+        let planner = EnginePlanner(environment: laptop, endpoint: local)
+        #expect(planner.decide(inputFormat: "xml", outputFormat: "parquet", inputBytes: 10, requested: .spark).engine == .spark)
+        let excel = planner.decide(inputFormat: "xlsx", outputFormat: "parquet", inputBytes: 10, requested: .spark)
+        #expect(excel.engine == .core && excel.reason == "Spark does not read xlsx files")
+        let delta = planner.decide(inputFormat: "csv", outputFormat: "delta", inputBytes: 10, requested: .spark)
+        #expect(delta.engine == .core && delta.reason.contains("does not write delta"))
+    }
+
+    @Test func sizesReadLikeAFileBrowser() {
+        #expect(formatBytes(999) == "999 bytes")
+        #expect(formatBytes(1_500) == "1.5 KB")
+        #expect(formatBytes(12_345_678) == "12 MB")
+        #expect(formatBytes(2_100_000_000) == "2.1 GB")
+    }
+}
