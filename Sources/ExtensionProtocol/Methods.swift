@@ -133,12 +133,16 @@ public struct ProbeResult: Sendable, Hashable, Codable {
     public var reason: String?
     public var priority: Int?
     public var estimatedSeconds: Double?
+    /// 1.1: one sentence on the engine choice for the user ("Using the core engine (…)"),
+    /// shown whether the extension accepts or declines.
+    public var decision: String?
 
-    public init(accept: Bool, reason: String? = nil, priority: Int? = nil, estimatedSeconds: Double? = nil) {
+    public init(accept: Bool, reason: String? = nil, priority: Int? = nil, estimatedSeconds: Double? = nil, decision: String? = nil) {
         self.accept = accept
         self.reason = reason
         self.priority = priority
         self.estimatedSeconds = estimatedSeconds
+        self.decision = decision
     }
 }
 

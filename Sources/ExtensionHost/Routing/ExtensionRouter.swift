@@ -84,11 +84,7 @@ public enum ExtensionRouter {
                     throw .outputFailed(path: outputPath, reason: "extension '\(failures.first?.name ?? "?")' did not convert '\(request.inputPath)': \(reason); the built-in engine cannot reach these paths")
                 }
                 warnings = failures.map { "Extension '\($0.name)' was not used: \($0.failure.description); the built-in engine converted the file." }
-                if case .declined(let why?)? = failures.first?.failure, failures.count == 1,
-                    candidates.first.map({ !($0.manifest.engines ?? []).isEmpty }) == true
-                {
-                    decision = "Using the core engine (\(why))"
-                }
+                decision = notDelegated.decision
             }
         }
         // A decline is ordinary (debug level); anything else is one warning line each.
@@ -126,6 +122,8 @@ public enum ExtensionRouter {
     /// Every candidate declined or failed.
     struct NotDelegated: Error {
         var attempts: [Attempt]
+        /// What a declining extension said about the engine choice, to show the user.
+        var decision: String?
     }
 
     /// Probes every candidate, lets the highest-priority acceptor convert into a temporary
@@ -143,6 +141,7 @@ public enum ExtensionRouter {
             health.save()
         }
         var acceptors: [(session: ExtensionSession, priority: Int)] = []
+        var decision: String?
         let input = FileRef(path: request.inputPath, format: inputFormat, size: options.direct || Converter.fileSize(request.inputPath) > 0 ? Converter.fileSize(request.inputPath) : nil)
         var environment = environment
         // Extensions may run the core engine themselves (1.1).
@@ -162,7 +161,9 @@ public enum ExtensionRouter {
                 sessions.append(session)
                 switch session.probe(ProbeParams(input: input, output: FileRef(path: outputPath, format: format.rawValue), options: options.json)) {
                 case .failure(let failure): attempts.append(Attempt(name: name, failure: failure))
-                case .success(let probe) where !probe.accept: attempts.append(Attempt(name: name, failure: .declined(probe.reason)))
+                case .success(let probe) where !probe.accept:
+                    attempts.append(Attempt(name: name, failure: .declined(probe.reason)))
+                    decision = decision ?? probe.decision
                 case .success(let probe): acceptors.append((session, probe.priority ?? 0))
                 }
             }
@@ -178,7 +179,7 @@ public enum ExtensionRouter {
                     output = try AtomicOutputFile(path: outputPath, overwrite: request.force)
                 } catch {
                     attempts.append(Attempt(name: session.name, failure: .badOutput(error.description)))
-                    return .failure(NotDelegated(attempts: attempts))
+                    return .failure(NotDelegated(attempts: attempts, decision: decision))
                 }
             }
             let target = output?.temporaryPath ?? outputPath
@@ -208,7 +209,7 @@ public enum ExtensionRouter {
                     details: metadata.details))
             }
         }
-        return .failure(NotDelegated(attempts: attempts))
+        return .failure(NotDelegated(attempts: attempts, decision: decision))
     }
 
     static func clock(_ seconds: Double) -> String {

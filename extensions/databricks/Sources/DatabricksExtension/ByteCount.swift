@@ -9,6 +9,6 @@ func formatBytes(_ bytes: Int64) -> String {
     }
     if unit == 0 { return "\(bytes) bytes" }
     let rounded = value < 10 ? (value * 10).rounded() / 10 : value.rounded()
-    let text = rounded == rounded.rounded() && value >= 10 ? String(Int(rounded)) : String(rounded)
+    let text = rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     return "\(text) \(units[unit])"
 }

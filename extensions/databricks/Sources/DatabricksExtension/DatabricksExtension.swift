@@ -34,10 +34,12 @@ public struct DatabricksExtension: ExtensionHandler {
             return ProbeResult(accept: false, reason: noEndpointAdvice)
         }
         let decision = await job.decide()
+        // The choice is worth a line only where Spark was a possibility.
+        let shown = context.endpoint != nil || context.environment.isDatabricks ? decision.sentence : nil
         if decision.engine == .spark || job.touchesVolumes {
-            return ProbeResult(accept: true, reason: decision.sentence, priority: 10)
+            return ProbeResult(accept: true, reason: decision.sentence, priority: 10, decision: shown)
         }
-        return ProbeResult(accept: false, reason: decision.reason)
+        return ProbeResult(accept: false, reason: decision.reason, decision: shown)
     }
 
     public func convert(_ params: ConvertParams, context requestContext: RequestContext) async throws -> ConvertResult {
