@@ -17,11 +17,16 @@ import subprocess
 import sys
 import tempfile
 
+import pyarrow.parquet as pq
+
 from side_by_side import ensure_data, measure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SERVER = os.path.join(ROOT, "scripts", "spark-connect-server")
+# The benchmark's server keeps its PID and logs apart from the one scripts/test starts.
+STATE = os.path.join(ROOT, ".build", "spark-connect-benchmark")
+os.environ["PYFORGE_SPARK_STATE"] = STATE
 
 
 def start_server(port):
@@ -33,7 +38,7 @@ def stop_server():
 
 
 def server_peak_rss_mb():
-    pid_dir = os.path.join(ROOT, ".build", "spark-connect", "pids")
+    pid_dir = os.path.join(STATE, "pids")
     for name in os.listdir(pid_dir) if os.path.isdir(pid_dir) else []:
         with open(os.path.join(pid_dir, name)) as handle:
             pid = handle.read().strip()
@@ -68,10 +73,15 @@ def main():
         env_before = dict(os.environ)
         os.environ.update({"PYFORGE_EXTENSIONS_PATH": extensions, "SPARK_REMOTE": remote})
         try:
-            return measure([args.pyforge, "convert", source, out, "--engine", engine, "--force"])
+            sample = measure([args.pyforge, "convert", source, out, "--engine", engine, "--force"])
         finally:
             os.environ.clear()
             os.environ.update(env_before)
+        # A Spark failure falls back to the core engine: make sure Spark wrote this file.
+        created_by = pq.read_metadata(out).created_by
+        if (engine == "spark") != ("parquet-mr" in created_by):
+            raise RuntimeError(f"--engine {engine} wrote a file created by {created_by!r}")
+        return sample
 
     print("| rows | input MB | engine | median s | MB/s | pyforge peak RSS MB | Spark server peak RSS MB |")
     print("|---:|---:|---|---:|---:|---:|---:|")
@@ -89,11 +99,11 @@ def main():
             core.append(run("core", source, remote))
             warm.append(run("spark", source, remote))
         server_rss = server_peak_rss_mb()
-        stop_server()
         for label, samples, rss_server in (("core", core, ""), ("spark, cold server", cold, ""), ("spark, warm", warm, f"{server_rss:.0f}")):
             seconds = statistics.median(s[0] for s in samples)
             print(f"| {rows:,} | {size_mb:.0f} | {label} | {seconds:.2f} | {size_mb / seconds:.0f} | {max(s[1] for s in samples):.0f} | {rss_server} |", flush=True)
         fits[size_mb] = (statistics.median(s[0] for s in core), statistics.median(s[0] for s in warm))
+    stop_server()
     if len(fits) >= 2:
         (small, (core_small, spark_small)), (large, (core_large, spark_large)) = sorted(fits.items())[0], sorted(fits.items())[-1]
         spark_rate = (large - small) / max(spark_large - spark_small, 1e-9)

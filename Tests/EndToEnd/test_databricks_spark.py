@@ -186,3 +186,16 @@ def test_existing_output_is_kept_without_force(run, databricks_env, remote, work
     proc = run("convert", source, work / "out.parquet", "--engine", "spark", env=with_remote(databricks_env, remote), timeout=300)
     assert proc.returncode == 3
     assert (work / "out.parquet").read_text() == "keep me"
+
+
+def test_a_spark_server_that_is_down_does_not_trip_the_extensions_circuit_breaker(run, databricks_env, work):
+    # Four failures in a row: each says why Spark failed; the extension is never skipped
+    # (its health record counts its own failures, not the Spark server's).
+    source = work / "people.csv"
+    write_csv(source, 5)
+    env = with_remote(databricks_env, "sc://127.0.0.1:9/;token=x")
+    for attempt in range(4):
+        proc = run("convert", source, work / "out.parquet", "--engine", "spark", "--force", env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        assert "Cannot reach the Spark Connect server" in proc.stderr, (attempt, proc.stderr)
+        assert "skipped until" not in proc.stderr

@@ -68,6 +68,8 @@ public final class HealthStore: @unchecked Sendable {
     public func recordFailure(_ name: String, _ failure: ExtensionFailure, now: Double = Date().timeIntervalSince1970) {
         switch failure {
         case .declined, .coolingDown: return
+        // The engine the extension drives failed (a Spark server down), not the extension.
+        case .errorResponse(let error) where error.data?["reason"] == .string("engineFailed"): return
         default: break
         }
         var record = health(name)

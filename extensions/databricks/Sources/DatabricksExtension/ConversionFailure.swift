@@ -1,6 +1,7 @@
 /// Why the extension could not convert, as a full sentence (secrets already removed).
 struct ConversionFailure: Error, Sendable, CustomStringConvertible {
-    /// The protocol's `data.reason`: `sparkFailed`, `volumeFailed`, `coreFailed`, `badInput`.
+    /// The protocol's `data.reason`: `engineFailed` (Spark itself failed; the host does not
+    /// hold it against the extension), `sparkFailed`, `volumeFailed`, `coreFailed`, `badInput`.
     var reason: String
     var message: String
 

@@ -35,7 +35,7 @@ struct SparkConversion: Sendable {
                 try await session.execute(.write(write))
             }
         } catch {
-            throw ConversionFailure(reason: "sparkFailed", message: error.description)
+            throw ConversionFailure(reason: "engineFailed", message: error.description)
         }
         let parts = ((try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? [])
             .filter { $0.hasPrefix("part-") && !$0.hasSuffix(".crc") }
