@@ -199,3 +199,12 @@ def test_a_spark_server_that_is_down_does_not_trip_the_extensions_circuit_breake
         assert proc.returncode == 0, proc.stderr
         assert "Cannot reach the Spark Connect server" in proc.stderr, (attempt, proc.stderr)
         assert "skipped until" not in proc.stderr
+
+
+def test_engine_spark_with_delta_output_is_a_usage_error(run, databricks_env, remote, work):
+    source = work / "people.csv"
+    write_csv(source, 5)
+    proc = run("convert", source, work / "people_delta", "-f", "delta", "--engine", "spark", env=with_remote(databricks_env, remote))
+    assert proc.returncode != 0
+    assert "Delta tables are written by the built-in engine" in proc.stderr
+    assert not (work / "people_delta").exists()

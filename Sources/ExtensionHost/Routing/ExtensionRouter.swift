@@ -63,6 +63,9 @@ public enum ExtensionRouter {
                 throw .invalidOption("No usable extension named '\(name)'" + (refused.map { ": \($0.reason)" } ?? " is installed (see 'pyforge extensions list')") + ".")
             }
         }
+        if engineOption != "auto" && engineOption != "core" && format == .delta {
+            throw .invalidOption("--engine \(engineOption) writes Parquet files; Delta tables are written by the built-in engine (use --engine auto or core).")
+        }
         if !claimants.isEmpty { candidates = claimants }
         let options = DelegationOptions(engine: engineOption, force: request.force, direct: claimedOutput)
         var warnings: [String] = []
