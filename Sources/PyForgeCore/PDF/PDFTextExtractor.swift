@@ -46,18 +46,21 @@ enum PDFConversion {
         let sink = SampleSink(file)
         var lines = 0, characters = 0
         var empty: [Int] = []
+        func write(_ text: String) throws(ConversionError) {
+            try sink.append(text)
+            lines += text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        }
         do throws(ConversionError) {
             for (i, number) in numbers.enumerated() {
                 let text = try extractor.text(ofPage: number)
                 if text.isEmpty { empty.append(number) }
                 if request.pdf.pageMarkers {
-                    try sink.append("--- Page \(number) ---\n")
+                    try write("--- Page \(number) ---\n")
                 } else if i > 0 {
-                    try sink.append("\n")  // a blank line between pages, as PyForge 1.x wrote
+                    try write("\n")  // a blank line between pages, as PyForge 1.x wrote
                 }
-                try sink.append(text)
-                if request.pdf.pageMarkers { try sink.append("--- End Page \(number) ---\n") }
-                lines += text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                try write(text)
+                if request.pdf.pageMarkers { try write("--- End Page \(number) ---\n") }
                 characters += text.unicodeScalars.count
                 progress?.setBytesRead(Converter.fileSize(request.inputPath) * Int64(i + 1) / Int64(numbers.count))
                 progress?.addRows(1)
