@@ -144,7 +144,6 @@ public enum BatchConversion {
     public static func plan(
         _ paths: [String], template: ConvertRequest, outputDirectory: String?
     ) throws(ConversionError) -> [ConvertRequest] {
-        let format = template.format ?? .parquet
         var directory = outputDirectory
         if var dir = directory {
             while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
@@ -155,6 +154,7 @@ public enum BatchConversion {
         for path in paths {
             var request = template
             request.inputPath = path
+            let format = template.format ?? InputFormat(path: path)?.defaultOutput ?? .parquet
             request.format = format
             let stem = Converter.stem(of: path)
             let name: String

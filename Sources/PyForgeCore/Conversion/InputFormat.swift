@@ -5,6 +5,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     case parquet
     case xml
     case excel = "xlsx"
+    case pdf
 
     public init?(path: String) {
         let lower = path.lowercased()
@@ -18,6 +19,8 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
             self = .xml
         } else if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") {
             self = .excel
+        } else if lower.hasSuffix(".pdf") {
+            self = .pdf
         } else {
             return nil
         }
@@ -30,6 +33,22 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .parquet: return []
         case .xml: return [.parquet, .csv, .json, .ndjson, .delta]
         case .excel: return [.parquet, .csv, .json, .ndjson, .delta]
+        case .pdf: return [.text]
+        }
+    }
+
+    /// What a conversion writes when neither `--format` nor the output's extension says.
+    public var defaultOutput: OutputFormat { self == .pdf ? .text : .parquet }
+
+    /// The options that apply to this input (besides the output options), for `formats`.
+    public var options: [String] {
+        switch self {
+        case .csv: return ["--delimiter", "--encoding", "--no-header", "--allow-ragged", "--null-values", "--all-strings"]
+        case .json: return ["--no-flatten", "--all-strings"]
+        case .parquet: return []
+        case .xml: return ["--record-path", "--row-tag", "--flatten-strategy", "--array-handling", "--namespace-handling", "--all-strings"]
+        case .excel: return ["--sheets", "--combine", "--header", "--no-header", "--all-strings"]
+        case .pdf: return ["--pages", "--metadata"]
         }
     }
 
@@ -40,6 +59,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .parquet: return [".parquet", ".pq"]
         case .xml: return [".xml", ".xml.gz", ".xml.bz2"]
         case .excel: return [".xlsx", ".xlsm"]
+        case .pdf: return [".pdf"]
         }
     }
 
@@ -50,6 +70,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .parquet: return "Apache Parquet (info only)"
         case .xml: return "XML (records of repeated elements)"
         case .excel: return "Excel workbook (.xlsx, .xlsm)"
+        case .pdf: return "PDF document (text extraction)"
         }
     }
 }

@@ -32,6 +32,8 @@ public enum FileInspector {
             return scanned(path, "xml", reader, rows, schema)
         case .excel:
             return try ExcelInspector.info(path: path, options: ExcelOptions(hasHeader: csv.hasHeader))
+        case .pdf:
+            return try PDFInspector.info(path: path)
         case nil:
             _ = try Converter.source(for: path, csv: csv)  // throws the unsupported-format message
             throw .unsupportedFormat(path: path, detail: "unknown extension")
