@@ -18,6 +18,7 @@ public struct ConvertRequest: Sendable {
     public var delta: DeltaOptions
     public var xml = XMLOptions()
     public var excel = ExcelOptions()
+    public var dbase = DBaseOptions()
 
     public init(
         inputPath: String, outputPath: String? = nil, format: OutputFormat? = nil, force: Bool = false,
@@ -40,7 +41,7 @@ public enum Converter {
     /// Opens `path` as a table source according to its extension.
     public static func source(
         for path: String, csv: CSVOptions, json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions(),
-        excel: ExcelOptions = ExcelOptions()
+        excel: ExcelOptions = ExcelOptions(), dbase: DBaseOptions = DBaseOptions()
     ) throws(ConversionError) -> TableSource {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         switch InputFormat(path: path) {
@@ -48,6 +49,7 @@ public enum Converter {
         case .json: return JSONSource(path: path, options: JSONOptions(flatten: json.flatten, allStrings: csv.allStrings || json.allStrings))
         case .xml: return XMLSource(path: path, options: xml)
         case .excel: return try ExcelSource.single(path: path, options: excel)
+        case .dbase: return DBaseSource(path: path, options: dbase)
         case .parquet:
             throw .unsupportedConversion(input: "Parquet", output: "another format (use 'pyforge info' to inspect it)")
         case nil:
@@ -82,7 +84,8 @@ public enum Converter {
         _ request: ConvertRequest, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
     ) throws(ConversionError) -> ConversionResult {
         let started = monotonicSeconds()
-        let source = try source(for: request.inputPath, csv: request.csv, json: request.json, xml: request.xml, excel: request.excel)
+        let source = try source(for: request.inputPath, csv: request.csv, json: request.json, xml: request.xml, excel: request.excel,
+            dbase: request.dbase)
         let (outputPath, format) = try resolveOutput(request)
         let target: OutputTarget
         if format == .delta {

@@ -5,6 +5,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     case parquet
     case xml
     case excel = "xlsx"
+    case dbase = "dbf"
 
     public init?(path: String) {
         let lower = path.lowercased()
@@ -18,6 +19,8 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
             self = .xml
         } else if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") {
             self = .excel
+        } else if lower.hasSuffix(".dbf") {
+            self = .dbase
         } else {
             return nil
         }
@@ -29,7 +32,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .csv, .json: return [.parquet, .csv, .json, .ndjson, .delta]
         case .parquet: return []
         case .xml: return [.parquet, .csv, .json, .ndjson, .delta]
-        case .excel: return [.parquet, .csv, .json, .ndjson, .delta]
+        case .excel, .dbase: return [.parquet, .csv, .json, .ndjson, .delta]
         }
     }
 
@@ -40,6 +43,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .parquet: return [".parquet", ".pq"]
         case .xml: return [".xml", ".xml.gz", ".xml.bz2"]
         case .excel: return [".xlsx", ".xlsm"]
+        case .dbase: return [".dbf"]
         }
     }
 
@@ -50,6 +54,21 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .parquet: return "Apache Parquet (info only)"
         case .xml: return "XML (records of repeated elements)"
         case .excel: return "Excel workbook (.xlsx, .xlsm)"
+        case .dbase: return "dBase / FoxPro table (memo from .dbt/.fpt)"
+        }
+    }
+}
+
+extension InputFormat {
+    /// The input options that apply to the format, as `pyforge formats` lists them.
+    public var options: [String] {
+        switch self {
+        case .csv: return ["--delimiter", "--encoding", "--no-header", "--allow-ragged", "--null-values", "--all-strings"]
+        case .json: return ["--no-flatten", "--all-strings"]
+        case .parquet: return []
+        case .xml: return ["--record-path", "--row-tag", "--flatten-strategy", "--array-handling", "--namespace-handling", "--all-strings"]
+        case .excel: return ["--sheets", "--combine", "--header", "--no-header", "--all-strings"]
+        case .dbase: return ["--encoding", "--include-deleted"]
         }
     }
 }
