@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian -dev packages the build links against, when missing.
 set -euo pipefail
-packages=(libsnappy-dev libzstd-dev zlib1g-dev libxml2-dev libbz2-dev pkg-config)
+# mdbtools-dev: libmdb for Access input; mdbtools: mdb-export, the tests' independent reader.
+packages=(libsnappy-dev libzstd-dev zlib1g-dev libxml2-dev libbz2-dev mdbtools-dev mdbtools pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -74,6 +74,8 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "dBase input") var dbase: DBaseInputOptions
 
+    @OptionGroup(title: "Access input") var accessInput: AccessInputOptions
+
     @OptionGroup(title: "Delta output") var delta: DeltaOutputOptions
 
     func validate() throws {
@@ -136,6 +138,7 @@ struct ConvertCommand: AsyncParsableCommand {
         request.xml = xml.xmlOptions(allStrings: allStrings)
         request.excel = excel.excelOptions(allStrings: allStrings, noHeader: csv.noHeader)
         request.dbase = dbase.options(encoding: csv.encoding)
+        request.access = accessInput.options
         return request
     }
 

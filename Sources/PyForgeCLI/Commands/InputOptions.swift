@@ -43,6 +43,16 @@ struct JSONInputOptions: ParsableArguments {
     var options: JSONOptions { JSONOptions(flatten: flatten) }
 }
 
+/// Which tables of an Access database are converted.
+struct AccessInputOptions: ParsableArguments {
+    @Option(help: "Access: comma-separated table names to convert (default: every user table).")
+    var tables: String?
+
+    var options: AccessOptions {
+        AccessOptions(tables: tables.map { $0.split(separator: ",").map { String($0) }.filter { !$0.isEmpty } } ?? [])
+    }
+}
+
 /// How a dBase table is read (its code page comes from --encoding in the CSV group).
 struct DBaseInputOptions: ParsableArguments {
     @Flag(help: "dBase: keep records marked deleted, with a '_deleted' boolean column (default: skip them).")

@@ -19,6 +19,7 @@ public struct ConvertRequest: Sendable {
     public var xml = XMLOptions()
     public var excel = ExcelOptions()
     public var dbase = DBaseOptions()
+    public var access = AccessOptions()
 
     public init(
         inputPath: String, outputPath: String? = nil, format: OutputFormat? = nil, force: Bool = false,
@@ -41,7 +42,8 @@ public enum Converter {
     /// Opens `path` as a table source according to its extension.
     public static func source(
         for path: String, csv: CSVOptions, json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions(),
-        excel: ExcelOptions = ExcelOptions(), dbase: DBaseOptions = DBaseOptions()
+        excel: ExcelOptions = ExcelOptions(), dbase: DBaseOptions = DBaseOptions(),
+        access accessOptions: AccessOptions = AccessOptions()
     ) throws(ConversionError) -> TableSource {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         switch InputFormat(path: path) {
@@ -50,6 +52,7 @@ public enum Converter {
         case .xml: return XMLSource(path: path, options: xml)
         case .excel: return try ExcelSource.single(path: path, options: excel)
         case .dbase: return DBaseSource(path: path, options: dbase)
+        case .access: return try AccessSource.single(path: path, options: accessOptions)
         case .parquet:
             throw .unsupportedConversion(input: "Parquet", output: "another format (use 'pyforge info' to inspect it)")
         case nil:
@@ -85,7 +88,7 @@ public enum Converter {
     ) throws(ConversionError) -> ConversionResult {
         let started = monotonicSeconds()
         let source = try source(for: request.inputPath, csv: request.csv, json: request.json, xml: request.xml, excel: request.excel,
-            dbase: request.dbase)
+            dbase: request.dbase, access: request.access)
         let (outputPath, format) = try resolveOutput(request)
         let target: OutputTarget
         if format == .delta {

@@ -6,6 +6,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     case xml
     case excel = "xlsx"
     case dbase = "dbf"
+    case access
 
     public init?(path: String) {
         let lower = path.lowercased()
@@ -21,6 +22,8 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
             self = .excel
         } else if lower.hasSuffix(".dbf") {
             self = .dbase
+        } else if lower.hasSuffix(".mdb") || lower.hasSuffix(".accdb") {
+            self = .access
         } else {
             return nil
         }
@@ -32,7 +35,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .csv, .json: return [.parquet, .csv, .json, .ndjson, .delta]
         case .parquet: return []
         case .xml: return [.parquet, .csv, .json, .ndjson, .delta]
-        case .excel, .dbase: return [.parquet, .csv, .json, .ndjson, .delta]
+        case .excel, .dbase, .access: return [.parquet, .csv, .json, .ndjson, .delta]
         }
     }
 
@@ -44,6 +47,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .xml: return [".xml", ".xml.gz", ".xml.bz2"]
         case .excel: return [".xlsx", ".xlsm"]
         case .dbase: return [".dbf"]
+        case .access: return [".mdb", ".accdb"]
         }
     }
 
@@ -55,6 +59,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .xml: return "XML (records of repeated elements)"
         case .excel: return "Excel workbook (.xlsx, .xlsm)"
         case .dbase: return "dBase / FoxPro table (memo from .dbt/.fpt)"
+        case .access: return "Microsoft Access database (one output per table)"
         }
     }
 }
@@ -69,6 +74,7 @@ extension InputFormat {
         case .xml: return ["--record-path", "--row-tag", "--flatten-strategy", "--array-handling", "--namespace-handling", "--all-strings"]
         case .excel: return ["--sheets", "--combine", "--header", "--no-header", "--all-strings"]
         case .dbase: return ["--encoding", "--include-deleted"]
+        case .access: return ["--tables"]
         }
     }
 }

@@ -35,6 +35,8 @@ public enum FileInspector {
             return try ExcelInspector.info(path: path, options: ExcelOptions(hasHeader: csv.hasHeader))
         case .dbase:
             return try DBaseInspector.info(path: path, options: dbase)
+        case .access:
+            return try AccessInspector.info(path: path, options: AccessOptions())
         case nil:
             _ = try Converter.source(for: path, csv: csv)  // throws the unsupported-format message
             throw .unsupportedFormat(path: path, detail: "unknown extension")
