@@ -72,7 +72,7 @@ import Testing
     @Test func codePagesDecodeToUTF8() {
         let cyrillic: [UInt8] = [0x8F, 0xE0, 0xA8, 0xA2, 0xA5, 0xE2]  // "Привет" in cp866
         #expect(cyrillic.withUnsafeBytes { CodePage.cp866.string($0) } == "Привет")
-        #expect([0x80, 0xE9].withUnsafeBytes { CodePage.cp1252.string($0) } == "€é")
+        #expect([UInt8]([0x80, 0xE9]).withUnsafeBytes { CodePage.cp1252.string($0) } == "€é")
         #expect(CodePage(name: "windows-1251") == .cp1251)
         #expect(CodePage(name: "866") == .cp866)
         #expect(CodePage(name: "IBM850") == .cp850)
