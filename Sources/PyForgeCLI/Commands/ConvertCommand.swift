@@ -75,6 +75,10 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Excel input") var excel: ExcelInputOptions
 
+    @OptionGroup(title: "dBase input") var dbase: DBaseInputOptions
+
+    @OptionGroup(title: "Access input") var accessInput: AccessInputOptions
+
     @OptionGroup(title: "PDF input") var pdf: PDFInputOptions
 
     @OptionGroup(title: "Delta output") var delta: DeltaOutputOptions
@@ -146,6 +150,8 @@ struct ConvertCommand: AsyncParsableCommand {
             delta: delta.options)
         request.xml = xml.xmlOptions(allStrings: allStrings)
         request.excel = excel.excelOptions(allStrings: allStrings, noHeader: csv.noHeader)
+        request.dbase = dbase.options(encoding: csv.encoding)
+        request.access = accessInput.options
         request.pdf = pdf.options
         return request
     }
@@ -184,7 +190,7 @@ extension ConvertCommand {
         do {
             let info = try FileInspector.info(
                 path: input, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options,
-                xml: xml.xmlOptions(allStrings: allStrings))
+                xml: xml.xmlOptions(allStrings: allStrings), dbase: dbase.options(encoding: csv.encoding))
             if json {
                 try console.printJSON(info.columns.map { ["name": $0.name, "type": $0.type] })
                 return

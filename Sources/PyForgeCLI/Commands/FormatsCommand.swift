@@ -21,10 +21,12 @@ struct FormatsCommand: AsyncParsableCommand {
             try Console(verbose: false).printJSON(rows)
             return
         }
-        let table = TextTable(headers: ["Input", "Extensions", "Converts to", "Options"])
+        let table = TextTable(headers: ["Input", "Extensions", "Converts to", "Input options"])
         for row in rows {
-            table.add([row.input, row.extensions.joined(separator: " "), row.outputs.isEmpty ? "(info only)" : row.outputs.joined(separator: ", "),
-                       row.options.joined(separator: " ")])
+            table.add([
+                row.input, row.extensions.joined(separator: " "), row.outputs.isEmpty ? "(info only)" : row.outputs.joined(separator: ", "),
+                row.options.joined(separator: " "),
+            ])
         }
         print(table.render(), terminator: "")
     }

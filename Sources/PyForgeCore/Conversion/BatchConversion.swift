@@ -160,7 +160,7 @@ public enum BatchConversion {
             let name: String
             if format == .delta {
                 name = stem + "_delta"
-            } else if sheetOutputs(path, template.excel) {
+            } else if sheetOutputs(path, template.excel) || tableOutputs(path, template.access) {
                 name = stem + "_" + format.rawValue
             } else {
                 name = stem + "." + format.fileExtension
@@ -183,6 +183,11 @@ public enum BatchConversion {
         guard let workbook = try? ExcelWorkbook(path: path, limits: options.limits),
               let selected = try? ExcelSelection.sheets(workbook, options) else { return false }
         return selected.count > 1
+    }
+
+    /// Access databases write one file per table, into `<stem>_<format>/`.
+    static func tableOutputs(_ path: String, _ options: AccessOptions) -> Bool {
+        InputFormat(path: path) == .access
     }
 
     /// Creates the output directory (and its parents) when missing.

@@ -18,6 +18,8 @@ public struct ConvertRequest: Sendable {
     public var delta: DeltaOptions
     public var xml = XMLOptions()
     public var excel = ExcelOptions()
+    public var dbase = DBaseOptions()
+    public var access = AccessOptions()
     public var pdf = PDFOptions()
 
     public init(
@@ -41,7 +43,8 @@ public enum Converter {
     /// Opens `path` as a table source according to its extension.
     public static func source(
         for path: String, csv: CSVOptions, json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions(),
-        excel: ExcelOptions = ExcelOptions()
+        excel: ExcelOptions = ExcelOptions(), dbase: DBaseOptions = DBaseOptions(),
+        access accessOptions: AccessOptions = AccessOptions()
     ) throws(ConversionError) -> TableSource {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         switch InputFormat(path: path) {
@@ -49,6 +52,8 @@ public enum Converter {
         case .json: return JSONSource(path: path, options: JSONOptions(flatten: json.flatten, allStrings: csv.allStrings || json.allStrings))
         case .xml: return XMLSource(path: path, options: xml)
         case .excel: return try ExcelSource.single(path: path, options: excel)
+        case .dbase: return DBaseSource(path: path, options: dbase)
+        case .access: return try AccessSource.single(path: path, options: accessOptions)
         case .pdf:
             throw .unsupportedConversion(input: "PDF", output: "a table (a PDF converts to text: pyforge convert file.pdf file.txt)")
         case .parquet:
@@ -96,7 +101,8 @@ public enum Converter {
             if !request.force && access(outputPath, F_OK) == 0 { throw .outputExists(path: outputPath) }
             return try PDFConversion.convert(request, outputPath: outputPath, progress: progress)
         }
-        let source = try source(for: request.inputPath, csv: request.csv, json: request.json, xml: request.xml, excel: request.excel)
+        let source = try source(for: request.inputPath, csv: request.csv, json: request.json, xml: request.xml, excel: request.excel,
+            dbase: request.dbase, access: request.access)
         let (outputPath, format) = try resolveOutput(request)
         let target: OutputTarget
         if format == .delta {
