@@ -166,6 +166,25 @@ def test_code_page_from_header_and_override(work, run):
     assert [r["NAME"] for r in right] == [r["NAME"] for r in dbfread_rows(plain, encoding="cp866")]
 
 
+def test_encoding_the_input_cannot_use_is_refused(work, run):
+    # --encoding is shared by CSV (text encodings) and dBase (code pages); a name only the
+    # other reader knows is a usage error, never silently ignored.
+    csv = work / "cyrillic.csv"
+    csv.write_bytes("name\nПривет\n".encode("cp866"))
+    for command in (["convert", csv, work / "out.parquet"], ["info", csv], ["validate", csv]):
+        proc = run(*command, "--encoding", "cp866")
+        assert proc.returncode == 2, proc.stderr
+        assert "cp866" in proc.stderr and "CSV" in proc.stderr and "iconv" in proc.stderr
+    assert not (work / "out.parquet").exists()
+    src = make_dbase3(work / "people.dbf")
+    proc = run("convert", src, work / "people.parquet", "--encoding", "utf-16")
+    assert proc.returncode == 2 and "not a dBase code page" in proc.stderr, proc.stderr
+    assert not (work / "people.parquet").exists()
+    # Names both readers know stay accepted for either.
+    assert run("convert", csv, work / "ok.parquet", "--encoding", "cp1252").returncode == 0
+    convert(run, src, work / "people.parquet", "--encoding", "latin-1")
+
+
 def test_other_output_formats(work, run):
     src = make_dbase3(work / "people.dbf")
     convert(run, src, work / "people.csv")

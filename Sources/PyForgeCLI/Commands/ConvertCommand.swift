@@ -104,6 +104,7 @@ struct ConvertCommand: AsyncParsableCommand {
         if paths.isEmpty {
             throw ValidationError("Missing expected argument '<input>'.")
         }
+        try csv.checkEncoding(for: isBatch ? paths : [input])
         if let workers, workers <= 0 {
             throw ValidationError("--workers must be a positive number of threads.")
         }

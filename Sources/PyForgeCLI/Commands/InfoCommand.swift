@@ -27,6 +27,7 @@ struct InfoCommand: AsyncParsableCommand {
         guard ["table", "json"].contains(format) else {
             throw ValidationError("--format must be 'table' or 'json'; got '\(format)'.")
         }
+        try csv.checkEncoding(for: [input])
     }
 
     func run() async throws {

@@ -27,6 +27,25 @@ struct CSVInputOptions: ParsableArguments {
         }
     }
 
+    /// Refuses an --encoding the inputs cannot use, instead of ignoring it: CSV reads the
+    /// text encodings (utf-8, utf-16, windows-1252, latin-1), a dBase table the code pages.
+    func checkEncoding(for inputs: [String]) throws {
+        guard let encoding else { return }
+        for input in inputs {
+            switch InputFormat(path: input) {
+            case .csv? where TextEncoding(name: encoding) == nil:
+                throw ValidationError(
+                    "--encoding '\(encoding)' is a dBase code page; CSV input ('\(input)') is read as one of: \(TextEncoding.acceptedNames). "
+                        + "Re-encode the file as UTF-8 first (for example: iconv -f \(encoding) -t utf-8).")
+            case .dbase? where CodePage(name: encoding) == nil:
+                throw ValidationError(
+                    "--encoding '\(encoding)' is not a dBase code page ('\(input)'). Use one of: \(CodePage.acceptedNames).")
+            default:
+                continue
+            }
+        }
+    }
+
     func csvOptions(allStrings: Bool) -> CSVOptions {
         CSVOptions(
             delimiter: delimiter.flatMap(CSVOptions.parseDelimiter), hasHeader: noHeader ? false : nil,

@@ -70,7 +70,12 @@ public enum Converter {
         let input = InputFormat(path: request.inputPath)
         let format = request.format ?? request.outputPath.flatMap { OutputFormat(pathExtension: $0) } ?? input?.defaultOutput ?? .parquet
         if let input, (input == .pdf) != (format == .text) {
-            let names = input == .pdf ? "PDF" : input.rawValue.uppercased()
+            let names: String
+            switch input {
+            case .dbase: names = "dBase"
+            case .access: names = "Access"
+            default: names = input.rawValue.uppercased()
+            }
             throw .unsupportedConversion(input: names, output: input == .pdf ? format.rawValue + " (a PDF converts to text: -f text or an output ending in .txt)" : "text (text output is for PDF input)")
         }
         var path: String

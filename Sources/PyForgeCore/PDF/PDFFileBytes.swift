@@ -11,18 +11,9 @@ final class PDFFileBytes {
     private let mapped: Bool
 
     init(path: String) throws(ConversionError) {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            if errno == ENOENT { throw .inputNotFound(path: path) }
-            throw .io(operation: "read", path: path, reason: systemMessage(errno))
-        }
-        guard (info.st_mode & S_IFMT) != S_IFDIR else {
-            throw .unreadableInput(path: path, reason: "it is a directory, not a file")
-        }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(operation: "open", path: path, reason: systemMessage(errno)) }
+        let (fd, fileSize) = try InputFile.open(path)
         defer { close(fd) }
-        let size = Int(info.st_size)
+        let size = Int(fileSize)
         guard size > 0 else {
             buffer = UnsafeBufferPointer(start: nil, count: 0)
             mapped = false
