@@ -22,12 +22,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // System libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev, libxml2-dev, libbz2-dev).
+        // System libraries (Debian: libsnappy-dev, libzstd-dev, zlib1g-dev, libxml2-dev, libbz2-dev, mdbtools-dev).
         .systemLibrary(name: "CSnappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "SystemZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CBZip2", providers: [.apt(["libbz2-dev"])]),
+        // mdbtools' libmdb (LGPL-2.0-or-later) reads Microsoft Access files (Debian: mdbtools-dev).
+        .systemLibrary(name: "CMDBTools", pkgConfig: "libmdb", providers: [.apt(["mdbtools-dev"])]),
 
         // Schema and typed column batches: where readers and writers meet.
         .target(name: "Columnar", swiftSettings: performanceSettings),
@@ -43,7 +45,7 @@ let package = Package(
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Columnar", "Parquet", "CLibXML2", "CBZip2", "SystemZlib",
+                "Columnar", "Parquet", "CLibXML2", "CBZip2", "SystemZlib", "CMDBTools",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian -dev packages the build links against, when missing.
+# Installs the Debian -dev packages the build links against (mdbtools-dev: libmdb for
+# Access input), when missing, and the test-only reference tools: mdbtools (mdb-export, the
+# Access tests' independent reader; run, never linked), poppler-utils (pdftotext, pdfinfo:
+# the PDF tests' independent reader; never linked), qpdf (writes PDF 1.5 object streams and
+# encrypted PDFs for the tests) and fonts-dejavu-core (the TrueType font the tests embed).
 set -euo pipefail
-packages=(libsnappy-dev libzstd-dev zlib1g-dev libxml2-dev libbz2-dev pkg-config)
+packages=(libsnappy-dev libzstd-dev zlib1g-dev libxml2-dev libbz2-dev mdbtools-dev mdbtools pkg-config poppler-utils qpdf fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

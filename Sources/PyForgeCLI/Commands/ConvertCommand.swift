@@ -13,7 +13,7 @@ import PyForgeCore
 struct ConvertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a file, or a batch of files (glob patterns, --output-dir, --workers), to Parquet (default), CSV, JSON, NDJSON or a Delta Lake table.",
+        abstract: "Convert a file, or a batch of files (glob patterns, --output-dir, --workers), to Parquet (default), CSV, JSON, NDJSON or a Delta Lake table; a PDF to text.",
         discussion: "The output defaults to <input stem>.<format> beside the input (<input stem>_delta for Delta). A file is written to a temporary file and renamed into place only when complete; a Delta table gets its data files first and becomes visible in one log commit.\n\nBatch mode: glob patterns (quoted, expanded by pyforge), more than two paths, or two paths with --output-dir convert every file independently on --workers threads (default: PYFORGE_PARALLEL_WORKERS, else the number of cores), each to <output dir or its own directory>/<stem>.<format>. One line per file, then a summary; exit code 1 if any file failed, after the others finished.")
 
     @OptionGroup var globals: GlobalOptions
@@ -37,7 +37,7 @@ struct ConvertCommand: AsyncParsableCommand {
 
     var isBatch: Bool { BatchConversion.isBatch(paths, outputDirectory: outputDir) }
 
-    @Option(name: .shortAndLong, help: "Output format: parquet, csv, json, ndjson, delta (default: from the output's extension, else parquet).")
+    @Option(name: .shortAndLong, help: "Output format: parquet, csv, json, ndjson, delta; text for PDF input (default: from the output's extension, else parquet; text for a PDF).")
     var format: String?
 
     @Option(name: .shortAndLong, help: "Parquet compression: snappy (default), zstd, gzip, none.")
@@ -75,11 +75,17 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Excel input") var excel: ExcelInputOptions
 
+    @OptionGroup(title: "dBase input") var dbase: DBaseInputOptions
+
+    @OptionGroup(title: "Access input") var accessInput: AccessInputOptions
+
+    @OptionGroup(title: "PDF input") var pdf: PDFInputOptions
+
     @OptionGroup(title: "Delta output") var delta: DeltaOutputOptions
 
     func validate() throws {
         if let format, OutputFormat(rawValue: format.lowercased()) == nil {
-            throw ValidationError("Unknown --format '\(format)'. Use parquet, csv, json, ndjson or delta.")
+            throw ValidationError("Unknown --format '\(format)'. Use parquet, csv, json, ndjson, delta, or text for a PDF.")
         }
         if OutputOptions.codec(named: compression) == nil {
             throw ValidationError("Unknown --compression '\(compression)'. Use snappy, zstd, gzip or none.")
@@ -98,6 +104,7 @@ struct ConvertCommand: AsyncParsableCommand {
         if paths.isEmpty {
             throw ValidationError("Missing expected argument '<input>'.")
         }
+        try csv.checkEncoding(for: isBatch ? paths : [input])
         if let workers, workers <= 0 {
             throw ValidationError("--workers must be a positive number of threads.")
         }
@@ -144,6 +151,9 @@ struct ConvertCommand: AsyncParsableCommand {
             delta: delta.options)
         request.xml = xml.xmlOptions(allStrings: allStrings)
         request.excel = excel.excelOptions(allStrings: allStrings, noHeader: csv.noHeader)
+        request.dbase = dbase.options(encoding: csv.encoding)
+        request.access = accessInput.options
+        request.pdf = pdf.options
         return request
     }
 
@@ -181,7 +191,7 @@ extension ConvertCommand {
         do {
             let info = try FileInspector.info(
                 path: input, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options,
-                xml: xml.xmlOptions(allStrings: allStrings))
+                xml: xml.xmlOptions(allStrings: allStrings), dbase: dbase.options(encoding: csv.encoding))
             if json {
                 try console.printJSON(info.columns.map { ["name": $0.name, "type": $0.type] })
                 return

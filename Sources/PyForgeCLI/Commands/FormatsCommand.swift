@@ -15,15 +15,18 @@ struct FormatsCommand: AsyncParsableCommand {
         let rows = InputFormat.allCases.map { format in
             FormatRow(
                 input: format.title, extensions: format.extensions,
-                outputs: format.outputs.map(\.rawValue))
+                outputs: format.outputs.map(\.rawValue), options: format.options)
         }
         if json {
             try Console(verbose: false).printJSON(rows)
             return
         }
-        let table = TextTable(headers: ["Input", "Extensions", "Converts to"])
+        let table = TextTable(headers: ["Input", "Extensions", "Converts to", "Input options"])
         for row in rows {
-            table.add([row.input, row.extensions.joined(separator: " "), row.outputs.isEmpty ? "(info only)" : row.outputs.joined(separator: ", ")])
+            table.add([
+                row.input, row.extensions.joined(separator: " "), row.outputs.isEmpty ? "(info only)" : row.outputs.joined(separator: ", "),
+                row.options.joined(separator: " "),
+            ])
         }
         print(table.render(), terminator: "")
     }
@@ -32,5 +35,6 @@ struct FormatsCommand: AsyncParsableCommand {
         var input: String
         var extensions: [String]
         var outputs: [String]
+        var options: [String]
     }
 }

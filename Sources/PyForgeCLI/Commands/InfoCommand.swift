@@ -21,17 +21,21 @@ struct InfoCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "XML input") var xml: XMLInputOptions
 
+    @OptionGroup(title: "dBase input") var dbase: DBaseInputOptions
+
     func validate() throws {
         guard ["table", "json"].contains(format) else {
             throw ValidationError("--format must be 'table' or 'json'; got '\(format)'.")
         }
+        try csv.checkEncoding(for: [input])
     }
 
     func run() async throws {
         let console = Console(verbose: globals.verbose)
         do {
             let info = try FileInspector.info(
-                path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options, xml: xml.xmlOptions(allStrings: false))
+                path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options, xml: xml.xmlOptions(allStrings: false),
+                dbase: dbase.options(encoding: csv.encoding))
             if format == "json" {
                 try console.printJSON(info)
             } else {

@@ -6,7 +6,7 @@ struct CSVInputOptions: ParsableArguments {
     @Option(help: "Field delimiter: one character, or '\\t' for tab. Sniffed by default.")
     var delimiter: String?
 
-    @Option(help: "Input text encoding (\(TextEncoding.acceptedNames)). Detected by default.")
+    @Option(help: "Input text encoding. CSV: \(TextEncoding.acceptedNames) (detected by default). dBase: \(CodePage.acceptedNames) (default: the header's language driver byte).")
     var encoding: String?
 
     @Flag(help: "The first record is data, not column names.")
@@ -22,8 +22,27 @@ struct CSVInputOptions: ParsableArguments {
         if let delimiter, CSVOptions.parseDelimiter(delimiter) == nil {
             throw ValidationError("--delimiter must be a single character other than a quote or line break, or '\\t'; got '\(delimiter)'.")
         }
-        if let encoding, TextEncoding(name: encoding) == nil {
-            throw ValidationError("Unknown --encoding '\(encoding)'. Use one of: \(TextEncoding.acceptedNames).")
+        if let encoding, TextEncoding(name: encoding) == nil, CodePage(name: encoding) == nil {
+            throw ValidationError("Unknown --encoding '\(encoding)'. Use one of: \(TextEncoding.acceptedNames) (CSV), or \(CodePage.acceptedNames) (dBase).")
+        }
+    }
+
+    /// Refuses an --encoding the inputs cannot use, instead of ignoring it: CSV reads the
+    /// text encodings (utf-8, utf-16, windows-1252, latin-1), a dBase table the code pages.
+    func checkEncoding(for inputs: [String]) throws {
+        guard let encoding else { return }
+        for input in inputs {
+            switch InputFormat(path: input) {
+            case .csv? where TextEncoding(name: encoding) == nil:
+                throw ValidationError(
+                    "--encoding '\(encoding)' is a dBase code page; CSV input ('\(input)') is read as one of: \(TextEncoding.acceptedNames). "
+                        + "Re-encode the file as UTF-8 first (for example: iconv -f \(encoding) -t utf-8).")
+            case .dbase? where CodePage(name: encoding) == nil:
+                throw ValidationError(
+                    "--encoding '\(encoding)' is not a dBase code page ('\(input)'). Use one of: \(CodePage.acceptedNames).")
+            default:
+                continue
+            }
         }
     }
 
@@ -41,4 +60,24 @@ struct JSONInputOptions: ParsableArguments {
     var flatten = true
 
     var options: JSONOptions { JSONOptions(flatten: flatten) }
+}
+
+/// Which tables of an Access database are converted.
+struct AccessInputOptions: ParsableArguments {
+    @Option(help: "Access: comma-separated table names to convert (default: every user table).")
+    var tables: String?
+
+    var options: AccessOptions {
+        AccessOptions(tables: tables.map { $0.split(separator: ",").map { String($0) }.filter { !$0.isEmpty } } ?? [])
+    }
+}
+
+/// How a dBase table is read (its code page comes from --encoding in the CSV group).
+struct DBaseInputOptions: ParsableArguments {
+    @Flag(help: "dBase: keep records marked deleted, with a '_deleted' boolean column (default: skip them).")
+    var includeDeleted = false
+
+    func options(encoding: String?) -> DBaseOptions {
+        DBaseOptions(encoding: encoding.flatMap(CodePage.init(name:)), includeDeleted: includeDeleted)
+    }
 }

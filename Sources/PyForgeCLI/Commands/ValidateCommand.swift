@@ -21,10 +21,16 @@ struct ValidateCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "XML input") var xml: XMLInputOptions
 
+    @OptionGroup(title: "dBase input") var dbase: DBaseInputOptions
+
+    func validate() throws {
+        try csv.checkEncoding(for: [input])
+    }
+
     func run() async throws {
         let console = Console(verbose: globals.verbose)
         let report = FileInspector.validate(path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options,
-            xml: xml.xmlOptions(allStrings: false))
+            xml: xml.xmlOptions(allStrings: false), dbase: dbase.options(encoding: csv.encoding))
         if json { try console.printJSON(report) }
         if report.valid {
             console.status("\(input) is valid: \(report.format ?? "?") with \(report.rows ?? 0) rows and \(report.columns.count) columns.")

@@ -43,8 +43,16 @@ struct Console {
     }
 
     func reportConversion(_ result: ConversionResult) {
-        let rate = result.seconds > 0 ? Double(result.bytesIn) / result.seconds / 1_000_000 : 0
         if let decision = result.details["decision"] { status(decision) }
+        if result.format == OutputFormat.text.rawValue {
+            let pages = Int(result.details["pages"] ?? "") ?? 0
+            status(
+                "Converted \(result.input) → \(result.output): \(Formatting.grouped(pages)) page\(pages == 1 ? "" : "s"), \(Formatting.grouped(result.rows)) lines, "
+                    + "\(Formatting.bytes(result.bytesIn)) → \(Formatting.bytes(result.bytesOut)) in \(Formatting.seconds(result.seconds)).")
+            for warning in result.warnings { self.warning(warning) }
+            return
+        }
+        let rate = result.seconds > 0 ? Double(result.bytesIn) / result.seconds / 1_000_000 : 0
         status(
             "Converted \(result.input) → \(result.output): \(Formatting.grouped(result.rows)) rows, \(result.columns.count) columns, "
                 + "\(Formatting.bytes(result.bytesIn)) → \(Formatting.bytes(result.bytesOut)) in \(Formatting.seconds(result.seconds)) (\(Formatting.decimal(rate, digits: 1)) MB/s).")
@@ -63,6 +71,11 @@ struct Console {
         for key in info.details.keys.sorted() {
             let label = key.prefix(1).uppercased() + key.dropFirst().map { $0 == "_" ? " " : $0 }
             lines.append("\(label): ".padding(10) + (info.details[key] ?? ""))
+        }
+        guard info.format != "pdf" else {
+            print(lines.joined(separator: "\n"))
+            for warning in info.warnings { self.warning(warning) }
+            return
         }
         lines.append("Rows:     \(Formatting.grouped(info.rows))")
         lines.append("Columns:  \(info.columns.count)")

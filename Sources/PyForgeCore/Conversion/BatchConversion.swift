@@ -144,7 +144,6 @@ public enum BatchConversion {
     public static func plan(
         _ paths: [String], template: ConvertRequest, outputDirectory: String?
     ) throws(ConversionError) -> [ConvertRequest] {
-        let format = template.format ?? .parquet
         var directory = outputDirectory
         if var dir = directory {
             while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
@@ -155,12 +154,13 @@ public enum BatchConversion {
         for path in paths {
             var request = template
             request.inputPath = path
+            let format = template.format ?? InputFormat(path: path)?.defaultOutput ?? .parquet
             request.format = format
             let stem = Converter.stem(of: path)
             let name: String
             if format == .delta {
                 name = stem + "_delta"
-            } else if sheetOutputs(path, template.excel) {
+            } else if sheetOutputs(path, template.excel) || tableOutputs(path, template.access) {
                 name = stem + "_" + format.rawValue
             } else {
                 name = stem + "." + format.fileExtension
@@ -183,6 +183,11 @@ public enum BatchConversion {
         guard let workbook = try? ExcelWorkbook(path: path, limits: options.limits),
               let selected = try? ExcelSelection.sheets(workbook, options) else { return false }
         return selected.count > 1
+    }
+
+    /// Access databases write one file per table, into `<stem>_<format>/`.
+    static func tableOutputs(_ path: String, _ options: AccessOptions) -> Bool {
+        InputFormat(path: path) == .access
     }
 
     /// Creates the output directory (and its parents) when missing.

@@ -18,6 +18,9 @@ public struct ConvertRequest: Sendable {
     public var delta: DeltaOptions
     public var xml = XMLOptions()
     public var excel = ExcelOptions()
+    public var dbase = DBaseOptions()
+    public var access = AccessOptions()
+    public var pdf = PDFOptions()
 
     public init(
         inputPath: String, outputPath: String? = nil, format: OutputFormat? = nil, force: Bool = false,
@@ -40,7 +43,8 @@ public enum Converter {
     /// Opens `path` as a table source according to its extension.
     public static func source(
         for path: String, csv: CSVOptions, json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions(),
-        excel: ExcelOptions = ExcelOptions()
+        excel: ExcelOptions = ExcelOptions(), dbase: DBaseOptions = DBaseOptions(),
+        access accessOptions: AccessOptions = AccessOptions()
     ) throws(ConversionError) -> TableSource {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         switch InputFormat(path: path) {
@@ -48,6 +52,10 @@ public enum Converter {
         case .json: return JSONSource(path: path, options: JSONOptions(flatten: json.flatten, allStrings: csv.allStrings || json.allStrings))
         case .xml: return XMLSource(path: path, options: xml)
         case .excel: return try ExcelSource.single(path: path, options: excel)
+        case .dbase: return DBaseSource(path: path, options: dbase)
+        case .access: return try AccessSource.single(path: path, options: accessOptions)
+        case .pdf:
+            throw .unsupportedConversion(input: "PDF", output: "a table (a PDF converts to text: pyforge convert file.pdf file.txt)")
         case .parquet:
             throw .unsupportedConversion(input: "Parquet", output: "another format (use 'pyforge info' to inspect it)")
         case nil:
@@ -59,7 +67,17 @@ public enum Converter {
 
     /// The output path and format: explicit, or `<input stem>.<format>` beside the input.
     public static func resolveOutput(_ request: ConvertRequest) throws(ConversionError) -> (path: String, format: OutputFormat) {
-        let format = request.format ?? request.outputPath.flatMap { OutputFormat(pathExtension: $0) } ?? .parquet
+        let input = InputFormat(path: request.inputPath)
+        let format = request.format ?? request.outputPath.flatMap { OutputFormat(pathExtension: $0) } ?? input?.defaultOutput ?? .parquet
+        if let input, (input == .pdf) != (format == .text) {
+            let names: String
+            switch input {
+            case .dbase: names = "dBase"
+            case .access: names = "Access"
+            default: names = input.rawValue.uppercased()
+            }
+            throw .unsupportedConversion(input: names, output: input == .pdf ? format.rawValue + " (a PDF converts to text: -f text or an output ending in .txt)" : "text (text output is for PDF input)")
+        }
         var path: String
         if format == .delta {
             path = request.outputPath.map { $0.count > 1 && $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
@@ -82,7 +100,14 @@ public enum Converter {
         _ request: ConvertRequest, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
     ) throws(ConversionError) -> ConversionResult {
         let started = monotonicSeconds()
-        let source = try source(for: request.inputPath, csv: request.csv, json: request.json, xml: request.xml, excel: request.excel)
+        if InputFormat(path: request.inputPath) == .pdf {
+            guard access(request.inputPath, F_OK) == 0 else { throw .inputNotFound(path: request.inputPath) }
+            let (outputPath, _) = try resolveOutput(request)
+            if !request.force && access(outputPath, F_OK) == 0 { throw .outputExists(path: outputPath) }
+            return try PDFConversion.convert(request, outputPath: outputPath, progress: progress)
+        }
+        let source = try source(for: request.inputPath, csv: request.csv, json: request.json, xml: request.xml, excel: request.excel,
+            dbase: request.dbase, access: request.access)
         let (outputPath, format) = try resolveOutput(request)
         let target: OutputTarget
         if format == .delta {

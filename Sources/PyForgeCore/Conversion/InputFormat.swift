@@ -5,6 +5,9 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     case parquet
     case xml
     case excel = "xlsx"
+    case dbase = "dbf"
+    case access
+    case pdf
 
     public init?(path: String) {
         let lower = path.lowercased()
@@ -18,6 +21,12 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
             self = .xml
         } else if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") {
             self = .excel
+        } else if lower.hasSuffix(".dbf") {
+            self = .dbase
+        } else if lower.hasSuffix(".mdb") || lower.hasSuffix(".accdb") {
+            self = .access
+        } else if lower.hasSuffix(".pdf") {
+            self = .pdf
         } else {
             return nil
         }
@@ -29,7 +38,26 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .csv, .json: return [.parquet, .csv, .json, .ndjson, .delta]
         case .parquet: return []
         case .xml: return [.parquet, .csv, .json, .ndjson, .delta]
-        case .excel: return [.parquet, .csv, .json, .ndjson, .delta]
+        case .excel, .dbase, .access: return [.parquet, .csv, .json, .ndjson, .delta]
+        case .pdf: return [.text]
+        }
+    }
+
+    /// What a conversion writes when neither `--format` nor the output's extension says.
+    public var defaultOutput: OutputFormat { self == .pdf ? .text : .parquet }
+
+    /// The input options that apply to the format (besides the output options), as
+    /// `pyforge formats` lists them.
+    public var options: [String] {
+        switch self {
+        case .csv: return ["--delimiter", "--encoding", "--no-header", "--allow-ragged", "--null-values", "--all-strings"]
+        case .json: return ["--no-flatten", "--all-strings"]
+        case .parquet: return []
+        case .xml: return ["--record-path", "--row-tag", "--flatten-strategy", "--array-handling", "--namespace-handling", "--all-strings"]
+        case .excel: return ["--sheets", "--combine", "--header", "--no-header", "--all-strings"]
+        case .dbase: return ["--encoding", "--include-deleted"]
+        case .access: return ["--tables"]
+        case .pdf: return ["--pages", "--metadata"]
         }
     }
 
@@ -40,6 +68,9 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .parquet: return [".parquet", ".pq"]
         case .xml: return [".xml", ".xml.gz", ".xml.bz2"]
         case .excel: return [".xlsx", ".xlsm"]
+        case .dbase: return [".dbf"]
+        case .access: return [".mdb", ".accdb"]
+        case .pdf: return [".pdf"]
         }
     }
 
@@ -50,6 +81,9 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .parquet: return "Apache Parquet (info only)"
         case .xml: return "XML (records of repeated elements)"
         case .excel: return "Excel workbook (.xlsx, .xlsm)"
+        case .dbase: return "dBase / FoxPro table (memo from .dbt/.fpt)"
+        case .access: return "Microsoft Access database (one output per table)"
+        case .pdf: return "PDF document (text extraction)"
         }
     }
 }

@@ -24,17 +24,48 @@ extension Converter {
     public static func convertAll(
         _ request: ConvertRequest, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
     ) throws(ConversionError) -> [ConversionResult] {
-        guard InputFormat(path: request.inputPath) == .excel, access(request.inputPath, F_OK) == 0 else {
+        let kind = InputFormat(path: request.inputPath)
+        guard kind == .excel || kind == .access, access(request.inputPath, F_OK) == 0 else {
             return [try convert(request, progress: progress, logger: logger)]
+        }
+        if kind == .access {
+            let tables = try AccessSelection.tables(AccessDatabase(path: request.inputPath), request.access)
+            return try convertParts(
+                request, names: tables, what: "tables", hint: "choose one with --tables NAME", alwaysDirectory: true,
+                configure: { $0.access.table = tables[$1] }, progress: progress,
+                convert: { (part) throws(ConversionError) in try convert(part, progress: progress, logger: logger) })
         }
         let workbook = try ExcelWorkbook(path: request.inputPath, limits: request.excel.limits)
         let selected = try ExcelSelection.sheets(workbook, request.excel)
         if selected.count <= 1 || request.excel.combine {
             return [try WorkbookReuse.with(workbook) { () throws(ConversionError) in try convert(request, progress: progress, logger: logger) }]
         }
+        return try convertParts(
+            request, names: selected.map { workbook.sheets[$0].name }, what: "sheets with data",
+            hint: "choose sheets with --sheets NAME, or stack them into one output with --combine",
+            configure: { $0.excel.sheetPosition = selected[$1] }, progress: progress,
+            convert: { (part) throws(ConversionError) in
+                try WorkbookReuse.with(workbook) { () throws(ConversionError) in try convert(part, progress: progress, logger: logger) }
+            })
+    }
+
+    /// Converts each named part of one input (a sheet, a table) to its own output in
+    /// `<stem>_<format>/` beside the input, or in the output directory; a single part
+    /// converts to the output as given (with `alwaysDirectory`, only to an explicit output file).
+    static func convertParts(
+        _ request: ConvertRequest, names parts: [String], what: String, hint: String, alwaysDirectory: Bool = false,
+        configure: (inout ConvertRequest, Int) -> Void, progress: ProgressCounter?,
+        convert: (ConvertRequest) throws(ConversionError) -> ConversionResult
+    ) throws(ConversionError) -> [ConversionResult] {
+        let toFile = request.outputPath.map { !isDirectory($0) && OutputFormat(pathExtension: $0) != nil } ?? false
+        if parts.count == 1 && (!alwaysDirectory || toFile) {
+            var single = request
+            configure(&single, 0)
+            return [try convert(single)]
+        }
         let format = request.format ?? request.outputPath.flatMap { OutputFormat(pathExtension: $0) } ?? .parquet
         if let explicit = request.outputPath, !isDirectory(explicit), OutputFormat(pathExtension: explicit) != nil, format != .delta {
-            throw .invalidOption("'\(request.inputPath)' has \(selected.count) sheets with data, so the output must be a directory, not the file '\(explicit)'. Give a directory, choose sheets with --sheets NAME, or stack them into one output with --combine.")
+            throw .invalidOption("'\(request.inputPath)' has \(parts.count) \(what), so the output must be a directory, not the file '\(explicit)'. Give a directory, or \(hint).")
         }
         var directory = request.outputPath ?? siblingPath(of: request.inputPath, named: stem(of: request.inputPath) + "_" + format.rawValue)
         while directory.count > 1 && directory.hasSuffix("/") { directory.removeLast() }
@@ -42,19 +73,17 @@ extension Converter {
         if created && mkdir(directory, 0o755) != 0 {
             throw .io(operation: "create the directory", path: directory, reason: systemMessage(errno))
         }
-        let names = SheetFileNames.make(selected.map { workbook.sheets[$0].name })
+        let names = SheetFileNames.make(parts)
         var results: [ConversionResult] = []
         var written: [String] = []
         do throws(ConversionError) {
-            for (index, name) in zip(selected, names) {
-                var sheetRequest = request
-                sheetRequest.excel.sheetPosition = index
-                sheetRequest.format = format
-                sheetRequest.outputPath = directory + "/" + (format == .delta ? name : name + "." + format.fileExtension)
+            for (index, name) in names.enumerated() {
+                var partRequest = request
+                configure(&partRequest, index)
+                partRequest.format = format
+                partRequest.outputPath = directory + "/" + (format == .delta ? name : name + "." + format.fileExtension)
                 progress?.reset()
-                let result = try WorkbookReuse.with(workbook) { () throws(ConversionError) in
-                    try convert(sheetRequest, progress: progress, logger: logger)
-                }
+                let result = try convert(partRequest)
                 written.append(result.output)
                 results.append(result)
             }

@@ -23,6 +23,15 @@ final class InputFile {
 
     init(path: String) throws(ConversionError) {
         self.path = path
+        (descriptor, size) = try Self.open(path)
+        #if os(Linux)
+        posix_fadvise(descriptor, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+        #endif
+    }
+
+    /// Opens `path` read-only: its descriptor (the caller closes it) and size. A missing
+    /// file, a directory or a file that cannot be opened throws the error that names it.
+    static func open(_ path: String) throws(ConversionError) -> (descriptor: Int32, size: Int64) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let code = errno
@@ -32,13 +41,9 @@ final class InputFile {
         guard (info.st_mode & S_IFMT) != S_IFDIR else {
             throw .unreadableInput(path: path, reason: "it is a directory, not a file")
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = systemOpen(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(operation: "open", path: path, reason: systemMessage(errno)) }
-        descriptor = fd
-        size = Int64(info.st_size)
-        #if os(Linux)
-        posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
-        #endif
+        return (fd, Int64(info.st_size))
     }
 
     deinit { close(descriptor) }
@@ -225,6 +230,15 @@ func makeByteSource(_ file: InputFile, encoding: TextEncoding) -> ByteSource {
     case .utf16BE: return UTF16ByteSource(file: file, bigEndian: true)
     case .windows1252, .latin1: return SingleByteSource(file: file, encoding: encoding)
     }
+}
+
+@inline(__always)
+private func systemOpen(_ path: String, _ flags: Int32) -> Int32 {
+    #if canImport(Glibc)
+    return Glibc.open(path, flags)
+    #else
+    return Darwin.open(path, flags)
+    #endif
 }
 
 @inline(__always)

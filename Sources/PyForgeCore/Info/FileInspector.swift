@@ -9,7 +9,8 @@ import Parquet
 /// Reads a file far enough to describe it (`info`) or to prove it converts (`validate`).
 public enum FileInspector {
     public static func info(
-        path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions()
+        path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions(),
+        dbase: DBaseOptions = DBaseOptions()
     ) throws(ConversionError) -> FileInfo {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         if Converter.isDirectory(path) {
@@ -32,6 +33,12 @@ public enum FileInspector {
             return scanned(path, "xml", reader, rows, schema)
         case .excel:
             return try ExcelInspector.info(path: path, options: ExcelOptions(hasHeader: csv.hasHeader))
+        case .dbase:
+            return try DBaseInspector.info(path: path, options: dbase)
+        case .access:
+            return try AccessInspector.info(path: path, options: AccessOptions())
+        case .pdf:
+            return try PDFInspector.info(path: path)
         case nil:
             _ = try Converter.source(for: path, csv: csv)  // throws the unsupported-format message
             throw .unsupportedFormat(path: path, detail: "unknown extension")
@@ -47,10 +54,11 @@ public enum FileInspector {
     }
 
     public static func validate(
-        path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions()
+        path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions(),
+        dbase: DBaseOptions = DBaseOptions()
     ) -> ValidationReport {
         do {
-            let info = try info(path: path, csv: csv, json: json, xml: xml)
+            let info = try info(path: path, csv: csv, json: json, xml: xml, dbase: dbase)
             return ValidationReport(
                 path: path, valid: true, format: info.format, rows: info.rows, columns: info.columns, errors: [],
                 warnings: info.warnings)

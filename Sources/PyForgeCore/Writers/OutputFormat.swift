@@ -8,6 +8,8 @@ public enum OutputFormat: String, Sendable, CaseIterable, Codable {
     case ndjson
     /// A Delta Lake table: a directory of Parquet files and a transaction log.
     case delta
+    /// Plain UTF-8 text (PDF input only).
+    case text
 
     public var fileExtension: String {
         switch self {
@@ -16,6 +18,7 @@ public enum OutputFormat: String, Sendable, CaseIterable, Codable {
         case .json: return "json"
         case .ndjson: return "ndjson"
         case .delta: return ""
+        case .text: return "txt"
         }
     }
 

@@ -28,6 +28,8 @@ func makeOutputWriter(
         return JSONOutputWriter(sink: sink, path: file.path, schema: schema, lines: true)
     case .delta:
         preconditionFailure("Delta tables are written by DeltaOutputTarget")
+    case .text:
+        throw .unsupportedConversion(input: "a table", output: "text (text output is for PDF input)")
     }
 }
 

@@ -1,0 +1,21 @@
+import ArgumentParser
+import PyForgeCore
+
+/// How a PDF is converted to text (pages, page markers).
+struct PDFInputOptions: ParsableArguments {
+    @Option(help: "PDF: the pages to extract, 1-based: numbers and ranges such as 1-3,7 or 5- (default: every page).")
+    var pages: String?
+
+    @Flag(help: "PDF: mark each page's text with '--- Page N ---' and '--- End Page N ---' lines.")
+    var metadata = false
+
+    func validate() throws {
+        if let pages {
+            do throws(ConversionError) { _ = try PDFPageSelection(parsing: pages) } catch { throw ValidationError(error.description) }
+        }
+    }
+
+    var options: PDFOptions {
+        PDFOptions(pages: pages.flatMap { try? PDFPageSelection(parsing: $0) }, pageMarkers: metadata)
+    }
+}

@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CMDBTools
+import Synchronization
+
+/// libmdb keeps global state and is not thread-safe: every call into it holds this lock.
+let libmdb = Mutex(())
+
+/// An open Access database (.mdb, .accdb) and its user tables, through mdbtools' libmdb.
+final class AccessDatabase: @unchecked Sendable {
+    let path: String
+    let handle: UnsafeMutablePointer<MdbHandle>
+    /// User tables in catalog order (system tables, MSys*, left out).
+    let tables: [String]
+    let jetVersion: UInt32
+
+    init(path: String) throws(ConversionError) {
+        self.path = path
+        try Self.checkFile(path)
+        guard let handle = libmdb.withLock({ _ in mdb_open(path, MDB_NOFLAGS) }) else {
+            throw .unreadableInput(path: path, reason: "mdbtools could not open it as an Access database. Check that it is a complete .mdb or .accdb file")
+        }
+        self.handle = handle
+        let names: [String]? = libmdb.withLock { _ in
+            guard mdb_read_catalog(handle, Int32(MDB_TABLE)) != nil else { return nil }
+            var names: [String] = []
+            for i in 0..<pyf_catalog_count(handle) {
+                guard let entry = pyf_catalog_entry(handle, i), entry.pointee.object_type == Int32(MDB_TABLE),
+                      mdb_is_user_table(entry) != 0 else { continue }
+                names.append(withUnsafeBytes(of: entry.pointee.object_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
+            }
+            return names
+        }
+        jetVersion = pyf_jet_version(handle)
+        guard let names else {
+            libmdb.withLock { _ in mdb_close(handle) }
+            throw .unreadableInput(path: path, reason: "its table catalog cannot be read: the file is damaged, or encrypted with a password (pyforge cannot decrypt Access files). Remove the password in Access (File > Info > Decrypt Database) and convert again")
+        }
+        tables = names
+    }
+
+    deinit {
+        let handle = self.handle
+        libmdb.withLock { _ in mdb_close(handle) }
+    }
+
+    var versionName: String {
+        switch Int(jetVersion) {
+        case Int(MDB_VER_JET3): return "Jet 3 (Access 97)"
+        case Int(MDB_VER_JET4): return "Jet 4 (Access 2000-2003)"
+        case Int(MDB_VER_ACCDB_2007): return "ACE 12 (Access 2007)"
+        case Int(MDB_VER_ACCDB_2010): return "ACE 14 (Access 2010)"
+        case Int(MDB_VER_ACCDB_2013): return "ACE 15 (Access 2013)"
+        case Int(MDB_VER_ACCDB_2016): return "ACE 16 (Access 2016)"
+        case Int(MDB_VER_ACCDB_2019): return "ACE 17 (Access 2019)"
+        default: return "unknown (\(jetVersion))"
+        }
+    }
+
+    /// Refuses empty, truncated and non-Access files before libmdb sees them (it prints
+    /// to stderr and may read garbage when pages are missing).
+    static func checkFile(_ path: String) throws(ConversionError) {
+        let file = try InputFile(path: path)
+        func malformed(_ location: String, _ reason: String) -> ConversionError {
+            .malformedInput(path: path, location: location, reason: reason, fix: "copy the complete database again (or open and compact it in Access), then convert it")
+        }
+        if file.size == 0 { throw malformed("byte 0", "the file is empty (0 bytes), so it holds no Access database") }
+        let head = try file.bytes(at: 0, count: 0x20)
+        let magic = head.count >= 19 ? String(decoding: head[4..<19], as: UTF8.self) : ""
+        guard magic == "Standard Jet DB" || magic == "Standard ACE DB" else {
+            throw .unsupportedFormat(path: path, detail: "it does not start with an Access (Jet/ACE) database header")
+        }
+        let pageSize: Int64 = head[0x14] == 0 ? 2048 : 4096
+        guard file.size >= pageSize * 2, file.size % pageSize == 0 else {
+            throw malformed("byte \(file.size)", "the file is truncated: \(file.size) bytes is not a whole number of \(pageSize)-byte pages")
+        }
+    }
+}

@@ -1,0 +1,35 @@
+/// `pyforge info file.pdf`: pages, version, the Info dictionary and encryption.
+enum PDFInspector {
+    static func info(path: String) throws(ConversionError) -> FileInfo {
+        let document = try PDFDocument(path: path)
+        var details: [String: String] = ["pdf_version": document.version]
+        var warnings = document.warnings
+        var pageCount = 0
+        if let encryption = document.encryption {
+            details["encrypted"] = "yes (\(encryption))"
+            // The page tree is readable unless it sits in an (encrypted) object stream.
+            if let pages = try? document.pages() { pageCount = pages.count } else {
+                warnings.append("The page count cannot be read without decrypting the document.")
+            }
+        } else {
+            details["encrypted"] = "no"
+            do {
+                pageCount = try document.pages().count
+            } catch {
+                throw error.conversionError(path: path)
+            }
+        }
+        details["pages"] = String(pageCount)
+        let keys = [("Title", "title"), ("Author", "author"), ("Subject", "subject"), ("Keywords", "keywords"),
+                    ("Creator", "creator"), ("Producer", "producer"), ("CreationDate", "creation_date"), ("ModDate", "modification_date")]
+        let information = document.information()
+        for (key, name) in keys {
+            guard let value = information[key] else { continue }
+            details[name] = key.hasSuffix("Date") ? PDFTextString.date(value) : value
+        }
+        if document.encryption != nil { warnings.append("The document is encrypted: its title, author and other text entries are not shown.") }
+        return FileInfo(
+            path: path, format: "pdf", sizeBytes: Converter.fileSize(path), rows: pageCount, columns: [], details: details,
+            rowGroups: nil, warnings: warnings)
+    }
+}
