@@ -208,3 +208,41 @@ def test_engine_spark_with_delta_output_is_a_usage_error(run, databricks_env, re
     assert proc.returncode != 0
     assert "Delta tables are written by the built-in engine" in proc.stderr
     assert not (work / "people_delta").exists()
+
+
+def test_tables_are_written_with_save_as_table_in_each_mode(run_json, run, databricks_env, remote, work):
+    import os
+    import uuid
+    import pyarrow.dataset as ds
+
+    warehouse = os.environ.get("PYFORGE_TEST_SPARK_WAREHOUSE")
+    source = work / "people.csv"
+    write_csv(source, 40)
+    table = f"pyforge_people_{uuid.uuid4().hex[:8]}"
+    env = with_remote(databricks_env, remote)
+    proc, result = run_json("convert", source, "--engine", "spark", "--table", table, "--json", env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert result["rows"] == 40 and result["details"]["table"] == table
+    assert [c["name"] for c in result["columns"]] == ["id", "name", "amount", "active", "day"]
+    assert [c["type"] for c in result["columns"]][:2] == ["int", "string"]
+    if warehouse:  # the table's files, read by pyarrow
+        assert ds.dataset(os.path.join(warehouse, table), format="parquet").count_rows() == 40
+    proc, result = run_json("convert", source, "--engine", "spark", "--table", table, "--mode", "append", "--json", env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert result["rows"] == 80
+    proc = run("convert", source, "--engine", "spark", "--table", table, env=env, timeout=300)
+    assert proc.returncode == 1
+    assert "already exists" in proc.stderr and "--force" in proc.stderr
+    proc, result = run_json("convert", source, "--engine", "spark", "--table", table, "--force", "--json", env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert result["rows"] == 40
+    if warehouse:
+        assert ds.dataset(os.path.join(warehouse, table), format="parquet").count_rows() == 40
+
+
+def test_table_needs_the_spark_engine(run, databricks_env, work):
+    source = work / "people.csv"
+    write_csv(source, 3)
+    proc = run("convert", source, "--table", "t1", env=databricks_env)
+    assert proc.returncode == 2
+    assert "--engine spark" in proc.stderr

@@ -9,9 +9,16 @@ struct DelegationOptions: Sendable, Equatable {
     var force: Bool
     /// `output.path` is the final destination, which only the extension can reach.
     var direct: Bool
+    /// `--table`: the catalog table to write instead of a file, and how (`error`, `append`,
+    /// `overwrite`).
+    var table: String? = nil
+    var mode: String? = nil
 
     var json: JSONValue {
-        .object(["engine": .string(engine), "force": .bool(force), "direct": .bool(direct)])
+        var members: [String: JSONValue] = ["engine": .string(engine), "force": .bool(force), "direct": .bool(direct)]
+        if let table { members["table"] = .string(table) }
+        if let mode { members["mode"] = .string(mode) }
+        return .object(members)
     }
 
     /// The string members of a convert result's `metadata` become the result's details;

@@ -63,6 +63,9 @@ public enum ExtensionRouter {
                 throw .invalidOption("No usable extension named '\(name)'" + (refused.map { ": \($0.reason)" } ?? " is installed (see 'pyforge extensions list')") + ".")
             }
         }
+        if let table = request.table {
+            return try convertToTable(request, table: table, engine: engineOption, candidates: candidates, environment: environment, logger: logger, started: started)
+        }
         if engineOption != "auto" && engineOption != "core" && format == .delta {
             throw .invalidOption("--engine \(engineOption) writes Parquet files; Delta tables are written by the built-in engine (use --engine auto or core).")
         }
@@ -99,6 +102,32 @@ public enum ExtensionRouter {
         result.warnings = failed + result.warnings
         if let decision { result.details["decision"] = decision }
         return result
+    }
+
+    /// `--table NAME --engine spark`: the engine's extension writes a catalog table; there is
+    /// no file, so nothing to validate or move, and no built-in fallback.
+    private static func convertToTable(
+        _ request: ConvertRequest, table: String, engine: String, candidates: [DiscoveredExtension], environment: [String: String],
+        logger: Logger, started: Double
+    ) throws(ConversionError) -> ConversionResult {
+        guard engine != "auto", engine != "core", let provider = candidates.first else {
+            throw .invalidOption("--table writes a catalog table through Spark; add --engine spark.")
+        }
+        let format = request.format ?? .parquet
+        guard format == .parquet || format == .delta else {
+            throw .invalidOption("--table writes parquet or delta tables, not \(format.rawValue).")
+        }
+        let options = DelegationOptions(
+            engine: engine, force: request.force, direct: true, table: table, mode: request.force ? "overwrite" : request.delta.mode.rawValue)
+        let inputFormat = InputFormat(path: request.inputPath)?.rawValue ?? "unknown"
+        switch delegate(request, outputPath: table, format: format, inputFormat: inputFormat, candidates: [provider], options: options, environment: environment, logger: logger) {
+        case .success(var result):
+            result.seconds = monotonicNow() - started
+            return result
+        case .failure(let notDelegated):
+            let reason = notDelegated.attempts.first.map { $0.failure.description } ?? "it did not convert"
+            throw .outputFailed(path: table, reason: "extension '\(provider.manifest.name)' did not write the table: \(reason)")
+        }
     }
 
     /// True when an installed extension claims the input's or output's path (a Unity

@@ -52,6 +52,9 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(help: "Engine: auto (an extension that claims the file, else built-in), core (built-in only), spark (Spark Connect, through the Databricks extension; falls back to core if Spark fails), or an extension's name (required; no fallback).")
     var engine: String = "auto"
 
+    @Option(help: "With --engine spark: write a catalog table (saveAsTable) instead of a file, e.g. main.sales.orders; -f delta or parquet, --mode error|append|overwrite.")
+    var table: String?
+
     @Option(help: "Spark Connect server for --engine spark/auto, e.g. sc://host:15002/;token=TOKEN (default: SPARK_REMOTE, or Databricks Connect settings).")
     var sparkRemote: String?
 
@@ -111,6 +114,17 @@ struct ConvertCommand: AsyncParsableCommand {
         if isBatch && previewSchema {
             throw ValidationError("--preview-schema takes one input; it cannot be combined with several files or patterns.")
         }
+        if let table {
+            guard engine.lowercased() == "spark" else {
+                throw ValidationError("--table writes a catalog table through Spark; add --engine spark.")
+            }
+            guard !isBatch, output == nil, outputDir == nil else {
+                throw ValidationError("--table takes one input and no output path: the table is the output.")
+            }
+            guard !table.isEmpty, table.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty }) else {
+                throw ValidationError("--table must be a table name such as orders or main.sales.orders; got '\(table)'.")
+            }
+        }
         if let rowGroupSize, rowGroupSize <= 0 {
             throw ValidationError("--row-group-size must be a positive number of rows.")
         }
@@ -150,6 +164,7 @@ struct ConvertCommand: AsyncParsableCommand {
                 rowGroupRows: rowGroupSize),
             delta: delta.options)
         request.xml = xml.xmlOptions(allStrings: allStrings)
+        request.table = table
         request.excel = excel.excelOptions(allStrings: allStrings, noHeader: csv.noHeader)
         request.dbase = dbase.options(encoding: csv.encoding)
         request.access = accessInput.options

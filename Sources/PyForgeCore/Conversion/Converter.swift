@@ -21,6 +21,9 @@ public struct ConvertRequest: Sendable {
     public var dbase = DBaseOptions()
     public var access = AccessOptions()
     public var pdf = PDFOptions()
+    /// A catalog table to write instead of a file (`--table`; only engines with a catalog,
+    /// Spark, write tables). Its mode is `delta.mode`.
+    public var table: String?
 
     public init(
         inputPath: String, outputPath: String? = nil, format: OutputFormat? = nil, force: Bool = false,

@@ -1,6 +1,7 @@
 import ExtensionProtocol
 import DatabricksEnvironment
 import Foundation
+import SparkConnect
 import UnityCatalogVolumes
 
 /// One conversion the host offered: where its input comes from (a local file, the Volumes
@@ -42,6 +43,10 @@ struct ConversionJob: Sendable {
     }
 
     func decide() async -> EnginePlanner.Decision {
+        if let table = options.table {
+            guard let endpoint = context.endpoint else { return EnginePlanner.Decision(engine: .core, reason: "no Spark endpoint is configured") }
+            return EnginePlanner.Decision(engine: .spark, reason: "table \(table), \(endpoint.summary)")
+        }
         let planner = EnginePlanner(environment: context.environment, endpoint: context.endpoint, thresholdOverride: context.thresholdOverride)
         var decision = planner.decide(inputFormat: input.format, outputFormat: output.format, inputBytes: await inputBytes(), requested: options.engine)
         // A remote cluster writes into a volume only through the mount it shares with us.
@@ -56,6 +61,9 @@ struct ConversionJob: Sendable {
         defer { scratch.remove() }
         progress("preparing input")
         let localInput = try await stageInput(scratch)
+        if let table = options.table {
+            return try await writeTable(table, localInput: localInput, decision: decision)
+        }
         // Where the engine writes: the host's temporary file, or a local file we deliver.
         let work = options.direct ? scratch.path + "/" + URL(fileURLWithPath: output.path).lastPathComponent : output.path
         progress(decision.sentence)
@@ -88,6 +96,21 @@ struct ConversionJob: Sendable {
         ]
         if let volume = outputVolume { metadata["outputVolume"] = .string(volume.path) }
         return ConvertResult(rows: rows, engine: decision.engine == .spark ? "spark" : "databricks-core", warnings: warnings, metadata: .object(metadata))
+    }
+
+    /// `--table`: Spark writes the catalog table; there is no file to deliver.
+    private func writeTable(_ table: String, localInput: String, decision: EnginePlanner.Decision) async throws(ConversionFailure) -> ConvertResult {
+        guard let endpoint = context.endpoint else { throw ConversionFailure(reason: "engineFailed", message: "No Spark endpoint is configured.") }
+        let mode: SparkSaveMode = options.force || options.mode == "overwrite" ? .overwrite : options.mode == "append" ? .append : .errorIfExists
+        let readPath = inputVolume != nil && endpoint.isDatabricks ? inputVolume!.path : localInput
+        let written = try await SparkConversion(endpoint: endpoint).writeTable(
+            table, readPath: readPath, samplePath: localInput, inputFormat: input.format, format: output.format, mode: mode)
+        let metadata: [String: JSONValue] = [
+            "decision": .string(decision.sentence), "engine": .string("spark"), "table": .string(table),
+            "environment": .string(context.environment.summary),
+            "columns": .array(written.columns.map { .object(["name": .string($0.name), "type": .string($0.type)]) }),
+        ]
+        return ConvertResult(rows: written.rows, engine: "spark", warnings: [], metadata: .object(metadata))
     }
 
     /// A local path holding the input: the path itself, the mount, or a download.

@@ -12,12 +12,18 @@ struct ConversionOptions: Sendable, Equatable {
     var engine: Engine = .auto
     var force = false
     var direct = false
+    /// `--table`: write this catalog table instead of a file, with `mode` (`error`,
+    /// `append`, `overwrite`).
+    var table: String?
+    var mode: String?
 
     init(_ value: JSONValue?) {
         guard case .object(let members)? = value else { return }
         if case .string(let name)? = members["engine"] { engine = Engine(rawValue: name.lowercased()) ?? .auto }
         if case .bool(let flag)? = members["force"] { force = flag }
         if case .bool(let flag)? = members["direct"] { direct = flag }
+        if case .string(let name)? = members["table"], !name.isEmpty { table = name }
+        if case .string(let value)? = members["mode"] { mode = value.lowercased() }
     }
 
     init(engine: Engine = .auto, force: Bool = false, direct: Bool = false) {

@@ -30,13 +30,13 @@ public struct DatabricksExtension: ExtensionHandler {
         } catch {
             throw ExtensionError(message: error.message, reason: error.reason)
         }
-        if job.options.engine == .spark, context.endpoint == nil {
+        if job.options.engine == .spark || job.options.table != nil, context.endpoint == nil {
             return ProbeResult(accept: false, reason: noEndpointAdvice)
         }
         let decision = await job.decide()
         // The choice is worth a line only where Spark was a possibility.
         let shown = context.endpoint != nil || context.environment.isDatabricks ? decision.sentence : nil
-        if decision.engine == .spark || job.touchesVolumes {
+        if decision.engine == .spark || job.touchesVolumes || job.options.table != nil {
             return ProbeResult(accept: true, reason: decision.sentence, priority: 10, decision: shown)
         }
         return ProbeResult(accept: false, reason: decision.reason, decision: shown)

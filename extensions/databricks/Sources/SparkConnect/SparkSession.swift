@@ -60,6 +60,30 @@ public struct SparkSession: Sendable {
         }
     }
 
+    /// The columns a relation would produce (`AnalyzePlan` with `schema`).
+    public func columns(of relation: SparkRelation) async throws(SparkConnectError) -> [SparkColumn] {
+        var request = ProtobufWriter()
+        header(&request, userContextField: 2, clientTypeField: 3)
+        request.message(4) { schema in  // AnalyzePlanRequest.schema
+            schema.message(1) { plan in SparkPlan.query(relation).encode(into: &plan) }
+        }
+        let response = try await unary("AnalyzePlan", request.bytes, timeout: .seconds(300))
+        do { return try SparkSchema.columns(fromAnalyzeResponse: response) } catch { throw .protocolError(error) }
+    }
+
+    /// The single number a query such as `SELECT COUNT(*) FROM t` returns.
+    public func scalar(_ query: String) async throws(SparkConnectError) -> Int64 {
+        let execution = try await execute(.query(.sql(query)))
+        do {
+            for batch in execution.arrowBatches {
+                if let value = try ArrowScalar.firstInt64(in: batch) { return value }
+            }
+        } catch {
+            throw .protocolError(error)
+        }
+        throw .protocolError(ProtobufError(problem: "the query '\(query)' returned no value"))
+    }
+
     /// Runs a plan and collects its results (Arrow batches for queries).
     public func execute(_ plan: SparkPlan) async throws(SparkConnectError) -> SparkExecution {
         var request = ProtobufWriter()

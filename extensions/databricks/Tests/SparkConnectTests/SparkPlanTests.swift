@@ -69,3 +69,30 @@ import Testing
         #expect(message.hasPrefix("Spark failed:") && message.contains("Check that the path exists"))
     }
 }
+
+@Suite struct ArrowScalarTests {
+    /// pyarrow's IPC stream of a one-row table {"count(1)": int64 1234567890123}.
+    static let stream: [UInt8] = {
+        let hex = "ffffffff800000001000000000000a000c000600050008000a000000000104000c000000080008000000040008000000040000000100000014000000100014000800060007000c000000100010000000000001021000000024000000040000000000000008000000636f756e742831290000000008000c0008000700080000000000000140000000ffffffff8800000014000000000000000c0016000600050008000c000c0000000003040018000000080000000000000000000a0018000c00040008000a0000003c00000010000000010000000000000000000000020000000000000000000000000000000000000000000000000000000800000000000000000000000100000001000000000000000000000000000000cb04fb711f010000ffffffff00000000"
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        return bytes
+    }()
+
+    @Test func readsTheCountFromAnArrowStream() throws {
+        #expect(try ArrowScalar.firstInt64(in: Self.stream) == 1_234_567_890_123)
+    }
+
+    @Test func cutStreamsAreErrorsNotCrashes() throws {
+        for length in [9, 40, 130, 200, 300] {
+            let cut = Array(Self.stream.prefix(length))
+            _ = try? ArrowScalar.firstInt64(in: cut)
+        }
+        #expect(try ArrowScalar.firstInt64(in: []) == nil)
+    }
+}
