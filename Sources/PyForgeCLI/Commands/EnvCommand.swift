@@ -1,7 +1,11 @@
 import ArgumentParser
 import ExtensionHost
 import ExtensionProtocol
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PyForgeCore
 
 /// `pyforge env`: where pyforge runs (Databricks serverless, classic or elsewhere, as the
