@@ -767,3 +767,39 @@ def test_real_server_progress_notifications_reach_the_display(forge, tmp_path, c
     if result["duration_seconds"] >= 0.4:  # at least one 250 ms tick certainly happened
         assert "\rpyforge: converting big.csv " in captured.err and "% (" in captured.err and "MB of" in captured.err
     assert pq.ParquetFile(tmp_path / "big.parquet").metadata.num_rows == 2_000_000
+
+
+# --------------------------------------------------------------------------------------
+# The Spark engine and the newer formats' options through the API
+# --------------------------------------------------------------------------------------
+
+
+def test_spark_engine_through_the_api(api, pyforge_bin, databricks_extensions_dir, spark_remote, tmp_path, monkeypatch):
+    monkeypatch.setenv("PYFORGE_EXTENSIONS_PATH", str(databricks_extensions_dir))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    source = tmp_path / "s.csv"
+    source.write_text("id,name\n" + "".join(f"{i},n{i}\n" for i in range(25)))
+    client = api.PyForgeDatabricks(binary=str(pyforge_bin))
+    try:
+        result = client.convert(source, tmp_path / "s.parquet", engine="spark", spark_remote=spark_remote, progress=False)
+        assert result["row_count"] == 25
+        assert "parquet-mr" in pq.read_metadata(tmp_path / "s.parquet").created_by  # Spark wrote it
+        with pytest.raises(api.ConversionFailed) as failure:
+            client.convert(source, tmp_path / "t.parquet", engine="spark", progress=False)
+        assert "no Spark endpoint is configured" in failure.value.message
+    finally:
+        client.close()
+
+
+def test_pdf_pages_option_through_the_api(forge, tmp_path):
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "three.pdf"
+    page = canvas.Canvas(str(pdf))
+    for number in (1, 2, 3):
+        page.drawString(72, 720, f"This is page number {number}")
+        page.showPage()
+    page.save()
+    forge.convert(pdf, tmp_path / "two.txt", pages="2", metadata=True, progress=False)
+    text = (tmp_path / "two.txt").read_text()
+    assert "page number 2" in text and "page number 1" not in text and "--- Page 2 ---" in text

@@ -110,7 +110,7 @@ public final class PyForgeServer: @unchecked Sendable {
             reporter.start()
             defer { reporter.stop() }
             let results = try ConversionService.convert(
-                converted, engine: EngineChoice(request.engine ?? "auto"), environment: environment, progress: progress, logger: logger)
+                converted, engine: EngineChoice(request.engine ?? "auto"), environment: request.environment(environment), progress: progress, logger: logger)
             return try JSONValue(encoding: results.count == 1 ? ServeConvertResult.one(results[0]) : ServeConvertResult.many(results))
         case "info":
             return try JSONValue(encoding: FileInspector.info(path: params.decode(ServePathParams.self).path))

@@ -26,6 +26,20 @@ struct ServeConvertParams: Decodable {
     var mode: String?
     var merge_schema: Bool?
     var partition_by: [String]?
+    var include_deleted: Bool?
+    var tables: [String]?
+    var pages: String?
+    var metadata: Bool?
+    var table: String?
+    var spark_remote: String?
+
+    /// The server's environment with this request's Spark endpoint, which the Databricks
+    /// extension reads from SPARK_REMOTE.
+    func environment(_ base: [String: String]) -> [String: String] {
+        var environment = base
+        if let spark_remote { environment["SPARK_REMOTE"] = spark_remote }
+        return environment
+    }
 
     func request() throws(ConversionError) -> ConvertRequest {
         let allStrings = all_strings ?? false
@@ -40,10 +54,18 @@ struct ServeConvertParams: Decodable {
             throw .invalidOption("Unknown compression '\(compression ?? "")'. Use snappy, zstd, gzip or none.")
         }
         var encodingValue: TextEncoding? = nil
-        if let encoding {
+        let isDBase = InputFormat(path: input) == .dbase
+        if let encoding, !isDBase {
             guard let parsed = TextEncoding(name: encoding) else { throw .invalidOption("Unknown encoding '\(encoding)'.") }
             encodingValue = parsed
         }
+        var codePage: CodePage? = nil
+        if let encoding, isDBase {
+            guard let parsed = CodePage(name: encoding) else { throw .invalidOption("Unknown dBase code page '\(encoding)'.") }
+            codePage = parsed
+        }
+        var pageSelection: PDFPageSelection? = nil
+        if let pages { pageSelection = try PDFPageSelection(parsing: pages) }
         var delimiterValue: UInt8? = nil
         if let delimiter {
             guard let parsed = CSVOptions.parseDelimiter(delimiter) else { throw .invalidOption("Invalid delimiter '\(delimiter)'.") }
@@ -66,6 +88,10 @@ struct ServeConvertParams: Decodable {
         xml.rowTag = row_tag
         xml.allStrings = allStrings
         request.xml = xml
+        request.dbase = DBaseOptions(encoding: codePage, includeDeleted: include_deleted ?? false)
+        request.access = AccessOptions(tables: tables ?? [])
+        request.pdf = PDFOptions(pages: pageSelection, pageMarkers: metadata ?? false)
+        request.table = table
         return request
     }
 }

@@ -19,8 +19,9 @@ CONVERT_OPTIONS = (
     "force", "engine", "compression", "compression_level", "row_group_size", "all_strings",
     "delimiter", "encoding", "no_header", "allow_ragged", "null_values", "flatten", "sheets",
     "combine", "record_path", "row_tag", "mode", "merge_schema", "partition_by",
+    "include_deleted", "tables", "pages", "metadata", "table", "spark_remote",
 )
-_LIST_OPTIONS = ("null_values", "sheets", "partition_by")
+_LIST_OPTIONS = ("null_values", "sheets", "partition_by", "tables")
 
 
 def _schema(columns: Any) -> List[Dict[str, Any]]:
