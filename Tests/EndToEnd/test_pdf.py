@@ -423,6 +423,10 @@ def test_encrypted_is_refused_clearly(work, h, run, run_json):
         assert proc.returncode == 0, proc.stderr
         assert info["details"]["encrypted"].startswith("yes")
         assert info["details"]["pages"] == "2"
+        # validate agrees with convert: an encrypted PDF does not convert.
+        proc = run("validate", src)
+        assert proc.returncode == 1
+        assert "encrypted" in proc.stdout + proc.stderr and "qpdf --decrypt" in proc.stdout + proc.stderr
 
 
 @pytest.mark.parametrize("kind", ["empty", "not-a-pdf", "truncated-half", "truncated-header", "garbage-after-header"])

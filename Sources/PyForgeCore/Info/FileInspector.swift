@@ -59,6 +59,13 @@ public enum FileInspector {
     ) -> ValidationReport {
         do {
             let info = try info(path: path, csv: csv, json: json, xml: xml, dbase: dbase)
+            // `info` reads an encrypted PDF's structure, but its text cannot be converted.
+            if InputFormat(path: path) == .pdf, let encryption = info.details["encrypted"], encryption.hasPrefix("yes") {
+                return ValidationReport(
+                    path: path, valid: false, format: info.format, rows: info.rows, columns: [],
+                    errors: ["'\(path)' is encrypted (\(encryption.dropFirst(5).dropLast())), so its text cannot be extracted. \(PDFError.encrypted(filter: "").fix)"],
+                    warnings: info.warnings)
+            }
             return ValidationReport(
                 path: path, valid: true, format: info.format, rows: info.rows, columns: info.columns, errors: [],
                 warnings: info.warnings)
