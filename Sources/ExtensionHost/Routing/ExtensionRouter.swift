@@ -40,40 +40,23 @@ public enum ExtensionRouter {
         let inputFormat = InputFormat(path: request.inputPath)?.rawValue ?? "unknown"
         let report = ExtensionDiscovery.discover(
             searchPath: ExtensionDiscovery.searchPath(environment: environment, executablePath: ExtensionDiscovery.currentExecutable))
-        // Paths an extension claims (Unity Catalog Volumes) go to it whatever the engine.
-        let claimants = report.found.filter { $0.manifest.claims(request.inputPath) || $0.manifest.claims(outputPath) }
-        let claimedOutput = claimants.contains { $0.manifest.claims(outputPath) }
-        guard engine != .core || !claimants.isEmpty, !(forceCore && engine == .auto && claimants.isEmpty) else {
+        let selection = try CandidateSelection(
+            report: report, request: request, outputPath: outputPath, inputFormat: inputFormat, format: format, engine: engine)
+        let claimed = !selection.claimants.isEmpty
+        guard engine != .core || claimed, !(forceCore && engine == .auto && !claimed) else {
             return try Converter.convert(request, progress: progress, logger: logger)
         }
-        var candidates = report.found.filter {
-            $0.manifest.inputFormats.contains(inputFormat) && $0.manifest.outputFormats.contains(format.rawValue)
-        }
-        var engineOption = engine == .core ? "core" : "auto"
-        var required: String?
-        if case .named(let name) = engine {
-            if let chosen = report.found.first(where: { $0.manifest.name == name }) {
-                candidates = [chosen]
-                required = name
-            } else if let provider = report.found.first(where: { ($0.manifest.engines ?? []).contains(name.lowercased()) }) {
-                candidates = [provider]
-                engineOption = name.lowercased()
-            } else {
-                let refused = (report.invalid + report.insecure).first { $0.directory.hasSuffix("/" + name) }
-                throw .invalidOption("No usable extension named '\(name)'" + (refused.map { ": \($0.reason)" } ?? " is installed (see 'pyforge extensions list')") + ".")
-            }
-        }
         if let table = request.table {
-            return try convertToTable(request, table: table, engine: engineOption, candidates: candidates, environment: environment, logger: logger, started: started)
+            return try convertToTable(request, table: table, selection: selection, environment: environment, logger: logger, started: started)
         }
-        if engineOption != "auto" && engineOption != "core" && format == .delta {
-            throw .invalidOption("--engine \(engineOption) writes Parquet files; Delta tables are written by the built-in engine (use --engine auto or core).")
+        if selection.isEngineAlias && format == .delta {
+            throw .invalidOption("--engine \(selection.engineOption) writes Parquet files; Delta tables are written by the built-in engine (use --engine auto or core).")
         }
-        if !claimants.isEmpty { candidates = claimants }
-        let options = DelegationOptions(engine: engineOption, force: request.force, direct: claimedOutput)
+        let candidates = selection.candidates
+        let options = DelegationOptions(engine: selection.engineOption, force: request.force, direct: selection.claimedOutput)
         var warnings: [String] = []
         var decision: String?
-        if !candidates.isEmpty && (format != .delta || !claimants.isEmpty) {
+        if !candidates.isEmpty && (format != .delta || claimed) {
             switch delegate(request, outputPath: outputPath, format: format, inputFormat: inputFormat, candidates: candidates, options: options, environment: environment, logger: logger) {
             case .success(var result):
                 result.seconds = monotonicNow() - started
@@ -83,10 +66,11 @@ public enum ExtensionRouter {
                 let failures = notDelegated.attempts
                 let onlyDeclined = failures.allSatisfy { if case .declined = $0.failure { return true } else { return false } }
                 let reason = failures.first.map { $0.failure.description } ?? "it did not convert"
-                if let name = required ?? (onlyDeclined && engineOption != "auto" && engineOption != "core" ? candidates.first?.manifest.name : nil) {
+                // A required extension, or a requested engine that is unavailable, is an error.
+                if let name = selection.required ?? (onlyDeclined && selection.isEngineAlias ? candidates.first?.manifest.name : nil) {
                     throw .outputFailed(path: outputPath, reason: "extension '\(name)' did not convert '\(request.inputPath)': \(reason)")
                 }
-                if !claimants.isEmpty && !coreReaches(request.inputPath, outputPath) {
+                if claimed && !coreReaches(request.inputPath, outputPath) {
                     throw .outputFailed(path: outputPath, reason: "extension '\(failures.first?.name ?? "?")' did not convert '\(request.inputPath)': \(reason); the built-in engine cannot reach these paths")
                 }
                 warnings = failures.map { "Extension '\($0.name)' was not used: \($0.failure.description); the built-in engine converted the file." }
@@ -107,10 +91,10 @@ public enum ExtensionRouter {
     /// `--table NAME --engine spark`: the engine's extension writes a catalog table; there is
     /// no file, so nothing to validate or move, and no built-in fallback.
     private static func convertToTable(
-        _ request: ConvertRequest, table: String, engine: String, candidates: [DiscoveredExtension], environment: [String: String],
+        _ request: ConvertRequest, table: String, selection: CandidateSelection, environment: [String: String],
         logger: Logger, started: Double
     ) throws(ConversionError) -> ConversionResult {
-        guard engine != "auto", engine != "core", let provider = candidates.first else {
+        guard selection.isEngineAlias, let provider = selection.candidates.first else {
             throw .invalidOption("--table writes a catalog table through Spark; add --engine spark.")
         }
         let format = request.format ?? .parquet
@@ -118,7 +102,8 @@ public enum ExtensionRouter {
             throw .invalidOption("--table writes parquet or delta tables, not \(format.rawValue).")
         }
         let options = DelegationOptions(
-            engine: engine, force: request.force, direct: true, table: table, mode: request.force ? "overwrite" : request.delta.mode.rawValue)
+            engine: selection.engineOption, force: request.force, direct: true, table: table,
+            mode: request.force ? "overwrite" : request.delta.mode.rawValue)
         let inputFormat = InputFormat(path: request.inputPath)?.rawValue ?? "unknown"
         switch delegate(request, outputPath: table, format: format, inputFormat: inputFormat, candidates: [provider], options: options, environment: environment, logger: logger) {
         case .success(var result):
