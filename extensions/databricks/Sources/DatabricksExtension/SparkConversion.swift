@@ -16,8 +16,10 @@ struct SparkConversion: Sendable {
         let read = try Self.read(readPath: readPath, samplePath: samplePath, inputFormat: inputFormat)
         let staging = Self.stagingDirectory(for: output)
         defer { try? FileManager.default.removeItem(atPath: staging) }
+        // repartition(1), not coalesce(1): the input is still read and parsed by many tasks
+        // (a coalesce would pull the whole plan into the one task that writes the file).
         let write = SparkWrite(
-            input: .repartition(read, partitions: 1, shuffle: false), source: "parquet", destination: .path(staging),
+            input: .repartition(read, partitions: 1, shuffle: true), source: "parquet", destination: .path(staging),
             mode: .overwrite)
         try await execute { session in _ = try await session.execute(.write(write)) }
         let parts = ((try? FileManager.default.contentsOfDirectory(atPath: staging)) ?? [])
