@@ -28,10 +28,11 @@ struct EnginePlanner: Sendable {
     /// Outputs Spark writes as one file.
     static let sparkOutputs: Set<String> = ["parquet", "csv", "ndjson"]
 
-    /// Inputs at least this large go to a Databricks cluster. Measured: the core engine
-    /// converts CSV at ~340-450 MB/s on two cores; a warm Spark session needs ~1.5-2.5 s
-    /// before it writes anything and a small cluster then sustains ≥ 1 GB/s, so the break-even
-    /// is near 1 GB. Override with PYFORGE_SPARK_MIN_BYTES.
+    /// Inputs at least this large go to a Databricks cluster. Measured here: the core engine
+    /// converts CSV at ~300-450 MB/s on two cores, and a warm Spark session costs ~1 s before
+    /// it writes anything. Assumed (no cluster to measure against): a small cluster sustains
+    /// ≥ 1 GB/s from cloud storage, which puts the break-even near 1 GB. Override with
+    /// PYFORGE_SPARK_MIN_BYTES.
     static let databricksThreshold: Int64 = 1_000_000_000
 
     var environment: DatabricksEnvironment
