@@ -21,10 +21,8 @@ public struct HostEnvironment: Sendable, Codable {
         for name in shown { if let value = environment[name] { variables[name] = value } }
         for name in secret where environment[name] != nil { variables[name] = "(set)" }
         var extensions: [String: JSONValue] = [:]
-        var childEnvironment = environment
-        childEnvironment["PYFORGE_HOST_BIN"] = ExtensionDiscovery.currentExecutable ?? environment["PYFORGE_HOST_BIN"]
         for found in ExtensionDiscovery.discover(searchPath: searchPath).found {
-            switch ExtensionSession.start(found, environment: childEnvironment) {
+            switch ExtensionSession.start(found, environment: environment) {
             case .failure(let failure):
                 extensions[found.manifest.name] = .object(["error": .string(failure.description)])
             case .success(let session):

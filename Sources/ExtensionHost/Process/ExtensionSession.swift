@@ -34,6 +34,9 @@ public final class ExtensionSession: @unchecked Sendable {
         guard ProtocolVersion.negotiate(host, discovered.manifest.protocolVersions) != nil else {
             return .failure(.versionMismatch(ProtocolVersion.mismatchAdvice(host: host, extension: discovered.manifest.protocolVersions, extensionName: discovered.manifest.name)))
         }
+        // Every extension may run the built-in engine through the host's binary (1.1).
+        var environment = environment
+        environment["PYFORGE_HOST_BIN"] = ExtensionDiscovery.currentExecutable ?? environment["PYFORGE_HOST_BIN"]
         let process: ExtensionProcess
         do {
             process = try ExtensionProcess(executable: discovered.executable, environment: environment)

@@ -160,9 +160,6 @@ public enum ExtensionRouter {
         var acceptors: [(session: ExtensionSession, priority: Int)] = []
         var decision: String?
         let input = FileRef(path: request.inputPath, format: inputFormat, size: options.direct || Converter.fileSize(request.inputPath) > 0 ? Converter.fileSize(request.inputPath) : nil)
-        var environment = environment
-        // Extensions may run the core engine themselves (1.1).
-        environment["PYFORGE_HOST_BIN"] = ExtensionDiscovery.currentExecutable ?? environment["PYFORGE_HOST_BIN"]
         for candidate in candidates {
             let name = candidate.manifest.name
             if let until = health.coolingDown(name) {
