@@ -141,9 +141,17 @@ final class DBaseColumnDecoder {
         return parsed
     }
 
+    /// F/N values are right-aligned text padded with spaces (or NULs): parsed from the bytes
+    /// by the CSV reader's parser; only spellings it refuses (a decimal comma, leading zeros,
+    /// '+') take the slow path through a String.
     private static func double(_ p: UnsafePointer<UInt8>, _ count: Int) -> DBaseValues.Parsed<Double> {
-        let text = String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self).trimmingTrailingSpaces()
-        if text.isEmpty { return .blank }
+        var start = 0
+        var end = count
+        while end > start, p[end - 1] == 0x20 || p[end - 1] == 0 { end -= 1 }
+        while start < end, p[start] == 0x20 { start += 1 }
+        if start == end { return .blank }
+        if let value = NumberParsing.double(p + start, end - start) { return .value(value) }
+        let text = String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self)
         guard let value = Double(text.replacingComma()) else { return .invalid }
         return .value(value)
     }
