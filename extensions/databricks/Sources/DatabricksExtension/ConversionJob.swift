@@ -127,11 +127,11 @@ struct ConversionJob: Sendable {
         return local
     }
 
-    /// Moves the finished local output to the final destination, all or nothing.
+    /// Moves the finished local output into its volume, all or nothing. (Direct mode comes
+    /// only from the paths the manifest claims, which are all volume paths.)
     private func deliver(_ local: String) async throws(ConversionFailure) {
         guard let volume = outputVolume else {
-            try LocalDelivery.install(local, at: output.path, overwrite: options.force)
-            return
+            throw ConversionFailure(reason: "badOutput", message: "'\(output.path)' is not a Unity Catalog Volume path, so this extension cannot write it directly.")
         }
         do {
             if context.mountAvailable {

@@ -38,13 +38,23 @@ struct CoreConversion: Sendable {
         }
         let data = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-        guard process.terminationStatus == 0, let json else {
-            let message = (json?["error"] as? String) ?? (json?["message"] as? String) ?? "it exited with status \(process.terminationStatus)"
-            throw ConversionFailure(reason: "coreFailed", message: message)
+        let report = try? JSONDecoder().decode(Report.self, from: data)
+        guard process.terminationStatus == 0, let report else {
+            throw ConversionFailure(reason: "coreFailed", message: report?.error ?? "it exited with status \(process.terminationStatus)")
         }
-        let result = (json["results"] as? [[String: Any]])?.first ?? json
-        let columns = (result["columns"] as? [[String: Any]] ?? []).map { ($0["name"] as? String ?? "", $0["type"] as? String ?? "") }
-        return Outcome(rows: result["rows"] as? Int ?? 0, warnings: result["warnings"] as? [String] ?? [], columns: columns)
+        return Outcome(rows: report.rows ?? 0, warnings: report.warnings ?? [], columns: (report.columns ?? []).map { ($0.name, $0.type) })
+    }
+
+    /// What `pyforge convert --json` prints: the result, or `{success: false, error}`.
+    private struct Report: Decodable {
+        struct Column: Decodable {
+            var name: String
+            var type: String
+        }
+
+        var rows: Int?
+        var warnings: [String]?
+        var columns: [Column]?
+        var error: String?
     }
 }

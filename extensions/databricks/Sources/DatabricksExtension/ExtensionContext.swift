@@ -15,21 +15,20 @@ struct ExtensionContext: Sendable {
     var credentialsProblem: String?
     var core: CoreConversion?
     var thresholdOverride: Int64?
+    /// On Databricks the volumes are a FUSE mount read and written like local files.
+    var mountAvailable: Bool
 
     static func current(_ variables: [String: String] = ProcessInfo.processInfo.environment) -> ExtensionContext {
+        let environment = DatabricksEnvironment.detect(environment: variables)
+        let mount = VolumeMount()
+        var isDirectory: ObjCBool = false
+        let mounted = environment.isDatabricks && FileManager.default.fileExists(atPath: mount.root, isDirectory: &isDirectory) && isDirectory.boolValue
         var context = ExtensionContext(
-            environment: DatabricksEnvironment.detect(environment: variables), mount: VolumeMount(),
-            core: CoreConversion.locate(environment: variables),
-            thresholdOverride: variables["PYFORGE_SPARK_MIN_BYTES"].flatMap { Int64($0) })
+            environment: environment, mount: mount, core: CoreConversion.locate(environment: variables),
+            thresholdOverride: variables["PYFORGE_SPARK_MIN_BYTES"].flatMap { Int64($0) }, mountAvailable: mounted)
         do { context.endpoint = try SparkEndpoint.resolve(environment: variables) } catch { context.endpointProblem = error.description }
         do { context.credentials = try WorkspaceCredentials.resolve(environment: variables) } catch { context.credentialsProblem = "\(error)" }
         return context
-    }
-
-    /// On Databricks the volumes are a FUSE mount read and written like local files.
-    var mountAvailable: Bool {
-        var isDirectory: ObjCBool = false
-        return environment.isDatabricks && FileManager.default.fileExists(atPath: mount.root, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     /// Removes every secret this process knows from a message.

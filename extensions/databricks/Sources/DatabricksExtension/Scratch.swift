@@ -18,27 +18,3 @@ struct Scratch: Sendable {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
-
-/// Installs a finished file at a local destination atomically: copied beside it under a
-/// temporary name, then renamed (or linked, which never replaces a file, without --force).
-enum LocalDelivery {
-    static func install(_ local: String, at destination: String, overwrite: Bool) throws(ConversionFailure) {
-        let directory = URL(fileURLWithPath: destination).deletingLastPathComponent().path
-        let temporary = directory + "/." + URL(fileURLWithPath: destination).lastPathComponent + ".pyforge-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
-        do {
-            try FileManager.default.copyItem(atPath: local, toPath: temporary)
-            if overwrite {
-                guard rename(temporary, destination) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            } else {
-                guard link(temporary, destination) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-                unlink(temporary)
-            }
-        } catch {
-            unlink(temporary)
-            let exists = (error as? POSIXError)?.code == .EEXIST
-            throw ConversionFailure(
-                reason: "badOutput",
-                message: exists ? "'\(destination)' already exists; use --force to replace it." : "Writing '\(destination)' failed: \(error.localizedDescription).")
-        }
-    }
-}
