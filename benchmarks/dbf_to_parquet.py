@@ -2,23 +2,13 @@
 
 Usage: python benchmarks/dbf_to_parquet.py [--rows 1000000] [--runs 3]
 """
-import argparse
-import os
-import sys
 import tempfile
 
-from side_by_side import compare, ensure_data
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+from side_by_side import arguments, compare, competitor, ensure_data
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", default="1000000")
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--pyforge", default=os.path.join(ROOT, ".build", "release", "pyforge"))
-    args = parser.parse_args()
+    args = arguments("--rows", "1000000", runs=3)
     out_dir = tempfile.mkdtemp(prefix="pyforge-bench-")
     print("| rows | tool | median s | MB/s | peak RSS MB | output MB |")
     print("|---:|---|---:|---:|---:|---:|")
@@ -26,7 +16,7 @@ def main():
         source = ensure_data(f"bench_{rows}.dbf", "generate_dbf.py", rows)
         tools = {
             "pyforge": lambda out: [args.pyforge, "convert", source, out, "--force"],
-            "dbfread + pyarrow": lambda out: [sys.executable, os.path.join(HERE, "competitors", "dbfread_to_parquet.py"), source, out],
+            "dbfread + pyarrow": lambda out: competitor("dbfread_to_parquet.py", source, out),
         }
         compare(f"{rows:,}", source, tools, args.runs, out_dir)
 

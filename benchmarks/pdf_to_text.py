@@ -6,28 +6,18 @@ All three extract the text of the same generated document (benchmarks/generate_p
 fpdf2: standard and embedded TrueType fonts, cached under benchmarks/data/); rounds
 interleave the tools. Reports median wall time, pages per second and peak RSS.
 """
-import argparse
-import os
 import shutil
-import sys
 import tempfile
 
-from side_by_side import compare, ensure_data
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+from side_by_side import arguments, compare, competitor, ensure_data
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--pages", type=int, default=200)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--pyforge", default=os.path.join(ROOT, ".build", "release", "pyforge"))
-    args = parser.parse_args()
+    args = arguments("--pages", 200, runs=3, kind=int)
     source = ensure_data(f"document_{args.pages}.pdf", "generate_pdf.py", args.pages)
     tools = {
         "pyforge": lambda out: [args.pyforge, "convert", source, out, "-f", "text", "--force"],
-        "pypdf": lambda out: [sys.executable, os.path.join(HERE, "competitors", "pypdf_pdf_to_text.py"), source, out],
+        "pypdf": lambda out: competitor("pypdf_pdf_to_text.py", source, out),
     }
     if shutil.which("pdftotext"):
         tools["pdftotext (poppler)"] = lambda out: ["pdftotext", "-enc", "UTF-8", source, out]

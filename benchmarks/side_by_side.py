@@ -1,10 +1,29 @@
 """Shared helpers for the side-by-side benchmarks: run a command under /usr/bin/time -v
 and read its wall time and peak RSS; run several tools round-robin and report medians."""
+import argparse
 import os
 import re
 import statistics
 import subprocess
 import sys
+
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def arguments(size_flag, default, runs, kind=str):
+    """The options every benchmark takes: its input size, --runs and --pyforge."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument(size_flag, type=kind, default=default)
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--pyforge", default=os.path.join(ROOT, ".build", "release", "pyforge"))
+    return parser.parse_args()
+
+
+def competitor(script, *arguments):
+    """The command running benchmarks/competitors/SCRIPT with this Python."""
+    return [sys.executable, os.path.join(HERE, "competitors", script), *arguments]
 
 
 class Unavailable(Exception):
