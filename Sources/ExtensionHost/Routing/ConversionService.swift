@@ -10,11 +10,19 @@ public enum ConversionService {
         logger: Logger
     ) throws(ConversionError) -> [ConversionResult] {
         let format = InputFormat(path: request.inputPath)
-        if format == .excel || format == .access, engine == .auto || engine == .core,
-            !ExtensionRouter.isClaimed(request, environment: environment)
-        {
+        let report = ExtensionRouter.discover(environment)
+        if format == .excel || format == .access, engine == .auto || engine == .core, !report.claimsAPath(of: request) {
             return try Converter.convertAll(request, progress: progress, logger: logger)
         }
-        return [try ExtensionRouter.convert(request, engine: engine, environment: environment, progress: progress, logger: logger)]
+        return [try ExtensionRouter.convert(request, engine: engine, environment: environment, report: report, progress: progress, logger: logger)]
+    }
+}
+
+extension DiscoveryReport {
+    /// True when an installed extension claims the input's or output's path (a Unity
+    /// Catalog Volume path): the built-in engine may not reach it.
+    fileprivate func claimsAPath(of request: ConvertRequest) -> Bool {
+        let paths = [request.inputPath, request.outputPath].compactMap { $0 }
+        return found.contains { found in paths.contains(where: found.manifest.claims) }
     }
 }

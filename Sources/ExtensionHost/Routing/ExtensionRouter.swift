@@ -30,16 +30,15 @@ public enum EngineChoice: Sendable, Equatable {
 /// converter whenever an extension declines, crashes, hangs, misbehaves or writes a bad
 /// file — one warning line says which and why.
 public enum ExtensionRouter {
+    /// `report` is the discovery of `environment`'s search path (`discover(_:)`).
     public static func convert(
-        _ request: ConvertRequest, engine: EngineChoice, environment: [String: String], progress: ProgressCounter?,
-        logger: Logger
+        _ request: ConvertRequest, engine: EngineChoice, environment: [String: String], report: DiscoveryReport,
+        progress: ProgressCounter?, logger: Logger
     ) throws(ConversionError) -> ConversionResult {
         let forceCore = environment["PYFORGE_FORCE_CORE"].map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
         let started = monotonicNow()
         let (outputPath, format) = try Converter.resolveOutput(request)
         let inputFormat = InputFormat(path: request.inputPath)?.rawValue ?? "unknown"
-        let report = ExtensionDiscovery.discover(
-            searchPath: ExtensionDiscovery.searchPath(environment: environment, executablePath: ExtensionDiscovery.currentExecutable))
         let selection = try CandidateSelection(
             report: report, request: request, outputPath: outputPath, inputFormat: inputFormat, format: format, engine: engine)
         let claimed = !selection.claimants.isEmpty
@@ -115,13 +114,10 @@ public enum ExtensionRouter {
         }
     }
 
-    /// True when an installed extension claims the input's or output's path (a Unity
-    /// Catalog Volume path): the built-in engine may not reach it.
-    public static func isClaimed(_ request: ConvertRequest, environment: [String: String]) -> Bool {
-        let paths = [request.inputPath, request.outputPath].compactMap { $0 }
-        let report = ExtensionDiscovery.discover(
+    /// The extensions on the search path `environment` names.
+    public static func discover(_ environment: [String: String]) -> DiscoveryReport {
+        ExtensionDiscovery.discover(
             searchPath: ExtensionDiscovery.searchPath(environment: environment, executablePath: ExtensionDiscovery.currentExecutable))
-        return report.found.contains { found in paths.contains(where: found.manifest.claims) }
     }
 
     /// The built-in engine can convert only files it can open and write beside.
