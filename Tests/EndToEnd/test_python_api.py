@@ -1,7 +1,7 @@
-"""End-to-end tests of the notebook Python API (extensions/databricks/python).
+"""End-to-end tests of the notebook Python API (python/pyforge_cli).
 
-The package is installed (pip, not editable) into a temporary virtual environment in a
-session fixture; in-process tests import that installed copy, and subprocess tests run
+The pyforge-cli wheel ($PYFORGE_WHEEL, made by scripts/build-wheel) is installed into a
+temporary virtual environment in a session fixture; in-process tests import that installed copy, and subprocess tests run
 the venv's own interpreter. Everything runs against the real `pyforge serve --stdio`
 ($PYFORGE_BIN), except a few deterministic crash/progress tests that use a tiny fake
 server script speaking the same protocol.
@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PACKAGE_DIR = REPO_ROOT / "extensions" / "databricks" / "python"
+PACKAGE_DIR = REPO_ROOT / "python"
 
 
 # --------------------------------------------------------------------------------------
@@ -50,10 +50,14 @@ def _pip_install(python: Path, target: str) -> None:
 
 @pytest.fixture(scope="session")
 def api_venv(tmp_path_factory, pyforge_bin) -> Path:
-    """A fresh venv with the package pip-installed from the source tree; returns its python."""
+    """A fresh venv with the pyforge-cli wheel pip-installed; returns its python."""
+    wheel = os.environ.get("PYFORGE_WHEEL")
+    if not wheel or not Path(wheel).is_file():
+        pytest.fail("PYFORGE_WHEEL does not name a wheel; build one with scripts/build-wheel "
+                    "and set PYFORGE_WHEEL to the path it prints.", pytrace=False)
     venv = tmp_path_factory.mktemp("api-venv") / "venv"
     python = _make_venv(venv)
-    _pip_install(python, str(PACKAGE_DIR))
+    _pip_install(python, wheel)
     return python
 
 
@@ -711,44 +715,6 @@ def test_install_sample_datasets_succeeds_or_explains(api, forge, tmp_path):
     else:
         assert isinstance(result, dict)
         assert destination.is_dir() and any(destination.rglob("*"))
-
-
-# --------------------------------------------------------------------------------------
-# Wheel bundling the binary
-# --------------------------------------------------------------------------------------
-
-
-def test_wheel_bundles_binary_and_works_without_pyforge_bin(pyforge_bin, databricks_extensions_dir, sales_csv, tmp_path):
-    dist = tmp_path / "dist"
-    extension = databricks_extensions_dir / "databricks" / "pyforge-databricks"
-    proc = subprocess.run(["bash", str(PACKAGE_DIR / "build_wheel.sh"), str(pyforge_bin), str(dist)],
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYFORGE_DATABRICKS_BINARY": str(extension)})
-    assert proc.returncode == 0, proc.stderr
-    wheel = Path(proc.stdout.strip().splitlines()[-1])
-    assert wheel.name.endswith("-py3-none-linux_x86_64.whl") and wheel.is_file()
-    assert not (PACKAGE_DIR / "pyforge_cli" / "bin").exists()  # the source tree stays binary-free
-    python = _make_venv(tmp_path / "wheel-venv")
-    _pip_install(python, str(wheel))
-    script = textwrap.dedent(f"""
-        import os, sys
-        from pyforge_cli.extensions.databricks import forge
-        result = forge.convert({str(sales_csv)!r}, {str(tmp_path / 'w.parquet')!r}, progress=False)
-        environment = forge.get_environment_info()
-        sys.stdout.write(repr(environment))
-        sys.stderr.write("ROWS=%d BIN=%s" % (result["row_count"], forge.binary))
-    """)
-    env = {k: v for k, v in os.environ.items() if k != "PYFORGE_BIN" and not k.startswith("PYFORGE_")}
-    env["HOME"] = str(tmp_path / "home")
-    env["DATABRICKS_RUNTIME_VERSION"] = "client.2"
-    env["PATH"] = str(tmp_path / "empty-bin")
-    proc = subprocess.run([str(python), "-c", script], capture_output=True, text=True, env=env, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert "ROWS=3" in proc.stderr
-    assert "wheel-venv" in proc.stderr and proc.stderr.strip().endswith("pyforge_cli/bin/pyforge")
-    # The bundled Databricks extension is pre-registered beside the binary.
-    assert "serverless" in proc.stdout, proc.stdout
-    assert pq.read_table(tmp_path / "w.parquet").num_rows == 3
 
 
 def test_real_server_progress_notifications_reach_the_display(forge, tmp_path, capsys):

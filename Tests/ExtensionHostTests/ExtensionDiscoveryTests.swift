@@ -68,6 +68,34 @@ import Testing
         #expect(insecure["tampered"]?.contains("SHA-256") == true)
     }
 
+    /// pip keeps the umask: with 002 the wheel's extension is group-writable. That is safe,
+    /// and accepted, only when the group is the owner's private group. The expectation is
+    /// read from /etc/passwd and /etc/group as text, not through the code under test.
+    @Test func groupWritableIsAcceptedOnlyForTheOwnersPrivateGroup() throws {
+        let directory = try makeExtension(in: "umask", folder: "ext", name: "ext")
+        chmod(directory.path, 0o775)
+        chmod(directory.appendingPathComponent("run.sh").path, 0o775)
+        let gid = getgid(), uid = getuid()
+        func lines(_ file: String) throws -> [[Substring]] {
+            try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map {
+                $0.split(separator: ":", omittingEmptySubsequences: false)
+            }
+        }
+        let users = try lines("/etc/passwd").filter { $0.count > 3 }
+        let owner = users.first { $0[2] == "\(uid)" }.map { String($0[0]) }
+        let primary = users.filter { $0[3] == "\(gid)" }.map { String($0[2]) }
+        let members = try lines("/etc/group").first { $0.count > 3 && $0[2] == "\(gid)" }
+            .map { $0[3].split(separator: ",").map(String.init) } ?? []
+        let privateGroup = owner != nil && primary.allSatisfy { $0 == "\(uid)" }
+            && members.allSatisfy { $0 == owner } && !(primary.isEmpty && members.isEmpty)
+
+        let report = ExtensionDiscovery.discover(searchPath: [path("umask")])
+        #expect(report.found.count == (privateGroup ? 1 : 0))
+        if !privateGroup {
+            #expect(report.insecure.first?.reason.contains("writable by its group") == true)
+        }
+    }
+
     @Test func matchingChecksumIsAccepted() throws {
         let digest = ExtensionDiscovery.sha256(ofFile: "/bin/sh").map { _ in () }
         #expect(digest != nil)

@@ -137,13 +137,17 @@ public enum ExtensionDiscovery {
         return .usable(DiscoveredExtension(manifest: manifest, directory: directory, executable: executable))
     }
 
-    /// OpenSSH StrictModes: writable by group or others, or owned by someone other than
-    /// root or the current user, means someone else could replace the code we run.
+    /// OpenSSH StrictModes: writable by others, writable by a group other than the owner's
+    /// private group (see `PrivateGroup`), or owned by someone other than root or the current
+    /// user, means someone else could replace the code we run.
     static func unsafeOwnership(_ path: String, what: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0 else { return "\(what) cannot be examined" }
-        if info.st_mode & (S_IWGRP | S_IWOTH) != 0 {
-            return "\(what) '\(path)' is writable by \(info.st_mode & S_IWOTH != 0 ? "everyone" : "its group") (chmod go-w it)"
+        if info.st_mode & S_IWOTH != 0 {
+            return "\(what) '\(path)' is writable by everyone (chmod go-w it)"
+        }
+        if info.st_mode & S_IWGRP != 0 && !PrivateGroup.isPrivate(gid: info.st_gid, ofOwner: info.st_uid) {
+            return "\(what) '\(path)' is writable by its group, which has members besides its owner (chmod g-w it)"
         }
         if info.st_uid != 0 && info.st_uid != getuid() {
             return "\(what) '\(path)' belongs to another user (uid \(info.st_uid))"

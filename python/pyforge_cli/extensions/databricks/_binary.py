@@ -6,14 +6,13 @@ from typing import Optional
 from .errors import PyForgeNotFoundError
 
 INSTALL_HINT = (
-    "Install a wheel that bundles the binary (pip install pyforge-cli-databricks-<version>-py3-none-linux_x86_64.whl), "
-    "put 'pyforge' on PATH, or set PYFORGE_BIN to its full path. "
-    "Build it from source with: swift build -c release --static-swift-stdlib --product pyforge"
+    "Install the wheel for your platform (pip install pyforge-cli), put 'pyforge' on PATH, "
+    "or set PYFORGE_BIN to its full path. From a source checkout with Swift: pip install ."
 )
 
 
 def bundled_binary() -> str:
-    """Path where a wheel built by build_wheel.sh places the binary (may not exist)."""
+    """Path where the wheel places the binary, pyforge_cli/bin/pyforge (may not exist)."""
     package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     return os.path.join(package_root, "bin", "pyforge")
 

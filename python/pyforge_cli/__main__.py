@@ -1,0 +1,4 @@
+"""``python -m pyforge_cli …`` is the ``pyforge`` command."""
+from .main import cli
+
+cli()
