@@ -218,3 +218,63 @@ def test_status_reports_handshake_and_health(pyforge_bin, work):
     status = json.loads(proc.stdout)["extensions"][0]
     assert status["name"] == "fake" and status["state"] == "ok" and status["protocolVersion"] == "1.0"
     assert status["handshakeMilliseconds"] > 0 and status["pingMilliseconds"] >= 0
+
+
+def surviving_extension_processes(search_path: Path) -> list[str]:
+    """The processes of the fake extension's process groups (one per start, recorded by the
+    extension) that can still run — a zombie holds no files — from /proc."""
+    groups = {int(line) for line in (search_path / "fake" / "pgids").read_text().split()}
+    assert groups
+    members = []
+    for entry in os.listdir("/proc"):
+        try:
+            fields = (Path("/proc") / entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        state, pgrp = fields[0], int(fields[2])
+        if pgrp in groups and state not in ("Z", "X"):
+            members.append(entry)
+    return members
+
+
+# Extensions that go on writing to their output path for a second after the host gave up on
+# them: the host must stop the whole process group before it removes the temporary output.
+@pytest.mark.parametrize("run", range(20))
+@pytest.mark.parametrize("mode, timeouts, reason", [
+    ("stray-stdout-then-write", None, "not a protocol message"),
+    ("stray-stdout-then-child-writes", None, "not a protocol message"),
+    ("timeout-then-write", {"startup": 5, "probe": 5, "idle": 0.2, "absolute": 20}, "did not answer convert within 0.2 s"),
+    ("bad-output-then-write", None, "output is not valid"),
+])
+def test_failed_delegation_leaves_no_temporary_output(pyforge_bin, work, mode, timeouts, reason, run):
+    path = install_fake(work, mode, timeouts)
+    proc = convert(pyforge_bin, work, path)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["engine"] == "core"
+    assert any("Extension 'fake'" in w and reason in w for w in result["warnings"]), result["warnings"]
+    assert [n for n in os.listdir(work) if ".pyforge-" in n] == []
+    assert pq.read_table(work / "out.parquet").to_pylist() == [
+        {"id": 1, "name": "a"}, {"id": 2, "name": "b"}, {"id": 3, "name": "c"}]
+    assert surviving_extension_processes(path) == []
+
+
+def test_batch_leaves_no_temporary_output(pyforge_bin, work):
+    path = install_fake(work, "stray-stdout-then-child-writes")
+    inputs = [work / f"part{i}.csv" for i in range(3)]
+    for source in inputs:
+        source.write_text("id,name\n1,a\n2,b\n3,c\n")
+    env = base_env()
+    env["PYFORGE_EXTENSIONS_PATH"] = str(path)
+    env["HOME"] = str(work)
+    proc = subprocess.run([str(pyforge_bin), "convert", *map(str, inputs), "--output-dir", str(work / "out"), "--workers", "3"],
+                          cwd=work, env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    for source in inputs:
+        assert f"{source}: Extension 'fake' was not used: it wrote something that is not a protocol message" in proc.stderr
+    # The temporary outputs were beside these.
+    assert sorted(os.listdir(work / "out")) == ["part0.parquet", "part1.parquet", "part2.parquet"]
+    for name in os.listdir(work / "out"):
+        assert pq.read_table(work / "out" / name).to_pylist() == [
+            {"id": 1, "name": "a"}, {"id": 2, "name": "b"}, {"id": 3, "name": "c"}]
+    assert surviving_extension_processes(path) == []

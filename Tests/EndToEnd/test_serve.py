@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import time
 
 import pyarrow.parquet as pq
 
 from conftest import base_env
-from test_extensions import install_fake
+from test_extensions import install_fake, surviving_extension_processes
 
 
 class Client:
@@ -94,4 +95,23 @@ def test_changed_extensions_are_used_by_the_next_request(pyforge_bin, work):
     assert [e["manifest"]["name"] for e in listing["found"]] == ["fake"]
     environment = client.call("environment")["result"]
     assert environment["extensions_generation"] > 0
+    assert client.close() == 0
+
+
+def test_failed_delegation_leaves_no_temporary_output(pyforge_bin, work):
+    # The server answers while it keeps running: the extension must be gone by then.
+    (work / "data.csv").write_text("id,name\n1,a\n2,b\n3,c\n")
+    path = install_fake(work, "stray-stdout-then-child-writes")
+    env = base_env()
+    env["PYFORGE_EXTENSIONS_PATH"] = str(path)
+    env["HOME"] = str(work)
+    client = Client(pyforge_bin, env)
+    for name in ("one", "two"):
+        converted = client.call("convert", {"input": str(work / "data.csv"), "output": str(work / f"{name}.parquet")})["result"]
+        assert converted["engine"] == "core"
+        assert any("not a protocol message" in w for w in converted["warnings"]), converted["warnings"]
+        assert [n for n in os.listdir(work) if ".pyforge-" in n] == []
+        assert surviving_extension_processes(path) == []
+        assert pq.read_table(work / f"{name}.parquet").to_pylist() == [
+            {"id": 1, "name": "a"}, {"id": 2, "name": "b"}, {"id": 3, "name": "c"}]
     assert client.close() == 0

@@ -183,9 +183,11 @@ public final class ExtensionConnection: @unchecked Sendable {
     }
 
     /// Shuts the extension down (the ladder) and waits for the readers.
-    public func close(grace: Double = 2) {
-        process.terminate(grace: grace)
+    @discardableResult
+    public func close(grace: Double = 2) -> ExtensionStopped {
+        let stopped = process.terminate(grace: grace)
         readers.forEach { $0.join() }
+        return stopped
     }
 }
 

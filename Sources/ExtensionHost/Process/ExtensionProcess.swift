@@ -6,6 +6,13 @@ import Darwin
 import PyForgeCore
 import Synchronization
 
+/// Proof that an extension's whole process group is dead, so nothing it started can still
+/// write a file. Only `ExtensionProcess.terminate()` makes one: whatever needs the
+/// extension gone first (removing its temporary output) asks for it by type.
+public struct ExtensionStopped: Sendable {
+    fileprivate init() {}
+}
+
 /// A running extension: its own process group, with pipes for stdin, stdout and stderr.
 /// `terminate()` walks the shutdown ladder — close stdin, wait, SIGTERM the group, wait,
 /// SIGKILL the group — so neither the extension nor anything it started survives.
@@ -23,6 +30,8 @@ public final class ExtensionProcess: @unchecked Sendable {
     private struct State {
         var stdinOpen = true
         var exitStatus: Int32?
+        /// Set once the ladder ended; the group id may belong to someone else afterwards.
+        var groupGone = false
     }
 
     public struct SpawnError: Error, CustomStringConvertible {
@@ -152,8 +161,11 @@ public final class ExtensionProcess: @unchecked Sendable {
     }
 
     /// Close stdin → wait `grace` → SIGTERM the group → wait → SIGKILL the group; then
-    /// reaps the child. Members of the group left behind (grandchildren) get the signals too.
-    public func terminate(grace: Double = 2) {
+    /// reaps the child and waits until no member of the group can run any more. Members
+    /// left behind (grandchildren) get the signals too. Calling it again does nothing.
+    @discardableResult
+    public func terminate(grace: Double = 2) -> ExtensionStopped {
+        if state.withLock({ $0.groupGone }) { return ExtensionStopped() }
         closeStdin()
         if !waitForExit(seconds: grace) {
             kill(-pid, SIGTERM)
@@ -162,10 +174,18 @@ public final class ExtensionProcess: @unchecked Sendable {
                 reap(blocking: true)
             }
         }
-        // Grandchildren may outlive a child that exited on its own.
+        // Grandchildren may outlive a child that exited on its own. A killed process can
+        // still finish the write(2) or open(2) it is in, so wait until it is really gone.
         kill(-pid, SIGKILL)
+        ProcessGroup.waitUntilGone(pid, seconds: Self.killDeadline)
+        state.withLock { $0.groupGone = true }
         InterruptCleanup.forget(interruptToken)
+        return ExtensionStopped()
     }
+
+    /// How long SIGKILLed members may take to die; only a process stuck in the kernel
+    /// (a hung network file system) takes longer, and the host cannot wait for it forever.
+    static let killDeadline = 5.0
 }
 
 func monotonicNow() -> Double {

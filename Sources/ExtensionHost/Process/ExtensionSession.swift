@@ -1,5 +1,6 @@
 import ExtensionProtocol
 import PyForgeCore
+import Synchronization
 
 /// A started, handshaken extension: `initialize` done with an agreed protocol version.
 public final class ExtensionSession: @unchecked Sendable {
@@ -10,6 +11,15 @@ public final class ExtensionSession: @unchecked Sendable {
     /// How long spawn + handshake took, for `extensions status` and the health record.
     public var handshakeMilliseconds: Double?
     private let timeouts: ExtensionManifest.Timeouts
+    /// The temporary file the extension converts into (`stageOutput`), and the proof that
+    /// the extension stopped (`stop`). The file leaves the session only with that proof:
+    /// an extension the host gave up on may still be writing to it, or create it again.
+    private let ending = Mutex<Ending>(Ending())
+
+    private struct Ending {
+        var staged: UncheckedBox<AtomicOutputFile>?
+        var stopped: ExtensionStopped?
+    }
 
     static let defaultStartup = 5.0
     static let defaultProbe = 5.0
@@ -91,9 +101,50 @@ public final class ExtensionSession: @unchecked Sendable {
         }
     }
 
-    /// `shutdown`, then the shutdown ladder.
-    public func shutdown() {
-        _ = connection.request(Method.shutdown, nil, phase: "shutdown", idle: 1, absolute: 1)
-        connection.close(grace: 2)
+    /// Creates the temporary file beside `destination` that the extension is to convert
+    /// into, and returns its path. The session keeps the file: only `stop()` hands it back.
+    public func stageOutput(beside destination: String, overwrite: Bool) throws(ConversionError) -> String {
+        let file = try AtomicOutputFile(path: destination, overwrite: overwrite)
+        ending.withLock { ending in
+            precondition(ending.staged == nil && ending.stopped == nil, "one staged output per session, before it stops")
+            ending.staged = UncheckedBox(file)
+        }
+        return file.temporaryPath
     }
+
+    /// `shutdown`, then the shutdown ladder, which returns once the extension's whole
+    /// process group is dead; then hands back the staged output (once), which nothing
+    /// writes to any more. Calling it again does not repeat the ladder; a second caller
+    /// waits for the first.
+    @discardableResult
+    public func stop() -> StoppedOutput? {
+        let staged = ending.withLock { ending -> (UncheckedBox<AtomicOutputFile>, ExtensionStopped)? in
+            let stopped = ending.stopped ?? ladder()
+            ending.stopped = stopped
+            defer { ending.staged = nil }
+            return ending.staged.map { ($0, stopped) }
+        }
+        return staged.map { StoppedOutput($0.value, after: $1) }
+    }
+
+    private func ladder() -> ExtensionStopped {
+        _ = connection.request(Method.shutdown, nil, phase: "shutdown", idle: 1, absolute: 1)
+        return connection.close(grace: 2)
+    }
+
+    /// Stops the extension, then removes the staged output it did not deliver.
+    public func shutdown() {
+        stop()?.discard()
+    }
+
+    deinit {
+        // A session dropped without `stop()` still removes its staged output only after the ladder.
+        if ending.withLock({ $0.staged != nil }) { shutdown() }
+    }
+}
+
+/// Carries a value the session only touches under its lock.
+private struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

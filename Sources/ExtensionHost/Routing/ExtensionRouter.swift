@@ -180,26 +180,24 @@ public enum ExtensionRouter {
         }
         for (session, _) in acceptors.sorted(by: { $0.priority > $1.priority }) {
             // Direct mode: the output is a path only the extension reaches; it writes the
-            // destination itself, all or nothing, and the host cannot check it.
-            let output: AtomicOutputFile?
-            if options.direct {
-                output = nil
-            } else {
-                do {
-                    output = try AtomicOutputFile(path: outputPath, overwrite: request.force)
-                } catch {
-                    attempts.append(Attempt(name: session.name, failure: .badOutput(error.description)))
-                    return .failure(NotDelegated(attempts: attempts, decision: decision))
-                }
+            // destination itself, all or nothing, and the host cannot check it. Otherwise the
+            // session stages a temporary file and gives it back only once the extension is
+            // dead (`stop()`): one the host gave up on may still be writing to it.
+            let target: String
+            do {
+                target = options.direct ? outputPath : try session.stageOutput(beside: outputPath, overwrite: request.force)
+            } catch {
+                attempts.append(Attempt(name: session.name, failure: .badOutput(error.description)))
+                return .failure(NotDelegated(attempts: attempts, decision: decision))
             }
-            let target = output?.temporaryPath ?? outputPath
             let params = ConvertParams(input: input, output: FileRef(path: target, format: format.rawValue), options: options.json, progressToken: "convert")
             switch session.convert(params) {
             case .failure(let failure):
-                output?.discard()
+                session.shutdown()
                 attempts.append(Attempt(name: session.name, failure: failure))
             case .success(let converted):
-                if let output {
+                // Checked and moved only once nothing of the extension can change it any more.
+                if let output = session.stop() {
                     if let problem = validate(output.temporaryPath, format: format, rows: converted.rows) {
                         output.discard()
                         attempts.append(Attempt(name: session.name, failure: .badOutput(problem)))

@@ -70,13 +70,27 @@ enum TemporaryFileRegistry {
         used.withLock { _ in processGroups[slot] = 0 }
     }
 
-    /// Called from a signal handler: only async-signal-safe calls.
+    /// Called from a signal handler: only async-signal-safe calls. Extensions are killed
+    /// first and given a moment to die, since one still running could write a temporary
+    /// file again after it was removed.
     static func unlinkAll() {
-        for slot in 0..<slotCount where live[slot] != 0 {
-            unlink(storage + slot * slotSize)
-        }
         for slot in 0..<slotCount where processGroups[slot] > 0 {
             kill(-processGroups[slot], SIGKILL)
+        }
+        var pause = timespec(tv_sec: 0, tv_nsec: 2_000_000)
+        for _ in 0..<500 {
+            var running = false
+            for slot in 0..<slotCount where processGroups[slot] > 0 {
+                // The leader is our child: reap it, or its zombie keeps the group alive.
+                var status: Int32 = 0
+                _ = waitpid(processGroups[slot], &status, WNOHANG)
+                if kill(-processGroups[slot], 0) == 0 { running = true }
+            }
+            if !running { break }
+            nanosleep(&pause, nil)
+        }
+        for slot in 0..<slotCount where live[slot] != 0 {
+            unlink(storage + slot * slotSize)
         }
     }
 

@@ -23,26 +23,29 @@ struct CoreConversion: Sendable {
         return nil
     }
 
+    /// Runs the core engine to completion. It stays in this extension's process group, so
+    /// the host's shutdown ladder reaches it before the host removes `output`.
     func run(input: String, output: String, format: String) throws(ConversionFailure) -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["convert", input, output, "--format", format, "--engine", "core", "--force", "--json"]
         var environment = ProcessInfo.processInfo.environment
         environment["PYFORGE_FORCE_CORE"] = "true"
-        process.environment = environment
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw ConversionFailure(reason: "coreFailed", message: "Starting the core engine '\(executable)' failed: \(error.localizedDescription).")
+        let finished: (stdout: [UInt8], status: Int32)
+        do {
+            finished = try ChildInGroup.run(
+                executable, arguments: ["convert", input, output, "--format", format, "--engine", "core", "--force", "--json"],
+                environment: environment)
+        } catch {
+            throw ConversionFailure(reason: "coreFailed", message: "Starting the core engine '\(executable)' failed: \(error.reason).")
         }
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let report = try? JSONDecoder().decode(Report.self, from: data)
-        guard process.terminationStatus == 0, let report else {
-            throw ConversionFailure(reason: "coreFailed", message: report?.error ?? "it exited with status \(process.terminationStatus)")
+        let report = try? JSONDecoder().decode(Report.self, from: Data(finished.stdout))
+        guard finished.status == 0, let report else {
+            throw ConversionFailure(reason: "coreFailed", message: report?.error ?? "it \(Self.describe(finished.status))")
         }
         return Outcome(rows: report.rows ?? 0, warnings: report.warnings ?? [], columns: (report.columns ?? []).map { ($0.name, $0.type) })
+    }
+
+    /// "exited with status 3" or "was killed by signal 9", from a wait status.
+    private static func describe(_ status: Int32) -> String {
+        status & 0x7F == 0 ? "exited with status \((status >> 8) & 0xFF)" : "was killed by signal \(status & 0x7F)"
     }
 
     /// What `pyforge convert --json` prints: the result, or `{success: false, error}`.
