@@ -16,6 +16,7 @@ import subprocess
 import sysconfig
 
 from setuptools import setup
+from setuptools.dist import Distribution
 from setuptools.command.build_py import build_py as _build_py
 
 try:
@@ -44,13 +45,17 @@ class build_py(_build_py):
         subprocess.run([os.path.join(HERE, "scripts", "stage-native"), package], check=True, env=env)
 
 
-class bdist_wheel(_bdist_wheel):
-    def finalize_options(self):
-        _bdist_wheel.finalize_options(self)
-        self.root_is_pure = False
+class NativeDistribution(Distribution):
+    """Native executables make this a platform distribution: its files go to platlib at the
+    wheel's root (auditwheel refuses ELF files under .data/purelib)."""
 
+    def has_ext_modules(self):
+        return True
+
+
+class bdist_wheel(_bdist_wheel):
     def get_tag(self):
         return "py3", "none", os.environ.get("PYFORGE_WHEEL_PLATFORM", "manylinux_2_34_x86_64")
 
 
-setup(cmdclass={"build_py": build_py, "bdist_wheel": bdist_wheel})
+setup(distclass=NativeDistribution, cmdclass={"build_py": build_py, "bdist_wheel": bdist_wheel})
