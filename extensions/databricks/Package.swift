@@ -56,6 +56,7 @@ let package = Package(
                 .product(name: "PyForgeExtensionKit", package: corePackage),
                 .product(name: "ExtensionProtocol", package: corePackage),
                 .product(name: "Parquet", package: corePackage),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(name: "pyforge-databricks", dependencies: ["DatabricksExtension"]),

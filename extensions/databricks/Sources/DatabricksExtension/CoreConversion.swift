@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Runs the core engine by calling the host's own binary (`PYFORGE_HOST_BIN`, which the host
 /// sets for its extensions; else `pyforge` on PATH) with `--engine core`: the extension
@@ -23,24 +27,22 @@ struct CoreConversion: Sendable {
         return nil
     }
 
-    func run(input: String, output: String, format: String) throws(ConversionFailure) -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["convert", input, output, "--format", format, "--engine", "core", "--force", "--json"]
+    func run(input: String, output: String, format: String) async throws(ConversionFailure) -> Outcome {
         var environment = ProcessInfo.processInfo.environment
         environment["PYFORGE_FORCE_CORE"] = "true"
-        process.environment = environment
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch {
-            throw ConversionFailure(reason: "coreFailed", message: "Starting the core engine '\(executable)' failed: \(error.localizedDescription).")
+        let finished: ChildProcess.Finished
+        do {
+            finished = try await ChildProcess.run(
+                executable, arguments: ["convert", input, output, "--format", format, "--engine", "core", "--force", "--json"],
+                environment: environment)
+        } catch {
+            throw ConversionFailure(reason: "coreFailed", message: "The core engine could not be run: \(error)")
         }
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let report = try? JSONDecoder().decode(Report.self, from: data)
-        guard process.terminationStatus == 0, let report else {
-            throw ConversionFailure(reason: "coreFailed", message: report?.error ?? "it exited with status \(process.terminationStatus)")
+        let report = try? JSONDecoder().decode(Report.self, from: Data(finished.output))
+        guard finished.succeeded, let report else {
+            throw ConversionFailure(
+                reason: "coreFailed",
+                message: report?.error ?? "The core engine '\(executable)' \(finished.exitDescription) without a result; run `pyforge convert` on the same input with `--engine core` to see its error.")
         }
         return Outcome(rows: report.rows ?? 0, warnings: report.warnings ?? [], columns: (report.columns ?? []).map { ($0.name, $0.type) })
     }
