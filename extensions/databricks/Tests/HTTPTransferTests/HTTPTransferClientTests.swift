@@ -179,6 +179,21 @@ import Testing
         #expect(error?.description.contains("Check the host") == true)
     }
 
+    /// An https URL goes through TLS: a server that answers the handshake with plain HTTP
+    /// fails as a TLS error (which also shows the system trust roots loaded).
+    @Test func httpsSpeaksTLS() async throws {
+        try await LoopbackServer.run(greeting: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", { _ in .silence }) { port in
+            let error = await #expect(throws: HTTPTransferError.self) {
+                try await client.execute(HTTPTransferRequest(url: "https://127.0.0.1:\(port)/")) { $0.status }
+            }
+            guard case .tls = error else {
+                Issue.record("unexpected \(String(describing: error))")
+                return
+            }
+            #expect(error?.description.contains("CA certificates") == true)
+        }
+    }
+
     @Test func notAnHTTPURL() async throws {
         let error = await #expect(throws: HTTPTransferError.self) {
             try await client.execute(HTTPTransferRequest(url: "ftp://example.com/x")) { $0.status }

@@ -23,9 +23,10 @@ enum Reply: Sendable {
 /// connection (head plus `Content-Length` body) and answers with exact bytes, so tests can
 /// send chunked bodies, short bodies and silence that a real server library would not.
 enum LoopbackServer {
-    /// Runs `body` with the server's port; every request read is appended to `log`.
+    /// Runs `body` with the server's port; every request read is appended to `log`. A
+    /// `greeting` is written as soon as a connection is accepted, before reading anything.
     static func run(
-        log: RequestLog = RequestLog(), _ respond: @escaping @Sendable (ReceivedRequest) -> Reply,
+        log: RequestLog = RequestLog(), greeting: String? = nil, _ respond: @escaping @Sendable (ReceivedRequest) -> Reply,
         _ body: (Int) async throws -> Void
     ) async throws {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -42,7 +43,7 @@ enum LoopbackServer {
                 try await server.executeThenClose { connections in
                     try await withThrowingTaskGroup(of: Void.self) { handlers in
                         for try await connection in connections {
-                            handlers.addTask { try? await serve(connection, respond, requests) }
+                            handlers.addTask { try? await serve(connection, greeting, respond, requests) }
                         }
                         try await handlers.waitForAll()
                     }
@@ -60,9 +61,11 @@ enum LoopbackServer {
     }
 
     private static func serve(
-        _ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ respond: @Sendable (ReceivedRequest) -> Reply, _ log: RequestLog
+        _ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, _ greeting: String?,
+        _ respond: @Sendable (ReceivedRequest) -> Reply, _ log: RequestLog
     ) async throws {
         try await connection.executeThenClose { inbound, outbound in
+            if let greeting { try await outbound.write(ByteBuffer(string: greeting)) }
             var iterator = inbound.makeAsyncIterator()
             var received: [UInt8] = []
             var request: ReceivedRequest?
