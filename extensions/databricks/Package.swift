@@ -3,9 +3,12 @@ import Foundation
 import PackageDescription
 
 // The Databricks extension is its own package so that its heavy dependencies (gRPC, NIO,
-// an HTTP client) never enter the core's build. It uses the core's extension kit and
-// Parquet footer reader through a path dependency on the repository root, whose package
-// identity is the root directory's name (a clone may be called anything).
+// TLS) never enter the core's build. It uses the core's extension kit and Parquet footer
+// reader through a path dependency on the repository root, whose package identity is the
+// root directory's name (a clone may be called anything).
+//
+// No target may import Foundation (only FoundationEssentials): the full Foundation brings
+// ICU along and triples the size of the static binary the wheel ships.
 let corePackage = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .lastPathComponent.lowercased()
@@ -20,19 +23,29 @@ let package = Package(
         .package(path: "../.."),
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Where are we running: Databricks serverless, classic compute, or elsewhere.
         .target(name: "DatabricksEnvironment"),
 
+        // A small HTTP/1.1 client on SwiftNIO: streamed bodies both ways, TLS, timeouts.
+        .target(
+            name: "HTTPTransfer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+
         // Unity Catalog Volume paths, the FUSE mount and the Files API client.
         .target(
             name: "UnityCatalogVolumes",
             dependencies: [
-                "DatabricksEnvironment",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "DatabricksEnvironment", "HTTPTransfer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
@@ -56,16 +69,24 @@ let package = Package(
                 .product(name: "PyForgeExtensionKit", package: corePackage),
                 .product(name: "ExtensionProtocol", package: corePackage),
                 .product(name: "Parquet", package: corePackage),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(name: "pyforge-databricks", dependencies: ["DatabricksExtension"]),
 
         .testTarget(name: "DatabricksEnvironmentTests", dependencies: ["DatabricksEnvironment"]),
         .testTarget(
+            name: "HTTPTransferTests",
+            dependencies: [
+                "HTTPTransfer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .testTarget(
             name: "UnityCatalogVolumesTests",
             dependencies: [
-                "UnityCatalogVolumes", "DatabricksEnvironment",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "UnityCatalogVolumes", "DatabricksEnvironment", "HTTPTransfer",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect"]),

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The profiles of a `~/.databrickscfg` file: INI sections of `key = value` lines.
 ///
 /// Lines starting with `#` or `;` are comments; keys are case-insensitive, as in the
@@ -16,11 +14,11 @@ struct DatabricksConfigFile: Sendable {
         var profiles: [String: [String: String]] = [:]
         var current: String?
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = rawLine.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]"), line.count > 2 else { throw .malformedLine(index + 1) }
-                let name = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                let name = line.dropFirst().dropLast().trimmingWhitespace()
                 current = name
                 profiles[name, default: [:]] = profiles[name] ?? [:]
                 continue
@@ -28,8 +26,8 @@ struct DatabricksConfigFile: Sendable {
             guard let current, let equals = line.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
                 throw .malformedLine(index + 1)
             }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let key = line[..<equals].trimmingWhitespace().lowercased()
+            let value = line[line.index(after: equals)...].trimmingWhitespace()
             guard !key.isEmpty else { throw .malformedLine(index + 1) }
             profiles[current, default: [:]][key] = value
         }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension DatabricksEnvironment {
     /// Detects where this process runs, from environment variables and two small file probes.
@@ -71,7 +75,7 @@ extension DatabricksEnvironment {
     }
 
     static func nonEmpty(_ value: String?) -> String? {
-        guard let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else {
+        guard let trimmed = value?.trimmingWhitespace(), !trimmed.isEmpty else {
             return nil
         }
         return trimmed

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Where this process runs: Databricks serverless, Databricks classic compute, or elsewhere.
 ///
 /// Built by ``detect(environment:files:)`` from environment variables and two small file

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -44,21 +48,15 @@ public struct FileProbe: Sendable {
         let base = root.hasSuffix("/") ? String(root.dropLast()) : root
         return FileProbe(
             readSmallFile: { readFile(base + $0) },
-            isMountPoint: { path in
-                var isDirectory: ObjCBool = false
-                return FileManager.default.fileExists(atPath: base + path, isDirectory: &isDirectory)
-                    && isDirectory.boolValue
-            },
+            isMountPoint: { LocalFiles.isDirectory(base + $0) },
             displayPath: { base + $0 }
         )
     }
 
     /// Reads at most 4 KiB: the files probed hold one line, and detection must stay fast.
     static func readFile(_ path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let data = try? handle.read(upToCount: 4096) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        guard let bytes = LocalFiles.readPrefix(path, upTo: 4096) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension WorkspaceCredentials {
     /// Finds workspace credentials, or nil where none are configured at all.
@@ -73,7 +77,7 @@ private struct ConfigFileLocation {
             self.path = path
             self.displayPath = path
         } else {
-            let home = DatabricksEnvironment.nonEmpty(environment["HOME"]) ?? NSHomeDirectory()
+            let home = DatabricksEnvironment.nonEmpty(environment["HOME"]) ?? FileManager.default.homeDirectoryForCurrentUser.path
             self.path = home + "/.databrickscfg"
             self.displayPath = "~/.databrickscfg"
         }
@@ -84,11 +88,11 @@ private struct ConfigFileLocation {
             if required { throw .configFileNotFound(file: displayPath, profile: profile) }
             return Settings()
         }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw .unreadableConfigFile(file: displayPath, reason: error.localizedDescription)
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw .unreadableConfigFile(file: displayPath, reason: "permission denied, or it is not a regular file")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw .unreadableConfigFile(file: displayPath, reason: "it is not UTF-8 text")
         }
         let config: DatabricksConfigFile
         do {

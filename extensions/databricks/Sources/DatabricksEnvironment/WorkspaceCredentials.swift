@@ -1,5 +1,3 @@
-import Foundation
-
 /// A Databricks workspace host and personal access token, read from the environment or a
 /// config file profile.
 ///
@@ -50,13 +48,13 @@ public struct WorkspaceCredentials: Sendable, CustomStringConvertible, CustomDeb
     public func redact(_ text: String) -> String {
         guard !token.isEmpty else { return text }
         return text
-            .replacingOccurrences(of: "Bearer \(token)", with: "[REDACTED]")
-            .replacingOccurrences(of: token, with: "[REDACTED]")
+            .replacing("Bearer \(token)", with: "[REDACTED]")
+            .replacing(token, with: "[REDACTED]")
     }
 
     /// Adds `https://` when no scheme is given and drops trailing slashes.
     static func normalise(host: String) -> String {
-        var host = host.trimmingCharacters(in: .whitespacesAndNewlines)
+        var host = host.trimmingWhitespace()
         if !host.contains("://") { host = "https://" + host }
         while host.hasSuffix("/") { host.removeLast() }
         return host

@@ -1,6 +1,10 @@
 import ExtensionProtocol
 import DatabricksEnvironment
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SparkConnect
 import UnityCatalogVolumes
 
@@ -82,7 +86,7 @@ struct ConversionJob: Sendable {
             guard let core = context.core else {
                 throw ConversionFailure(reason: "coreFailed", message: "The core engine's binary was not found (the host sets PYFORGE_HOST_BIN; or put pyforge on PATH).")
             }
-            let outcome = try core.run(input: localInput, output: work, format: output.format)
+            let outcome = try await core.run(input: localInput, output: work, format: output.format)
             (rows, warnings, columns) = (outcome.rows, outcome.warnings, outcome.columns)
         }
         if options.direct {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Runs the core engine by calling the host's own binary (`PYFORGE_HOST_BIN`, which the host
 /// sets for its extensions; else `pyforge` on PATH) with `--engine core`: the extension
@@ -25,28 +29,26 @@ struct CoreConversion: Sendable {
 
     /// Runs the core engine to completion. It stays in this extension's process group, so
     /// the host's shutdown ladder reaches it before the host removes `output`.
-    func run(input: String, output: String, format: String) throws(ConversionFailure) -> Outcome {
+    func run(input: String, output: String, format: String) async throws(ConversionFailure) -> Outcome {
         var environment = ProcessInfo.processInfo.environment
         environment["PYFORGE_FORCE_CORE"] = "true"
-        let finished: (stdout: [UInt8], status: Int32)
+        let finished: ChildProcess.Finished
         do {
-            finished = try ChildInGroup.run(
+            finished = try await ChildProcess.run(
                 executable, arguments: ["convert", input, output, "--format", format, "--engine", "core", "--force", "--json"],
                 environment: environment)
         } catch {
-            throw ConversionFailure(reason: "coreFailed", message: "Starting the core engine '\(executable)' failed: \(error.reason).")
+            throw ConversionFailure(reason: "coreFailed", message: "The core engine could not be run: \(error)")
         }
-        let report = try? JSONDecoder().decode(Report.self, from: Data(finished.stdout))
-        guard finished.status == 0, let report else {
-            throw ConversionFailure(reason: "coreFailed", message: report?.error ?? "it \(Self.describe(finished.status))")
+        let report = try? JSONDecoder().decode(Report.self, from: Data(finished.output))
+        guard finished.succeeded, let report else {
+            throw ConversionFailure(
+                reason: "coreFailed",
+                message: report?.error ?? "The core engine '\(executable)' \(finished.exitDescription) without a result; run `pyforge convert` on the same input with `--engine core` to see its error.")
         }
         return Outcome(rows: report.rows ?? 0, warnings: report.warnings ?? [], columns: (report.columns ?? []).map { ($0.name, $0.type) })
     }
 
-    /// "exited with status 3" or "was killed by signal 9", from a wait status.
-    private static func describe(_ status: Int32) -> String {
-        status & 0x7F == 0 ? "exited with status \((status >> 8) & 0xFF)" : "was killed by signal \(status & 0x7F)"
-    }
 
     /// What `pyforge convert --json` prints: the result, or `{success: false, error}`.
     private struct Report: Decodable {

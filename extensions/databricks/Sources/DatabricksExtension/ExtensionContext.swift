@@ -1,5 +1,9 @@
 import DatabricksEnvironment
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import UnityCatalogVolumes
 
 /// What the extension knows about where it runs, gathered once per process: the Databricks
@@ -21,8 +25,7 @@ struct ExtensionContext: Sendable {
     static func current(_ variables: [String: String] = ProcessInfo.processInfo.environment) -> ExtensionContext {
         let environment = DatabricksEnvironment.detect(environment: variables)
         let mount = VolumeMount()
-        var isDirectory: ObjCBool = false
-        let mounted = environment.isDatabricks && FileManager.default.fileExists(atPath: mount.root, isDirectory: &isDirectory) && isDirectory.boolValue
+        let mounted = environment.isDatabricks && LocalFiles.isDirectory(mount.root)
         var context = ExtensionContext(
             environment: environment, mount: mount, core: CoreConversion.locate(environment: variables),
             thresholdOverride: variables["PYFORGE_SPARK_MIN_BYTES"].flatMap { Int64($0) }, mountAvailable: mounted)
@@ -34,7 +37,7 @@ struct ExtensionContext: Sendable {
     /// Removes every secret this process knows from a message.
     func redact(_ text: String) -> String {
         var text = credentials?.redact(text) ?? text
-        if let token = endpoint?.remote.token, !token.isEmpty { text = text.replacingOccurrences(of: token, with: "[REDACTED]") }
+        if let token = endpoint?.remote.token, !token.isEmpty { text = text.replacing(token, with: "[REDACTED]") }
         return text
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import DatabricksEnvironment
 
 /// Looks at the first bytes of an input to pick the Spark reader options the core engine
 /// would work out for itself: CSV delimiter and embedded newlines, JSON array vs lines, and
@@ -7,9 +7,7 @@ enum InputSniffing {
     static let sampleSize = 256 << 10
 
     static func sample(_ path: String) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
-        defer { try? handle.close() }
-        return Array((try? handle.read(upToCount: sampleSize)) ?? Data())
+        LocalFiles.readPrefix(path, upTo: sampleSize) ?? []
     }
 
     /// Spark's CSV options for this sample: delimiter, RFC 4180 quoting, header, types.

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SparkConnect
 
 /// Converts one file with Spark: read it through Spark's data source, gather it into one
@@ -29,11 +38,11 @@ struct SparkConversion: Sendable {
                 reason: "sparkFailed",
                 message: "Spark reported success but left \(parts.count) part files in '\(staging)' instead of one; the Spark server must share this file system (a local server, or /Volumes on Databricks).")
         }
-        do {
-            _ = try? FileManager.default.removeItem(atPath: output)
-            try FileManager.default.moveItem(atPath: staging + "/" + parts[0], toPath: output)
-        } catch {
-            throw ConversionFailure(reason: "sparkFailed", message: "Moving Spark's output into '\(output)' failed: \(error.localizedDescription).")
+        // Same directory, so rename(2) replaces any existing output in one step.
+        guard rename(staging + "/" + parts[0], output) == 0 else {
+            throw ConversionFailure(
+                reason: "sparkFailed",
+                message: "Moving Spark's output into '\(output)' failed: \(String(cString: strerror(errno))). Check that its directory is writable.")
         }
         do {
             return try ParquetOutputSummary(path: output)
@@ -49,7 +58,7 @@ struct SparkConversion: Sendable {
     ) async throws(ConversionFailure) -> (rows: Int, columns: [SparkColumn]) {
         let read = try Self.read(readPath: readPath, samplePath: samplePath, inputFormat: inputFormat)
         let write = SparkWrite(input: read, source: format, destination: .table(table), mode: mode)
-        let quoted = table.split(separator: ".").map { "`\($0.replacingOccurrences(of: "`", with: "``"))`" }.joined(separator: ".")
+        let quoted = table.split(separator: ".").map { "`\($0.replacing("`", with: "``"))`" }.joined(separator: ".")
         return try await execute { session in
             _ = try await session.execute(.write(write))
             let rows = try await session.scalar("SELECT COUNT(*) FROM \(quoted)")

@@ -1,4 +1,4 @@
-import AsyncHTTPClient
+import HTTPTransfer
 import NIOCore
 import NIOHTTP1
 
@@ -8,8 +8,8 @@ extension FilesAPIClient {
     /// ``VolumeError``s. Local file errors (a ``VolumeError`` thrown while streaming) are not retried.
     func perform<Result: Sendable>(
         on path: VolumePath, access: VolumeError.Access, overwrite: Bool = true,
-        request makeRequest: () throws(VolumeError) -> HTTPClientRequest,
-        onSuccess: (HTTPClientResponse) async throws -> Result
+        request makeRequest: () throws(VolumeError) -> HTTPTransferRequest,
+        onSuccess: (HTTPTransferResponse) async throws -> Result
     ) async throws(VolumeError) -> Result {
         var attempt = 0
         while true {
@@ -17,16 +17,21 @@ extension FilesAPIClient {
             if Task.isCancelled { throw .cancelled(path: path.path) }
             let retryable: FailedAttempt
             do {
-                let response = try await httpClient.execute(try makeRequest(), deadline: .distantFuture)
-                let status = Int(response.status.code)
-                if (200..<300).contains(status) {
-                    return try await onSuccess(response)
+                let answer: Answer<Result> = try await httpClient.execute(try makeRequest()) { response in
+                    guard (200..<300).contains(Int(response.status.code)) else {
+                        return .failed(await FailedAttempt(response: response, redact: credentials.redact))
+                    }
+                    return .succeeded(try await onSuccess(response))
                 }
-                let failure = await FailedAttempt(response: response, redact: credentials.redact)
-                guard failure.isRetryable else {
-                    throw failure.error(path: path, access: access, overwrite: overwrite, attempts: attempt)
+                switch answer {
+                case .succeeded(let result):
+                    return result
+                case .failed(let failure):
+                    guard failure.isRetryable else {
+                        throw failure.error(path: path, access: access, overwrite: overwrite, attempts: attempt)
+                    }
+                    retryable = failure
                 }
-                retryable = failure
             } catch let error as VolumeError {
                 throw error
             } catch is CancellationError {
@@ -35,7 +40,7 @@ extension FilesAPIClient {
                 if Task.isCancelled { throw .cancelled(path: path.path) }
                 retryable = FailedAttempt(connectionError: error, redact: credentials.redact)
             }
-            guard attempt < retry.maxAttempts else {
+            guard attempt < retry.maxAttempts, retryable.isRetryable else {
                 throw retryable.error(path: path, access: access, overwrite: overwrite, attempts: attempt)
             }
             do {
@@ -47,26 +52,44 @@ extension FilesAPIClient {
     }
 }
 
+/// What one attempt came to, inside the connection's lifetime.
+private enum Answer<Result: Sendable>: Sendable {
+    case succeeded(Result)
+    case failed(FailedAttempt)
+}
+
 /// One failed attempt: an HTTP error answer or a broken connection.
 struct FailedAttempt: Sendable {
     var status: Int?
+    var body: DatabricksErrorBody?
     var serverMessage: String?
     var retryAfter: Duration?
     var connectionReason: String?
+    var connectionRetryable = true
 
     var isRetryable: Bool {
-        guard let status else { return true }
+        guard let status else { return connectionRetryable }
         return status == 408 || status == 429 || status >= 500
     }
 
-    init(response: HTTPClientResponse, redact: (String) -> String) async {
-        status = Int(response.status.code)
-        serverMessage = await DatabricksErrorBody.message(of: response).map(redact)
-        retryAfter = response.headers.first(name: "Retry-After").flatMap(RetryAfter.parse)
+    init(status: Int, body: DatabricksErrorBody?, retryAfter: Duration? = nil, redact: (String) -> String) {
+        self.status = status
+        self.body = body
+        serverMessage = body?.summary.map(redact)
+        self.retryAfter = retryAfter
+    }
+
+    init(response: HTTPTransferResponse, redact: (String) -> String) async {
+        // An error body that breaks off still says something; what arrived is used.
+        let bytes = (try? await response.body.collect(upTo: 64 * 1024)).map { Array($0.readableBytesView) } ?? []
+        self.init(
+            status: Int(response.status.code), body: DatabricksErrorBody(bytes),
+            retryAfter: response.headers.first(name: "Retry-After").flatMap(RetryAfter.parse), redact: redact)
     }
 
     init(connectionError: any Error, redact: (String) -> String) {
         connectionReason = redact(TransportFailure.reason(connectionError))
+        connectionRetryable = TransportFailure.isRetryable(connectionError)
     }
 
     /// Maps the status to what the user needs to know.
@@ -76,6 +99,8 @@ struct FailedAttempt: Sendable {
         }
         switch status {
         case 401: return .tokenRejected(path: path.path, serverMessage: serverMessage)
+        // The workspace answers a bad token with 403 too, told apart by its body.
+        case 403 where body?.rejectsToken == true: return .tokenRejected(path: path.path, serverMessage: serverMessage)
         case 403: return .permissionDenied(path: path.path, access: access, serverMessage: serverMessage)
         case 404: return .notFound(path: path.path)
         case 409 where access == .write && !overwrite: return .destinationExists(path: path.path)

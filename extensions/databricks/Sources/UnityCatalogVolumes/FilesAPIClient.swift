@@ -1,8 +1,13 @@
-import AsyncHTTPClient
 import DatabricksEnvironment
-import Foundation
+import HTTPTransfer
 import NIOCore
 import NIOHTTP1
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reads and writes Unity Catalog Volume files through the Databricks Files API, for use off
 /// Databricks with workspace credentials.
@@ -15,31 +20,20 @@ import NIOHTTP1
 public final class FilesAPIClient: Sendable {
     let credentials: WorkspaceCredentials
     let retry: RetryPolicy
-    let httpClient: HTTPClient
+    let httpClient: HTTPTransferClient
 
-    /// Creates a client with its own connection pool, shut down when the client is released.
-    ///
-    /// Redirects are not followed: a redirect to another host would carry the token along.
+    /// Creates a client. Redirects are not followed: a redirect to another host would carry
+    /// the token along.
     public convenience init(credentials: WorkspaceCredentials, retry: RetryPolicy = .default) {
-        self.init(credentials: credentials, retry: retry, connectTimeout: .seconds(10))
+        self.init(credentials: credentials, retry: retry, timeouts: HTTPTransferClient.Timeouts())
     }
 
-    /// `connectTimeout` bounds each attempt to connect: AsyncHTTPClient keeps trying a refused
-    /// connection until then, so tests of an unreachable workspace shorten it.
-    init(credentials: WorkspaceCredentials, retry: RetryPolicy, connectTimeout: TimeAmount) {
+    /// A transfer that moves no byte for `timeouts.stall` is broken off and retried; tests
+    /// shorten the timeouts.
+    init(credentials: WorkspaceCredentials, retry: RetryPolicy, timeouts: HTTPTransferClient.Timeouts) {
         self.credentials = credentials
         self.retry = retry
-        let configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            // Read and write timeouts catch a stalled connection, which is then retried.
-            timeout: .init(connect: connectTimeout, read: .seconds(60), write: .seconds(60)),
-            decompression: .disabled)
-        self.httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }
-
-    deinit {
-        // Non-blocking: the client keeps itself alive until its shutdown completes.
-        _ = httpClient.shutdown()
+        self.httpClient = HTTPTransferClient(timeouts: timeouts)
     }
 
     /// The file's size and modification time, or nil when it does not exist (`HEAD`).
@@ -55,6 +49,11 @@ public final class FilesAPIClient: Sendable {
             }
         } catch .notFound {
             return nil
+        } catch .permissionDenied(_, _, nil) {
+            // A HEAD answer has no body to tell a rejected token from a missing grant; the
+            // same request as a one-byte GET gets the service's explanation.
+            _ = try await read(path, bytes: 0..<1)
+            throw .permissionDenied(path: path.path, access: .read, serverMessage: nil)
         }
     }
 
@@ -94,7 +93,7 @@ public final class FilesAPIClient: Sendable {
             let size = try POSIXFile.regularFileSize(file, path: localFile)
             var upload = request(.PUT, url)
             upload.headers.add(name: "Content-Type", value: "application/octet-stream")
-            upload.body = .stream(FileChunks(path: localFile), length: .known(size))
+            upload.body = .stream(length: size, chunks: FileChunks(path: localFile))
             return upload
         } onSuccess: { _ in }
     }
@@ -107,9 +106,8 @@ public final class FilesAPIClient: Sendable {
     }
 
     /// A request with the bearer token; the token goes nowhere else.
-    func request(_ method: HTTPMethod, _ url: String) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
+    func request(_ method: HTTPMethod, _ url: String) -> HTTPTransferRequest {
+        var request = HTTPTransferRequest(method: method, url: url)
         request.headers.add(name: "Authorization", value: "Bearer \(credentials.token)")
         request.headers.add(name: "User-Agent", value: "pyforge-databricks")
         return request

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What a `HEAD` on a volume file tells.
 public struct RemoteFileMetadata: Sendable, Hashable {
@@ -14,16 +18,5 @@ public struct RemoteFileMetadata: Sendable, Hashable {
         self.size = size
         self.lastModified = lastModified
         self.contentType = contentType
-    }
-}
-
-/// HTTP dates (`Last-Modified`, `Retry-After`) in the RFC 9110 preferred format.
-enum HTTPDate {
-    static func parse(_ text: String) -> Date? {
-        let formatter = DateFormatter()  // not Sendable, so one per call; calls are rare
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return formatter.date(from: text)
     }
 }

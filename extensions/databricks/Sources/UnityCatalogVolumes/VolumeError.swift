@@ -15,7 +15,7 @@ public enum VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(path: String)
     /// The destination exists and overwriting was not asked for.
     case destinationExists(path: String)
-    /// The workspace rejected the token (HTTP 401).
+    /// The workspace rejected the token (HTTP 401, or 403 with a body saying so).
     case tokenRejected(path: String, serverMessage: String?)
     /// The principal lacks a Unity Catalog privilege (HTTP 403).
     case permissionDenied(path: String, access: Access, serverMessage: String?)
@@ -41,8 +41,10 @@ public enum VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .destinationExists(let path):
             return "'\(path)' already exists. Use --force to overwrite it, or choose another destination."
         case .tokenRejected(let path, let serverMessage):
-            return "Could not access '\(path)': the token was rejected (check DATABRICKS_TOKEN / your profile)\(detail(serverMessage)). "
-                + "Create a new personal access token if it expired or was revoked, and check that DATABRICKS_HOST is the workspace it belongs to."
+            return "Could not access '\(path)': the token was rejected (expired or revoked)\(detail(serverMessage)). "
+                + "Create a new personal access token in the workspace (Settings > Developer > Access tokens) "
+                + "and put it in DATABRICKS_TOKEN or the token line of your ~/.databrickscfg profile; "
+                + "check that DATABRICKS_HOST is the workspace the token belongs to."
         case .permissionDenied(let path, let access, let serverMessage):
             let privilege = access == .read ? "READ VOLUME" : "WRITE VOLUME"
             let verb = access == .read ? "read" : "write"

@@ -4,7 +4,10 @@
 Serves GET/HEAD/PUT /api/2.0/fs/files/Volumes/... and PUT /api/2.0/fs/directories/Volumes/...
 over the directory --root (which holds Volumes/<catalog>/<schema>/<volume>/...), checking
 `Authorization: Bearer <--token>`. Like the real service, an upload is written to a staging
-file and committed only once its whole body arrived, so a dropped upload leaves nothing.
+file and committed only once its whole body arrived, so a dropped upload leaves nothing; a
+wrong token gets what the workspace's front door answers, 403 with a numeric error code
+({"error_code": 403, "message": "Invalid access token."}); and GET honours a single
+`Range: bytes=first-last` (or `first-`) with 206 Partial Content.
 
 Faults are injected through control endpoints, which need no token:
   POST /__faults   JSON {"method": "PUT", "path": "/Volumes/c/s/v/f.csv", "count": 2,
@@ -25,6 +28,7 @@ import argparse
 import http.server
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -114,7 +118,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
         if self.headers.get("Authorization") != "Bearer " + self.state.token:
             self.discard_body()
-            return self.send_error_json(401, "UNAUTHENTICATED", "Invalid access token.")
+            return self.send_error_json(403, 403, "Invalid access token.")
 
         fault = self.state.take_fault(method, volume_path)
         if fault and "status" in fault:
@@ -151,17 +155,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not os.path.isfile(local):
             return self.send_error_json(404, "NOT_FOUND", "The file being accessed is not found.")
         size = os.path.getsize(local)
-        self.send_response(200)
+        first, last, status = 0, size - 1, 200
+        wanted = self.headers.get("Range") if method == "GET" else None
+        if wanted:
+            match = re.fullmatch(r"bytes=(\d+)-(\d*)", wanted.strip())
+            if not match:
+                return self.send_error_json(400, "INVALID_PARAMETER_VALUE", "Unsupported Range.")
+            first = int(match.group(1))
+            last = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
+            if first >= size or last < first:
+                return self.send_error_json(416, "REQUESTED_RANGE_NOT_SATISFIABLE", "The range is outside the file.")
+            status = 206
+        self.send_response(status)
         self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(size))
+        self.send_header("Content-Length", str(last - first + 1))
+        if status == 206:
+            self.send_header("Content-Range", "bytes %d-%d/%d" % (first, last, size))
         self.send_header("Last-Modified", self.date_time_string(os.path.getmtime(local)))
         self.end_headers()
         if method == "HEAD":
             return self.state.log(method, self.current[1], 200)
         sent = 0
+        remaining = last - first + 1
         with open(local, "rb") as f:
-            while True:
-                chunk = f.read(64 * 1024)
+            f.seek(first)
+            while remaining > 0:
+                chunk = f.read(min(64 * 1024, remaining))
                 if not chunk:
                     break
                 if drop_after is not None and sent + len(chunk) > drop_after:
@@ -169,7 +188,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     return self.drop_connection()
                 self.wfile.write(chunk)
                 sent += len(chunk)
-        self.state.log(method, self.current[1], 200)
+                remaining -= len(chunk)
+        self.state.log(method, self.current[1], status)
 
     def write_file(self, url, local, drop_after):
         overwrite = urllib.parse.parse_qs(url.query).get("overwrite", ["false"])[0] == "true"

@@ -242,23 +242,74 @@ import Testing
         }
     }
 
+    /// The workspace answers a bad token with 403 and a numeric error code; that must read as
+    /// a rejected token with how to renew it, not as a missing grant.
     @Test func rejectedToken() async throws {
         try await withServer { server, local in
             let wrongToken = "dapi-wrong-\(UUID().uuidString)"
+            let path = try VolumePath(parsing: "/Volumes/main/sales/raw/a.csv")
+            try Data("x".utf8).write(to: URL(fileURLWithPath: server.diskPath(path)))
             let error = await #expect(throws: VolumeError.self) {
-                try await server.client(token: wrongToken).download(try VolumePath(parsing: "/Volumes/main/sales/raw/a.csv"), to: local.path + "/a.csv")
+                try await server.client(token: wrongToken).download(path, to: local.path + "/a.csv")
             }
-            #expect(error == .tokenRejected(path: "/Volumes/main/sales/raw/a.csv", serverMessage: "UNAUTHENTICATED: Invalid access token."))
-            #expect(error?.description.hasPrefix(
-                "Could not access '/Volumes/main/sales/raw/a.csv': the token was rejected (check DATABRICKS_TOKEN / your profile)") == true)
-            #expect(error?.description.contains(wrongToken) == false)
+            #expect(error == .tokenRejected(path: path.path, serverMessage: "Invalid access token."))
+            let message = error?.description ?? ""
+            #expect(message.hasPrefix("Could not access '/Volumes/main/sales/raw/a.csv': the token was rejected (expired or revoked)"))
+            #expect(message.contains("Create a new personal access token"))
+            #expect(!message.contains("READ VOLUME"))
+            #expect(!message.contains(wrongToken))
             #expect(local.allFiles().isEmpty)
+            #expect(try await server.requestLog() == ["GET \(path.path) 403"])  // not retried
 
-            // HEAD answers carry no body, so no server message, but the same advice.
+            // A HEAD answer has no body; the client asks again with a one-byte GET to learn why.
             let headError = await #expect(throws: VolumeError.self) {
-                try await server.client(token: wrongToken).metadata(of: try VolumePath(parsing: "/Volumes/main/sales/raw/a.csv"))
+                try await server.client(token: wrongToken).metadata(of: path)
             }
-            #expect(headError == .tokenRejected(path: "/Volumes/main/sales/raw/a.csv", serverMessage: nil))
+            #expect(headError == .tokenRejected(path: path.path, serverMessage: "Invalid access token."))
+        }
+    }
+
+    @Test func headForbiddenByAGrantStillNamesTheGrant() async throws {
+        try await withServer { server, _ in
+            let path = try VolumePath(parsing: "/Volumes/main/sales/raw/a.csv")
+            try Data("x".utf8).write(to: URL(fileURLWithPath: server.diskPath(path)))
+            try await server.addFault([
+                "path": path.path, "status": 403, "count": -1, "error_code": "PERMISSION_DENIED",
+                "message": "User does not have READ VOLUME on Volume 'main.sales.raw'.",
+            ])
+            let error = await #expect(throws: VolumeError.self) { try await server.client().metadata(of: path) }
+            #expect(error == .permissionDenied(
+                path: path.path, access: .read,
+                serverMessage: "PERMISSION_DENIED: User does not have READ VOLUME on Volume 'main.sales.raw'."))
+        }
+    }
+
+    @Test func rangedReadReturnsTheBytesOfThe206() async throws {
+        try await withServer { server, _ in
+            let content = sampleBytes(300_000)
+            let path = try VolumePath(parsing: "/Volumes/main/sales/raw/a.bin")
+            try content.write(to: URL(fileURLWithPath: server.diskPath(path)))
+            let client = server.client()
+            #expect(try await client.read(path, bytes: 1000..<1100) == Array(content[1000..<1100]))
+            // The footer of a file: a range running past the end comes back shorter.
+            #expect(try await client.read(path, bytes: 299_990..<300_100) == Array(content[299_990...]))
+            #expect(try await server.requestLog() == ["GET \(path.path) 206", "GET \(path.path) 206"])
+            let error = await #expect(throws: VolumeError.self) { try await client.read(path, bytes: 400_000..<400_010) }
+            guard case .requestFailed(_, 416, _, _) = error else {
+                Issue.record("unexpected \(String(describing: error))")
+                return
+            }
+        }
+    }
+
+    @Test func droppedRangedReadIsRetried() async throws {
+        try await withServer { server, _ in
+            let content = sampleBytes(500_000)
+            let path = try VolumePath(parsing: "/Volumes/main/sales/raw/a.bin")
+            try content.write(to: URL(fileURLWithPath: server.diskPath(path)))
+            try await server.addFault(["method": "GET", "path": path.path, "drop_after_bytes": 70_000, "count": 1])
+            #expect(try await server.client().read(path, bytes: 10..<200_010) == Array(content[10..<200_010]))
+            #expect(try await server.requestLog() == ["GET \(path.path) dropped", "GET \(path.path) 206"])
         }
     }
 

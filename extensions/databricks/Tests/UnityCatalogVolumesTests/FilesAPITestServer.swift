@@ -1,6 +1,6 @@
-import AsyncHTTPClient
 import DatabricksEnvironment
 import Foundation
+import HTTPTransfer
 import NIOCore
 @testable import UnityCatalogVolumes
 
@@ -62,7 +62,7 @@ final class FilesAPITestServer {
         FilesAPIClient(
             credentials: credentials(token: token),
             retry: RetryPolicy(maxAttempts: attempts, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50)),
-            connectTimeout: .milliseconds(500))
+            timeouts: .init(connect: .milliseconds(500), stall: .seconds(10)))
     }
 
     /// Where the server keeps a volume path on disk.
@@ -83,10 +83,10 @@ final class FilesAPITestServer {
     }
 
     private func control(_ method: String, _ path: String, body: Data?) async throws -> Data {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .init(rawValue: method)
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        return Data(try await response.body.collect(upTo: 1 << 20).readableBytesView)
+        let request = HTTPTransferRequest(
+            method: .init(rawValue: method), url: baseURL + path, body: body.map { .bytes(ByteBuffer(bytes: $0)) })
+        return try await HTTPTransferClient().execute(request) { response in
+            Data(try await response.body.collect(upTo: 1 << 20).readableBytesView)
+        }
     }
 }
