@@ -362,3 +362,17 @@ def test_pip_install_from_the_source_tree_builds_the_binaries(tmp_path):
     site = run([str(venv / "bin" / "python"), "-c", "import pyforge_cli, os; print(os.path.dirname(pyforge_cli.__file__))"]).stdout.strip()
     assert (Path(site) / "lib" / "libmdb.so.3").is_file()
     assert (Path(site) / "bin" / "pyforge-extensions" / "databricks" / "pyforge-databricks").is_file()
+
+
+def test_the_wheel_stays_small_and_free_of_icu(wheel):
+    """The product plan's budget: the wheel under 25 MB. One `import Foundation` in the
+    extension (or a dependency that has one) brings the full Foundation and ~40 MB of ICU
+    back; the unstripped release binaries must have none of their symbols."""
+    assert wheel.stat().st_size < 25 * 1000 * 1000, wheel.stat().st_size
+    for binary in (REPO_ROOT / ".build" / "release" / "pyforge",
+                   REPO_ROOT / "extensions" / "databricks" / ".build" / "release" / "pyforge-databricks"):
+        symbols = run(["nm", str(binary)]).stdout
+        assert len(symbols) > 100_000, f"nm read no symbols from {binary}: the check would prove nothing"
+        leaked = [line for line in symbols.splitlines()
+                  if re.search(r"_FoundationICU|\bicu_\d|FoundationInternationalization|\$s10Foundation", line)]
+        assert leaked[:5] == [], f"{binary.name} links the full Foundation/ICU: import FoundationEssentials instead"
