@@ -577,7 +577,9 @@ def test_missing_binary_explicit_path(api, tmp_path):
         client.validate(tmp_path / "x.csv")
 
 
-def test_missing_binary_nowhere_to_be_found(api_venv, tmp_path):
+def test_missing_binary_nowhere_to_be_found(tmp_path):
+    """The package without its binary (the source tree's python/, which never holds one),
+    with no PYFORGE_BIN and nothing on PATH."""
     script = textwrap.dedent("""
         from pyforge_cli.extensions.databricks import forge, PyForgeNotFoundError
         try:
@@ -587,13 +589,27 @@ def test_missing_binary_nowhere_to_be_found(api_venv, tmp_path):
             sys.stderr.write("ERROR:" + error.message)
             sys.exit(3)
     """)
+    assert not (PACKAGE_DIR / "pyforge_cli" / "bin").exists()
     env = {k: v for k, v in os.environ.items() if k != "PYFORGE_BIN"}
     env["PATH"] = str(tmp_path / "empty-bin")
-    proc = subprocess.run([str(api_venv), "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    env["PYTHONPATH"] = str(PACKAGE_DIR)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 3, proc.stderr
     assert proc.stdout == ""
     message = proc.stderr.split("ERROR:")[1]
-    assert "PYFORGE_BIN is not set" in message and "PATH" in message and "swift build" in message
+    assert "PYFORGE_BIN is not set" in message and "PATH" in message and "pip install pyforge-cli" in message
+
+
+def test_the_pyforge_command_is_the_binary(api_venv, tmp_path):
+    """The console script pip installs execs the bundled binary: same output, same exit codes."""
+    command = api_venv.parent / "pyforge"
+    proc = subprocess.run([str(command), "--version"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == "2.0.0"
+    proc = subprocess.run([str(command), "convert", str(tmp_path / "missing.csv")], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 4 and "missing.csv" in proc.stderr  # exit 4: the input does not exist
+    proc = subprocess.run([str(command), "convert", "--no-such-option"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stderr.startswith("pyforge: error:")  # argv[0] is 'pyforge'
 
 
 def test_pyforge_bin_pointing_nowhere(api_venv, tmp_path):
