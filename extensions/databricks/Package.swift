@@ -79,6 +79,9 @@ let package = Package(
             name: "databricks-detection-benchmark", dependencies: ["DatabricksEnvironment"],
             path: "Benchmarks/DetectionBenchmark"),
 
+        // Test tool: our request bytes for pyspark's decoder (Tests/EndToEnd/test_spark_plan_bytes.py).
+        .executableTarget(name: "spark-request-bytes", dependencies: ["SparkConnect"], path: "Tools/SparkRequestBytes"),
+
         .testTarget(name: "DatabricksEnvironmentTests", dependencies: ["DatabricksEnvironment"]),
         .testTarget(
             name: "HTTPTransferTests",
