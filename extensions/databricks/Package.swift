@@ -74,6 +74,14 @@ let package = Package(
         ),
         .executableTarget(name: "pyforge-databricks", dependencies: ["DatabricksExtension"]),
 
+        // Detection's 50 ms budget, measured (see benchmarks/databricks_detection.py).
+        .executableTarget(
+            name: "databricks-detection-benchmark", dependencies: ["DatabricksEnvironment"],
+            path: "Benchmarks/DetectionBenchmark"),
+
+        // Test tool: our request bytes for pyspark's decoder (Tests/EndToEnd/test_spark_plan_bytes.py).
+        .executableTarget(name: "spark-request-bytes", dependencies: ["SparkConnect"], path: "Tools/SparkRequestBytes"),
+
         .testTarget(name: "DatabricksEnvironmentTests", dependencies: ["DatabricksEnvironment"]),
         .testTarget(
             name: "HTTPTransferTests",

@@ -125,6 +125,10 @@ enum DeltaLog {
             throw .unreadableInput(path: table, reason: "it is not a Delta table (no _delta_log/*.json commits)")
         }
         let target = version ?? latest
+        // A version the log does not reach must not quietly become the latest one.
+        guard (0...latest).contains(target) else {
+            throw .unreadableInput(path: table, reason: "it has no version \(target) (its log ends at version \(latest))")
+        }
         guard all.first == 0 else {
             throw .unreadableInput(path: table, reason: "its log starts at version \(all.first!) (older commits were cleaned up after a checkpoint); pyforge needs every JSON commit to write to it")
         }

@@ -99,13 +99,20 @@ struct JSONScanner {
         throw Failure(offset: end, reason: "a string is not closed")
     }
 
-    /// Skips a string, reporting whether it held escapes.
+    /// Skips a string, checking it as `string(into:)` would: compactValue copies the skipped
+    /// bytes into its output, which must stay valid JSON.
     mutating func skipString() throws(Failure) {
         position &+= 1
         while position < end {
             let c = bytes[position]
             if c == 0x22 { position &+= 1; return }
-            position &+= c == 0x5C ? 2 : 1
+            if c < 0x20 { throw Failure(offset: position, reason: "a control character inside a string") }
+            if c == 0x5C {
+                var decoded: [UInt8] = []
+                try escape(into: &decoded)
+            } else {
+                position &+= 1
+            }
         }
         throw Failure(offset: position, reason: "a string is not closed")
     }

@@ -31,6 +31,10 @@ enum ArrowScalar {
             }
             offset = bodyStart + bodyLength
         }
+        // Fewer than 8 bytes left: only the old-style end marker (four zero bytes) may stand
+        // there; anything else is a message prefix that was cut off.
+        let rest = stream.count - offset
+        if rest > 0, !(rest >= 4 && stream.int32(at: offset) == 0) { throw .malformed("an Arrow message is cut off") }
         return nil
     }
 }

@@ -8,6 +8,7 @@ public struct SparkSession: Sendable {
     public let sessionID: String
     private let client: GRPCClient<HTTP2ClientTransport.Posix>
     private let metadata: Metadata
+    private let requests: SparkRequests
 
     private static let service = "spark.connect.SparkConnectService"
     private static let clientType = "pyforge"
@@ -40,6 +41,9 @@ public struct SparkSession: Sendable {
         self.remote = remote
         self.client = client
         self.sessionID = remote.sessionID ?? SparkSession.newSessionID()
+        // client_type carries the connection string's user_agent, as pyspark sends it.
+        self.requests = SparkRequests(
+            sessionID: sessionID, userID: remote.userID ?? SparkSession.defaultUser, clientType: remote.userAgent ?? Self.clientType)
         var metadata = Metadata()
         if let token = remote.token { metadata.addString("Bearer \(token)", forKey: "authorization") }
         for (key, value) in remote.headers.sorted(by: { $0.key < $1.key }) { metadata.addString(value, forKey: key) }
@@ -49,10 +53,7 @@ public struct SparkSession: Sendable {
 
     /// The server's Spark version; also the cheapest way to check address and credentials.
     public func version() async throws(SparkConnectError) -> String {
-        var request = ProtobufWriter()
-        header(&request, userContextField: 2, clientTypeField: 3)
-        request.message(10) { _ in }  // AnalyzePlanRequest.spark_version
-        let response = try await unary("AnalyzePlan", request.bytes, timeout: .seconds(60))
+        let response = try await unary("AnalyzePlan", requests.analyzeSparkVersion(), timeout: .seconds(60))
         do {
             return try sparkVersion(from: response) ?? "unknown"
         } catch {
@@ -62,12 +63,7 @@ public struct SparkSession: Sendable {
 
     /// The columns a relation would produce (`AnalyzePlan` with `schema`).
     public func columns(of relation: SparkRelation) async throws(SparkConnectError) -> [SparkColumn] {
-        var request = ProtobufWriter()
-        header(&request, userContextField: 2, clientTypeField: 3)
-        request.message(4) { schema in  // AnalyzePlanRequest.schema
-            schema.message(1) { plan in SparkPlan.query(relation).encode(into: &plan) }
-        }
-        let response = try await unary("AnalyzePlan", request.bytes, timeout: .seconds(300))
+        let response = try await unary("AnalyzePlan", requests.analyzeSchema(of: relation), timeout: .seconds(300))
         do { return try SparkSchema.columns(fromAnalyzeResponse: response) } catch { throw .protocolError(error) }
     }
 
@@ -86,14 +82,11 @@ public struct SparkSession: Sendable {
 
     /// Runs a plan and collects its results (Arrow batches for queries).
     public func execute(_ plan: SparkPlan) async throws(SparkConnectError) -> SparkExecution {
-        var request = ProtobufWriter()
-        header(&request, userContextField: 2, clientTypeField: 4)
-        request.message(3) { plan.encode(into: &$0) }
         var options = CallOptions.defaults
         options.waitForReady = false
         do {
             return try await client.serverStreaming(
-                request: ClientRequest(message: request.bytes, metadata: metadata),
+                request: ClientRequest(message: requests.executePlan(plan), metadata: metadata),
                 descriptor: MethodDescriptor(fullyQualifiedService: Self.service, method: "ExecutePlan"),
                 serializer: RawMessageSerializer(), deserializer: RawMessageDeserializer(), options: options
             ) { response in
@@ -111,15 +104,7 @@ public struct SparkSession: Sendable {
     }
 
     private func release() async {
-        var request = ProtobufWriter()
-        header(&request, userContextField: 2, clientTypeField: 3)
-        _ = try? await unary("ReleaseSession", request.bytes, timeout: .seconds(5))
-    }
-
-    private func header(_ request: inout ProtobufWriter, userContextField: Int, clientTypeField: Int) {
-        request.string(1, sessionID)
-        request.message(userContextField) { $0.string(1, remote.userID ?? SparkSession.defaultUser) }
-        request.string(clientTypeField, Self.clientType)
+        _ = try? await unary("ReleaseSession", requests.releaseSession(), timeout: .seconds(5))
     }
 
     private func unary(_ method: String, _ bytes: [UInt8], timeout: Duration) async throws(SparkConnectError) -> [UInt8] {

@@ -8,18 +8,15 @@ func fakeProbe(files: [String: String] = [:], mounts: Set<String> = []) -> FileP
     FileProbe(readSmallFile: { files[$0] }, isMountPoint: { mounts.contains($0) })
 }
 
-/// Runs detection and checks it stays within the 50 ms budget (generously: CI machines are busy).
-func timedDetect(_ environment: [String: String], files: FileProbe = fakeProbe()) -> DatabricksEnvironment {
-    let clock = ContinuousClock()
-    var detected: DatabricksEnvironment?
-    let elapsed = clock.measure { detected = DatabricksEnvironment.detect(environment: environment, files: files) }
-    #expect(elapsed < .milliseconds(50), "detection took \(elapsed)")
-    return detected!
+/// Detection as the extension runs it. How long it takes is measured by
+/// benchmarks/databricks_detection.py, not asserted here: a busy machine must not fail a test.
+func detect(_ environment: [String: String], files: FileProbe = fakeProbe()) -> DatabricksEnvironment {
+    DatabricksEnvironment.detect(environment: environment, files: files)
 }
 
 @Suite struct DetectionTests {
     @Test func serverlessNotebook() {
-        let environment = timedDetect(
+        let environment = detect(
             ["DATABRICKS_RUNTIME_VERSION": "client.2", "IS_SERVERLESS": "TRUE", "SPARK_CONNECT_MODE_ENABLED": "1"],
             files: fakeProbe(mounts: ["/Volumes"]))
         #expect(environment.isDatabricks)
@@ -36,12 +33,12 @@ func timedDetect(_ environment: [String: String], files: FileProbe = fakeProbe()
 
     @Test(arguments: ["client.1", "client.2.1", "client.3.10"])
     func serverlessVersions(version: String) {
-        #expect(timedDetect(["DATABRICKS_RUNTIME_VERSION": version]).compute == .serverless)
+        #expect(detect(["DATABRICKS_RUNTIME_VERSION": version]).compute == .serverless)
     }
 
     @Test(arguments: ["15.4.x-scala2.12", "16.4.x-gpu-ml-scala2.12", "14.3.x-cpu-ml-scala2.12", "13.3.x-photon-scala2.12"])
     func classicVersions(version: String) {
-        let environment = timedDetect([
+        let environment = detect([
             "DATABRICKS_RUNTIME_VERSION": version, "DB_IS_DRIVER": "TRUE",
             "DB_CLUSTER_ID": "0123-456789-abcdefgh", "DB_INSTANCE_TYPE": "Standard_DS3_v2",
         ])
@@ -53,7 +50,7 @@ func timedDetect(_ environment: [String: String], files: FileProbe = fakeProbe()
     }
 
     @Test func laptop() {
-        let environment = timedDetect(["HOME": "/home/me", "PATH": "/usr/bin"])
+        let environment = detect(["HOME": "/home/me", "PATH": "/usr/bin"])
         #expect(!environment.isDatabricks)
         #expect(environment.compute == .none)
         #expect(environment.runtimeVersion == nil)
@@ -62,7 +59,7 @@ func timedDetect(_ environment: [String: String], files: FileProbe = fakeProbe()
     }
 
     @Test func versionFileWhenTheVariableIsMissing() {
-        let environment = timedDetect([:], files: fakeProbe(files: ["/databricks/DBR_VERSION": "15.4\n"]))
+        let environment = detect([:], files: fakeProbe(files: ["/databricks/DBR_VERSION": "15.4\n"]))
         #expect(environment.isDatabricks)
         #expect(environment.runtimeVersion == "15.4")
         #expect(environment.compute == .classic)
@@ -70,37 +67,37 @@ func timedDetect(_ environment: [String: String], files: FileProbe = fakeProbe()
     }
 
     @Test func variableWinsOverVersionFile() {
-        let environment = timedDetect(
+        let environment = detect(
             ["DATABRICKS_RUNTIME_VERSION": "client.2"], files: fakeProbe(files: ["/databricks/DBR_VERSION": "15.4"]))
         #expect(environment.runtimeVersion == "client.2")
         #expect(environment.compute == .serverless)
     }
 
     @Test func emptyVariableFallsBackToFile() {
-        let environment = timedDetect(
+        let environment = detect(
             ["DATABRICKS_RUNTIME_VERSION": "  "], files: fakeProbe(files: ["/databricks/DBR_VERSION": "client.1"]))
         #expect(environment.compute == .serverless)
     }
 
     @Test func classicVersionWinsOverServerlessFlag() {
-        let environment = timedDetect(["DATABRICKS_RUNTIME_VERSION": "15.4.x-scala2.12", "IS_SERVERLESS": "TRUE"])
+        let environment = detect(["DATABRICKS_RUNTIME_VERSION": "15.4.x-scala2.12", "IS_SERVERLESS": "TRUE"])
         #expect(environment.compute == .classic)
         #expect(environment.signals.contains { $0.contains("disagrees") })
     }
 
     @Test func serverlessVersionWinsOverFalseFlag() {
-        let environment = timedDetect(["DATABRICKS_RUNTIME_VERSION": "client.2", "IS_SERVERLESS": "FALSE"])
+        let environment = detect(["DATABRICKS_RUNTIME_VERSION": "client.2", "IS_SERVERLESS": "FALSE"])
         #expect(environment.compute == .serverless)
         #expect(environment.signals.contains { $0.contains("disagrees") })
     }
 
     @Test func unknownVersionShapeUsesServerlessFlag() {
-        #expect(timedDetect(["DATABRICKS_RUNTIME_VERSION": "snapshot", "IS_SERVERLESS": "true"]).compute == .serverless)
-        #expect(timedDetect(["DATABRICKS_RUNTIME_VERSION": "snapshot"]).compute == .classic)
+        #expect(detect(["DATABRICKS_RUNTIME_VERSION": "snapshot", "IS_SERVERLESS": "true"]).compute == .serverless)
+        #expect(detect(["DATABRICKS_RUNTIME_VERSION": "snapshot"]).compute == .classic)
     }
 
     @Test func secondarySignalsAloneAreNotDatabricks() {
-        let environment = timedDetect(["DB_CLUSTER_ID": "0123-456789-abcdefgh", "IS_SERVERLESS": "TRUE"])
+        let environment = detect(["DB_CLUSTER_ID": "0123-456789-abcdefgh", "IS_SERVERLESS": "TRUE"])
         #expect(!environment.isDatabricks)
         #expect(environment.compute == .none)
         #expect(environment.signals.contains("DB_CLUSTER_ID=0123-456789-abcdefgh"))
@@ -108,7 +105,7 @@ func timedDetect(_ environment: [String: String], files: FileProbe = fakeProbe()
     }
 
     @Test func encodesAsJSON() throws {
-        let environment = timedDetect(["DATABRICKS_RUNTIME_VERSION": "client.2"])
+        let environment = detect(["DATABRICKS_RUNTIME_VERSION": "client.2"])
         let json = try JSONEncoder().encode(environment)
         #expect(try JSONDecoder().decode(DatabricksEnvironment.self, from: json) == environment)
         #expect(String(decoding: json, as: UTF8.self).contains("\"compute\":\"serverless\""))
