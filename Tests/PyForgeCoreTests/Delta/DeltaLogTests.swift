@@ -136,7 +136,7 @@ import Testing
         let table = try Self.table([[Self.protocolAction, Self.metadata], [Self.add("a")]])
         let log = table + "/_delta_log/"
         for name in ["00000000000000000001.checkpoint.parquet", "00000000000000000001.crc", "_last_checkpoint", "0000000000000000002.json", "x0000000000000000002.json"] {
-            FileManager.default.createFile(atPath: log + name, contents: Data("{}".utf8))
+            _ = FileManager.default.createFile(atPath: log + name, contents: Data("{}".utf8))
         }
         #expect(DeltaLog.versions(table) == [0, 1])
         #expect(DeltaLog.paddedVersion(12) == "00000000000000000012")
