@@ -76,14 +76,24 @@ public enum ExtensionRouter {
                 decision = notDelegated.decision
             }
         }
-        // A decline is ordinary (debug level); anything else is one warning line each.
+        // A decline is ordinary (debug level); anything else is one warning line each, printed
+        // once: by the front end from the result's warnings (CLI, batch, serve, --json), or
+        // here when the built-in engine fails too and there is no result to carry them.
         let (declined, failed) = (warnings.filter { $0.contains(": it declined") }, warnings.filter { !$0.contains(": it declined") })
         for line in declined { logger.debug("\(line)") }
-        for line in failed { logger.warning("\(line)") }
         if let decision { logger.info("\(decision)") }
-        var result = try Converter.convert(request, progress: progress, logger: logger)
+        var result: ConversionResult
+        do {
+            result = try Converter.convert(request, progress: progress, logger: logger)
+        } catch {
+            for line in failed { logger.warning("\(line)") }
+            throw error
+        }
         result.warnings = failed + result.warnings
         if let decision { result.details["decision"] = decision }
+        // The time the user waited, extension attempts included (a hung extension's timeout
+        // is part of it), not only the built-in engine's share.
+        result.seconds = monotonicNow() - started
         return result
     }
 
