@@ -14,6 +14,7 @@ import json
 import math
 import os
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -130,6 +131,22 @@ def parse_single_json(stdout: str, proc: subprocess.CompletedProcess | None = No
         return json.loads(stdout)
     except json.JSONDecodeError as exc:  # pragma: no cover - reported as a failure
         pytest.fail(f"stdout is not exactly one JSON document ({exc}):\n{stdout[:2000]}{context}")
+
+
+def wait_for(condition: Callable[[], Any], what: str, timeout: float = 60.0, interval: float = 0.01) -> Any:
+    """Polls `condition` until it returns something truthy, and returns that. Tests
+    synchronise with the process under test this way, never with a fixed sleep: a sleep is
+    either too short on a loaded machine (a flaky failure) or longer than needed. The
+    deadline is generous on purpose; it only turns a hang into a failure that says what
+    never happened."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            pytest.fail(f"timed out after {timeout:g} s waiting until {what}", pytrace=False)
+        time.sleep(interval)
 
 
 # --------------------------------------------------------------------------------------
@@ -355,6 +372,7 @@ class Helpers:
     ARROW_TYPES = ARROW_TYPES
     TEMP_MARKER = TEMP_MARKER
     base_env = staticmethod(base_env)
+    wait_for = staticmethod(wait_for)
 
 
 @pytest.fixture(scope="session")
