@@ -314,7 +314,7 @@ def read_parquet_both(path: Path) -> ParquetData:
     a_rows = canonical_rows(table.to_pylist())
     d_rows = canonical_rows(duck.to_pylist())
     if a_rows != d_rows:
-        for i, (a, d) in enumerate(zip(a_rows, d_rows)):
+        for i, (a, d) in enumerate(zip(a_rows, d_rows, strict=True)):
             if a != d:
                 pytest.fail(f"pyarrow and DuckDB disagree at row {i}: {a!r} vs {d!r}")
     return ParquetData(path=path, table=table, duck=duck, metadata=metadata)
@@ -339,7 +339,7 @@ def assert_rows_equal(actual: list[dict[str, Any]], expected: list[dict[str, Any
     a = canonical_rows(actual)
     e = canonical_rows(expected)
     if a != e:
-        for i, (x, y) in enumerate(zip(a, e)):
+        for i, (x, y) in enumerate(zip(a, e, strict=True)):
             if x != y:
                 diff = {k: (x.get(k), y.get(k)) for k in set(x) | set(y) if x.get(k) != y.get(k)}
                 pytest.fail(f"row {i} differs (actual, expected): {diff}")
@@ -396,22 +396,24 @@ def convert_json(run_json, h):
 @pytest.fixture
 def check_against_csv(convert_json, h):
     """Converts a CSV to Parquet with --json and checks the Parquet values (both readers)
-    against Python's csv module reading the same file. Returns (summary, ParquetData)."""
+    against Python's csv module reading the same file. Returns (summary, ParquetData).
 
-    def _check(src: Path, *extra: Any, delimiter: str = ",", encoding: str = "utf-8",
-               null_values: tuple[str, ...] = (), expect_types: dict[str, str] | None = None):
+    `expect_types` is required: the column types the test's author expects, written in the
+    test. Taking them from pyforge's own --json report would check pyforge against itself
+    (a wrongly inferred type would also be the "expected" one)."""
+
+    def _check(src: Path, *extra: Any, expect_types: dict[str, str], delimiter: str = ",", encoding: str = "utf-8",
+               null_values: tuple[str, ...] = ()):
         out = src.with_name(src.stem + ".out.parquet")
         _, summary = convert_json(src, out, *extra)
-        types = schema_types(summary)
-        if expect_types is not None:
-            assert types == expect_types
+        assert schema_types(summary) == expect_types
         header, rows = csv_reference(src, delimiter=delimiter, encoding=encoding)
         data = read_parquet_both(out)
         assert data.names == header
         assert summary["rows"] == len(rows)
-        for name, type_name in types.items():
+        for name, type_name in expect_types.items():
             assert data.arrow_type(name) == ARROW_TYPES[type_name], (name, data.arrow_type(name), type_name)
-        assert_rows_equal(data.rows, expected_rows(header, rows, types, null_values))
+        assert_rows_equal(data.rows, expected_rows(header, rows, expect_types, null_values))
         return summary, data
 
     return _check
