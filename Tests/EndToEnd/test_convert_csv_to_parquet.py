@@ -788,12 +788,13 @@ def _long_field_csv(path: Path, prefix_rows: int, value: str) -> Path:
     return path
 
 
-def _convert_long_field(run, src: Path, out: Path, timeout: float):
+def _convert_long_field(run, src: Path, out: Path, timeout: float = 120):
+    # The timeout is a hang guard, not a speed check (the bug spun forever), so it is generous.
     try:
         return run("convert", src, out, "--force", timeout=timeout)
     except subprocess.TimeoutExpired:
         pytest.fail(f"pyforge did not finish within {timeout} s on {src.name} "
-                    f"({src.stat().st_size} bytes); such a file converts in well under a second")
+                    f"({src.stat().st_size} bytes): it hangs on a record this long")
 
 
 @pytest.mark.parametrize(
@@ -804,7 +805,7 @@ def _convert_long_field(run, src: Path, out: Path, timeout: float):
 def test_long_field(work, h, run, prefix_rows, value):
     src = _long_field_csv(work / "longfield.csv", prefix_rows, value)
     out = work / "longfield.parquet"
-    proc = _convert_long_field(run, src, out, timeout=30)
+    proc = _convert_long_field(run, src, out)
     assert proc.returncode == 0, proc.stderr
     got = h.read_parquet(out).column("s")
     assert len(got) == prefix_rows + 2
@@ -823,7 +824,7 @@ def test_field_longer_than_8_mib(work, h, run):
     out = work / "huge.parquet"
     for prefix_rows in range(6):
         src = _long_field_csv(work / "huge.csv", prefix_rows, value)
-        proc = _convert_long_field(run, src, out, timeout=8)
+        proc = _convert_long_field(run, src, out)
         assert proc.returncode == 0, proc.stderr
         got = h.read_parquet(out).column("s")
         assert got[prefix_rows] == value and got[-1] == "last"
