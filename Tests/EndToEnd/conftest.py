@@ -133,19 +133,20 @@ def parse_single_json(stdout: str, proc: subprocess.CompletedProcess | None = No
         pytest.fail(f"stdout is not exactly one JSON document ({exc}):\n{stdout[:2000]}{context}")
 
 
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 60.0, interval: float = 0.01) -> Any:
+def wait_for(condition: Callable[[], Any], what: str | Callable[[], str], timeout: float = 60.0,
+             interval: float = 0.01) -> Any:
     """Polls `condition` until it returns something truthy, and returns that. Tests
     synchronise with the process under test this way, never with a fixed sleep: a sleep is
     either too short on a loaded machine (a flaky failure) or longer than needed. The
     deadline is generous on purpose; it only turns a hang into a failure that says what
-    never happened."""
+    never happened (`what` may be a callable, to describe the state at the deadline)."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
         if value:
             return value
         if time.monotonic() >= deadline:
-            pytest.fail(f"timed out after {timeout:g} s waiting until {what}", pytrace=False)
+            pytest.fail(f"timed out after {timeout:g} s waiting until {what() if callable(what) else what}", pytrace=False)
         time.sleep(interval)
 
 

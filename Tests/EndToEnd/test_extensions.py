@@ -90,7 +90,7 @@ def test_misbehaving_extension_falls_back_to_core(pyforge_bin, work, mode, reaso
     # fake's `sleep 1000` grandchild, a hung extension) outlives the deadline by far. How
     # quickly the fallback happens is a benchmark row (benchmarks/time_bounds.py).
     wait_for(lambda: leftover_processes(str(work)) == [] and leftover_processes("sleep 1000") == [],
-             f"no process of the {mode!r} extension is left: {leftover_processes(str(work)) + leftover_processes('sleep 1000')}",
+             lambda: f"no process of the {mode!r} extension is left: {leftover_processes(str(work)) + leftover_processes('sleep 1000')}",
              timeout=30)
 
 
