@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian -dev packages the build links against (mdbtools-dev: libmdb for
-# Access input), when missing, and the test-only reference tools: mdbtools (mdb-export, the
-# Access tests' independent reader; run, never linked), poppler-utils (pdftotext, pdfinfo:
-# the PDF tests' independent reader; never linked), qpdf (writes PDF 1.5 object streams and
-# encrypted PDFs for the tests), fonts-dejavu-core (the TrueType font the tests embed),
-# debootstrap (the minimal root file system the wheel is tested on) and binutils (strip,
-# readelf and objdump for the wheel).
+# Access input), when missing, and the test-only reference tools: mdbtools (mdb-export, a
+# reference for the Access tests; run, never linked, but built on the same libmdb as pyforge,
+# so those tests also check values known by construction and the pure-Python access-parser),
+# poppler-utils (pdftotext, pdfinfo: the PDF tests' independent reader; never linked), qpdf
+# (writes PDF 1.5 object streams and encrypted PDFs for the tests), fonts-dejavu-core (the
+# TrueType font the tests embed), debootstrap (the minimal root file system the wheel is
+# tested on) and binutils (strip, readelf and objdump for the wheel).
 set -euo pipefail
 packages=(libsnappy-dev libzstd-dev zlib1g-dev libxml2-dev libbz2-dev mdbtools-dev mdbtools pkg-config poppler-utils qpdf fonts-dejavu-core debootstrap binutils)
 missing=()

@@ -31,7 +31,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ACCESS_FIXTURE = REPO_ROOT.parent / "shared" / "fixtures" / "access" / "types.mdb"
+ACCESS_FIXTURE = REPO_ROOT / "Tests" / "EndToEnd" / "fixtures" / "access" / "types.mdb"  # committed (see its README)
 # The newest glibc the wheel may need: manylinux_2_34 (Ubuntu 22.04 has 2.35, DBR 13.3 LTS
 # runs Ubuntu 22.04).
 GLIBC_LIMIT = (2, 34)

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -130,6 +131,23 @@ def parse_single_json(stdout: str, proc: subprocess.CompletedProcess | None = No
         return json.loads(stdout)
     except json.JSONDecodeError as exc:  # pragma: no cover - reported as a failure
         pytest.fail(f"stdout is not exactly one JSON document ({exc}):\n{stdout[:2000]}{context}")
+
+
+def wait_for(condition: Callable[[], Any], what: str | Callable[[], str], timeout: float = 60.0,
+             interval: float = 0.01) -> Any:
+    """Polls `condition` until it returns something truthy, and returns that. Tests
+    synchronise with the process under test this way, never with a fixed sleep: a sleep is
+    either too short on a loaded machine (a flaky failure) or longer than needed. The
+    deadline is generous on purpose; it only turns a hang into a failure that says what
+    never happened (`what` may be a callable, to describe the state at the deadline)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            pytest.fail(f"timed out after {timeout:g} s waiting until {what() if callable(what) else what}", pytrace=False)
+        time.sleep(interval)
 
 
 # --------------------------------------------------------------------------------------
@@ -297,7 +315,7 @@ def read_parquet_both(path: Path) -> ParquetData:
     a_rows = canonical_rows(table.to_pylist())
     d_rows = canonical_rows(duck.to_pylist())
     if a_rows != d_rows:
-        for i, (a, d) in enumerate(zip(a_rows, d_rows)):
+        for i, (a, d) in enumerate(zip(a_rows, d_rows, strict=True)):
             if a != d:
                 pytest.fail(f"pyarrow and DuckDB disagree at row {i}: {a!r} vs {d!r}")
     return ParquetData(path=path, table=table, duck=duck, metadata=metadata)
@@ -322,7 +340,7 @@ def assert_rows_equal(actual: list[dict[str, Any]], expected: list[dict[str, Any
     a = canonical_rows(actual)
     e = canonical_rows(expected)
     if a != e:
-        for i, (x, y) in enumerate(zip(a, e)):
+        for i, (x, y) in enumerate(zip(a, e, strict=True)):
             if x != y:
                 diff = {k: (x.get(k), y.get(k)) for k in set(x) | set(y) if x.get(k) != y.get(k)}
                 pytest.fail(f"row {i} differs (actual, expected): {diff}")
@@ -355,6 +373,7 @@ class Helpers:
     ARROW_TYPES = ARROW_TYPES
     TEMP_MARKER = TEMP_MARKER
     base_env = staticmethod(base_env)
+    wait_for = staticmethod(wait_for)
 
 
 @pytest.fixture(scope="session")
@@ -378,22 +397,24 @@ def convert_json(run_json, h):
 @pytest.fixture
 def check_against_csv(convert_json, h):
     """Converts a CSV to Parquet with --json and checks the Parquet values (both readers)
-    against Python's csv module reading the same file. Returns (summary, ParquetData)."""
+    against Python's csv module reading the same file. Returns (summary, ParquetData).
 
-    def _check(src: Path, *extra: Any, delimiter: str = ",", encoding: str = "utf-8",
-               null_values: tuple[str, ...] = (), expect_types: dict[str, str] | None = None):
+    `expect_types` is required: the column types the test's author expects, written in the
+    test. Taking them from pyforge's own --json report would check pyforge against itself
+    (a wrongly inferred type would also be the "expected" one)."""
+
+    def _check(src: Path, *extra: Any, expect_types: dict[str, str], delimiter: str = ",", encoding: str = "utf-8",
+               null_values: tuple[str, ...] = ()):
         out = src.with_name(src.stem + ".out.parquet")
         _, summary = convert_json(src, out, *extra)
-        types = schema_types(summary)
-        if expect_types is not None:
-            assert types == expect_types
+        assert schema_types(summary) == expect_types
         header, rows = csv_reference(src, delimiter=delimiter, encoding=encoding)
         data = read_parquet_both(out)
         assert data.names == header
         assert summary["rows"] == len(rows)
-        for name, type_name in types.items():
+        for name, type_name in expect_types.items():
             assert data.arrow_type(name) == ARROW_TYPES[type_name], (name, data.arrow_type(name), type_name)
-        assert_rows_equal(data.rows, expected_rows(header, rows, types, null_values))
+        assert_rows_equal(data.rows, expected_rows(header, rows, expect_types, null_values))
         return summary, data
 
     return _check

@@ -153,19 +153,50 @@ def test_files_api_volume_to_volume(run_json, files_api):
     assert_token_hidden(proc)
 
 
+def orders_rows(n: int) -> list[dict]:
+    """The rows write_orders(path, n) writes, as Parquet holds them (known by construction)."""
+    return [{"order_id": i, "customer": f"customer {i % 9}", "total": i * 2.5} for i in range(n)]
+
+
 def test_files_api_local_to_volume_and_back(run, files_api, work):
     root, env, _ = files_api
+    volume = root / "Volumes" / "main" / "sales" / "raw"
     write_orders(work / "orders.csv", 50)
     proc = run("convert", work / "orders.csv", "/Volumes/main/sales/raw/orders.parquet", env=env)
     assert proc.returncode == 0, proc.stderr
-    assert pq.read_table(root / "Volumes" / "main" / "sales" / "raw" / "orders.parquet").num_rows == 50
-    proc = run("convert", "/Volumes/main/sales/raw/orders.csv" if False else work / "orders.csv", work / "local.parquet", env=env)
-    assert proc.returncode == 0
-    write_orders(root / "Volumes" / "main" / "sales" / "raw" / "remote.csv", 12)
+    assert pq.read_table(volume / "orders.parquet").to_pylist() == orders_rows(50)
+    write_orders(volume / "remote.csv", 12)
     proc = run("convert", "/Volumes/main/sales/raw/remote.csv", work / "remote.parquet", env=env)
     assert proc.returncode == 0, proc.stderr
-    assert pq.read_table(work / "remote.parquet").num_rows == 12
+    assert pq.read_table(work / "remote.parquet").to_pylist() == orders_rows(12)
     assert [p.name for p in work.iterdir() if ".pyforge-" in p.name] == []
+
+
+def uploads(base: str) -> list[dict]:
+    """The file uploads (PUT /api/2.0/fs/files/...) the stand-in has handled."""
+    with urllib.request.urlopen(base + "/__requests") as response:
+        log = json.loads(response.read())
+    return [r for r in log if r["method"] == "PUT" and r["path"].endswith(".parquet")]
+
+
+def test_files_api_upload_always_states_overwrite(run, files_api, work):
+    # The Files API overwrites when `overwrite` is missing ("true or unspecified"), so the
+    # client must send overwrite=false explicitly to keep an existing file without --force.
+    root, env, _ = files_api
+    base = env["DATABRICKS_HOST"]
+    target = root / "Volumes" / "main" / "sales" / "raw" / "orders.parquet"
+    target.write_bytes(b"existing")
+    write_orders(work / "orders.csv", 20)
+    proc = run("convert", work / "orders.csv", "/Volumes/main/sales/raw/orders.parquet", env=env)
+    assert proc.returncode != 0
+    assert "--force" in proc.stderr, proc.stderr
+    assert target.read_bytes() == b"existing"
+    # The upload was attempted and said overwrite=false; the service refused it.
+    assert [(r["query"], r["status"]) for r in uploads(base)] == [("overwrite=false", 409)]
+    proc = run("convert", work / "orders.csv", "/Volumes/main/sales/raw/orders.parquet", "--force", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert pq.read_table(target).to_pylist() == orders_rows(20)
+    assert uploads(base)[-1]["query"] == "overwrite=true" and uploads(base)[-1]["status"] == 204
 
 
 def test_files_api_read_permission_names_the_privilege(run, files_api, work):

@@ -65,7 +65,7 @@ def assert_same_rows(actual: list[dict], expected: list[dict], decimals: dict[st
     """pyforge's rows (read by pyarrow) equal dbfread's; dbfread's floats of decimal
     fields are compared as decimals at the field's scale."""
     assert len(actual) == len(expected)
-    for got, want in zip(actual, expected):
+    for got, want in zip(actual, expected, strict=True):
         for name, value in want.items():
             if name in decimals and value is not None:
                 value = D(str(value)).quantize(D(decimals[name]))

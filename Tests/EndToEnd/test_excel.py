@@ -146,8 +146,11 @@ def openpyxl_workbook(path: Path) -> Path:
     return path
 
 
-def xlsxwriter_workbook(path: Path, constant_memory: bool = False, date_1904: bool = False) -> Path:
+def xlsxwriter_workbook(path: Path, constant_memory: bool = False, date_1904: bool = False,
+                        vba_project: Path | None = None) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory, "date_1904": date_1904})
+    if vba_project is not None:
+        wb.add_vba_project(str(vba_project))
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
     stamp = wb.add_format({"num_format": "dd/mm/yyyy hh:mm:ss.000"})
     clock = wb.add_format({"num_format": "hh:mm:ss"})
@@ -216,6 +219,32 @@ def test_xlsxwriter_formulas_rich_text_errors_dates(work, convert_json, constant
     assert table.column("rich").to_pylist()[0] == "plain bold tail"
     assert table.column("err").null_count == 5
     assert table.column("t").to_pylist()[:2] == ["01:30:00", "02:30:00"]
+
+
+MACRO_ENABLED_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+
+
+def test_macro_enabled_workbook_xlsm(work, convert_json):
+    # A real .xlsm as xlsxwriter writes one: the workbook part has the macro-enabled content
+    # type and a vbaProject part is related to it. The VBA project itself is a stand-in (a
+    # Compound File header and nothing else): pyforge must read the sheets and leave it alone.
+    vba = work / "vbaProject.bin"
+    vba.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    src = xlsxwriter_workbook(work / "macros.xlsm", vba_project=vba)
+    with zipfile.ZipFile(src) as archive:
+        assert f'PartName="/xl/workbook.xml" ContentType="{MACRO_ENABLED_MAIN}"' in archive.read("[Content_Types].xml").decode()
+        assert archive.read("xl/vbaProject.bin") == vba.read_bytes()
+    _, summary = convert_json(src, "--sheets", "Formulas & Rich")
+    assert summary["output"] == str(work / "macros.parquet")
+    assert types_of(summary) == {
+        "n": "int64", "double_it": "int64", "concat": "string", "rich": "string", "err": "string",
+        "d": "date", "ts": "timestamp[us]", "t": "string", "custom": "date", "days": "double", "b": "boolean",
+    }
+    table = assert_matches_openpyxl(src, "Formulas & Rich", work / "macros.parquet")
+    assert table.num_rows == 5
+    _, summary = convert_json(src, work / "all")
+    assert sorted(Path(o["output"]).name for o in summary["outputs"]) == ["2nd.parquet", "Formulas & Rich.parquet"]
+    assert pq.read_table(work / "all" / "2nd.parquet").to_pylist() == [{"k": "one", "v": 1}, {"k": "two", "v": 2}]
 
 
 def test_1904_date_system(work, convert_json):

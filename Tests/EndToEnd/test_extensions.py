@@ -8,13 +8,12 @@ import shutil
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import base_env
+from conftest import base_env, wait_for
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fake_extension.py"
 
@@ -77,7 +76,6 @@ def test_successful_delegation(pyforge_bin, work):
 ])
 def test_misbehaving_extension_falls_back_to_core(pyforge_bin, work, mode, reason):
     path = install_fake(work, mode)
-    started = time.monotonic()
     proc = convert(pyforge_bin, work, path)
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
@@ -87,9 +85,13 @@ def test_misbehaving_extension_falls_back_to_core(pyforge_bin, work, mode, reaso
     assert "Extension 'fake'" in proc.stderr
     assert pq.read_table(work / "out.parquet").num_rows == 3
     assert not [n for n in os.listdir(work) if ".pyforge-" in n], os.listdir(work)
-    assert time.monotonic() - started < 30
-    time.sleep(0.2)
-    assert leftover_processes(str(work)) == [] and leftover_processes("sleep 1000") == []
+    # The host kills the extension's process group before it answers; the kernel may take a
+    # moment to tear the processes down, so poll. A process the host failed to stop (the
+    # fake's `sleep 1000` grandchild, a hung extension) outlives the deadline by far. How
+    # quickly the fallback happens is a benchmark row (benchmarks/time_bounds.py).
+    wait_for(lambda: leftover_processes(str(work)) == [] and leftover_processes("sleep 1000") == [],
+             lambda: f"no process of the {mode!r} extension is left: {leftover_processes(str(work)) + leftover_processes('sleep 1000')}",
+             timeout=30)
 
 
 def test_declining_extension_is_silent(pyforge_bin, work):

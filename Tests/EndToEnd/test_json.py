@@ -44,7 +44,9 @@ def check_against_json(table, recs):
                 names.append(k)
     assert table.column_names == names
     rows = table.to_pylist()
-    for got, want in zip(rows, flat):
+    # Counts first: zip alone stops at the shorter list, so a dropped record would pass.
+    assert len(rows) == len(flat), f"{len(rows)} rows, expected {len(flat)}"
+    for got, want in zip(rows, flat, strict=True):
         for name in names:
             value = want.get(name)
             actual = got[name]

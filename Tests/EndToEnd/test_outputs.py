@@ -30,7 +30,8 @@ def expected_typed_rows(h):
     """SOURCE as Python's csv module reads it, converted per column type."""
     rows = list(csv.reader(io.StringIO(SOURCE, newline="")))
     records = h.expected_rows(rows[0], rows[1:], TYPES)
-    for record, s in zip(records, EXPECTED_S):
+    assert len(records) == len(EXPECTED_S)
+    for record, s in zip(records, EXPECTED_S, strict=True):
         record["s"] = s  # csv cannot tell "" (empty string) from an empty field (null)
     return records
 
@@ -252,6 +253,10 @@ def test_format_option_with_directory_output(work, h, run):
 # --------------------------------------------------------------------------------------
 
 
+# The column types of _compressible_csv, as its author knows them.
+COMPRESSIBLE_TYPES = {"id": "int64", "category": "string", "amount": "double", "day": "date", "note": "string"}
+
+
 def _compressible_csv(path: Path, rows: int = 20_000) -> Path:
     lines = ["id,category,amount,day,note"]
     cats = ["alpha", "beta", "gamma", "delta"]
@@ -277,7 +282,7 @@ def _compressible_csv(path: Path, rows: int = 20_000) -> Path:
 )
 def test_parquet_codecs(work, h, check_against_csv, args, codec):
     src = _compressible_csv(work / "comp.csv")
-    summary, data = check_against_csv(src, *args)
+    summary, data = check_against_csv(src, *args, expect_types=COMPRESSIBLE_TYPES)
     meta = data.metadata
     assert meta.created_by.startswith("pyforge")
     compressed = uncompressed = 0
@@ -305,7 +310,7 @@ def test_higher_zstd_level_is_not_larger(work, h, convert_json):
                                                  (10, 100, [10]), (7, 1, [1] * 7)])
 def test_row_group_size(work, h, check_against_csv, rows, group, expected):
     src = _compressible_csv(work / "rg.csv", rows=rows)
-    _, data = check_against_csv(src, "--row-group-size", str(group))
+    _, data = check_against_csv(src, "--row-group-size", str(group), expect_types=COMPRESSIBLE_TYPES)
     meta = data.metadata
     assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == expected
     # Row groups partition the rows in order.
@@ -318,7 +323,7 @@ def test_row_group_size(work, h, check_against_csv, rows, group, expected):
 
 def test_default_row_groups_hold_everything_for_small_files(work, h, check_against_csv):
     src = _compressible_csv(work / "one.csv", rows=50_000)
-    _, data = check_against_csv(src)
+    _, data = check_against_csv(src, expect_types=COMPRESSIBLE_TYPES)
     assert data.metadata.num_row_groups == 1
     assert data.metadata.row_group(0).num_rows == 50_000
 

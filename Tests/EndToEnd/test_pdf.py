@@ -19,11 +19,31 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-PDFTOTEXT = shutil.which("pdftotext")
-QPDF = shutil.which("qpdf")
 
-needs_pdftotext = pytest.mark.skipif(PDFTOTEXT is None, reason="poppler-utils (pdftotext) is not installed; run scripts/install-system-deps.sh")
-needs_qpdf = pytest.mark.skipif(QPDF is None, reason="qpdf is not installed; run scripts/install-system-deps.sh")
+
+def require(tool: str, package: str) -> str:
+    """The path of an independent PDF tool the checks need. A missing tool fails the test
+    with what to install: a skip would report a check that never ran as if it were fine."""
+    path = shutil.which(tool)
+    if path is None:
+        pytest.fail(f"{tool} is not installed, so this test cannot check pyforge's PDF output against it: "
+                    f"run scripts/install-system-deps.sh (Debian package {package}).", pytrace=False)
+    return path
+
+
+@pytest.fixture
+def pdftotext_bin() -> str:
+    return require("pdftotext", "poppler-utils")
+
+
+@pytest.fixture
+def qpdf_bin() -> str:
+    return require("qpdf", "qpdf")
+
+
+# Tests that need the tools ask for them up front, so a missing tool fails before any work.
+needs_pdftotext = pytest.mark.usefixtures("pdftotext_bin")
+needs_qpdf = pytest.mark.usefixtures("qpdf_bin")
 
 LATIN_LINES = [
     "Café crème, naïve façade, Ångström — déjà vu",
@@ -77,7 +97,7 @@ def fpdf_unicode_pdf(path: Path) -> Path:
 
 
 def pdftotext(path: Path, *args: str) -> str:
-    return subprocess.run([PDFTOTEXT, "-enc", "UTF-8", *args, str(path), "-"], check=True,
+    return subprocess.run([require("pdftotext", "poppler-utils"), "-enc", "UTF-8", *args, str(path), "-"], check=True,
                           capture_output=True, text=True).stdout
 
 
@@ -172,7 +192,7 @@ def test_fpdf2_embedded_truetype_unicode_matches_pdftotext(work, run):
 def test_pdf15_object_and_xref_streams(work, run, run_json):
     plain = reportlab_pdf(work / "plain.pdf")
     packed = work / "packed.pdf"
-    subprocess.run([QPDF, "--object-streams=generate", str(plain), str(packed)], check=True)
+    subprocess.run([require("qpdf", "qpdf"), "--object-streams=generate", str(plain), str(packed)], check=True)
     assert b"/ObjStm" in packed.read_bytes() and b"/XRef" in packed.read_bytes()
     _, text = convert_text(run, packed)
     assert_matches_pdftotext(text, packed)
@@ -189,7 +209,7 @@ def test_xref_stream_with_png_predictor_and_compressed_unicode_font(work, run):
     src = fpdf_unicode_pdf(work / "u.pdf")
     packed = work / "u_packed.pdf"
     # qpdf writes cross-reference streams with the PNG Up predictor (/Predictor 12).
-    subprocess.run([QPDF, "--object-streams=generate", "--compress-streams=y", str(src), str(packed)], check=True)
+    subprocess.run([require("qpdf", "qpdf"), "--object-streams=generate", "--compress-streams=y", str(src), str(packed)], check=True)
     assert b"/Predictor 12" in packed.read_bytes()
     _, text = convert_text(run, packed)
     assert "Привет мир — Ελληνικά — Zoë" in text
@@ -401,12 +421,12 @@ def test_formats_lists_pdf(run, run_json):
 
 
 def encrypted_inputs(work: Path) -> list[Path]:
+    # RC4 (reportlab) and AES-256 (qpdf): both must be refused, so qpdf is required.
     paths = [reportlab_pdf(work / "rl_encrypted.pdf", pages=2, encrypt="secret")]
-    if QPDF:
-        plain = reportlab_pdf(work / "plain.pdf", pages=2)
-        out = work / "qpdf_encrypted.pdf"
-        subprocess.run([QPDF, "--encrypt", "user", "owner", "256", "--", str(plain), str(out)], check=True)
-        paths.append(out)
+    plain = reportlab_pdf(work / "plain.pdf", pages=2)
+    out = work / "qpdf_encrypted.pdf"
+    subprocess.run([require("qpdf", "qpdf"), "--encrypt", "user", "owner", "256", "--", str(plain), str(out)], check=True)
+    paths.append(out)
     return paths
 
 

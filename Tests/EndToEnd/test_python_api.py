@@ -109,7 +109,7 @@ def workbook(tmp_path) -> Path:
 
 
 FAKE_SERVER = textwrap.dedent('''\
-    import json, os, sys, time
+    import json, os, sys
     # A stand-in for `pyforge serve --stdio`: answers ping, sends $/progress for convert,
     # and exits abruptly on the method "crash".
     for line in sys.stdin:
@@ -132,7 +132,6 @@ FAKE_SERVER = textwrap.dedent('''\
             for done in (25, 50, 100):
                 send({"jsonrpc": "2.0", "method": "$/progress",
                       "params": {"token": token, "done": done, "total": 100, "message": None}})
-                time.sleep(0.05)
             send({"jsonrpc": "2.0", "id": rid, "result": {"success": True, "input": params["input"],
                   "output": "/out.parquet", "input_format": "csv", "format": "parquet", "rows": 1,
                   "columns": [{"name": "a", "type": "int64", "nullable": True}], "bytes_in": 100,
@@ -150,7 +149,7 @@ def fake_server(tmp_path) -> Path:
     return script
 
 
-def _wait_dead(pid: int, timeout: float = 5.0) -> bool:
+def _wait_dead(pid: int, timeout: float = 30.0) -> bool:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -553,10 +552,10 @@ def test_interpreter_exit_shuts_the_server_down(api_venv, pyforge_bin, sales_csv
         sys.stderr.write("PID=%d\\n" % forge.server_pid)
     """)
     env = dict(os.environ, PYFORGE_BIN=str(pyforge_bin))
-    started = time.time()
+    # The timeout is a hang guard (an interpreter kept alive by the server would hit it);
+    # how long the exit takes is a benchmark row (benchmarks/time_bounds.py).
     proc = subprocess.run([str(api_venv), "-c", script], capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert time.time() - started < 30
     pid = int(proc.stderr.split("PID=")[1].split()[0])
     assert _wait_dead(pid)
 
@@ -717,38 +716,45 @@ def test_notebook_progress_uses_ipython_display(api, fake_server, tmp_path, monk
 
 
 # --------------------------------------------------------------------------------------
-# Sample datasets (the CLI subcommand may not exist in this binary yet)
+# Sample datasets
 # --------------------------------------------------------------------------------------
 
 
-def test_install_sample_datasets_succeeds_or_explains(api, forge, tmp_path):
+def test_install_sample_datasets(forge, tmp_path):
+    # The CLI has `pyforge install sample-datasets`: the API must succeed and the files must
+    # be there, with the content the manifest promises (UnsupportedFeature is a failure).
+    import csv
+    import hashlib
+
     destination = tmp_path / "samples"
-    try:
-        result = forge.install_sample_datasets(destination, formats=["csv"], sizes=["small"])
-    except api.UnsupportedFeature as error:
-        assert "does not support 'pyforge install sample-datasets'" in error.message
-        assert "newer pyforge" in error.message
-    else:
-        assert isinstance(result, dict)
-        assert destination.is_dir() and any(destination.rglob("*"))
+    result = forge.install_sample_datasets(destination, formats=["csv"], sizes=["small"])
+    assert result["success"] is True and result["destination"] == str(destination)
+    assert [f["path"] for f in result["files"]] == ["csv/orders_small.csv"]
+    assert sorted(str(p.relative_to(destination)) for p in destination.rglob("*") if p.is_file()) == [
+        "csv/orders_small.csv", "manifest.json"]
+    manifest = json.loads((destination / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = manifest["files"]
+    data = (destination / "csv" / "orders_small.csv").read_bytes()
+    assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
+    with open(destination / "csv" / "orders_small.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "order_id" and len(rows) - 1 == entry["rows"] == 1000
 
 
 def test_real_server_progress_notifications_reach_the_display(forge, tmp_path, capsys):
-    """A ~50 MB CSV: the real server's `$/progress` (every 250 ms) updates the stderr line."""
-    big = tmp_path / "big.csv"
-    block = "".join("%d,name%d,%d.%02d,true\n" % (i, i % 977, i % 10000, i % 100) for i in range(200000))
-    with open(big, "w") as handle:
-        handle.write("id,name,amount,flag\n")
-        for _ in range(10):
-            handle.write(block)
-    result = forge.convert(big, tmp_path / "big.parquet", compression="zstd")
-    assert result["row_count"] == 2_000_000
+    """The real server's `$/progress` updates the stderr line. Besides its 250 ms ticks the
+    server always sends the final counts before it answers, so this holds for a conversion
+    of any speed; the test does not depend on the machine being slow enough."""
+    source = tmp_path / "small.csv"
+    source.write_text("id,name\n" + "".join("%d,name%d\n" % (i, i) for i in range(1000)))
+    result = forge.convert(source, tmp_path / "small.parquet")
+    assert result["row_count"] == 1000
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert "pyforge: converted big.csv" in captured.err
-    if result["duration_seconds"] >= 0.4:  # at least one 250 ms tick certainly happened
-        assert "\rpyforge: converting big.csv " in captured.err and "% (" in captured.err and "MB of" in captured.err
-    assert pq.ParquetFile(tmp_path / "big.parquet").metadata.num_rows == 2_000_000
+    size_mb = "%.1f MB" % (source.stat().st_size / 1e6)
+    assert "\rpyforge: converting small.csv 100%% (%s of %s) - 1000 rows" % (size_mb, size_mb) in captured.err, captured.err
+    assert "pyforge: converted small.csv" in captured.err
+    assert pq.ParquetFile(tmp_path / "small.parquet").metadata.num_rows == 1000
 
 
 # --------------------------------------------------------------------------------------

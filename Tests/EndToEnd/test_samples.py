@@ -109,7 +109,7 @@ def test_medium_csv_converts(run_json, installed, tmp_path):
 
 
 def test_openpyxl_and_lxml_read_them(installed):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl  # in Tests/requirements.txt: a missing reader is an error, not a skip
     from lxml import etree
 
     book = openpyxl.load_workbook(installed / "ds" / "xlsx" / "orders_small.xlsx", read_only=True)

@@ -4,11 +4,10 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 
 import pyarrow.parquet as pq
 
-from conftest import base_env
+from conftest import base_env, wait_for
 from test_extensions import install_fake, surviving_extension_processes
 
 
@@ -67,10 +66,11 @@ def test_requests_and_errors(pyforge_bin, work):
 
 
 def test_exits_on_stdin_eof(pyforge_bin):
+    # close() waits up to 10 s, a hang guard; how fast the server leaves is a benchmark row
+    # (benchmarks/time_bounds.py), not a test.
     client = Client(pyforge_bin, base_env())
     assert client.call("ping")["result"] == {}
-    started = time.monotonic()
-    assert client.close() == 0 and time.monotonic() - started < 2
+    assert client.close() == 0
 
 
 def test_changed_extensions_are_used_by_the_next_request(pyforge_bin, work):
@@ -84,8 +84,12 @@ def test_changed_extensions_are_used_by_the_next_request(pyforge_bin, work):
     client = Client(pyforge_bin, env)
     first = client.call("convert", {"input": str(work / "data.csv"), "output": str(work / "one.parquet")})["result"]
     assert first["engine"] == "core"
+    generation = client.call("environment")["result"]["extensions_generation"]
     install_fake(work, "success")
-    time.sleep(0.3)
+    # The server's inotify watcher counts changes in the search path; wait until it has
+    # seen the new extension instead of sleeping for a guessed time.
+    wait_for(lambda: client.call("environment")["result"]["extensions_generation"] > generation,
+             "the server's watcher saw the newly installed extension", interval=0.05)
     second = client.call("convert", {"input": str(work / "data.csv"), "output": str(work / "two.parquet")})["result"]
     assert second["engine"] == "fake"
     (work / "extensions" / "fake" / "mode").write_text("decline")
@@ -93,8 +97,6 @@ def test_changed_extensions_are_used_by_the_next_request(pyforge_bin, work):
     assert third["engine"] == "core"
     listing = client.call("extensions/reload")["result"]
     assert [e["manifest"]["name"] for e in listing["found"]] == ["fake"]
-    environment = client.call("environment")["result"]
-    assert environment["extensions_generation"] > 0
     assert client.close() == 0
 
 

@@ -15,7 +15,6 @@ import gzip
 import json
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -105,7 +104,7 @@ def assert_matches_lxml(table: dict[str, list], path: Path, record_tag: str, num
     assert set(table) == expected_columns
     for name, values in table.items():
         assert len(values) == len(rows)
-        for i, (got, row) in enumerate(zip(values, rows)):
+        for i, (got, row) in enumerate(zip(values, rows, strict=True)):
             want = expected_cell(row.get(name))
             if name in numeric and want is not None:
                 assert got == numeric[name](want), (name, i, got, want)
@@ -339,15 +338,15 @@ def test_non_xml_file_is_refused(work):
     assert_refused(run("convert", src), work, "data.xml", "line 1", "XML")
 
 
-def test_billion_laughs_is_refused_fast(work):
+def test_billion_laughs_is_refused(work):
+    # Refused, not expanded (a billion "lol"s would take gigabytes). How fast the refusal
+    # comes is a benchmark row (benchmarks/time_bounds.py); the timeout is a hang guard.
     src = work / "lol.xml"
     entities = ['<!ENTITY lol0 "lol">'] + [
         f'<!ENTITY lol{k} "{("&lol" + str(k - 1) + ";") * 10}">' for k in range(1, 10)]
     src.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n{chr(10).join(entities)}\n]>\n'
                    "<lolz><r><a>&lol9;</a></r><r><a>&lol9;</a></r></lolz>\n")
-    started = time.monotonic()
-    proc = run("convert", src, timeout=20)
-    assert time.monotonic() - started < 5
+    proc = run("convert", src, timeout=120)
     assert_refused(proc, work, "lol.xml", "entit")
 
 
@@ -398,7 +397,7 @@ def test_xml_to_delta_and_ndjson(work):
     src.write_text(ORDERS)
     proc = run("convert", src, work / "d_delta", "-f", "delta", "--row-tag", "order")
     assert proc.returncode == 0, proc.stderr
-    deltalake = pytest.importorskip("deltalake")
+    import deltalake  # in Tests/requirements.txt: a missing reader is an error, not a skip
     table = deltalake.DeltaTable(str(work / "d_delta")).to_pyarrow_table().to_pydict()
     assert table["@no"] == [1, 2] and table["customer"] == ["Ann", "Bob"]
     proc = run("convert", src, work / "d.ndjson", "--row-tag", "order")

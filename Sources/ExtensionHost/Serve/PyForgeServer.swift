@@ -164,18 +164,25 @@ public final class PyForgeServer: @unchecked Sendable {
                     // Sleep in short slices so a finished conversion is answered at once.
                     for _ in 0..<25 where running.load(ordering: .relaxed) { usleep(10_000) }
                     guard running.load(ordering: .relaxed) else { return }
-                    let params = ProgressParams(
-                        token: token, done: Double(counter.bytesRead), total: Double(counter.totalBytes),
-                        message: "\(counter.rows) rows")
-                    server.send(.notification(method: Method.progress, params: try? JSONValue(encoding: params)))
+                    report()
                 }
             }
             thread?.start()
         }
 
+        /// Stops the ticks and sends the final counts, before the response: every conversion
+        /// reports its progress at least once, however fast it was.
         func stop() {
             running.store(false, ordering: .relaxed)
             thread?.join()
+            report()
+        }
+
+        private func report() {
+            let params = ProgressParams(
+                token: token, done: Double(counter.bytesRead), total: Double(counter.totalBytes),
+                message: "\(counter.rows) rows")
+            server.send(.notification(method: Method.progress, params: try? JSONValue(encoding: params)))
         }
     }
 }

@@ -1,6 +1,11 @@
 #!/usr/bin/env python3
 """A stand-in for the Databricks Files API, for the UnityCatalogVolumes tests.
 
+What it imitates is the public Files API reference (https://docs.databricks.com/api/files/v2,
+the /api/2.0/fs/files and /api/2.0/fs/directories endpoints), not pyforge's client: where the
+reference says what a missing parameter means, the stand-in does that, so a client relying on
+an assumption the real service does not share fails here.
+
 Serves GET/HEAD/PUT /api/2.0/fs/files/Volumes/... and PUT /api/2.0/fs/directories/Volumes/...
 over the directory --root (which holds Volumes/<catalog>/<schema>/<volume>/...), checking
 `Authorization: Bearer <--token>`. Like the real service, an upload is written to a staging
@@ -18,7 +23,8 @@ Faults are injected through control endpoints, which need no token:
                    "drop_after_bytes" closes the connection after that many body bytes
                    (of the upload for PUT, of the response for GET).
   POST /__reset    clears faults and the request log.
-  GET  /__requests JSON list of {"method", "path", "status"} handled so far.
+  GET  /__requests JSON list of {"method", "path", "query", "status"} handled so far
+                   ("query": the request's query string, e.g. "overwrite=false").
 
 Prints its port on stdout when ready (use --port 0 for a free one) and exits when stdin closes.
 Standard library only.
@@ -64,9 +70,9 @@ class State:
                 return dict(fault)
         return None
 
-    def log(self, method, path, status):
+    def log(self, method, path, query, status):
         with self.lock:
-            self.requests.append({"method": method, "path": path, "status": status})
+            self.requests.append({"method": method, "path": path, "query": query, "status": status})
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -114,7 +120,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             self.discard_body()
             return self.send_error_json(404, "ENDPOINT_NOT_FOUND", "No API found for '%s'." % raw_path, method)
-        self.current = (method, volume_path)
+        self.current = (method, volume_path, url.query)
 
         if self.headers.get("Authorization") != "Bearer " + self.state.token:
             self.discard_body()
@@ -174,7 +180,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Last-Modified", self.date_time_string(os.path.getmtime(local)))
         self.end_headers()
         if method == "HEAD":
-            return self.state.log(method, self.current[1], 200)
+            return self.state.log(*self.current, 200)
         sent = 0
         remaining = last - first + 1
         with open(local, "rb") as f:
@@ -189,10 +195,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(chunk)
                 sent += len(chunk)
                 remaining -= len(chunk)
-        self.state.log(method, self.current[1], status)
+        self.state.log(*self.current, status)
 
     def write_file(self, url, local, drop_after):
-        overwrite = urllib.parse.parse_qs(url.query).get("overwrite", ["false"])[0] == "true"
+        # The Databricks Files API reference, "Upload a file" (PUT /api/2.0/fs/files{file_path},
+        # https://docs.databricks.com/api/files/v2/upload-file): query parameter `overwrite`,
+        # "If true or unspecified, an existing file will be overwritten. If false, an error
+        # will be returned if the path points to an existing file." So only an explicit
+        # `false` refuses; a client that leaves the parameter out replaces the file.
+        overwrite = urllib.parse.parse_qs(url.query).get("overwrite", ["true"])[0] != "false"
         length = int(self.headers.get("Content-Length", "-1"))
         if length < 0:
             return self.send_error_json(411, "LENGTH_REQUIRED", "Content-Length is required.")
