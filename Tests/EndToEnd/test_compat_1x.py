@@ -220,6 +220,33 @@ def test_verbose_and_version(run, work):
     assert version.returncode == 0 and version.stdout.strip()
 
 
+def test_1x_help_examples_run(run, work):
+    """The examples in 1.x's `convert --help`, with our files."""
+    run("install", "sample-datasets", "ds", "-f", "dbf")
+    shutil.copy(work / "ds" / "dbf" / "orders_small.dbf", work / "data.dbf")
+    proc = run("convert", "data.dbf", "output_dir/", "--format", "parquet", "--compression", "gzip")
+    assert proc.returncode == 0, proc.stderr
+    table = pq.read_table(work / "output_dir" / "data.parquet")
+    assert table.num_rows == 1000
+    assert pq.ParquetFile(work / "output_dir" / "data.parquet").metadata.row_group(0).column(0).compression == "GZIP"
+    # A failed conversion leaves no directory behind.
+    (work / "bad.dbf").write_bytes(b"not a dbase file at all")
+    assert run("convert", "bad.dbf", "made/").returncode == 1
+    assert not (work / "made").exists()
+    (work / "c.xml").write_text("<c><b><t>A</t><t>B</t></b><b><t>C</t></b></c>")
+    proc = run("convert", "c.xml", "--flatten-strategy", "aggressive", "--array-handling", "expand")
+    assert proc.returncode == 0, proc.stderr
+    assert pq.read_table(work / "c.parquet").num_rows == 3
+    proc = run("convert", "c.xml", "--namespace-handling", "strip", "--preview-schema")
+    assert proc.returncode == 0 and "Column" in proc.stdout
+
+
+def test_sample_verbose_short_flag_is_still_verbose(run, work):
+    proc = run("install", "sample-datasets", "-v", "ds", "-f", "csv")
+    assert proc.returncode == 0, proc.stderr
+    assert (work / "ds" / "csv" / "orders_small.csv").is_file()
+
+
 # --------------------------------------------------------------------------------------
 # info / validate / formats
 # --------------------------------------------------------------------------------------
@@ -364,6 +391,9 @@ INAPPLICABLE = [
     (["t.json", "--no-header"], "--no-header", "CSV"),
     (["a.pdf", "--all-strings"], "--all-strings", "CSV"),
     (["a.pdf", "-c", "gzip"], "--compression", "Parquet"),
+    (["a.pdf", "--preview-schema"], "--preview-schema", "Excel"),
+    (["t.csv", "--workers", "2"], "--workers", "batch"),
+    (["t.csv", "--engine", "core", "--spark-remote", "sc://h:15002"], "--spark-remote", "--engine spark"),
 ]
 
 
@@ -376,7 +406,17 @@ def test_inapplicable_option_is_a_usage_error(run, work, args, flag, takes):
     proc = run("convert", *args)
     assert proc.returncode == 2, proc.stderr
     assert f"{flag} applies only to" in proc.stderr and takes in proc.stderr
+    assert "\nRun 'pyforge --help'" in proc.stderr
     assert sorted(p.name for p in work.iterdir()) == before, "nothing may be written"
+
+
+@pytest.mark.parametrize("command", ["info", "validate"])
+def test_info_and_validate_refuse_input_options_for_other_formats(run, work, command):
+    (work / "t.json").write_text('[{"a": 1}]')
+    proc = run(command, "t.json", "--delimiter", ";")
+    assert proc.returncode == 2 and "--delimiter applies only to CSV" in proc.stderr
+    make_csv(work / "t.csv")
+    assert run(command, "t.csv", "--delimiter", ",").returncode == 0
 
 
 def test_applicable_options_pass(run, work):

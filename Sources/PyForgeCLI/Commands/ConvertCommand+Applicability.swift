@@ -1,6 +1,16 @@
 import ArgumentParser
 import PyForgeCore
 
+/// `info` and `validate` read the input as `convert` would, so an input option meant for
+/// another format is refused there too (they have no output, so only inputs are checked).
+func checkInputOptions(_ given: [ConvertOption], input: String) throws {
+    do throws(ConversionError) {
+        try ConvertOption.check(given, inputPath: input, output: nil)
+    } catch {
+        throw ValidationError(error.description)
+    }
+}
+
 extension ConvertCommand {
     /// Every scoped option the command line gives; where each applies is `ConvertOption`'s table.
     var givenScopedOptions: [ConvertOption] {
@@ -9,6 +19,7 @@ extension ConvertCommand {
         if compressionLevel != nil { given.append(.compressionLevel) }
         if rowGroupSize != nil { given.append(.rowGroupSize) }
         if allStrings { given.append(.allStrings) }
+        if previewSchema { given.append(.previewSchema) }
         return given + csv.given + jsonInput.given + xml.given + excel.given + dbase.given + accessInput.given + pdf.given + delta.given
     }
 
@@ -16,6 +27,13 @@ extension ConvertCommand {
     /// A batch refuses it only when no input takes it: `--delimiter ';'` for `data/*` is
     /// meant for the CSV files among them.
     func checkApplicability() throws {
+        // Options that depend on the kind of run rather than on the formats.
+        if workers != nil && !isBatch {
+            throw ValidationError("--workers applies only to batch conversion (several inputs, a glob pattern, or two paths with --output-dir); '\(input)' is one file.")
+        }
+        if sparkRemote != nil, !["auto", "spark"].contains(engineName.lowercased()) {
+            throw ValidationError("--spark-remote applies only to --engine spark or auto (Spark Connect); --engine \(engine) does not use Spark.")
+        }
         let given = givenScopedOptions
         guard !given.isEmpty else { return }
         let inputs = isBatch ? paths : [input]

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import ExtensionHost
 #if canImport(FoundationEssentials)
@@ -166,7 +171,19 @@ struct ConvertCommand: AsyncParsableCommand {
         if outputDir != nil, paths.count == 1 {
             do throws(ConversionError) { try BatchConversion.makeDirectory(outputDir!) } catch { throw CommandFailure(error) }
         }
-        try runSingle(console)
+        // An output ending in '/' names a directory; as in PyForge 1.x (`convert data.dbf
+        // output_dir/`), it is created if missing, and removed again if the conversion fails.
+        var created: String?
+        if paths.count == 2, paths[1].count > 1, paths[1].hasSuffix("/"), outputFormat != .delta, !Converter.isDirectory(paths[1]) {
+            do throws(ConversionError) { try BatchConversion.makeDirectory(paths[1]) } catch { throw CommandFailure(error) }
+            created = paths[1]
+        }
+        do {
+            try runSingle(console)
+        } catch {
+            if let created { rmdir(created) }
+            throw error
+        }
     }
 
     /// The process environment, with --spark-remote passed on as SPARK_REMOTE (which is how

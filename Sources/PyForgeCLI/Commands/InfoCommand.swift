@@ -28,6 +28,7 @@ struct InfoCommand: AsyncParsableCommand {
             throw ValidationError("--format must be 'table' or 'json'; got '\(format)'.")
         }
         try csv.checkEncoding(for: [input])
+        try checkInputOptions(csv.given + jsonInput.given + xml.given + dbase.given, input: input)
     }
 
     func run() async throws {

@@ -12,6 +12,7 @@ public enum ConvertOption: String, CaseIterable, Sendable {
     case tables, password
     case pages, metadata
     case mode, mergeSchema, partitionBy
+    case previewSchema
 
     /// The inputs the option applies to; nil: every input.
     public var inputs: [InputFormat]? {
@@ -27,6 +28,8 @@ public enum ConvertOption: String, CaseIterable, Sendable {
         case .includeDeleted: return [.dbase]
         case .tables, .password: return [.access]
         case .pages, .metadata: return [.pdf]
+        // A PDF has no columns to preview, and Parquet is not converted.
+        case .previewSchema: return [.csv, .json, .xml, .excel, .dbase, .access]
         }
     }
 
@@ -56,19 +59,20 @@ public enum ConvertOption: String, CaseIterable, Sendable {
         return String(flag.dropFirst(2)).replacingHyphens()
     }
 
-    /// Refuses `given` options that do not apply to converting `inputPath` to `output`.
+    /// Refuses `given` options that do not apply to converting `inputPath` to `output`
+    /// (nil: no output, as for `info` and `validate`, which check the input only).
     /// An input of an unknown format is left to the conversion (an extension may read it).
     /// `name` spells an option the way the caller's user wrote it (flag or parameter).
     public static func check(
-        _ given: [ConvertOption], inputPath: String, output: OutputFormat, name: (ConvertOption) -> String = \.flag
+        _ given: [ConvertOption], inputPath: String, output: OutputFormat?, name: (ConvertOption) -> String = \.flag
     ) throws(ConversionError) {
         let input = InputFormat(path: inputPath)
         for option in given {
             if let inputs = option.inputs, let input, !inputs.contains(input) {
                 throw .invalidOption(
-                    "\(name(option)) applies only to \(describe(inputs)) input; '\(inputPath)' is \(input.displayName). Remove the option, or convert a file it applies to.")
+                    "\(name(option)) applies only to \(describe(inputs)) input; '\(inputPath)' is \(input.displayName). Remove the option, or give a file it applies to.")
             }
-            if let outputs = option.outputs, !outputs.contains(output) {
+            if let outputs = option.outputs, let output, !outputs.contains(output) {
                 throw .invalidOption(
                     "\(name(option)) applies only to \(describe(outputs)) output; this conversion writes \(output.displayName). Remove the option, or choose \(outputs.map { "-f \($0.rawValue)" }.joined(separator: " or ")).")
             }
