@@ -426,6 +426,14 @@ def test_applicable_options_pass(run, work):
     assert run("convert", "t.csv", "out.csv", "--delimiter", ",", "--null-values", "NA").returncode == 0
 
 
+def test_merge_schema_needs_append(run, work):
+    make_csv(work / "t.csv")
+    for args in ([], ["--mode", "overwrite"]):
+        proc = run("convert", "t.csv", "-f", "delta", "--merge-schema", *args)
+        assert proc.returncode == 2 and "--merge-schema applies only with --mode append" in proc.stderr
+    assert not (work / "t_delta").exists()
+
+
 def test_batch_refuses_an_option_no_input_takes(run, work):
     make_csv(work / "a.csv")
     make_csv(work / "b.csv")

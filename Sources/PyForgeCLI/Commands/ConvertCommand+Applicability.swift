@@ -54,5 +54,6 @@ extension ConvertCommand {
             }
             if !applies, let firstError { throw ValidationError(firstError.description) }
         }
+        try delta.checkMergeSchema()
     }
 }

@@ -16,6 +16,15 @@ struct DeltaOutputOptions: ParsableArguments {
         [(mode != nil, ConvertOption.mode), (mergeSchema, .mergeSchema), (partitionBy != nil, .partitionBy)].compactMap { $0.0 ? $0.1 : nil }
     }
 
+    /// Only an append can add columns; with another mode --merge-schema would do nothing.
+    /// Checked after the output format (`ConvertCommand.checkApplicability`), which is the
+    /// more basic mistake when both are wrong.
+    func checkMergeSchema() throws {
+        if mergeSchema && mode?.lowercased() != "append" {
+            throw ValidationError("--merge-schema applies only with --mode append (it adds the input's new columns to the table); add --mode append.")
+        }
+    }
+
     func validate() throws {
         guard let mode else { return }
         guard DeltaWriteMode(rawValue: mode.lowercased()) != nil else {
