@@ -388,6 +388,7 @@ INAPPLICABLE = [
     (["t.json", "--delimiter", ";"], "--delimiter", "CSV"),
     (["t.json", "--null-values", "NA"], "--null-values", "CSV"),
     (["t.json", "--allow-ragged"], "--allow-ragged", "CSV"),
+    (["t.json", "--encoding", "utf-8"], "--encoding", "dBase"),
     (["t.json", "--no-header"], "--no-header", "CSV"),
     (["a.pdf", "--all-strings"], "--all-strings", "CSV"),
     (["a.pdf", "-c", "gzip"], "--compression", "Parquet"),
@@ -424,6 +425,15 @@ def test_applicable_options_pass(run, work):
     assert run("convert", "t.csv", "-f", "delta", "--partition-by", "name", "--mode", "overwrite").returncode == 0
     assert run("convert", "t.csv", "t.parquet", "-c", "zstd", "--compression-level", "5").returncode == 0
     assert run("convert", "t.csv", "out.csv", "--delimiter", ",", "--null-values", "NA").returncode == 0
+
+
+def test_all_strings_reaches_json_input(run, work):
+    # It was accepted for JSON and dropped on the way to the reader (a silent no-op).
+    (work / "t.json").write_text('[{"a": 1, "b": 2.5}, {"a": 2, "b": null}]')
+    assert run("convert", "t.json", "--all-strings").returncode == 0
+    table = pq.read_table(work / "t.parquet")
+    assert [str(f.type) for f in table.schema] == ["string", "string"]
+    assert table.column("a").to_pylist() == ["1", "2"]
 
 
 def test_merge_schema_needs_append(run, work):
