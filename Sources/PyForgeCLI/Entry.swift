@@ -21,7 +21,7 @@ public enum PyForgeMain {
         signal(SIGXFSZ, SIG_IGN)
         InterruptCleanup.install()
         do {
-            var command = try PyForgeCommand.parseAsRoot(arguments)
+            var command = try PyForgeCommand.parseAsRoot(LegacyArguments.rewrite(arguments))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

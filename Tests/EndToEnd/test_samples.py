@@ -9,6 +9,9 @@ import pyarrow.parquet as pq
 import pytest
 
 FORMATS = ["csv", "tsv", "json", "ndjson", "xml", "xlsx"]
+# PDF and dBase samples (PyForge 1.x's formats), and the Access fixture, which has one
+# size: test_compat_1x.py checks their contents.
+OTHER_FILES = ["pdf/orders_small.pdf", "dbf/orders_small.dbf", "mdb/types.mdb"]
 
 
 def sha256(path: Path) -> str:
@@ -37,11 +40,14 @@ def manifest(root: Path) -> dict:
 def test_layout_and_manifest(installed):
     data = manifest(installed)
     paths = sorted(f["path"] for f in data["files"])
-    assert paths == sorted([f"{fmt}/orders_small.{fmt}" for fmt in FORMATS] + ["csv/orders_medium.csv"])
+    assert paths == sorted([f"{fmt}/orders_small.{fmt}" for fmt in FORMATS] + OTHER_FILES + ["csv/orders_medium.csv"])
     for entry in data["files"]:
         path = installed / "ds" / entry["path"]
         assert path.stat().st_size == entry["bytes"]
         assert sha256(path) == entry["sha256"]
+        if entry["format"] == "mdb":
+            assert entry["rows"] == 25_004
+            continue
         assert entry["rows"] == (100_000 if entry["size"] == "medium" else 1_000 + (50 if entry["format"] == "xlsx" else 0))
     medium = next(f for f in data["files"] if f["size"] == "medium")
     assert 8_000_000 < medium["bytes"] < 13_000_000

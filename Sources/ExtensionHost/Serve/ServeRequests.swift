@@ -41,15 +41,35 @@ struct ServeConvertParams: Decodable {
         return environment
     }
 
+    /// The scoped options this request sets (a false flag is the default, so not set;
+    /// `flatten: false` is --no-flatten). Where each applies is `ConvertOption`'s table.
+    var givenOptions: [ConvertOption] {
+        let set: [(Bool, ConvertOption)] = [
+            (compression != nil, .compression), (compression_level != nil, .compressionLevel), (row_group_size != nil, .rowGroupSize),
+            (all_strings == true, .allStrings), (delimiter != nil, .delimiter), (encoding != nil, .encoding),
+            (no_header == true, .noHeader), (allow_ragged == true, .allowRagged), (null_values != nil, .nullValues),
+            (flatten == false, .noFlatten), (sheets != nil, .sheets), (combine == true, .combine),
+            (record_path != nil, .recordPath), (row_tag != nil, .rowTag), (mode != nil, .mode), (merge_schema == true, .mergeSchema),
+            (partition_by != nil, .partitionBy), (include_deleted == true, .includeDeleted), (tables != nil, .tables),
+            (pages != nil, .pages), (metadata == true, .metadata),
+        ]
+        return set.compactMap { $0.0 ? $0.1 : nil }
+    }
+
     func request() throws(ConversionError) -> ConvertRequest {
         let allStrings = all_strings ?? false
         var format: OutputFormat? = nil
         if let name = self.format {
-            guard let parsed = OutputFormat(rawValue: name.lowercased()) else {
+            guard let parsed = name.lowercased() == "txt" ? OutputFormat.text : OutputFormat(rawValue: name.lowercased()) else {
                 throw .invalidOption("Unknown format '\(name)'. Use parquet, csv, json, ndjson or delta.")
             }
             format = parsed
         }
+        // An option that would do nothing for this input and output is an error, as on the CLI.
+        try ConvertOption.check(
+            givenOptions, inputPath: input,
+            output: table != nil ? .delta : ConvertOption.resolvedOutput(inputPath: input, outputPath: output, format: format),
+            name: { "'\($0.parameterName)'" })
         guard let codec = OutputOptions.codec(named: compression ?? "snappy") else {
             throw .invalidOption("Unknown compression '\(compression ?? "")'. Use snappy, zstd, gzip or none.")
         }

@@ -25,7 +25,7 @@ extension ConvertCommand {
             if json { try console.printJSON(FailureReport(input: self.paths.joined(separator: " "), error: error)) }
             throw CommandFailure(error)
         }
-        let engine = EngineChoice(self.engine)
+        let engine = EngineChoice(engineName)
         let logger = console.logger
         let converted = BatchConversion.run(
             requests, workers: workerCount,

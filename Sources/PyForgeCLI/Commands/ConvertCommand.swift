@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import ExtensionHost
 #if canImport(FoundationEssentials)
@@ -41,7 +46,10 @@ struct ConvertCommand: AsyncParsableCommand {
     var format: String?
 
     @Option(name: .shortAndLong, help: "Parquet compression: snappy (default), zstd, gzip, none.")
-    var compression: String = "snappy"
+    var compression: String?
+
+    /// The codec name, snappy unless --compression says otherwise.
+    var codecName: String { compression ?? "snappy" }
 
     @Option(help: "Compression level for zstd (1-22, default 3) or gzip (1-9, default 6).")
     var compressionLevel: Int?
@@ -57,6 +65,10 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @Option(help: "Spark Connect server for --engine spark/auto, e.g. sc://host:15002/;token=TOKEN (default: SPARK_REMOTE, or Databricks Connect settings).")
     var sparkRemote: String?
+
+    // PyForge 1.x's switch to its PySpark CSV converter; Spark now runs through --engine spark.
+    @Flag(help: .hidden)
+    var forcePyspark = false
 
     @Flag(help: "Overwrite the output if it exists.")
     var force = false
@@ -87,20 +99,23 @@ struct ConvertCommand: AsyncParsableCommand {
     @OptionGroup(title: "Delta output") var delta: DeltaOutputOptions
 
     func validate() throws {
-        if let format, OutputFormat(rawValue: format.lowercased()) == nil {
-            throw ValidationError("Unknown --format '\(format)'. Use parquet, csv, json, ndjson, delta, or text for a PDF.")
+        if let format, outputFormat == nil {
+            throw ValidationError("Unknown --format '\(format)'. Use parquet, csv, json, ndjson, delta, or text (txt) for a PDF.")
         }
-        if OutputOptions.codec(named: compression) == nil {
-            throw ValidationError("Unknown --compression '\(compression)'. Use snappy, zstd, gzip or none.")
+        if OutputOptions.codec(named: codecName) == nil {
+            throw ValidationError("Unknown --compression '\(codecName)'. Use snappy, zstd, gzip or none.")
+        }
+        if forcePyspark, !["auto", "spark"].contains(engine.lowercased()) {
+            throw ValidationError("--force-pyspark (PyForge 1.x) means --engine spark; it cannot be combined with --engine \(engine).")
         }
         if let level = compressionLevel {
-            switch OutputOptions.codec(named: compression) {
+            switch OutputOptions.codec(named: codecName) {
             case .zstd? where !(1...22).contains(level):
                 throw ValidationError("--compression-level for zstd must be 1-22; got \(level).")
             case .gzip? where !(1...9).contains(level):
                 throw ValidationError("--compression-level for gzip must be 1-9; got \(level).")
             case .snappy?, .uncompressed?:
-                throw ValidationError("--compression-level applies to zstd and gzip only; \(compression) has no levels.")
+                throw ValidationError("--compression-level applies to zstd and gzip only; \(codecName) has no levels.")
             default: break
             }
         }
@@ -128,10 +143,23 @@ struct ConvertCommand: AsyncParsableCommand {
         if let rowGroupSize, rowGroupSize <= 0 {
             throw ValidationError("--row-group-size must be a positive number of rows.")
         }
+        try checkApplicability()
     }
+
+    /// --format as an output format; `txt` is PyForge 1.x's name for text.
+    var outputFormat: OutputFormat? {
+        guard let name = format?.lowercased() else { return nil }
+        return name == "txt" ? .text : OutputFormat(rawValue: name)
+    }
+
+    /// The engine asked for: --force-pyspark is 1.x's --engine spark.
+    var engineName: String { forcePyspark ? "spark" : engine }
 
     func run() async throws {
         let console = Console(verbose: globals.verbose)
+        if forcePyspark {
+            console.warning("--force-pyspark is PyForge 1.x's flag; it now means --engine spark (Spark Connect through the Databricks extension; see 'pyforge extensions list').")
+        }
         if previewSchema {
             try preview(console)
             return
@@ -143,7 +171,19 @@ struct ConvertCommand: AsyncParsableCommand {
         if outputDir != nil, paths.count == 1 {
             do throws(ConversionError) { try BatchConversion.makeDirectory(outputDir!) } catch { throw CommandFailure(error) }
         }
-        try runSingle(console)
+        // An output ending in '/' names a directory; as in PyForge 1.x (`convert data.dbf
+        // output_dir/`), it is created if missing, and removed again if the conversion fails.
+        var created: String?
+        if paths.count == 2, paths[1].count > 1, paths[1].hasSuffix("/"), outputFormat != .delta, !Converter.isDirectory(paths[1]) {
+            do throws(ConversionError) { try BatchConversion.makeDirectory(paths[1]) } catch { throw CommandFailure(error) }
+            created = paths[1]
+        }
+        do {
+            try runSingle(console)
+        } catch {
+            if let created { rmdir(created) }
+            throw error
+        }
     }
 
     /// The process environment, with --spark-remote passed on as SPARK_REMOTE (which is how
@@ -157,10 +197,10 @@ struct ConvertCommand: AsyncParsableCommand {
     /// The request the options describe, for the single input.
     var request: ConvertRequest {
         var request = ConvertRequest(
-            inputPath: input, outputPath: output, format: format.flatMap { OutputFormat(rawValue: $0.lowercased()) },
-            force: force, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options,
+            inputPath: input, outputPath: output, format: outputFormat,
+            force: force, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options(allStrings: allStrings),
             output: OutputOptions(
-                compression: OutputOptions.codec(named: compression) ?? .snappy, compressionLevel: compressionLevel,
+                compression: OutputOptions.codec(named: codecName) ?? .snappy, compressionLevel: compressionLevel,
                 rowGroupRows: rowGroupSize),
             delta: delta.options)
         request.xml = xml.xmlOptions(allStrings: allStrings)
@@ -181,7 +221,7 @@ struct ConvertCommand: AsyncParsableCommand {
             let results: [ConversionResult]
             do {
                 results = try ConversionService.convert(
-                    request, engine: EngineChoice(engine), environment: conversionEnvironment,
+                    request, engine: EngineChoice(engineName), environment: conversionEnvironment,
                     progress: progress, logger: console.logger)
                 display.stop()
             } catch {
@@ -205,7 +245,7 @@ extension ConvertCommand {
     func preview(_ console: Console) throws {
         do {
             let info = try FileInspector.info(
-                path: input, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options,
+                path: input, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options(allStrings: allStrings),
                 xml: xml.xmlOptions(allStrings: allStrings), dbase: dbase.options(encoding: csv.encoding))
             if json {
                 try console.printJSON(info.columns.map { ["name": $0.name, "type": $0.type] })

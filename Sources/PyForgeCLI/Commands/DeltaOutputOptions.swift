@@ -4,7 +4,7 @@ import PyForgeCore
 /// How `--format delta` writes into a table.
 struct DeltaOutputOptions: ParsableArguments {
     @Option(help: "Delta table mode: error (default: refuse an existing table), append, overwrite.")
-    var mode: String = "error"
+    var mode: String?
 
     @Flag(help: "With --mode append: add input columns the table lacks as nullable columns.")
     var mergeSchema = false
@@ -12,7 +12,21 @@ struct DeltaOutputOptions: ParsableArguments {
     @Option(help: "Comma-separated columns to partition the Delta table by (Hive-style directories).")
     var partitionBy: String?
 
+    var given: [ConvertOption] {
+        [(mode != nil, ConvertOption.mode), (mergeSchema, .mergeSchema), (partitionBy != nil, .partitionBy)].compactMap { $0.0 ? $0.1 : nil }
+    }
+
+    /// Only an append can add columns; with another mode --merge-schema would do nothing.
+    /// Checked after the output format (`ConvertCommand.checkApplicability`), which is the
+    /// more basic mistake when both are wrong.
+    func checkMergeSchema() throws {
+        if mergeSchema && mode?.lowercased() != "append" {
+            throw ValidationError("--merge-schema applies only with --mode append (it adds the input's new columns to the table); add --mode append.")
+        }
+    }
+
     func validate() throws {
+        guard let mode else { return }
         guard DeltaWriteMode(rawValue: mode.lowercased()) != nil else {
             throw ValidationError("--mode must be error, append or overwrite; got '\(mode)'.")
         }
@@ -20,7 +34,7 @@ struct DeltaOutputOptions: ParsableArguments {
 
     var options: DeltaOptions {
         DeltaOptions(
-            mode: DeltaWriteMode(rawValue: mode.lowercased()) ?? .error, mergeSchema: mergeSchema,
+            mode: mode.flatMap { DeltaWriteMode(rawValue: $0.lowercased()) } ?? .error, mergeSchema: mergeSchema,
             partitionBy: partitionBy.map { $0.split(separator: ",").map { String($0).trimmingCharacters() } } ?? [])
     }
 }

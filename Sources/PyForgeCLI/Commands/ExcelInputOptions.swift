@@ -9,10 +9,21 @@ struct ExcelInputOptions: ParsableArguments {
     @Flag(help: "Stack the selected sheets (same columns) into one output with a 'sheet' column.")
     var combine = false
 
+    // PyForge 1.x's --separate: one output per sheet, which is what happens without --combine.
+    @Flag(help: "One output per sheet (the default; accepted for PyForge 1.x scripts). Cannot be combined with --combine.")
+    var separate = false
+
     @Flag(help: "The first non-empty row holds column names even when it does not look like a header.")
     var header = false
 
+    var given: [ConvertOption] {
+        [(sheets != nil, ConvertOption.sheets), (combine, .combine), (separate, .separate), (header, .header)].compactMap { $0.0 ? $0.1 : nil }
+    }
+
     func validate() throws {
+        if combine && separate {
+            throw ValidationError("--combine stacks the sheets into one output and --separate writes one output per sheet; pass one of them.")
+        }
         if let sheets, sheets.split(separator: ",").allSatisfy({ String($0).trimmingCharacters(in: " ").isEmpty }) {
             throw ValidationError("--sheets needs at least one sheet name or 1-based position.")
         }

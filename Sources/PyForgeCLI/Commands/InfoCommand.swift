@@ -12,7 +12,7 @@ struct InfoCommand: AsyncParsableCommand {
     @Argument(help: "The file to describe.")
     var input: String
 
-    @Option(help: "Output style: table (default) or json.")
+    @Option(name: .shortAndLong, help: "Output style: table (default) or json (our fields, plus PyForge 1.x's flat fields such as page_count).")
     var format: String = "table"
 
     @OptionGroup(title: "CSV input") var csv: CSVInputOptions
@@ -24,10 +24,11 @@ struct InfoCommand: AsyncParsableCommand {
     @OptionGroup(title: "dBase input") var dbase: DBaseInputOptions
 
     func validate() throws {
-        guard ["table", "json"].contains(format) else {
+        guard ["table", "json"].contains(format.lowercased()) else {
             throw ValidationError("--format must be 'table' or 'json'; got '\(format)'.")
         }
         try csv.checkEncoding(for: [input])
+        try checkInputOptions(csv.given + jsonInput.given + xml.given + dbase.given, input: input)
     }
 
     func run() async throws {
@@ -36,8 +37,8 @@ struct InfoCommand: AsyncParsableCommand {
             let info = try FileInspector.info(
                 path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options, xml: xml.xmlOptions(allStrings: false),
                 dbase: dbase.options(encoding: csv.encoding))
-            if format == "json" {
-                try console.printJSON(info)
+            if format.lowercased() == "json" {
+                try console.printJSON(InfoJSON(info: info))
             } else {
                 console.printInfoTable(info)
             }

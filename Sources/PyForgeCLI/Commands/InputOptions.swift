@@ -46,6 +46,12 @@ struct CSVInputOptions: ParsableArguments {
         }
     }
 
+    /// The scoped options given, for `ConvertOption.check`.
+    var given: [ConvertOption] {
+        [(delimiter != nil, ConvertOption.delimiter), (encoding != nil, .encoding), (noHeader, .noHeader),
+         (allowRagged, .allowRagged), (nullValues != nil, .nullValues)].compactMap { $0.0 ? $0.1 : nil }
+    }
+
     func csvOptions(allStrings: Bool) -> CSVOptions {
         CSVOptions(
             delimiter: delimiter.flatMap(CSVOptions.parseDelimiter), hasHeader: noHeader ? false : nil,
@@ -56,16 +62,29 @@ struct CSVInputOptions: ParsableArguments {
 
 /// How JSON input is read.
 struct JSONInputOptions: ParsableArguments {
-    @Flag(inversion: .prefixedNo, help: "Flatten nested objects into dotted columns (address.city); --no-flatten keeps them as JSON text.")
-    var flatten = true
+    // Optional, so that a --no-flatten given for other input can be told from the default.
+    @Flag(inversion: .prefixedNo, help: "Flatten nested objects into dotted columns (address.city, the default); --no-flatten keeps them as JSON text.")
+    var flatten: Bool?
 
-    var options: JSONOptions { JSONOptions(flatten: flatten) }
+    var given: [ConvertOption] { flatten == nil ? [] : [.noFlatten] }
+
+    var options: JSONOptions { options(allStrings: false) }
+
+    func options(allStrings: Bool) -> JSONOptions { JSONOptions(flatten: flatten ?? true, allStrings: allStrings) }
 }
 
 /// Which tables of an Access database are converted.
 struct AccessInputOptions: ParsableArguments {
-    @Option(help: "Access: comma-separated table names to convert (default: every user table).")
+    @Option(name: .shortAndLong, help: "Access: comma-separated table names to convert (default: every user table).")
     var tables: String?
+
+    // PyForge 1.x took a database password. mdbtools reads a Jet database whose password
+    // is set (the password only guards Access's own UI), so it needs none; an encrypted
+    // .accdb cannot be read at all, and the error then says so.
+    @Option(help: "Access: the database password (accepted for PyForge 1.x scripts; a password-protected .mdb opens without it, an encrypted .accdb cannot be read).")
+    var password: String?
+
+    var given: [ConvertOption] { [(tables != nil, ConvertOption.tables), (password != nil, .password)].compactMap { $0.0 ? $0.1 : nil } }
 
     var options: AccessOptions {
         AccessOptions(tables: tables.map { $0.split(separator: ",").map { String($0) }.filter { !$0.isEmpty } } ?? [])
@@ -76,6 +95,8 @@ struct AccessInputOptions: ParsableArguments {
 struct DBaseInputOptions: ParsableArguments {
     @Flag(help: "dBase: keep records marked deleted, with a '_deleted' boolean column (default: skip them).")
     var includeDeleted = false
+
+    var given: [ConvertOption] { includeDeleted ? [.includeDeleted] : [] }
 
     func options(encoding: String?) -> DBaseOptions {
         DBaseOptions(encoding: encoding.flatMap(CodePage.init(name:)), includeDeleted: includeDeleted)

@@ -23,7 +23,7 @@ public struct PyForgeCommand: AsyncParsableCommand {
               3 output exists (pass --force), 4 input not found, 130 interrupted.
             """,
         version: PyForgeVersion.current,
-        subcommands: [ConvertCommand.self, InfoCommand.self, ValidateCommand.self, FormatsCommand.self, EnvCommand.self, ExtensionsCommand.self, ServeCommand.self, InstallCommand.self]
+        subcommands: [ConvertCommand.self, InfoCommand.self, ValidateCommand.self, FormatsCommand.self, EnvCommand.self, ExtensionsCommand.self, ServeCommand.self, InstallCommand.self, LegacyMDFToolsCommand.self]
     )
 
     @OptionGroup public var globals: GlobalOptions

@@ -25,6 +25,7 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func validate() throws {
         try csv.checkEncoding(for: [input])
+        try checkInputOptions(csv.given + jsonInput.given + xml.given + dbase.given, input: input)
     }
 
     func run() async throws {

@@ -9,14 +9,14 @@ struct XMLInputOptions: ParsableArguments {
     @Option(help: "Name of the record element, matched at any depth (alternative to --record-path).")
     var rowTag: String?
 
-    @Option(help: "Nested elements: conservative (one level), moderate (all levels), aggressive (all levels plus full text of mixed content).")
-    var flattenStrategy: String = XMLOptions.Flatten.moderate.rawValue
+    @Option(help: "Nested elements: conservative (one level), moderate (all levels, the default), aggressive (all levels plus full text of mixed content).")
+    var flattenStrategy: String?
 
-    @Option(help: "Children repeated in a record: json_string (JSON array), concatenate (joined with '; '), expand (one row per item of the first repeated child).")
-    var arrayHandling: String = XMLOptions.Arrays.jsonString.rawValue
+    @Option(help: "Children repeated in a record: json_string (JSON array, the default), concatenate (joined with '; '), expand (one row per item of the first repeated child).")
+    var arrayHandling: String?
 
-    @Option(help: "Namespaced names: strip (local name), prefix (prefix:name), preserve ({uri}name).")
-    var namespaceHandling: String = XMLOptions.Namespaces.strip.rawValue
+    @Option(help: "Namespaced names: strip (local name, the default), prefix (prefix:name), preserve ({uri}name).")
+    var namespaceHandling: String?
 
     func validate() throws {
         if recordPath != nil && rowTag != nil {
@@ -33,9 +33,14 @@ struct XMLInputOptions: ParsableArguments {
         try Self.check(namespaceHandling, XMLOptions.Namespaces.self, "--namespace-handling")
     }
 
-    private static func check<T: RawRepresentable & CaseIterable>(_ value: String, _: T.Type, _ flag: String) throws
+    var given: [ConvertOption] {
+        [(recordPath != nil, ConvertOption.recordPath), (rowTag != nil, .rowTag), (flattenStrategy != nil, .flattenStrategy),
+         (arrayHandling != nil, .arrayHandling), (namespaceHandling != nil, .namespaceHandling)].compactMap { $0.0 ? $0.1 : nil }
+    }
+
+    private static func check<T: RawRepresentable & CaseIterable>(_ value: String?, _: T.Type, _ flag: String) throws
     where T.RawValue == String {
-        guard T(rawValue: value.lowercased()) == nil else { return }
+        guard let value, T(rawValue: value.lowercased()) == nil else { return }
         let names = T.allCases.map(\.rawValue).joined(separator: ", ")
         throw ValidationError("Unknown \(flag) '\(value)'. Use one of: \(names).")
     }
@@ -43,9 +48,9 @@ struct XMLInputOptions: ParsableArguments {
     func xmlOptions(allStrings: Bool) -> XMLOptions {
         XMLOptions(
             recordPath: recordPath.flatMap(XMLOptions.parseRecordPath), rowTag: rowTag,
-            flatten: XMLOptions.Flatten(rawValue: flattenStrategy.lowercased()) ?? .moderate,
-            arrays: XMLOptions.Arrays(rawValue: arrayHandling.lowercased()) ?? .jsonString,
-            namespaces: XMLOptions.Namespaces(rawValue: namespaceHandling.lowercased()) ?? .strip,
+            flatten: flattenStrategy.flatMap { XMLOptions.Flatten(rawValue: $0.lowercased()) } ?? .moderate,
+            arrays: arrayHandling.flatMap { XMLOptions.Arrays(rawValue: $0.lowercased()) } ?? .jsonString,
+            namespaces: namespaceHandling.flatMap { XMLOptions.Namespaces(rawValue: $0.lowercased()) } ?? .strip,
             allStrings: allStrings)
     }
 }

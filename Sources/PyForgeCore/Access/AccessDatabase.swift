@@ -70,6 +70,12 @@ final class AccessDatabase: @unchecked Sendable {
         if file.size == 0 { throw malformed("byte 0", "the file is empty (0 bytes), so it holds no Access database") }
         let head = try file.bytes(at: 0, count: 0x20)
         let magic = head.count >= 19 ? String(decoding: head[4..<19], as: UTF8.self) : ""
+        // Access 2010+ encrypts a password-protected .accdb whole and wraps it in an OLE
+        // compound file; a Jet .mdb with a password stays readable (the password only
+        // guards Access's own UI), so only this case needs the password, which we cannot use.
+        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]), path.lowercased().hasSuffix(".accdb") {
+            throw .unreadableInput(path: path, reason: "it is an encrypted Access database (a password-protected .accdb), which pyforge cannot decrypt, with or without --password. Remove the password in Access (File > Info > Decrypt Database) and convert again")
+        }
         guard magic == "Standard Jet DB" || magic == "Standard ACE DB" else {
             throw .unsupportedFormat(path: path, detail: "it does not start with an Access (Jet/ACE) database header")
         }

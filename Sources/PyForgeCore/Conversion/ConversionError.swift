@@ -5,6 +5,8 @@ import Parquet
 public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible {
     case inputNotFound(path: String)
     case outputExists(path: String)
+    /// A Delta table is there and no --mode says what to do with it (exit code 3, like any existing output).
+    case deltaTableExists(path: String)
     case unreadableInput(path: String, reason: String)
     case unsupportedFormat(path: String, detail: String)
     case unsupportedConversion(input: String, output: String)
@@ -21,6 +23,8 @@ public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible
             return "Input file '\(path)' does not exist. Check the path (relative paths start at the current directory)."
         case .outputExists(let path):
             return "Output '\(path)' already exists. Pass --force to overwrite it, or choose another output path."
+        case .deltaTableExists(let path):
+            return "The Delta table '\(path)' already exists. Pass --mode append to add rows, or --mode overwrite to replace its data (earlier versions stay readable)."
         case .unreadableInput(let path, let reason):
             return "Cannot read '\(path)': \(Self.sentence(reason))"
         case .unsupportedFormat(let path, let detail):
@@ -54,7 +58,7 @@ public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible
     /// The process exit code documented in the README.
     public var exitCode: Int32 {
         switch self {
-        case .outputExists: return 3
+        case .outputExists, .deltaTableExists: return 3
         case .inputNotFound: return 4
         case .cancelled: return 130
         default: return 1

@@ -54,9 +54,9 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .json: return ["--no-flatten", "--all-strings"]
         case .parquet: return []
         case .xml: return ["--record-path", "--row-tag", "--flatten-strategy", "--array-handling", "--namespace-handling", "--all-strings"]
-        case .excel: return ["--sheets", "--combine", "--header", "--no-header", "--all-strings"]
+        case .excel: return ["--sheets", "--combine", "--separate", "--header", "--no-header", "--all-strings"]
         case .dbase: return ["--encoding", "--include-deleted"]
-        case .access: return ["--tables"]
+        case .access: return ["--tables", "--password"]
         case .pdf: return ["--pages", "--metadata"]
         }
     }

@@ -23,7 +23,7 @@ final class DeltaOutputTarget: OutputTarget {
         self.delta = delta
         if DeltaLog.exists(path) {
             if delta.mode == .error {
-                throw .invalidOption("The Delta table '\(path)' already exists. Pass --mode append to add rows, or --mode overwrite to replace its data (earlier versions stay readable).")
+                throw .deltaTableExists(path: path)
             }
             snapshot = try DeltaLog.snapshot(path)
             if delta.mode == .overwrite && snapshot!.configuration["delta.appendOnly"]?.lowercased() == "true" {

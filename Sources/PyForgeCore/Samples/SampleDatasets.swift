@@ -10,7 +10,20 @@ import Foundation
 #endif
 
 public enum SampleFormat: String, CaseIterable, Codable, Sendable {
-    case csv, tsv, json, ndjson, xml, xlsx
+    case csv, tsv, json, ndjson, xml, xlsx, pdf, dbf, mdb
+
+    /// A name from --formats, including PyForge 1.x's (excel, access).
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "excel": self = .xlsx
+        case "access": self = .mdb
+        case "dbase": self = .dbf
+        default: self.init(rawValue: name.lowercased())
+        }
+    }
+
+    /// The Access sample is a committed fixture, the same whatever the size.
+    var isFixture: Bool { self == .mdb }
 }
 
 public enum SampleSize: String, CaseIterable, Codable, Sendable {
@@ -72,7 +85,7 @@ public enum SampleDatasets {
     public static let datasetName = "orders"
 
     public static func relativePath(_ format: SampleFormat, _ size: SampleSize) -> String {
-        "\(format.rawValue)/\(datasetName)_\(size.rawValue).\(format.rawValue)"
+        format.isFixture ? "mdb/types.mdb" : "\(format.rawValue)/\(datasetName)_\(size.rawValue).\(format.rawValue)"
     }
 
     static func sheets(_ format: SampleFormat, _ size: SampleSize) -> [SampleManifest.Sheet]? {
@@ -80,7 +93,8 @@ public enum SampleDatasets {
     }
 
     static func rows(_ format: SampleFormat, _ size: SampleSize) -> Int {
-        sheets(format, size)?.reduce(0) { $0 + $1.rows } ?? size.rows
+        if format.isFixture { return SampleDocuments.accessRows }
+        return sheets(format, size)?.reduce(0) { $0 + $1.rows } ?? size.rows
     }
 
     /// Generates the files asked for into `destination` (kept if present, unless `force`)
@@ -95,7 +109,8 @@ public enum SampleDatasets {
         var statuses: [SampleFileStatus] = []
         for format in formats {
             try BatchConversion.makeDirectory(destination + "/" + format.rawValue)
-            for size in sizes {
+            // The Access fixture has one size: installed once, as small.
+            for size in format.isFixture ? [SampleSize.small] : sizes {
                 let relative = relativePath(format, size)
                 let path = destination + "/" + relative
                 let exists = access(path, F_OK) == 0
@@ -146,6 +161,9 @@ public enum SampleDatasets {
             case .json: try SampleWriters.json(sink, rows: size.rows, seed: seed, lines: false)
             case .ndjson: try SampleWriters.json(sink, rows: size.rows, seed: seed, lines: true)
             case .xml: try SampleWriters.xml(sink, rows: size.rows, seed: seed)
+            case .pdf: try SampleDocuments.pdf(sink, rows: size.rows, seed: seed)
+            case .dbf: try SampleDocuments.dbase(sink, rows: size.rows, seed: seed)
+            case .mdb: try sink.append(bytes: SampleDocuments.accessDatabase())
             case .xlsx: break
             }
             try sink.flush()

@@ -147,6 +147,12 @@ final class SampleSink {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// Raw bytes (dBase records, which are not UTF-8).
+    func append(bytes: [UInt8]) throws(ConversionError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
     func flush() throws(ConversionError) {
         var offset = 0
         while offset < buffer.count {
