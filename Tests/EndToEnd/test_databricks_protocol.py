@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from test_protocol_transcripts import (INDEX, Extension, compare, prepare_files, pyforge_bin, substitute,
-                                       transcript_lines)
+from test_protocol_transcripts import (INDEX, Extension, assert_extensions_check_passes, compare, prepare_files,
+                                       pyforge_bin, substitute, transcript_lines)
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "extensions" / "databricks"
@@ -89,11 +89,4 @@ def test_databricks_passes_extensions_check(tmp_path, binaries, clean_environmen
     shutil.copy2(binary, directory / "pyforge-databricks")
     (directory / "pyforge-databricks").chmod(0o755)
     shutil.copy2(PACKAGE / "pyforge-extension.json", directory / "pyforge-extension.json")
-    proc = subprocess.run([str(pyforge), "extensions", "check", str(directory), "--json"],
-                          capture_output=True, text=True, timeout=300)
-    checks = json.loads(proc.stdout)
-    failed = [f"{c['name']}: {c['detail']}" for c in checks if not c["passed"]]
-    assert proc.returncode == 0 and not failed, f"{failed}\n{proc.stderr}"
-    assert {c["name"] for c in checks} >= {"manifest", "handshake", "ping", "unknown method", "large message",
-                                           "cancellation", "stdout is protocol only", "exits on stdin EOF",
-                                           "version negotiation"}
+    assert_extensions_check_passes(pyforge, directory, timeout=300)

@@ -407,8 +407,13 @@ def test_example_passes_extensions_check(extension, tmp_path):
     if not binary.is_file():
         pytest.fail(f"pyforge binary not found at {binary}; set PYFORGE_BIN", pytrace=False)
     directory = install_for_check(extension, tmp_path / extension)
+    assert_extensions_check_passes(binary, directory)
+
+
+def assert_extensions_check_passes(binary, directory, timeout=120):
+    """`pyforge extensions check DIR --json`: every check passes, and the core checks ran."""
     proc = subprocess.run([str(binary), "extensions", "check", str(directory), "--json"],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=timeout)
     checks = json.loads(proc.stdout)
     failed = [f"{c['name']}: {c['detail']}" for c in checks if not c["passed"]]
     assert proc.returncode == 0 and not failed, f"{failed}\n{proc.stderr}"
