@@ -143,6 +143,10 @@ def install_example(root: Path, folder: str, executable: Path) -> Path:
     target = directory / executable.name
     shutil.copy(executable, target)
     target.chmod(0o755)
+    if folder == "python-csv-to-ndjson":
+        # Installed as its README says: pyforge-extension-kit vendored beside the script.
+        shutil.copytree(EXAMPLES.parent / "python-kit" / "src" / "pyforge_extension_kit",
+                        directory / "vendor" / "pyforge_extension_kit", ignore=shutil.ignore_patterns("__pycache__"))
     return root / "extensions"
 
 

@@ -11,7 +11,8 @@
 (c) Both examples pass the host's own conformance suite, `pyforge extensions check DIR`.
 
 Swift example: `pyforge-example-allstrings` next to $PYFORGE_BIN (default
-<repo>/.build/release/pyforge). Python example: run with this interpreter.
+<repo>/.build/release/pyforge). Python example: run with this interpreter; in place it
+finds pyforge-extension-kit in extensions/python-kit/src, installed copies get it vendored.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import csv
 import json
 import os
 import queue
+import shutil
 import subprocess
 import sys
 import threading
@@ -35,6 +37,7 @@ PROTOCOL = REPO / "protocol"
 SCHEMAS = PROTOCOL / "schemas"
 TRANSCRIPTS = PROTOCOL / "transcripts"
 EXAMPLES = REPO / "extensions" / "examples"
+KIT = REPO / "extensions" / "python-kit" / "src" / "pyforge_extension_kit"
 INDEX = json.loads((TRANSCRIPTS / "index.json").read_text())
 
 # How long to wait for one expected line (generous: the machine may be busy building).
@@ -392,6 +395,9 @@ def install_for_check(name: str, directory: Path) -> Path:
         script = (folder / "extension.py").read_text(encoding="utf-8").split("\n", 1)[1]
         (directory / "extension.py").write_text(f"#!{sys.executable}\n" + script, encoding="utf-8")
         (directory / "extension.py").chmod(0o755)
+        # Installed as its README says: the kit vendored beside the script.
+        shutil.copytree(KIT, directory / "vendor" / "pyforge_extension_kit",
+                        ignore=shutil.ignore_patterns("__pycache__"))
     else:
         folder = EXAMPLES / "swift-allstrings"
         binary = Path(example_command(name)[0])

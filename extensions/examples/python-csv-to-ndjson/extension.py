@@ -1,71 +1,63 @@
 #!/usr/bin/env python3
-"""An example pyforge extension in plain Python (standard library only): it converts CSV
-to NDJSON, one object per row with every value the field's text, and declines anything
-else. It implements the protocol in protocol/SPEC.md directly: one JSON-RPC message per
-line on stdin/stdout, logs on stderr."""
+"""An example pyforge extension on pyforge-extension-kit (standard library only): it
+converts CSV to NDJSON, one object per row with every value the field's text, and declines
+anything else. The kit runs the protocol (protocol/SPEC.md); this file is only the
+conversion. See README.md for how it finds the kit and how to install it."""
 import csv
 import json
 import sys
-
-PROTOCOL = "1.0"
-# stdout carries protocol messages only; keep a handle and send prints to stderr.
-protocol_out = sys.stdout
-sys.stdout = sys.stderr
+from pathlib import Path
 
 
-def send(message):
-    protocol_out.write(json.dumps(message, ensure_ascii=False) + "\n")
-    protocol_out.flush()
+def _find_kit() -> None:
+    """Puts the kit on sys.path. Order: a copy vendored next to this script (an installed
+    extension directory is self-contained, SPEC §10), then the repository's source (running
+    from a checkout); otherwise a pip-installed `pyforge-extension-kit` is imported as usual.
+    The script's real path is used, so a symlinked executable finds its own directory."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "vendor", here.parent.parent / "python-kit" / "src"):
+        if (candidate / "pyforge_extension_kit" / "__init__.py").is_file():
+            sys.path.insert(0, str(candidate))
+            return
 
 
-def reply(request_id, result=None, error=None):
-    message = {"jsonrpc": "2.0", "id": request_id}
-    if error is not None:
-        message["error"] = error
-    else:
-        message["result"] = result
-    send(message)
+_find_kit()
+
+from pyforge_extension_kit import ConvertResult, Extension, ExtensionError, ProbeResult  # noqa: E402
+
+ext = Extension(name="example-csv-to-ndjson", version="1.0.0", protocol_versions=["1.0"])
+
+# Progress is a sign of life for the host's idle timer (60 s by default); a count every
+# 100,000 rows is plenty, and keeps small conversions silent (the transcript expects none).
+PROGRESS_EVERY = 100_000
 
 
-def convert(request_id, params):
-    source, target = params["input"]["path"], params["output"]["path"]
-    token = params.get("progressToken")
+@ext.probe
+def probe(request):
+    if request.input.format == "csv" and request.output.format == "ndjson":
+        return ProbeResult.accepting(priority=1)
+    return ProbeResult.declining("CSV to NDJSON only")
+
+
+@ext.convert
+def convert(request, progress, cancelled):
     rows = 0
-    with open(source, newline="", encoding="utf-8-sig") as inp, open(target, "w", encoding="utf-8") as out:
-        for record in csv.DictReader(inp):
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            rows += 1
-            if token and rows % 100_000 == 0:
-                send({"jsonrpc": "2.0", "method": "$/progress", "params": {"token": token, "done": rows}})
-    reply(request_id, {"rows": rows, "engine": "example-csv-to-ndjson", "warnings": []})
-
-
-for line in sys.stdin:
-    if not line.strip():
-        continue
     try:
-        message = json.loads(line)
-    except json.JSONDecodeError:
-        send({"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "parse error"}})
-        continue
-    method, request_id = message.get("method"), message.get("id")
-    params = message.get("params") or {}
-    if method == "initialize":
-        if PROTOCOL not in params.get("protocolVersions", []):
-            reply(request_id, error={"code": -32602, "message": f"this extension speaks protocol {PROTOCOL}",
-                                     "data": {"reason": "unsupportedProtocol", "supported": [PROTOCOL]}})
-        else:
-            reply(request_id, {"protocolVersion": PROTOCOL,
-                               "extension": {"name": "example-csv-to-ndjson", "version": "1.0.0"}, "capabilities": {}})
-    elif method == "probe":
-        accept = params["input"]["format"] == "csv" and params["output"]["format"] == "ndjson"
-        reply(request_id, {"accept": accept, "priority": 1} if accept else {"accept": False, "reason": "CSV to NDJSON only"})
-    elif method == "convert":
-        try:
-            convert(request_id, params)
-        except Exception as exc:  # reported to the host, which falls back to its own converter
-            reply(request_id, error={"code": -32001, "message": str(exc), "data": {"reason": "conversionFailed"}})
-    elif method in ("ping", "shutdown"):
-        reply(request_id, {} if method == "ping" else None)
-    elif request_id is not None:
-        reply(request_id, error={"code": -32601, "message": f"unknown method {method}"})
+        with open(request.input.path, newline="", encoding="utf-8-sig") as source, \
+                open(request.output.path, "w", encoding="utf-8") as target:
+            for record in csv.DictReader(source):
+                target.write(json.dumps(record, ensure_ascii=False) + "\n")
+                rows += 1
+                if rows % PROGRESS_EVERY == 0:
+                    cancelled.raise_if_cancelled()  # the kit answers -32800; the host deletes the output
+                    progress(rows, message="rows written")
+    except UnicodeDecodeError as error:
+        raise ExtensionError(f"'{request.input.path}' is not UTF-8 text (byte {error.start})",
+                             reason="unsupportedEncoding") from None
+    except csv.Error as error:
+        raise ExtensionError(f"'{request.input.path}' is not valid CSV: {error}") from None
+    return ConvertResult(rows=rows)
+
+
+if __name__ == "__main__":
+    ext.run()
