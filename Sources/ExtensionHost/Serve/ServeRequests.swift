@@ -99,7 +99,7 @@ struct ServeConvertParams: Decodable {
             csv: CSVOptions(
                 delimiter: delimiterValue, hasHeader: (no_header ?? false) ? false : nil, encoding: encodingValue,
                 allowRagged: allow_ragged ?? false, allStrings: allStrings, nullValues: null_values ?? []),
-            json: JSONOptions(flatten: flatten ?? true, allStrings: allStrings),
+            json: JSONOptions(flatten: flatten ?? true, allStrings: allStrings, recordPath: record_path.flatMap(JSONOptions.parseRecordPath)),
             output: OutputOptions(compression: codec, compressionLevel: compression_level, rowGroupRows: row_group_size),
             delta: DeltaOptions(mode: modeValue, mergeSchema: merge_schema ?? false, partitionBy: partition_by ?? []))
         request.excel = ExcelOptions(sheets: sheets ?? [], combine: combine ?? false, hasHeader: (no_header ?? false) ? false : nil, allStrings: allStrings)

@@ -198,7 +198,7 @@ struct ConvertCommand: AsyncParsableCommand {
     var request: ConvertRequest {
         var request = ConvertRequest(
             inputPath: input, outputPath: output, format: outputFormat,
-            force: force, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options(allStrings: allStrings),
+            force: force, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options(allStrings: allStrings, recordPath: xml.recordPath),
             output: OutputOptions(
                 compression: OutputOptions.codec(named: codecName) ?? .snappy, compressionLevel: compressionLevel,
                 rowGroupRows: rowGroupSize),
@@ -245,7 +245,7 @@ extension ConvertCommand {
     func preview(_ console: Console) throws {
         do {
             let info = try FileInspector.info(
-                path: input, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options(allStrings: allStrings),
+                path: input, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options(allStrings: allStrings, recordPath: xml.recordPath),
                 xml: xml.xmlOptions(allStrings: allStrings), dbase: dbase.options(encoding: csv.encoding))
             if json {
                 try console.printJSON(info.columns.map { ["name": $0.name, "type": $0.type] })

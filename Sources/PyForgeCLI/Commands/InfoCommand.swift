@@ -35,7 +35,7 @@ struct InfoCommand: AsyncParsableCommand {
         let console = Console(verbose: globals.verbose)
         do {
             let info = try FileInspector.info(
-                path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options, xml: xml.xmlOptions(allStrings: false),
+                path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options(allStrings: false, recordPath: xml.recordPath), xml: xml.xmlOptions(allStrings: false),
                 dbase: dbase.options(encoding: csv.encoding))
             if format.lowercased() == "json" {
                 try console.printJSON(InfoJSON(info: info))

@@ -70,7 +70,10 @@ struct JSONInputOptions: ParsableArguments {
 
     var options: JSONOptions { options(allStrings: false) }
 
-    func options(allStrings: Bool) -> JSONOptions { JSONOptions(flatten: flatten ?? true, allStrings: allStrings) }
+    /// `recordPath` is --record-path, shared with XML input (members separated by '.').
+    func options(allStrings: Bool, recordPath: String? = nil) -> JSONOptions {
+        JSONOptions(flatten: flatten ?? true, allStrings: allStrings, recordPath: recordPath.flatMap(JSONOptions.parseRecordPath))
+    }
 }
 
 /// Which tables of an Access database are converted.

@@ -3,7 +3,7 @@ import PyForgeCore
 
 /// How XML input becomes rows and columns.
 struct XMLInputOptions: ParsableArguments {
-    @Option(help: "Path of the record element from the root, e.g. catalog/book ('*' matches any name). Default: the shallowest element that repeats (usually the root's children).")
+    @Option(help: "XML: path of the record element from the root, e.g. catalog/book ('*' matches any name; default: the shallowest element that repeats). JSON: the member path of the array of records in a top-level object, e.g. data.items (default: the object's only array of objects).")
     var recordPath: String?
 
     @Option(help: "Name of the record element, matched at any depth (alternative to --record-path).")
@@ -23,7 +23,7 @@ struct XMLInputOptions: ParsableArguments {
             throw ValidationError("Pass either --record-path or --row-tag, not both.")
         }
         if let recordPath, XMLOptions.parseRecordPath(recordPath) == nil {
-            throw ValidationError("--record-path must be element names separated by '/', e.g. catalog/book; got '\(recordPath)'.")
+            throw ValidationError("--record-path must be names without spaces, separated by '/' for XML (catalog/book) or '.' for JSON (data.items); got '\(recordPath)'.")
         }
         if let rowTag, rowTag.isEmpty || rowTag.contains("/") || rowTag.contains(where: \.isWhitespace) {
             throw ValidationError("--row-tag must be one element name (use --record-path for a path); got '\(rowTag)'.")

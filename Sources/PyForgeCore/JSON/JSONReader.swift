@@ -10,10 +10,21 @@ public struct JSONOptions: Sendable, Equatable {
     /// Nested objects become dotted columns (`address.city`); otherwise JSON text.
     public var flatten: Bool
     public var allStrings: Bool
+    /// The member path of the array of records in a top-level object (`--record-path a.b`);
+    /// nil: found by `JSONRecordsLocation.detect` when the file is one object.
+    public var recordPath: [String]?
 
-    public init(flatten: Bool = true, allStrings: Bool = false) {
+    public init(flatten: Bool = true, allStrings: Bool = false, recordPath: [String]? = nil) {
         self.flatten = flatten
         self.allStrings = allStrings
+        self.recordPath = recordPath
+    }
+
+    /// `a.b` → ["a", "b"]; nil for an empty path or an empty component.
+    public static func parseRecordPath(_ text: String) -> [String]? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !text.isEmpty, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+        return parts
     }
 }
 
@@ -55,6 +66,11 @@ public final class JSONReader: TableReader {
     private var parser: JSONRecordParser
     private var types: [InferredType]
     private var framing = Framing()
+    /// The member path of the records' array when the file is an object (nil: the file is
+    /// the array, or one object per line).
+    private var recordPath: [String]?
+    /// What the reader decided that the user should know (kept across batches).
+    private var notes: [String] = []
 
     enum Layout { case array, objects }
 
@@ -62,6 +78,11 @@ public final class JSONReader: TableReader {
     /// inference pass over the first batch.
     struct Framing {
         var layout: Layout?
+        /// The records' array sits this many objects deep (`{"a": {"b": [ … ]}}`: 2); after
+        /// its ']' the rest of those objects is walked past (`tail`) to the end.
+        var wrapperDepth = 0
+        var tail: JSONStructureWalk?
+        var tailDone = false
         /// In an array, after a record: a ',' or the closing ']' comes next.
         var expectingSeparator = false
         var closedArray = false
@@ -83,6 +104,20 @@ public final class JSONReader: TableReader {
         types = override?.fields.map { InferredType(override: $0.type) } ?? []
         schema = override ?? Schema([])
         try buffer.refill()
+        var located: (path: [String], ignored: [String])?
+        if let chosen = options.recordPath {
+            located = (chosen, [])
+        } else {
+            located = try JSONRecordsLocation.detect(path: path)
+        }
+        if let located {
+            recordPath = located.path
+            if !located.ignored.isEmpty {
+                let names = located.ignored.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (located.ignored.count > 5 ? ", …" : "")
+                notes.append("the records are the array under '\(located.path.joined(separator: "."))'; the object's other members (\(names)) were not converted")
+            }
+            try enterRecordsArray(located.path)
+        }
         if override == nil {
             // Infer columns and types from the first batch, then rewind to convert it. The
             // buffer is not refilled meanwhile (which would move its bytes).
@@ -98,7 +133,70 @@ public final class JSONReader: TableReader {
     }
 
     public var details: [(String, String)] {
-        [("layout", framing.layout == .array ? "array of objects" : "one object per line"), ("flatten", options.flatten ? "yes" : "no")]
+        let layout = recordPath.map { "array of objects under '\($0.joined(separator: "."))'" }
+            ?? (framing.layout == .array ? "array of objects" : "one object per line")
+        return [("layout", layout), ("flatten", options.flatten ? "yes" : "no")]
+    }
+
+    /// Walks from the start of the file to just inside the '[' of the array at `path`,
+    /// consuming what comes before it (of any size) chunk by chunk.
+    private func enterRecordsArray(_ members: [String]) throws(ConversionError) {
+        let wanted = members.map { Array($0.utf8) }
+        var walk = JSONStructureWalk()
+        var matched = 0
+        var pending = false
+        func missing(_ reason: String) -> JSONStructureWalk.Failure { .init(offset: -1, reason: reason) }
+        while true {
+            let stop: Int?
+            do {
+                stop = try walk.feed(UnsafePointer(buffer.bytes), from: buffer.start, to: buffer.end) { event, depth throws(JSONStructureWalk.Failure) in
+                    switch event {
+                    case .value(let byte):
+                        if depth == 0 && byte != UInt8(ascii: "{") {
+                            throw missing("the file is not one JSON object, so it has no member '\(members[0])' (--record-path selects an array inside an object)")
+                        }
+                        guard pending && depth == matched + 1 else { return true }
+                        pending = false
+                        let name = members[0...matched].joined(separator: ".")
+                        if matched + 1 == members.count {
+                            guard byte == UInt8(ascii: "[") else { throw missing("'\(name)' is not an array of records") }
+                            return false
+                        }
+                        guard byte == UInt8(ascii: "{") else { throw missing("'\(name)' is not an object, so it has no member '\(members[matched + 1])'") }
+                        matched += 1
+                    case .key(let key):
+                        if depth == matched + 1 { pending = key == wanted[matched] }
+                    case .closed:
+                        if depth <= matched {
+                            let within = matched == 0 ? "the top-level object" : "'\(members[0..<matched].joined(separator: "."))'"
+                            throw missing("\(within) has no member '\(members[matched])'")
+                        }
+                    }
+                    return true
+                }
+            } catch {
+                if error.offset < 0 {  // the structure is fine; the path does not fit it
+                    throw .invalidOption(
+                        "--record-path \(members.joined(separator: ".")) does not fit '\(path)': \(error.reason). Check the member names (separated by '.', e.g. data.items).")
+                }
+                throw malformed(at: error.offset, error.reason)
+            }
+            if let stop {
+                framing.line += walk.newlines
+                buffer.start = stop
+                framing.start = stop
+                framing.layout = .array
+                framing.wrapperDepth = members.count
+                return
+            }
+            guard !buffer.exhausted else {
+                throw .malformedInput(
+                    path: path, location: "line \(framing.line + walk.newlines)", reason: "the file ends before the array of records '\(members.joined(separator: "."))' starts",
+                    fix: "check that the file is complete")
+            }
+            buffer.start = buffer.end
+            try buffer.refill()
+        }
     }
 
     private var currentSchema: Schema {
@@ -249,8 +347,35 @@ public final class JSONReader: TableReader {
                 skipSpace()
                 consume()
             }
+            if framing.closedArray && framing.wrapperDepth > 0 && !framing.tailDone {
+                // The rest of the objects around the records: walked past, not converted.
+                var walk = framing.tail ?? JSONStructureWalk(insideObjects: framing.wrapperDepth)
+                let before = walk.newlines
+                let stop: Int?
+                do {
+                    stop = try walk.feed(UnsafePointer(bytes), from: pos, to: end) { event, depth in
+                        if case .closed = event, depth == 0 { return false }
+                        return true
+                    }
+                } catch {
+                    throw malformed(at: error.offset, error.reason)
+                }
+                framing.line += walk.newlines - before
+                framing.tail = walk
+                if let stop {
+                    framing.tailDone = true
+                    pos = stop
+                    skipSpace()
+                    consume()
+                } else {
+                    pos = end
+                    consume()
+                    if buffer.exhausted { throw malformed(at: pos, "the object around the records is not closed with '}'") }
+                    return nil
+                }
+            }
             if framing.closedArray {
-                if pos < end { throw malformed(at: pos, "there is more text after the closing ']'") }
+                if pos < end { throw malformed(at: pos, framing.wrapperDepth > 0 ? "there is more text after the object that holds the records" : "there is more text after the closing ']'") }
                 if buffer.exhausted { framing.finished = true }
                 return nil
             }
@@ -350,6 +475,6 @@ public final class JSONReader: TableReader {
     }
 
     private func finishWarnings() {
-        warnings = framing.records == 0 ? ["'\(path)' holds no records: the output has no columns and no rows."] : []
+        warnings = notes + (framing.records == 0 ? ["'\(path)' holds no records: the output has no columns and no rows."] : [])
     }
 }
