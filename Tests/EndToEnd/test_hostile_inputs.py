@@ -140,6 +140,13 @@ def dbf_memo_length_past_end(d: Path) -> Path:
         [("NOTE", "M", 4, 0)], [struct.pack("<I", 8)], version=0x30, foxpro_backlink=True))
 
 
+def dbf_narrow_binary_field(d: Path) -> Path:
+    # A Visual FoxPro T field declared 1 byte wide, last in the record: its 8-byte value
+    # was read past the end of the records.
+    return _write(d / "narrow.dbf", dbf(
+        [("STAMP", "T", 1, 0)], [b"\x01"], version=0x30, foxpro_backlink=True))
+
+
 # --------------------------------------------------------------------------------------
 # PDF: one page, one font, written object by object
 # --------------------------------------------------------------------------------------
@@ -253,6 +260,7 @@ CASES: list[tuple[str, Callable[[Path], Path], int, str, str]] = [
     ("dbf-foxpro-datetime-julian", dbf_foxpro_datetime_julian_max, READ_AROUND, ".parquet", "STAMP"),
     ("dbf-memo-ascii-block", dbf_memo_ascii_block_overflow, READ_AROUND, ".parquet", "NOTE"),
     ("dbf-memo-length-past-end", dbf_memo_length_past_end, READ_AROUND, ".parquet", "NOTE"),
+    ("dbf-narrow-binary-field", dbf_narrow_binary_field, REFUSED, ".parquet", "STAMP"),
     ("pdf-firstchar-max", pdf_first_char_max, READ_AROUND, ".txt", "Hi"),
     ("pdf-differences-code-max", pdf_differences_code_max, READ_AROUND, ".txt", "Hi"),
     ("pdf-cid-widths-huge", pdf_cid_widths_huge_first, READ_AROUND, ".txt", "Hi"),
