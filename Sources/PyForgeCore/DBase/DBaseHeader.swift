@@ -101,6 +101,18 @@ public struct DBaseHeader: Sendable, Equatable {
                 length |= decimals << 8
                 decimals = 0
             }
+            // Binary fields are read at their natural width whatever the descriptor says, so a
+            // narrower one would read past its record (past the buffer, for the last record).
+            let binaryWidth: Int? = switch type {
+            case "T", "@", "Y": 8
+            case "B" where version == 0x30 || version == 0x31 || version == 0x32: 8
+            case "I": 4
+            case "L": 1
+            default: nil
+            }
+            if let binaryWidth, length < binaryWidth {
+                throw malformed("byte \(position + 16)", "field '\(name)' of type \(type) is declared \(length) bytes wide, but its values take \(binaryWidth) bytes")
+            }
             fields.append(DBaseField(name: name, type: type, offset: offset, length: length, decimals: decimals, flags: bytes[position + 18]))
             offset += length
             position += 32

@@ -40,10 +40,12 @@ enum DBaseValues {
                     if dropped == 0 { roundUp = c >= UInt8(ascii: "5") }
                     dropped += 1
                 } else {
+                    // Checked before multiplying: a 39th digit overflows Int128 (N fields may be
+                    // up to 254 bytes wide, and no Parquet decimal holds more than 38 digits).
+                    if digits == 38 { return .invalid }
                     value = value * 10 + Int128(c &- 48)
                     digits += 1
                     if seenPoint { fraction += 1 }
-                    if digits > 38 { return .invalid }
                 }
             } else {
                 return .invalid
@@ -76,13 +78,17 @@ enum DBaseValues {
         return .value(Int32(CivilTime.daysFromCivil(year: year, month: month, day: day)))
     }
 
+    /// Julian day number of 9999-12-31, the last day dBase and FoxPro can show; a larger day
+    /// number is damage, and from about 106 million days it would overflow the microseconds.
+    static let lastJulianDay: Int64 = 5_373_484
+
     /// Visual FoxPro `T`: a little-endian Julian day number, then milliseconds since midnight.
     static func timestamp(_ p: UnsafePointer<UInt8>) -> Parsed<Int64> {
         let julian = Int64(Int32(bitPattern: littleEndian32(p)))
         let millis = Int64(Int32(bitPattern: littleEndian32(p + 4)))
         if julian == 0 && millis == 0 { return .blank }
         if julian == 0x2020_2020 { return .blank }
-        guard julian > 0, (0..<86_400_000).contains(millis) else { return .invalid }
+        guard julian > 0, julian <= lastJulianDay, (0..<86_400_000).contains(millis) else { return .invalid }
         return .value((julian - 2_440_588) * CivilTime.microsPerDay + millis * 1000)
     }
 
@@ -96,12 +102,18 @@ enum DBaseValues {
     }
 
     /// A memo field's block number: 4 little-endian bytes (Visual FoxPro) or ASCII digits; 0 = none.
+    /// Digits beyond what a memo file can hold saturate at `Int.max` (a block past the end of
+    /// any file, reported as a missing memo) instead of overflowing.
     static func memoBlock(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int {
         if count == 4 { return Int(littleEndian32(p)) }
         var block = 0
         for i in 0..<count {
             let d = Int(p[i] &- 48)
-            if d < 10 { block = block * 10 + d } else if p[i] != 0x20 && p[i] != 0 { return 0 }
+            if d < 10 {
+                if block > (Int.max - 9) / 10 { block = Int.max } else if block != Int.max { block = block * 10 + d }
+            } else if p[i] != 0x20 && p[i] != 0 {
+                return 0
+            }
         }
         return block
     }

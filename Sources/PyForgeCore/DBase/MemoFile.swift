@@ -33,20 +33,24 @@ final class MemoFile {
 
     /// The bytes of the memo starting at `block`; nil when the block lies outside the file.
     func read(block: Int) throws(ConversionError) -> [UInt8]? {
-        let offset = Int64(block) * Int64(blockSize)
-        guard block > 0, offset < file.size else { return nil }
+        // Checked: a block number read from the table times the block size may overflow.
+        let (offset, overflow) = Int64(block).multipliedReportingOverflow(by: Int64(blockSize))
+        guard block > 0, !overflow, offset < file.size else { return nil }
+        // Bytes the file still has after the memo's 8-byte header: a length beyond them is damage,
+        // and must not size an allocation.
+        let available = file.size - offset - 8
         switch layout {
         case .foxPro:
             let head = try file.bytes(at: offset, count: 8)
             guard head.count == 8 else { return nil }
             let length = Int(head[4]) << 24 | Int(head[5]) << 16 | Int(head[6]) << 8 | Int(head[7])
-            guard length <= Self.maximumLength else { return nil }
+            guard length <= Self.maximumLength, Int64(length) <= available else { return nil }
             return try file.bytes(at: offset + 8, count: length)
         case .dBase4, .dBase3:
             let head = try file.bytes(at: offset, count: 8)
             if layout == .dBase4, head.count == 8, head[0] == 0xFF, head[1] == 0xFF, head[2] == 0x08, head[3] == 0x00 {
                 let length = Int(head[4]) | Int(head[5]) << 8 | Int(head[6]) << 16 | Int(head[7]) << 24
-                guard length >= 8, length - 8 <= Self.maximumLength else { return nil }
+                guard length >= 8, length - 8 <= Self.maximumLength, Int64(length - 8) <= available else { return nil }
                 return try file.bytes(at: offset + 8, count: length - 8)
             }
             return try readToTerminator(from: offset)

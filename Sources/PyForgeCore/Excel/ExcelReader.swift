@@ -81,6 +81,7 @@ final class ExcelReader: TableReader {
     private func nextCellBatch() throws(ConversionError) -> CellBatch? {
         while handler.ready.isEmpty {
             if try !parser.step() {
+                if let error = handler.malformedError(path: path, sheet: sheet.name) { throw error }
                 if let bad = handler.badStringIndex {
                     throw .malformedInput(path: path, location: "sheet '\(sheet.name)' row \(bad.row)",
                                           reason: "a cell refers to shared string \(bad.index), but the workbook has only \(strings.count)",

@@ -70,6 +70,7 @@ enum ExcelSelection {
         handler.stopAtFirstValue = true
         let parser = try ExcelXMLParser(workbook.openEntry(workbook.sheets[index].entry), path: workbook.path, handler: handler)
         while try parser.step() {}
+        if let error = handler.malformedError(path: workbook.path, sheet: workbook.sheets[index].name) { throw error }
         return handler.sawValue
     }
 }

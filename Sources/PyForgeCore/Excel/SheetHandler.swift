@@ -72,6 +72,12 @@ final class SheetHandler: ExcelXMLHandler {
     private(set) var errorCells = 0
     private(set) var mergedRanges = 0
     private(set) var badStringIndex: (row: Int, index: Int)?
+    /// A row or column position beyond Excel's grid (1,048,576 rows × 16,384 columns); reading
+    /// stops there, because such a number cannot come from Excel and, unchecked, it would
+    /// overflow the row counter or allocate a column per number.
+    private(set) var badPosition: (row: Int, what: String)?
+    static let maxRows = 1_048_576
+    static let maxColumns = 16_384
     /// Set to stop after the first value (the emptiness check).
     var stopAtFirstValue = false
     private(set) var sawValue = false
@@ -151,9 +157,18 @@ final class SheetHandler: ExcelXMLHandler {
             if name[1] == UInt8(ascii: "o") && ExcelXMLName.equals(name, "row") {
                 rowNumber += 1
                 if let r = attributes.value("r") {
+                    // Digits are accumulated only while the number can still be a valid row, so a
+                    // hostile `r="99999999999999999999"` cannot overflow.
                     var n = 0
-                    for b in r where b &- 48 < 10 { n = n * 10 + Int(b - 48) }
+                    for b in r where b &- 48 < 10 {
+                        n = n * 10 + Int(b - 48)
+                        if n > Self.maxRows { break }
+                    }
                     rowNumber = n
+                }
+                if rowNumber > Self.maxRows {
+                    reportBadPosition("a row is numbered \(attributes.string("r").map { "'\($0.prefix(40))'" } ?? "beyond \(Self.maxRows)"), beyond Excel's last row \(Self.maxRows)")
+                    return
                 }
                 column = -1
                 rowHasValue = false
@@ -194,12 +209,33 @@ final class SheetHandler: ExcelXMLHandler {
         }
     }
 
+    private func reportBadPosition(_ what: String) {
+        if badPosition == nil && badStringIndex == nil { badPosition = (rowNumber, what) }
+        stopRequested = true
+    }
+
+    /// The error for a sheet this handler stopped reading because it is malformed.
+    func malformedError(path: String, sheet: String) -> ConversionError? {
+        if let bad = badPosition {
+            let location = bad.row > 0 && bad.row <= Self.maxRows ? "sheet '\(sheet)' row \(bad.row)" : "sheet '\(sheet)'"
+            return .malformedInput(path: path, location: location, reason: bad.what,
+                                   fix: "the workbook was not written by Excel or is damaged; save it again from Excel or LibreOffice")
+        }
+        return nil
+    }
+
     override func text(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
         if capturing { capture.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count)) }
     }
 
     private func commitCell() {
         guard column >= 0 else { return }
+        // Cells without `r` follow the previous one; a row of more than 16,384 of them
+        // would otherwise allocate a column for each.
+        guard column < Self.maxColumns else {
+            reportBadPosition("it has more than \(Self.maxColumns) cells, beyond Excel's last column XFD")
+            return
+        }
         let row = current.rowCount
         let kind: CellKind
         var value = 0.0

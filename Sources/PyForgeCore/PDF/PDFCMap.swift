@@ -37,7 +37,12 @@ public struct PDFCMap: Sendable {
         if let t = single[UInt64(length) << 32 | UInt64(code)] { return t }
         for range in ranges where range.length == length && code >= range.low && code <= range.high {
             var t = range.start
-            if let last = t.last, let next = Unicode.Scalar(last.value + (code - range.low)) { t[t.count - 1] = next }
+            // In 64 bits: a range over four-byte codes may start near U+10FFFF and span 2^32 codes.
+            if let last = t.last {
+                let value = UInt64(last.value) + UInt64(code - range.low)
+                guard value <= 0x10FFFF, let next = Unicode.Scalar(UInt32(value)) else { return nil }
+                t[t.count - 1] = next
+            }
             return t
         }
         return nil
@@ -93,7 +98,8 @@ public struct PDFCMap: Sendable {
                         let (from, to) = (value(low), value(high))
                         guard from <= to else { continue }
                         if case .array(let items) = target {
-                            for (i, item) in items.prefix(Int(min(to - from + 1, 65_536))).enumerated() {
+                            // to - from + 1 is computed as Int: a range <00000000> <FFFFFFFF> has 2^32 codes.
+                            for (i, item) in items.prefix(min(Int(to - from) + 1, 65_536)).enumerated() {
                                 count += 1
                                 if count <= maxEntries, let text = Self.text(item) {
                                     map.single[UInt64(low.count) << 32 | UInt64(from + UInt32(i))] = text

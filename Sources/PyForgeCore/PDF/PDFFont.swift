@@ -37,13 +37,20 @@ final class PDFFont {
             defaultWidth = document.resolved(descendant?["DW"]).number ?? 1000
             let w = document.resolved(descendant?["W"]).array ?? []
             var i = 0
+            // Codes are at most 32 bits: entries for codes beyond that are skipped (best effort,
+            // as for any nonsensical width), never converted, so they cannot trap.
+            let lastCode = Int(UInt32.max)
             while i < w.count && widths.count < PDFCMap.maxEntries {
                 guard let first = document.resolved(w[i]).int, first >= 0 else { break }
                 if i + 1 < w.count, let list = document.resolved(w[i + 1]).array {
-                    for (k, width) in list.enumerated() { widths[UInt32(first + k)] = document.resolved(width).number ?? defaultWidth }
+                    if first <= lastCode {
+                        for (k, width) in list.prefix(lastCode - first + 1).enumerated() {
+                            widths[UInt32(first + k)] = document.resolved(width).number ?? defaultWidth
+                        }
+                    }
                     i += 2
                 } else if i + 2 < w.count, let last = document.resolved(w[i + 1]).int, let width = document.resolved(w[i + 2]).number {
-                    if last >= first && last - first < 65_536 { for c in first...last { widths[UInt32(c)] = width } }
+                    if last >= first && last - first < 65_536 && last <= lastCode { for c in first...last { widths[UInt32(c)] = width } }
                     i += 3
                 } else {
                     break
@@ -53,9 +60,13 @@ final class PDFFont {
         } else {
             codes = nil
             simple = Self.simpleEncoding(font, subtype: subtype, document: document)
+            // Simple fonts have one-byte codes: a /FirstChar outside -255...255 cannot put any
+            // width on one (and first + k could overflow), so its widths are ignored.
             let first = document.resolved(font["FirstChar"]).int ?? 0
-            for (k, width) in (document.resolved(font["Widths"]).array ?? []).prefix(256).enumerated() where first + k >= 0 {
-                widths[UInt32(first + k)] = document.resolved(width).number ?? 0
+            if first > -256 && first < 256 {
+                for (k, width) in (document.resolved(font["Widths"]).array ?? []).prefix(256).enumerated() where (0..<256).contains(first + k) {
+                    widths[UInt32(first + k)] = document.resolved(width).number ?? 0
+                }
             }
             let descriptor = document.resolved(font["FontDescriptor"]).dictionary
             let base = font.name("BaseFont") ?? ""
@@ -125,7 +136,8 @@ final class PDFFont {
                     code = n
                 } else if let name = item.name {
                     if code >= 0 && code < 256 { names[code] = name }
-                    code += 1
+                    // Codes past 255 name nothing; stopping there keeps `[9223372036854775807 /a /b]` from overflowing.
+                    if code < 256 { code += 1 }
                 }
             }
         }
