@@ -13,7 +13,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         let lower = path.lowercased()
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") || lower.hasSuffix(".txt") {
             self = .csv
-        } else if lower.hasSuffix(".json") || lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") {
+        } else if [".json", ".jsonl", ".ndjson"].contains(where: { lower.hasSuffix($0) || lower.hasSuffix($0 + ".gz") || lower.hasSuffix($0 + ".bz2") }) {
             self = .json
         } else if lower.hasSuffix(".parquet") || lower.hasSuffix(".pq") {
             self = .parquet

@@ -60,7 +60,7 @@ public final class JSONReader: TableReader {
     public private(set) var schema: Schema
     public private(set) var warnings: [String] = []
     private let options: JSONOptions
-    private let file: InputFile
+    private let source: ByteSource
     private let buffer: ChunkBuffer
     private let progress: ProgressCounter?
     private var parser: JSONRecordParser
@@ -98,8 +98,8 @@ public final class JSONReader: TableReader {
         self.path = path
         self.options = options
         self.progress = progress
-        file = try InputFile(path: path)
-        buffer = ChunkBuffer(source: UTF8ByteSource(file: file), capacity: 8 << 20)
+        source = try JSONInput.open(path)
+        buffer = ChunkBuffer(source: source, capacity: 8 << 20)
         parser = JSONRecordParser(flatten: options.flatten, names: override?.fields.map(\.name) ?? [])
         types = override?.fields.map { InferredType(override: $0.type) } ?? []
         schema = override ?? Schema([])
@@ -266,7 +266,8 @@ public final class JSONReader: TableReader {
             count += 1
             guard try body(&parser) else { break }
         }
-        progress?.setBytesRead(file.offset - Int64(buffer.unconsumed))
+        // Bytes of the file on disk; for compressed input, the compressed bytes read so far.
+        progress?.setBytesRead(max(0, source.fileBytesRead - (source is UTF8ByteSource ? Int64(buffer.unconsumed) : 0)))
         return count
     }
 

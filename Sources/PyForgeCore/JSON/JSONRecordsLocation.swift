@@ -11,8 +11,7 @@ enum JSONRecordsLocation {
     /// The member path of the records' array and the other members' names; nil when the
     /// file is an array, one object per line, or one object without an array of objects.
     static func detect(path: String) throws(ConversionError) -> (path: [String], ignored: [String])? {
-        let file = try InputFile(path: path)
-        let source = UTF8ByteSource(file: file)
+        let source = try JSONInput.open(path)
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1)
         defer { chunk.deallocate() }
 
