@@ -17,6 +17,7 @@ from typing import Callable
 import pytest
 
 from conftest import CRASH_MARKERS, temp_leftovers
+from test_pdf import build_pdf  # a classic-xref PDF from object bodies
 
 # Crash texts beyond conftest's list: the Swift runtime's own backtrace banners.
 EXTRA_MARKERS = ("Backtrace", "Crash", "Stack dump", "Fatal error")
@@ -150,20 +151,6 @@ def dbf_narrow_binary_field(d: Path) -> Path:
 # --------------------------------------------------------------------------------------
 # PDF: one page, one font, written object by object
 # --------------------------------------------------------------------------------------
-
-
-def build_pdf(objects: list[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for off in offsets:
-        out += f"{off:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
 
 
 def stream(data: bytes) -> bytes:
