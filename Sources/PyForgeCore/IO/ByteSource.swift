@@ -68,20 +68,26 @@ final class InputFile {
     }
 }
 
-/// UTF-8 input: bytes pass through, a leading BOM is skipped.
+/// UTF-8 input: bytes pass through, a leading BOM is skipped. The bytes come from the file,
+/// or from a decompressing stream (`.json.gz`).
 final class UTF8ByteSource: ByteSource {
-    private let file: InputFile
+    private let input: XMLInputStream
     private var skipBOM: Bool
 
     init(file: InputFile) {
-        self.file = file
+        input = PlainXMLInput(file: file)
         skipBOM = true
     }
 
-    var fileBytesRead: Int64 { file.offset }
+    init(stream: XMLInputStream) {
+        input = stream
+        skipBOM = true
+    }
+
+    var fileBytesRead: Int64 { input.fileBytesRead }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ConversionError) -> Int {
-        var n = try file.read(into: buffer)
+        var n = try input.read(into: buffer)
         if skipBOM {
             skipBOM = false
             // A read of fewer than 3 bytes at the start only happens for tiny files.

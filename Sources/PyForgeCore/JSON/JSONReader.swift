@@ -61,6 +61,7 @@ public final class JSONReader: TableReader {
     public private(set) var warnings: [String] = []
     private let options: JSONOptions
     private let source: ByteSource
+    private let compressed: Bool
     private let buffer: ChunkBuffer
     private let progress: ProgressCounter?
     private var parser: JSONRecordParser
@@ -99,6 +100,7 @@ public final class JSONReader: TableReader {
         self.options = options
         self.progress = progress
         source = try JSONInput.open(path)
+        compressed = XMLCompression(path: path) != .none
         buffer = ChunkBuffer(source: source, capacity: 8 << 20)
         parser = JSONRecordParser(flatten: options.flatten, names: override?.fields.map(\.name) ?? [])
         types = override?.fields.map { InferredType(override: $0.type) } ?? []
@@ -266,8 +268,9 @@ public final class JSONReader: TableReader {
             count += 1
             guard try body(&parser) else { break }
         }
-        // Bytes of the file on disk; for compressed input, the compressed bytes read so far.
-        progress?.setBytesRead(max(0, source.fileBytesRead - (source is UTF8ByteSource ? Int64(buffer.unconsumed) : 0)))
+        // Bytes of the file on disk; compressed input reports the compressed bytes read so far
+        // (the buffer's unconsumed bytes are decompressed ones, not comparable).
+        progress?.setBytesRead(source.fileBytesRead - (compressed ? 0 : Int64(buffer.unconsumed)))
         return count
     }
 
