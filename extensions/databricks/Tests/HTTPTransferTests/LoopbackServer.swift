@@ -21,7 +21,10 @@ enum Reply: Sendable {
 
 /// A raw TCP server on 127.0.0.1 that speaks just enough HTTP/1.1 to read one request per
 /// connection (head plus `Content-Length` body) and answers with exact bytes, so tests can
-/// send chunked bodies, short bodies and silence that a real server library would not.
+/// send chunked bodies, short bodies and silence that a real server library would not. The
+/// answers the tests write follow HTTP/1.1's message syntax as RFC 9112 defines it — chunked
+/// transfer coding (§7.1), Content-Length (§6.2), a body delimited by closing the connection
+/// (§6.3), HEAD answers without a body (§6.3 rule 1) — not our client's reading of it.
 enum LoopbackServer {
     /// Runs `body` with the server's port; every request read is appended to `log`. A
     /// `greeting` is written as soon as a connection is accepted, before reading anything.
