@@ -136,6 +136,13 @@ class Options:
                    force=value.get("force") is True, direct=value.get("direct") is True, raw=dict(value))
 
 
+def _files_and_options(obj: Dict[str, Any]) -> Dict[str, Any]:
+    """The fields probe and convert share (SPEC §5.4, §5.5): input, output, options."""
+    return {"input": FileRef.from_json(obj.get("input"), "input"),
+            "output": FileRef.from_json(obj.get("output"), "output"),
+            "options": Options.from_json(obj.get("options"))}
+
+
 @dataclass(frozen=True)
 class ProbeRequest:
     """``probe`` (SPEC §5.4): would you convert ``input`` into ``output`` (the final
@@ -151,9 +158,7 @@ class ProbeRequest:
     @classmethod
     def from_json(cls, request_id: RequestId, params: Any, protocol_version: Optional[str]) -> "ProbeRequest":
         obj = _object(params, "params")
-        return cls(id=request_id, input=FileRef.from_json(obj.get("input"), "input"),
-                   output=FileRef.from_json(obj.get("output"), "output"),
-                   options=Options.from_json(obj.get("options")), protocol_version=protocol_version, params=obj)
+        return cls(id=request_id, **_files_and_options(obj), protocol_version=protocol_version, params=obj)
 
 
 @dataclass(frozen=True)
@@ -172,9 +177,7 @@ class ConvertRequest:
     @classmethod
     def from_json(cls, request_id: RequestId, params: Any, protocol_version: Optional[str]) -> "ConvertRequest":
         obj = _object(params, "params")
-        return cls(id=request_id, input=FileRef.from_json(obj.get("input"), "input"),
-                   output=FileRef.from_json(obj.get("output"), "output"),
-                   options=Options.from_json(obj.get("options")),
+        return cls(id=request_id, **_files_and_options(obj),
                    progress_token=_string(obj, "progressToken", "params", required=False),
                    protocol_version=protocol_version, params=obj)
 
