@@ -163,8 +163,19 @@ public final class HTTPTransferClient: Sendable {
             default:
                 break
             }
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
+        // Every byte of the request is out: it is framed by Content-Length (see
+        // `HTTPTransferRequest.head(for:)`), so the end carries none. A server done with the
+        // request may already have answered and closed (`Connection: close`) before this
+        // write, which then finds the channel closed; that is no failure of the request. Were
+        // the connection lost instead, the answer's own absence reports it (`readHead`).
+        do {
             try await outbound.write(.end(nil))
         } catch {
+            if HTTPTransferError.classify(error, host: "") as? HTTPTransferError == .connectionClosed { return }
             channel.close(promise: nil)
             throw error
         }

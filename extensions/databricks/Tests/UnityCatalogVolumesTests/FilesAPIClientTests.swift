@@ -5,11 +5,7 @@ import Testing
 @testable import UnityCatalogVolumes
 
 /// The Files API client against the stand-in server, one server per test.
-// Serialized: run in parallel (20 stand-in servers at once, while CI also starts the Spark
-// server), this suite flaked twice in ~6 runs — once a control request saw its connection
-// close, once the request log held an extra entry. Not reproduced alone; the root cause (the
-// stand-in under load, or our HTTP client) is still open, see the closing note of 2026-12-07.
-@Suite(.serialized) struct FilesAPIClientTests {
+@Suite struct FilesAPIClientTests {
     /// Runs `body` with a fresh server and scratch directory, then stops and removes both.
     func withServer(_ body: (FilesAPITestServer, TemporaryDirectory) async throws -> Void) async throws {
         let server = try FilesAPITestServer()

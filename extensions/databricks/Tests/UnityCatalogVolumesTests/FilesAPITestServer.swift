@@ -82,20 +82,11 @@ final class FilesAPITestServer {
         return entries.map { "\($0["method"] ?? "") \($0["path"] ?? "") \($0["status"] ?? "")" }
     }
 
-    /// The stand-in's own control endpoints (faults, request log). Tried twice: these requests
-    /// are the harness talking to its server, not the client under test, and once in a loaded
-    /// CI run one of them saw the connection close before the answer (not reproduced alone).
     private func control(_ method: String, _ path: String, body: Data?) async throws -> Data {
         let request = HTTPTransferRequest(
             method: .init(rawValue: method), url: baseURL + path, body: body.map { .bytes(ByteBuffer(bytes: $0)) })
-        do {
-            return try await HTTPTransferClient().execute(request) { response in
-                Data(try await response.body.collect(upTo: 1 << 20).readableBytesView)
-            }
-        } catch {
-            return try await HTTPTransferClient().execute(request) { response in
-                Data(try await response.body.collect(upTo: 1 << 20).readableBytesView)
-            }
+        return try await HTTPTransferClient().execute(request) { response in
+            Data(try await response.body.collect(upTo: 1 << 20).readableBytesView)
         }
     }
 }
