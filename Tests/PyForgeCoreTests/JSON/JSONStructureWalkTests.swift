@@ -81,3 +81,70 @@ import Testing
         #expect(stop == bytes.count - 1)
     }
 }
+
+/// Hostile bytes: the walk reads files of any origin, so mutated and random inputs must end in
+/// events or a `Failure`, never a trap, and its depth must stay within its bound. (A seeded
+/// generator, so a failure names an input that can be replayed; issue #18 asks for libFuzzer
+/// targets, which this does not replace.)
+@Suite struct JSONStructureWalkHostileTests {
+    struct SplitMix64 {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    static let seeds = Array(#"{"a\"b": [{"k": "x,]}"}, 12, true], "n": {"m": null}, "deep": [[[{"z": "\u00e9"}]]]}"#.utf8)
+
+    @Test(arguments: 0..<8)
+    func mutatedDocumentsNeverTrap(batch: Int) {
+        var random = SplitMix64(state: UInt64(batch) &* 1_000_003)
+        let alphabet = Array(#"{}[]":,\ a1"#.utf8) + [0x0A, 0x00, 0xFF]
+        for _ in 0..<500 {
+            var bytes = Self.seeds
+            for _ in 0...random.below(8) {
+                switch random.below(3) {
+                case 0: bytes[random.below(bytes.count)] = alphabet[random.below(alphabet.count)]
+                case 1: bytes.insert(alphabet[random.below(alphabet.count)], at: random.below(bytes.count))
+                default: if bytes.count > 1 { bytes.remove(at: random.below(bytes.count)) }
+                }
+            }
+            let cut = random.below(bytes.count + 1)
+            var walk = JSONStructureWalk()
+            var deepest = 0
+            bytes.withUnsafeBufferPointer { buffer in
+                for (from, to) in [(0, cut), (cut, buffer.count)] {
+                    do throws(JSONStructureWalk.Failure) {
+                        _ = try walk.feed(buffer.baseAddress!, from: from, to: to) { _, depth in
+                            deepest = max(deepest, depth)
+                            return true
+                        }
+                    } catch {
+                        #expect(error.offset >= from && error.offset < to)
+                        return
+                    }
+                }
+            }
+            #expect(walk.depth >= 0 && deepest <= JSONStructureWalk.maximumDepth)
+        }
+    }
+
+    @Test func aLongKeyIsKeptToItsBound() throws {
+        let text = #"{""# + String(repeating: "k", count: JSONStructureWalk.maximumKeyBytes * 3) + #"": 1}"#
+        var keys: [Int] = []
+        var walk = JSONStructureWalk()
+        let bytes = Array(text.utf8)
+        _ = try bytes.withUnsafeBufferPointer { buffer in
+            try walk.feed(buffer.baseAddress!, from: 0, to: buffer.count) { event, _ in
+                if case .key(let key) = event { keys.append(key.count) }
+                return true
+            }
+        }
+        #expect(keys == [JSONStructureWalk.maximumKeyBytes])
+    }
+}
