@@ -13,9 +13,10 @@ ROOT = os.path.dirname(HERE)
 parser = argparse.ArgumentParser()
 parser.add_argument("--rows", type=int, default=1_000_000)
 parser.add_argument("--runs", type=int, default=3)
+parser.add_argument("--pyforge", default=os.path.join(ROOT, ".build", "release", "pyforge"))
 args = parser.parse_args()
 source = ensure_data(f"bench_{args.rows}.ndjson", "generate_ndjson.py", args.rows)
-pyforge = os.path.join(ROOT, ".build", "release", "pyforge")
+pyforge = args.pyforge
 print("| rows | tool | median s | MB/s | peak RSS MB | output MB |")
 print("|---:|---|---:|---:|---:|---:|")
 compare(f"{args.rows:,}", source, {
