@@ -209,6 +209,7 @@ struct ConvertCommand: AsyncParsableCommand {
         request.dbase = dbase.options(encoding: csv.encoding)
         request.access = accessInput.options
         request.pdf = pdf.options
+        request.pdf.password = accessInput.password
         return request
     }
 

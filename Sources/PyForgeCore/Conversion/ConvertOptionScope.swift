@@ -27,7 +27,8 @@ public enum ConvertOption: String, CaseIterable, Sendable {
         case .rowTag, .flattenStrategy, .arrayHandling, .namespaceHandling: return [.xml]
         case .sheets, .combine, .separate, .header: return [.excel]
         case .includeDeleted: return [.dbase]
-        case .tables, .password: return [.access]
+        case .tables: return [.access]
+        case .password: return [.access, .pdf]
         case .pages, .metadata: return [.pdf]
         // A PDF has no columns to preview, and Parquet is not converted.
         case .previewSchema: return [.csv, .json, .xml, .excel, .dbase, .access]

@@ -57,7 +57,7 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .excel: return ["--sheets", "--combine", "--separate", "--header", "--no-header", "--all-strings"]
         case .dbase: return ["--encoding", "--include-deleted"]
         case .access: return ["--tables", "--password"]
-        case .pdf: return ["--pages", "--metadata"]
+        case .pdf: return ["--pages", "--metadata", "--password"]
         }
     }
 
