@@ -4,11 +4,17 @@ extension PDFDocument {
     func openEncryption(password: String?) throws(PDFError) {
         guard let entry = trailer["Encrypt"], entry != .null else { return }
         encryptReference = entry.reference
-        let dictionary = (try? resolve(entry))?.dictionary ?? PDFDictionary()
+        let resolvedEntry: PDFObject
+        do throws(PDFError) { resolvedEntry = try resolve(entry) } catch { resolvedEntry = .null }
+        let dictionary = resolvedEntry.dictionary ?? PDFDictionary()
         var handler = dictionary.name("Filter") ?? "Standard"
         if let v = dictionary.int("V"), let r = dictionary.int("R") { handler += " (V\(v), R\(r))" }
         var encryption = PDFEncryption(handler: handler)
         defer { self.encryption = encryption }
+        guard resolvedEntry.dictionary != nil else {
+            encryption.refusal = .malformed(location: "the trailer", reason: "its /Encrypt entry is not a readable dictionary, so the document cannot be decrypted")
+            return
+        }
         let security: PDFStandardSecurity
         do throws(PDFError) {
             let id = resolved(resolved(trailer["ID"]).array?.first).bytes ?? []

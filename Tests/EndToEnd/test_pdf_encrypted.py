@@ -1,0 +1,222 @@
+"""Encrypted PDF input (issue #16): documents qpdf encrypted with the standard security
+handler, revisions 2 to 6, read with the empty user password or --password. pyforge's text
+is compared with poppler's `pdftotext` on the same encrypted file; `info` and `validate`
+are checked to agree with `convert`. Damaged and unsupported encryption is refused with a
+sentence, never a trap.
+"""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import CRASH_MARKERS, temp_leftovers
+from test_pdf import assert_matches_pdftotext, build_pdf, convert_text, pdftotext, reportlab_pdf, require
+
+# qpdf arguments for each revision (RC4 needs --allow-weak-crypto), and what `info` says.
+REVISIONS = {
+    "R2-RC4-40": (["40"], True, "2", "RC4 40-bit"),
+    "R3-RC4-128": (["128", "--use-aes=n"], True, "3", "RC4 128-bit"),
+    "R4-AES-128": (["128", "--use-aes=y"], False, "4", "AES-128"),
+    "R5-AES-256": (["256", "--force-R5"], True, "5", "AES-256"),
+    "R6-AES-256": (["256"], False, "6", "AES-256"),
+}
+
+
+def encrypt(src: Path, out: Path, user: str, owner: str, revision: str, *extra: str) -> Path:
+    key_args, weak, _, _ = REVISIONS[revision]
+    args = [require("qpdf", "qpdf"), *(["--allow-weak-crypto"] if weak else []), *extra,
+            "--encrypt", user, owner, *key_args, "--", str(src), str(out)]
+    subprocess.run(args, check=True)
+    return out
+
+
+@pytest.fixture
+def plain(work) -> Path:
+    return reportlab_pdf(work / "plain.pdf", pages=2)
+
+
+def assert_no_crash(proc: subprocess.CompletedProcess) -> None:
+    for marker in CRASH_MARKERS + ("Fatal error", "Backtrace"):
+        assert marker not in proc.stdout + proc.stderr, proc.stderr
+
+
+# --------------------------------------------------------------------------------------
+# The empty user password ("no copying" restrictions): opened without being asked
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("object_streams", [False, True], ids=["classic", "object-streams"])
+@pytest.mark.parametrize("revision", list(REVISIONS))
+def test_empty_user_password_opens(work, run, run_json, plain, revision, object_streams):
+    extra = ("--object-streams=generate",) if object_streams else ()
+    src = encrypt(plain, work / "locked.pdf", "", "owner-secret", revision, *extra)
+    assert b"/Encrypt" in src.read_bytes()
+    if object_streams:
+        assert b"/ObjStm" in src.read_bytes() and b"/XRef" in src.read_bytes()
+    _, text = convert_text(run, src)
+    assert_matches_pdftotext(text, src)  # poppler decrypts the same file
+    _, clear = convert_text(run, plain)
+    assert text == clear
+    assert "Page 2 heading" in text and "Café crème" in text
+
+    proc, info = run_json("info", src, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    details = info["details"]
+    _, _, number, algorithm = REVISIONS[revision]
+    assert details["encrypted"].startswith("yes (Standard (V")
+    assert details["encryption_revision"] == number
+    assert details["encryption_algorithm"] == algorithm
+    assert details["encryption_opened_with"] == "the empty user password"
+    assert details["pages"] == "2"
+    # The Info dictionary's strings are decrypted too (UTF-16 for the author).
+    assert details["title"] == "Rapport annuel" and details["author"] == "Zoë Müller"
+    proc = run("validate", src)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# --------------------------------------------------------------------------------------
+# A user password: refused without it, opened with the user or the owner password
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("revision", ["R2-RC4-40", "R3-RC4-128", "R4-AES-128", "R6-AES-256"])
+def test_user_password(work, h, run, run_json, plain, revision):
+    src = encrypt(plain, work / "locked.pdf", "user pw", "owner pw", revision)
+    out = work / "out.txt"
+    before = h.listing(work)
+    proc = run("convert", src, out)
+    assert_no_crash(proc)
+    assert proc.returncode == 1
+    assert str(src) in proc.stderr and "--password" in proc.stderr and "password" in proc.stderr
+    assert proc.stderr.count("\n") <= 2, proc.stderr
+    assert h.listing(work) == before and not temp_leftovers(work)
+
+    proc = run("convert", src, out, "--password", "wrong")
+    assert proc.returncode == 1
+    assert str(src) in proc.stderr and "neither its user nor its owner password" in proc.stderr
+    assert h.listing(work) == before
+
+    reference = pdftotext(src, "-upw", "user pw")
+    for password in ("user pw", "owner pw"):
+        proc = run("convert", src, out, "--password", password, "--force")
+        assert proc.returncode == 0, proc.stderr
+        text = out.read_text(encoding="utf-8")
+        assert text.split() == reference.split()
+        assert "Footer of page 2" in text
+
+    # info reads the structure without the password, and says it did not decrypt.
+    proc, info = run_json("info", src, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert info["details"]["encryption_opened_with"].startswith("nothing")
+    assert "title" not in info["details"]
+    proc, info = run_json("info", src, "--format", "json", "--password", "owner pw")
+    assert info["details"]["encryption_opened_with"] == "the owner password"
+    assert info["details"]["title"] == "Rapport annuel"
+    proc, info = run_json("info", src, "--format", "json", "--password", "user pw")
+    assert info["details"]["encryption_opened_with"] == "the user password"
+
+    # validate agrees with convert, with and without the password.
+    refused = run("convert", src, work / "again.txt")
+    proc = run("validate", src)
+    assert proc.returncode == 1
+    assert refused.stderr.split("error: ", 1)[1].strip() in proc.stdout + proc.stderr
+    assert run("validate", src, "--password", "user pw").returncode == 0
+    assert run("validate", src, "--password", "nope").returncode == 1
+
+
+def test_reportlab_rc4_with_its_password(work, run):
+    # reportlab writes its own RC4 encryption (a second, independent writer).
+    src = reportlab_pdf(work / "rl.pdf", pages=2, encrypt="secret")
+    assert run("convert", src).returncode == 1
+    _, text = convert_text(run, src, "--password", "secret")
+    assert text.split() == pdftotext(src, "-upw", "secret").split()
+
+
+def test_password_applies_to_pdf_and_access_only(work, run):
+    csv = work / "t.csv"
+    csv.write_text("a\n1\n")
+    proc = run("convert", csv, "--password", "x")
+    assert proc.returncode == 2 or proc.returncode == 1
+    assert "--password applies only to" in proc.stderr and "PDF" in proc.stderr
+
+
+def test_formats_lists_password_for_pdf(run_json):
+    _, rows = run_json("formats", "--json")
+    pdf = next(r for r in rows if ".pdf" in r["extensions"])
+    assert "--password" in pdf["options"]
+
+
+# --------------------------------------------------------------------------------------
+# Unsupported handlers and damaged encryption
+# --------------------------------------------------------------------------------------
+
+
+def encrypted_by_hand(encrypt_dict: bytes) -> bytes:
+    """A one-page PDF whose trailer names `encrypt_dict` (object 5) as its /Encrypt."""
+    data = build_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length 0 >>\nstream\n\nendstream",
+        encrypt_dict,
+    ])
+    return data.replace(b"/Root 1 0 R", b"/Root 1 0 R /Encrypt 5 0 R /ID [<0011> <0011>]")
+
+
+@pytest.mark.parametrize("encrypt_dict", [
+    b"<< /Filter /Adobe.PubSec /SubFilter /adbe.pkcs7.s5 /V 4 /R 4 >>",
+    b"<< /Filter /Standard /V 3 /R 3 /O <00> /U <00> /P -4 >>",
+    b"<< /Filter /Standard /V 9 /R 9 >>",
+], ids=["public-key", "V3", "V9"])
+def test_unsupported_handlers_are_refused(work, run, encrypt_dict):
+    src = work / "odd.pdf"
+    src.write_bytes(encrypted_by_hand(encrypt_dict))
+    proc = run("convert", src)
+    assert_no_crash(proc)
+    assert proc.returncode == 1
+    assert str(src) in proc.stderr and "does not decrypt" in proc.stderr and "qpdf --decrypt" in proc.stderr
+    proc = run("validate", src)
+    assert proc.returncode == 1 and "qpdf --decrypt" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("change", [
+    (b"/Length 128", b"/Length 999"), (b"/Length 128", b"/Length 000"), (b"/Length 128", b"/Length 044"),
+    (b"/O <", b"/O <00> /X <"), (b"/U <", b"/U 5 /X <"), (b"/Encrypt 1", b"/Encrypt 9"),
+], ids=["length-999", "length-0", "length-44", "short-O", "U-not-a-string", "missing-object"])
+def test_damaged_encrypt_dictionary_is_refused(work, run, plain, change):
+    src = encrypt(plain, work / "locked.pdf", "", "owner", "R3-RC4-128")
+    data = src.read_bytes()
+    assert data.count(change[0]) == 1
+    src.write_bytes(data.replace(*change))
+    proc = run("convert", src)
+    assert_no_crash(proc)
+    assert proc.returncode == 1
+    assert str(src) in proc.stderr and "/Encrypt" in proc.stderr
+
+
+def with_first_content_stream(path: Path, cut) -> None:
+    """Replaces the first page's (encrypted) content stream of a qdf-mode file by
+    `cut(data)`, then lets qpdf's fix-qdf correct the lengths and the xref table."""
+    data = path.read_bytes()
+    marker = data.index(b"%% Contents for page 1")
+    start = data.index(b"stream\n", marker) + len(b"stream\n")
+    end = data.index(b"endstream", start)
+    patched = data[:start] + cut(data[start:end]) + data[end:]
+    fixed = subprocess.run([require("fix-qdf", "qpdf")], input=patched, capture_output=True, check=True).stdout
+    path.write_bytes(fixed)
+
+
+@pytest.mark.parametrize("revision", ["R4-AES-128", "R6-AES-256", "R3-RC4-128"])
+@pytest.mark.parametrize("cut", [lambda d: d[:21], lambda d: d[:-5], lambda d: d[:16], lambda d: b""],
+                         ids=["iv-and-5-bytes", "partial-last-block", "iv-only", "empty"])
+def test_truncated_ciphertext_never_traps(work, run, plain, revision, cut):
+    src = encrypt(plain, work / "locked.pdf", "", "owner", revision, "--qdf")
+    with_first_content_stream(src, cut)
+    out = work / "out.txt"
+    proc = run("convert", src, out)
+    assert_no_crash(proc)
+    # The damaged page reads as far as its data goes (or not at all); the other page is intact.
+    assert proc.returncode == 0, proc.stderr
+    assert "Footer of page 2" in out.read_text(encoding="utf-8")
