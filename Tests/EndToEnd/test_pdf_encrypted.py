@@ -220,3 +220,33 @@ def test_truncated_ciphertext_never_traps(work, run, plain, revision, cut):
     # The damaged page reads as far as its data goes (or not at all); the other page is intact.
     assert proc.returncode == 0, proc.stderr
     assert "Footer of page 2" in out.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------------------
+# pyforge serve (behind the Python API): the `password` parameter
+# --------------------------------------------------------------------------------------
+
+
+def test_serve_password_parameter(pyforge_bin, work, plain):
+    from conftest import base_env
+    from test_serve import Client
+
+    src = encrypt(plain, work / "locked.pdf", "user pw", "owner pw", "R4-AES-128")
+    client = Client(pyforge_bin, base_env())
+    try:
+        refused = client.call("convert", {"input": str(src), "output": str(work / "a.txt")})
+        assert refused["error"]["data"]["exit_code"] == 1 and "--password" in refused["error"]["message"]
+        converted = client.call("convert", {"input": str(src), "output": str(work / "a.txt"), "password": "owner pw"})
+        assert converted["result"]["success"], converted
+        assert (work / "a.txt").read_text(encoding="utf-8").split() == pdftotext(src, "-upw", "user pw").split()
+        info = client.call("info", {"path": str(src), "password": "user pw"})["result"]
+        assert info["details"]["encryption_opened_with"] == "the user password"
+        assert client.call("validate", {"path": str(src)})["result"]["valid"] is False
+        assert client.call("validate", {"path": str(src), "password": "user pw"})["result"]["valid"] is True
+        csv = work / "t.csv"
+        csv.write_text("a\n1\n")
+        wrong_input = client.call("convert", {"input": str(csv), "password": "x"})
+        assert "'password' applies only to" in wrong_input["error"]["message"]
+    finally:
+        client.call("shutdown")
+        client.process.wait(timeout=10)
