@@ -81,7 +81,7 @@ def test_empty_user_password_opens(work, run, run_json, plain, revision, object_
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("revision", ["R2-RC4-40", "R3-RC4-128", "R4-AES-128", "R6-AES-256"])
+@pytest.mark.parametrize("revision", list(REVISIONS))
 def test_user_password(work, h, run, run_json, plain, revision):
     src = encrypt(plain, work / "locked.pdf", "user pw", "owner pw", revision)
     out = work / "out.txt"
@@ -250,3 +250,94 @@ def test_serve_password_parameter(pyforge_bin, work, plain):
     finally:
         client.call("shutdown")
         client.process.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------------------
+# Crypt filters written by hand: /Identity, a stream's own /Crypt filter, /EncryptMetadata
+# --------------------------------------------------------------------------------------
+
+PADDING = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+
+
+def rc4(key: bytes, data: bytes) -> bytes:
+    s, j = list(range(256)), 0
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) % 256
+        s[i], s[j] = s[j], s[i]
+    out, i, j = bytearray(), 0, 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + s[i]) % 256
+        s[i], s[j] = s[j], s[i]
+        out.append(byte ^ s[(s[i] + s[j]) % 256])
+    return bytes(out)
+
+
+def rc4_20_rounds(key: bytes, data: bytes, order) -> bytes:
+    for i in order:
+        data = rc4(bytes(b ^ i for b in key), data)
+    return data
+
+
+def revision4_rc4_pdf(doc_id: bytes, contents: list[tuple[bytes, str, bool]], title: bytes) -> bytes:
+    """A V4/R4 document with RC4 (/V2) crypt filters and /EncryptMetadata false, written
+    with ISO 32000-1 algorithms 1, 2, 3 and 5 (hashlib's MD5): each content stream is
+    (data, extra dictionary entries, encrypted?)."""
+    import hashlib
+
+    md5 = lambda data: hashlib.md5(data).digest()  # noqa: E731
+    owner_key = md5(b"owner" + PADDING[:27])
+    for _ in range(50):
+        owner_key = md5(owner_key)
+    o = rc4_20_rounds(owner_key, PADDING, range(20))  # algorithm 3, empty user password
+    p = (-4).to_bytes(4, "little", signed=True)
+    key = md5(PADDING + o + p + doc_id + b"\xff\xff\xff\xff")  # algorithm 2, metadata in the clear
+    for _ in range(50):
+        key = md5(key)
+    u = rc4_20_rounds(key, md5(PADDING + doc_id), range(20)) + bytes(16)  # algorithm 5
+
+    def object_key(number: int) -> bytes:  # algorithm 1
+        return md5(key + number.to_bytes(3, "little") + b"\x00\x00")
+
+    first = 5
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Resources << /Font << /F1 4 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ["
+        + b" ".join(b"%d 0 R" % (first + i) for i in range(len(contents))) + b"] >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    for i, (data, extra, encrypted) in enumerate(contents):
+        body = rc4(object_key(first + i), data) if encrypted else data
+        objects.append(f"<< /Length {len(body)} {extra} >>\nstream\n".encode() + body + b"\nendstream")
+    info = first + len(contents)
+    objects.append(b"<< /Title <" + rc4(object_key(info), title).hex().encode() + b"> >>")
+    objects.append(b"<< /Filter /Standard /V 4 /R 4 /Length 128 /CF << /StdCF << /CFM /V2 /Length 16 >> >> "
+                   b"/StmF /StdCF /StrF /StdCF /EncryptMetadata false /P -4 /O <" + o.hex().encode()
+                   + b"> /U <" + u.hex().encode() + b"> >>")
+    data = build_pdf(objects, info=info)
+    return data.replace(b"/Root 1 0 R", b"/Root 1 0 R /Encrypt %d 0 R /ID [<%s> <%s>]"
+                        % (info + 1, doc_id.hex().encode(), doc_id.hex().encode()))
+
+
+def test_identity_and_stream_crypt_filters(work, run, run_json):
+    doc_id = bytes(range(16))
+    src = work / "crypt-filters.pdf"
+    src.write_bytes(revision4_rc4_pdf(doc_id, [
+        (b"BT /F1 12 Tf 72 700 Td (Text of an RC4 stream) Tj ET", "", True),
+        (b"BT /F1 12 Tf 72 650 Td (Text under the Identity crypt filter) Tj ET",
+         "/Filter [/Crypt] /DecodeParms [<< /Type /CryptFilterDecodeParms /Name /Identity >>]", False),
+        (zlib_compress(b"BT /F1 12 Tf 72 600 Td (Compressed, then encrypted) Tj ET"), "/Filter /FlateDecode", True),
+    ], title=b"Hand-written title"))
+    _, text = convert_text(run, src)
+    assert_matches_pdftotext(text, src)
+    assert text.split("\n")[:3] == ["Text of an RC4 stream", "Text under the Identity crypt filter", "Compressed, then encrypted"]
+    _, info = run_json("info", src, "--format", "json")
+    assert info["details"]["title"] == "Hand-written title"
+    assert info["details"]["encryption_algorithm"] == "RC4 128-bit"
+    assert info["details"]["encryption_opened_with"] == "the empty user password"
+
+
+def zlib_compress(data: bytes) -> bytes:
+    import zlib
+    return zlib.compress(data)
