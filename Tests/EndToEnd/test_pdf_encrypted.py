@@ -341,3 +341,27 @@ def test_identity_and_stream_crypt_filters(work, run, run_json):
 def zlib_compress(data: bytes) -> bytes:
     import zlib
     return zlib.compress(data)
+
+
+@pytest.mark.parametrize("revision", ["R2-RC4-40", "R4-AES-128", "R5-AES-256"])
+def test_mutated_encrypted_documents_never_trap(work, pyforge_bin, plain, revision):
+    """Seeded byte mutations anywhere in an encrypted file (the /Encrypt dictionary, the
+    ciphertext, the xref): every run ends with exit 0 or a one-sentence exit 1."""
+    import random
+
+    from conftest import base_env
+
+    good = encrypt(plain, work / "good.pdf", "", "owner", revision).read_bytes()
+    rng = random.Random(f"encrypted-{revision}")
+    for attempt in range(40):
+        data = bytearray(good)
+        for _ in range(rng.choice([1, 4, 16])):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        src = work / f"mutated-{attempt}.pdf"
+        src.write_bytes(bytes(data))
+        proc = subprocess.run([str(pyforge_bin), "convert", str(src), str(work / "out.txt"), "--force"], cwd=work,
+                              env=base_env(), capture_output=True, text=True, errors="replace", timeout=120)
+        assert_no_crash(proc)
+        assert proc.returncode in (0, 1), f"attempt {attempt}: exit {proc.returncode}\n{proc.stderr}"
+        if proc.returncode == 1:
+            assert str(src) in proc.stderr and proc.stderr.count("\n") <= 2, proc.stderr

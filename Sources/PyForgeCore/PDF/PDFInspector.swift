@@ -18,7 +18,7 @@ enum PDFInspector {
             if let pages = try? document.pages() { pageCount = pages.count } else {
                 warnings.append("The page count cannot be read without decrypting the document.")
             }
-            warnings.append("The document cannot be decrypted (\(refusal.description.dropLast())): its title, author and other text entries are not shown.")
+            warnings.append("\(refusal.description) Its title, author and other text entries are not shown until it is decrypted: \(refusal.fix)")
         } else {
             do {
                 pageCount = try document.pages().count
