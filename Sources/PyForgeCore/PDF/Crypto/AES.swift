@@ -1,7 +1,7 @@
 /// AES-128 and AES-256 (FIPS 197), with CBC chaining: the cipher of /AESV2 and /AESV3
 /// crypt filters, and of the key derivation of security handler revision 6 (algorithm 2.B
-/// encrypts with AES-128-CBC). Plain table-free byte arithmetic: PDF streams are small and
-/// a constant-time implementation is not needed to read a file the user already has.
+/// encrypts with AES-128-CBC). Byte-wise rounds over small lookup tables: not constant-time,
+/// which reading a file the user already holds does not need.
 struct AES {
     private let roundKeys: [UInt8]
     private let rounds: Int
