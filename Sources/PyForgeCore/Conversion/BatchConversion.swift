@@ -192,14 +192,7 @@ public enum BatchConversion {
 
     /// Creates the output directory (and its parents) when missing.
     public static func makeDirectory(_ path: String) throws(ConversionError) {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for part in path.split(separator: "/") {
-            prefix += part
-            if !Converter.isDirectory(prefix) && mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw .io(operation: "create the output directory", path: prefix, reason: systemMessage(errno))
-            }
-            prefix += "/"
-        }
+        _ = try CreatedDirectories.make(path)
     }
 
     /// The number of workers: `PYFORGE_PARALLEL_WORKERS`, else the number of cores.
