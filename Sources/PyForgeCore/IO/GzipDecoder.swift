@@ -29,8 +29,12 @@ final class GzipDecoder: InputByteStream {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ConversionError) -> Int {
         let n = gzread(handle, buffer.baseAddress, UInt32(Swift.min(buffer.count, 1 << 30)))
         var code: Int32 = Z_OK
-        let message = n <= 0 ? gzerror(handle, &code).map { String(cString: $0) } ?? "unknown error" : ""
+        var message = n <= 0 ? gzerror(handle, &code).map { String(cString: $0) } ?? "unknown error" : ""
         if n < 0 || code != Z_OK {
+            // zlib names the stream "<fd:N>: "; the sentence names the file already.
+            if message.hasPrefix("<fd:"), let colon = message.firstIndex(of: ":"), let end = message[colon...].dropFirst().firstIndex(of: ":") {
+                message = String(message[message.index(after: end)...].drop(while: { $0 == " " }))
+            }
             // A truncated member reads as end of input with Z_BUF_ERROR set.
             throw .malformedInput(
                 path: path, location: "compressed byte \(fileBytesRead)", reason: "the gzip data is corrupt or cut off (\(message))",
