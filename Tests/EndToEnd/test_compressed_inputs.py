@@ -258,3 +258,14 @@ def test_several_sheets_into_a_missing_directory(work, run):
     proc = run("convert", work / "book.xlsx", work / "new" / "sheets/")
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in (work / "new" / "sheets").iterdir()) == ["one.parquet", "two.parquet"]
+
+
+def test_a_batch_that_writes_nothing_removes_its_new_output_directory(work, h, run):
+    (work / "in").mkdir()
+    (work / "in" / "a.json").write_bytes(BAD_JSON)
+    (work / "in" / "b.csv.zst").write_bytes(zstd_compress(CONTENT["csv"]())[:500])
+    before = h.listing(work)
+    proc = run("convert", str(work / "in" / "*"), "--output-dir", work / "new" / "out")
+    assert proc.returncode == 1, proc.stderr
+    assert "a.json" in proc.stderr and "b.csv.zst" in proc.stderr
+    assert_failure_leaves_nothing(h, work, before)

@@ -190,9 +190,10 @@ public enum BatchConversion {
         InputFormat(path: path) == .access
     }
 
-    /// Creates the output directory (and its parents) when missing.
-    public static func makeDirectory(_ path: String) throws(ConversionError) {
-        _ = try CreatedDirectories.make(path)
+    /// Creates the output directory (and its parents) when missing; returns what it made.
+    @discardableResult
+    public static func makeDirectory(_ path: String) throws(ConversionError) -> CreatedDirectories {
+        try CreatedDirectories.make(path)
     }
 
     /// The number of workers: `PYFORGE_PARALLEL_WORKERS`, else the number of cores.

@@ -10,6 +10,9 @@ public struct CreatedDirectories: Sendable {
     /// Shallowest first.
     public private(set) var paths: [String] = []
 
+    /// None yet.
+    public init() {}
+
     /// Creates `directory` and whichever of its ancestors are missing.
     public static func make(_ directory: String) throws(ConversionError) -> CreatedDirectories {
         var created = CreatedDirectories()

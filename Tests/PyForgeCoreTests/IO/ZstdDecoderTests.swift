@@ -5,7 +5,7 @@ import Testing
 @testable import PyForgeCore
 
 /// One zstd frame of `bytes` (libzstd's one-shot compressor: an independent encoder for the test).
-private func zstdFrame(_ bytes: [UInt8], level: Int32 = 3) -> [UInt8] {
+func zstdFrame(_ bytes: [UInt8], level: Int32 = 3) -> [UInt8] {
     var out = [UInt8](repeating: 0, count: ZSTD_compressBound(bytes.count))
     let n = out.withUnsafeMutableBytes { o in
         bytes.withUnsafeBytes { i in ZSTD_compress(o.baseAddress, o.count, i.baseAddress, i.count, level) }
@@ -107,15 +107,5 @@ private func failure(_ path: String) -> ConversionError? {
         let path = try writeFile(directory, "wide.zst", bytes)
         let error = try #require(failure(path))
         #expect(error.description.contains("128 MiB") && error.description.contains("--long"))
-    }
-
-    @Test func inputCompressionNamesTheDecoderFromTheSuffix() throws {
-        #expect(InputCompression.split("a/b.CSV.ZST") == ("a/b.CSV", .zstd))
-        #expect(InputCompression.split("b.tsv.gz") == ("b.tsv", .gzip))
-        #expect(InputCompression.split("b.xml.bz2") == ("b.xml", .bzip2))
-        #expect(InputCompression.split("b.csv") == ("b.csv", .none))
-        #expect(InputCompression.split(".zst") == (".zst", .none))
-        #expect(InputFormat(path: "x.tsv.zst") == .csv && InputFormat(path: "x.ndjson.bz2") == .json)
-        #expect(InputFormat(path: "x.xml.zst") == .xml && InputFormat(path: "x.parquet.gz") == nil)
     }
 }
