@@ -87,7 +87,11 @@ public enum ConvertOption: String, CaseIterable, Sendable {
     }
 
     private static func describe(_ inputs: [InputFormat]) -> String {
-        list(inputs.map { "\($0.displayName) (\($0.extensions.joined(separator: ", ")))" })
+        list(inputs.map { input in
+            // The plain extensions; the compressed forms (.csv.gz) would only lengthen the sentence.
+            let plain = input.extensions.filter { InputCompression(path: $0) == .none }
+            return "\(input.displayName) (\(plain.joined(separator: ", ")))"
+        })
     }
 
     private static func describe(_ outputs: [OutputFormat]) -> String {
