@@ -7,9 +7,14 @@ final class XMLSiblingTally {
     static let maxKinds = 64
 
     private struct Parent {
+        var name: UnsafePointer<UInt8>
         var kinds: [(name: UnsafePointer<UInt8>, count: Int)] = []
         var others = 0
+        /// Records are among its children.
         var hasRecords = false
+        /// Records are among its descendants: it was not skipped (`<box><item/></box>`
+        /// beside `<item>` records with `--row-tag item`).
+        var holdsRecords = false
     }
     /// The open elements outside records, innermost last.
     private var open: [Parent] = []
@@ -26,6 +31,7 @@ final class XMLSiblingTally {
         if let p = open.indices.last {
             if isRecord {
                 open[p].hasRecords = true
+                open[p].holdsRecords = true
                 noteRecord(local)
             } else if let k = open[p].kinds.firstIndex(where: { $0.name == local }) {
                 open[p].kinds[k].count += 1
@@ -36,13 +42,22 @@ final class XMLSiblingTally {
             }
         }
         // A record's own end is the builder's; only other elements are open here.
-        if !isRecord { open.append(Parent()) }
+        if !isRecord { open.append(Parent(name: local)) }
     }
 
     /// The innermost open element outside records ends.
     func end() {
-        guard let parent = open.popLast(), parent.hasRecords else { return }
-        for (name, count) in parent.kinds {
+        guard let parent = open.popLast() else { return }
+        if parent.holdsRecords, let p = open.indices.last {
+            open[p].holdsRecords = true
+            if let k = open[p].kinds.firstIndex(where: { $0.name == parent.name }) {
+                open[p].kinds[k].count -= 1
+            } else if open[p].others > 0 {
+                open[p].others -= 1
+            }
+        }
+        guard parent.hasRecords else { return }
+        for (name, count) in parent.kinds where count > 0 {
             skipped[String(cString: name), default: 0] += count
         }
         otherKinds += parent.others

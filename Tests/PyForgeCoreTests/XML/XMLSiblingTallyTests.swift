@@ -41,6 +41,12 @@ private let feed = """
         #expect(text == ["@id": ["1", "2", nil, nil], "item": ["a", nil, "c", nil]])
     }
 
+    @Test func elementsHoldingRecordsAreNotSkipped() throws {
+        let xml = "<r><item/><item/><box><item/></box><box><item/></box><box/><box/><box><note/></box></r>"
+        let (builder, _) = try collectXML(xml, chunk: 5, selector: .tag(Array("item".utf8CString)))
+        #expect(builder.siblings.skipped == ["box": 3])
+    }
+
     @Test func manyDistinctNamesAreCountedWithinABound() throws {
         var xml = "<r><i/><i/>"
         for k in 0..<(XMLSiblingTally.maxKinds + 10) { xml += "<k\(k)/><k\(k)/>" }
