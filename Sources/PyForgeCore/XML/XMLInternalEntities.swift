@@ -23,11 +23,14 @@ import CLibXML2
 ///   (saturating, memoized), and every reference charges its expanded size to a document
 ///   total that may not exceed max(1 MiB, 10 × the document bytes read so far). Billion
 ///   laughs fails on its first reference, a quadratic blowup (one large entity referenced
-///   many times) after a few; memory for expansions is bounded by the same total.
+///   many times) after a few. Each referenced entity is expanded once and kept (twice:
+///   as written and attribute-normalized); the kept texts total at most `maxKeptBytes`,
+///   which bounds memory and keeps every expansion within libxml2's `int` lengths.
 final class XMLInternalEntities {
     static let maxDepth = 16
     static let minimumBudget = 1 << 20
     static let amplification = 10
+    static let maxKeptBytes = 32 << 20
 
     /// Why a reference or declaration is refused; the parser turns it into a sentence.
     enum Refusal: Error, Equatable {
@@ -38,6 +41,8 @@ final class XMLInternalEntities {
         case loop(String)
         case tooDeep(String)
         case tooLarge(String, bytes: Int, limit: Int)
+        /// The distinct expansions kept would exceed `maxKeptBytes`.
+        case tooMuchKept(String, bytes: Int)
     }
 
     private struct Declared {
@@ -99,6 +104,8 @@ final class XMLInternalEntities {
     private var declared: [String: Declared] = [:]
     /// Bytes of expansion charged so far by references.
     private(set) var charged = 0
+    /// Bytes of the expansions kept (each referenced entity's, once).
+    private(set) var kept = 0
 
     /// Records an internal general entity; the first declaration of a name wins (XML 1.0 §4.2).
     func declare(_ name: String, replacement: [UInt8]) {
@@ -115,6 +122,11 @@ final class XMLInternalEntities {
         let (total, overflow) = charged.addingReportingOverflow(size)
         if overflow || total > limit {
             throw .tooLarge(name, bytes: overflow ? Int.max : total, limit: limit)
+        }
+        if declared[name]!.expansion == nil {
+            let (held, overflow) = kept.addingReportingOverflow(size)
+            if overflow || held > Self.maxKeptBytes { throw .tooMuchKept(name, bytes: overflow ? Int.max : held) }
+            kept = held
         }
         charged = total
         let expansion = try expansion(of: name)

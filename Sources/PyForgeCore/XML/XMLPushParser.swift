@@ -136,6 +136,10 @@ final class XMLPushParser {
             let total = bytes == Int.max ? "more bytes than can be counted" : "\(bytes) bytes"
             reason = "expanding the entity '\(name)' would bring the document's entity text to \(total), over the limit of \(limit) bytes (10 times the document read so far, at least 1 MiB); pyforge refuses it, which protects against entity-expansion (billion laughs) attacks"
             fix = "if the file is trusted, write the text in place of the references"
+        case .tooMuchKept(let name, let bytes):
+            let total = bytes == Int.max ? "more bytes than can be counted" : "\(bytes) bytes"
+            reason = "expanding the entity '\(name)' would bring the text of the document's distinct entities to \(total), over pyforge's limit of \(XMLInternalEntities.maxKeptBytes >> 20) MiB"
+            fix = "write the text in place of the references"
         }
         return .malformedInput(path: path, location: "line \(line)", reason: reason, fix: fix)
     }

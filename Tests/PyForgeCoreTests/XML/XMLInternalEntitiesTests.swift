@@ -76,6 +76,19 @@ private func refusal(_ body: () throws -> Void) -> XMLInternalEntities.Refusal? 
         #expect(error == .tooLarge("a", bytes: 2_100_000, limit: 2_000_000))
     }
 
+    @Test func theKeptExpansionsAreBounded() throws {
+        let big = String(repeating: "x", count: 10 << 20)
+        let entities = table([("a", big), ("b", big), ("c", big), ("d", big)])
+        let document = 100 << 20  // a budget of 1000 MiB: only the kept texts' bound applies
+        for name in ["a", "b", "c"] {
+            _ = try entities.reference(name, inAttribute: false, documentBytes: document)
+            _ = try entities.reference(name, inAttribute: true, documentBytes: document)  // kept once
+        }
+        #expect(entities.kept == 30 << 20)
+        let error = refusal { _ = try entities.reference("d", inAttribute: false, documentBytes: document) }
+        #expect(error == .tooMuchKept("d", bytes: 40 << 20))
+    }
+
     @Test func theBudgetGrowsWithTheDocumentAndSaturates() {
         #expect(XMLInternalEntities.budget(0) == 1 << 20)
         #expect(XMLInternalEntities.budget(10 << 20) == 100 << 20)
