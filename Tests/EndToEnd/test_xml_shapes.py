@@ -240,3 +240,39 @@ def test_hostile_entity_documents_are_refused_and_leave_nothing(work, case):
     assert_refused(proc, work, f"{case}.xml", "entit", words)
     for command in (["info", src], ["validate", src]):
         assert run(*command, timeout=120).returncode == 1
+
+
+MUTATION_PIECES = [b"&company;", b"&legal;", b"&nope;", b"<", b">", b'"', b"'", b"&", b";", b"%", b"&#0;",
+                   b"&#x110000;", b"&#38;", b"]>", b'<!ENTITY x "&legal;&legal;">', b'<!ENTITY % p "x">', b"%p;",
+                   b'<!ENTITY y SYSTEM "file:///etc/passwd">', b"&y;", b"<!ENTITY z \"&z;\">", b"&z;"]
+
+
+def test_mutated_entity_documents_convert_or_are_refused_never_trap(work):
+    # Seeded, so a failure is reproducible: random insertions, deletions and byte changes
+    # in a document with nested entities in text, attributes and an ATTLIST default.
+    import random
+    rng = random.Random(16)
+    base = ENTITY_DOCUMENT.encode()
+    outcomes = {0: 0, 1: 0}
+    for n in range(150):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 4)):
+            i = rng.randrange(len(data) + 1)
+            choice = rng.random()
+            if choice < 0.45:
+                data[i:i] = rng.choice(MUTATION_PIECES)
+            elif choice < 0.7:
+                del data[i:i + rng.randint(1, 6)]
+            else:
+                data[i:i + 1] = bytes([rng.randrange(256)])
+        src = work / "m.xml"
+        src.write_bytes(bytes(data))
+        proc = run("convert", src, work / "m.parquet", "--force")  # run() fails on a crash marker
+        assert proc.returncode in (0, 1), (n, proc.returncode, proc.stderr)
+        assert "root:" not in proc.stdout + proc.stderr
+        if proc.returncode == 1:
+            assert "m.xml" in proc.stderr and not (work / "m.parquet").exists(), (n, proc.stderr)
+        outcomes[proc.returncode] += 1
+        (work / "m.parquet").unlink(missing_ok=True)
+        assert [p.name for p in work.iterdir() if ".pyforge-" in p.name] == []
+    assert outcomes[0] > 0 and outcomes[1] > 0, outcomes
