@@ -115,33 +115,7 @@ final class XMLPushParser {
     }
 
     private func entityRefusal(_ refusal: XMLInternalEntities.Refusal) -> ConversionError {
-        let unsafe = "pyforge never loads external or parameter entities, which protects against external-entity (XXE) attacks"
-        let reason: String
-        var fix = "write the text in place of the references and remove the declaration from the DOCTYPE"
-        switch refusal {
-        case .external(let name):
-            reason = "the DTD declares an external entity ('\(name)'); \(unsafe)"
-        case .parameter(let name):
-            reason = "the DTD declares a parameter entity ('%\(name)'); \(unsafe)"
-        case .markup(let name):
-            reason = "the entity '\(name)' holds markup ('<'); pyforge expands entities that hold text only"
-        case .undeclared(let name, let inside):
-            reason = "the entity '\(inside)' refers to the entity '\(name)', which the DTD does not declare"
-            fix = "declare '\(name)' in the DOCTYPE or remove the reference"
-        case .loop(let name):
-            reason = "the entity '\(name)' refers to itself (an entity loop)"
-        case .tooDeep(let name):
-            reason = "the entity '\(name)' nests entity references more than \(XMLInternalEntities.maxDepth) deep; pyforge refuses it, which protects against entity-expansion (billion laughs) attacks"
-        case .tooLarge(let name, let bytes, let limit):
-            let total = bytes == Int.max ? "more bytes than can be counted" : "\(bytes) bytes"
-            reason = "expanding the entity '\(name)' would bring the document's entity text to \(total), over the limit of \(limit) bytes (10 times the document read so far, at least 1 MiB); pyforge refuses it, which protects against entity-expansion (billion laughs) attacks"
-            fix = "if the file is trusted, write the text in place of the references"
-        case .tooMuchKept(let name, let bytes):
-            let total = bytes == Int.max ? "more bytes than can be counted" : "\(bytes) bytes"
-            reason = "expanding the entity '\(name)' would bring the text of the document's distinct entities to \(total), over pyforge's limit of \(XMLInternalEntities.maxKeptBytes >> 20) MiB"
-            fix = "write the text in place of the references"
-        }
-        return .malformedInput(path: path, location: "line \(line)", reason: reason, fix: fix)
+        .malformedInput(path: path, location: "line \(line)", reason: refusal.reason, fix: refusal.fix)
     }
 
     private func failure() -> ConversionError {

@@ -89,6 +89,18 @@ private func refusal(_ body: () throws -> Void) -> XMLInternalEntities.Refusal? 
         #expect(error == .tooMuchKept("d", bytes: 40 << 20))
     }
 
+    @Test func everyRefusalNamesTheEntityAndAFix() {
+        let refusals: [XMLInternalEntities.Refusal] = [
+            .external("e"), .parameter("e"), .markup("e"), .undeclared("e", inside: "outer"), .loop("e"), .tooDeep("e"),
+            .tooLarge("e", bytes: Int.max, limit: 1 << 20), .tooMuchKept("e", bytes: 40 << 20)]
+        for refusal in refusals {
+            #expect(refusal.reason.contains("entit") && refusal.reason.contains("'e'") || refusal.reason.contains("'%e'"), "\(refusal)")
+            #expect(!refusal.fix.isEmpty)
+        }
+        #expect(XMLInternalEntities.Refusal.tooLarge("e", bytes: Int.max, limit: 5).reason.contains("more bytes than can be counted"))
+        #expect(XMLInternalEntities.Refusal.external("e").reason.contains("XXE"))
+    }
+
     @Test func theBudgetGrowsWithTheDocumentAndSaturates() {
         #expect(XMLInternalEntities.budget(0) == 1 << 20)
         #expect(XMLInternalEntities.budget(10 << 20) == 100 << 20)
