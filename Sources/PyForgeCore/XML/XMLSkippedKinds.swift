@@ -19,7 +19,7 @@ enum XMLSkippedKinds {
         let union = (tally.recordNames + kinds.map(\.key)).joined(separator: ",")
         let all = "pyforge convert \(shellWord(path)) \(shellWord("\(stem)_all.parquet")) --row-tag \(shellWord(union))"
         let other = tally.otherKinds > 0 ? " (and \(tally.otherKinds) elements of yet other names)" : ""
-        return "'\(path)' also holds elements beside its \(records) records that were not converted: "
+        return "'\(path)' also holds elements beside its \(records) records that are left out of the table: "
             + counts.joined(separator: ", ") + other + ". Convert them with: " + each.joined(separator: "; ")
             + "; or every kind into one table, whose '\(XMLRecordBuilder.recordKindColumn)' column names each row's element: \(all)"
     }
