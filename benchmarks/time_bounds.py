@@ -7,7 +7,9 @@ row of this benchmark, with the goal the test used to assert:
 - `pyforge env --json` with the Databricks extension installed (spawn, handshake, detection,
   shutdown) - test_databricks_environment.py asserted < 5 s;
 - `pyforge serve --stdio` leaving after stdin closes - test_serve.py asserted < 2 s;
-- a "billion laughs" XML file refused - test_xml.py asserted < 5 s;
+- a "billion laughs" XML file refused - test_xml.py asserted < 5 s; likewise a quadratic
+  blowup (one 100 KB entity referenced 100,000 times, refused by the expansion budget,
+  test_xml_shapes.py) and a "wide laughs" file (three levels of 1,000 references);
 - `pyforge convert` falling back to the core engine after each misbehaving fake extension
   (crash, hang, garbage...) - test_extensions.py asserted < 30 s;
 - a Python process using the notebook API (python/pyforge_cli) exiting with its `pyforge
@@ -84,18 +86,42 @@ def serve_exit(args, work):
     return once
 
 
-def billion_laughs(args, work):
+def billion_laughs_file(work):
     src = os.path.join(work, "lol.xml")
     entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{k} "{("&lol" + str(k - 1) + ";") * 10}">' for k in range(1, 10)]
     with open(src, "w") as f:
         f.write('<?xml version="1.0"?>\n<!DOCTYPE lolz [\n' + "\n".join(entities) + "\n]>\n"
                 "<lolz><r><a>&lol9;</a></r><r><a>&lol9;</a></r></lolz>\n")
+    return src
 
-    def once():
-        proc = subprocess.run([args.pyforge, "convert", src, "--force"], env=base_env(), capture_output=True, text=True,
-                              timeout=300)
-        assert proc.returncode == 1 and "entit" in proc.stderr, proc.stderr
-    return once
+
+def entity_blowup(body):
+    """A refused entity expansion: `body(work)` writes the file and returns its path."""
+    def setup(args, work):
+        src = body(work)
+
+        def once():
+            proc = subprocess.run([args.pyforge, "convert", src, "--force"], env=base_env(), capture_output=True,
+                                  text=True, timeout=300)
+            assert proc.returncode == 1 and "entit" in proc.stderr, proc.stderr
+        return once
+    return setup
+
+
+def quadratic_blowup_file(work):
+    src = os.path.join(work, "quadratic.xml")
+    with open(src, "w") as f:
+        f.write(f'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "{"x" * 100_000}">]>\n<r>'
+                + "<i><v>&a;</v></i>" * 100_000 + "</r>\n")
+    return src
+
+
+def wide_laughs_file(work):
+    src = os.path.join(work, "wide.xml")
+    entities = ['<!ENTITY w0 "lol">'] + [f'<!ENTITY w{k} "{("&w" + str(k - 1) + ";") * 1000}">' for k in range(1, 4)]
+    with open(src, "w") as f:
+        f.write('<?xml version="1.0"?>\n<!DOCTYPE r [\n' + "\n".join(entities) + "\n]>\n<r><i>&w3;</i><i>1</i></r>\n")
+    return src
 
 
 def fallback(mode):
@@ -145,7 +171,9 @@ def api_interpreter_exit(args, work):
 ROWS = [
     ("`pyforge env --json`, Databricks extension installed", env_with_databricks, 5.0),
     ("`pyforge serve --stdio` exit after stdin closes", serve_exit, 2.0),
-    ("billion-laughs XML refused", billion_laughs, 5.0),
+    ("billion-laughs XML refused", entity_blowup(billion_laughs_file), 5.0),
+    ("quadratic-blowup XML refused (100 KB entity x 100,000)", entity_blowup(quadratic_blowup_file), 5.0),
+    ("wide-laughs XML refused (3 levels x 1,000 references)", entity_blowup(wide_laughs_file), 5.0),
     *[(f"fallback to core: extension `{mode}`", fallback(mode), 30.0) for mode in FALLBACK_MODES],
     ("Python API: interpreter exit with a running server", api_interpreter_exit, 30.0),
 ]

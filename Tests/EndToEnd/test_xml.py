@@ -48,10 +48,11 @@ def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def expected_rows(path: Path, record_tag: str) -> list[dict[str, list[str]]]:
-    """Each record as {column: [texts]} following the documented naming (moderate flattening)."""
+def expected_rows(path: Path, record_tag, resolve_entities: bool = False) -> list[dict[str, list[str]]]:
+    """Each record as {column: [texts]} following the documented naming (moderate flattening).
+    `record_tag` is a tag or a tuple of tags (records of several kinds, in document order)."""
     rows = []
-    for _, element in etree.iterparse(str(path), events=("end",), tag=record_tag, resolve_entities=False):
+    for _, element in etree.iterparse(str(path), events=("end",), tag=record_tag, resolve_entities=resolve_entities):
         values: dict[str, list[str]] = {}
 
         def walk(node, prefix):
@@ -98,8 +99,9 @@ def expected_cell(texts: list[str] | None) -> str | None:
     return json.dumps([t or None for t in texts], ensure_ascii=False, separators=(",", ":"))
 
 
-def assert_matches_lxml(table: dict[str, list], path: Path, record_tag: str, numeric: dict[str, type] = {}):
-    rows = expected_rows(path, record_tag)
+def assert_matches_lxml(table: dict[str, list], path: Path, record_tag, numeric: dict[str, type] = {},
+                        resolve_entities: bool = False):
+    rows = expected_rows(path, record_tag, resolve_entities)
     expected_columns = {name for row in rows for name in row}
     assert set(table) == expected_columns
     for name, values in table.items():

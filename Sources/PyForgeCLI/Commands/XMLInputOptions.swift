@@ -6,7 +6,7 @@ struct XMLInputOptions: ParsableArguments {
     @Option(help: "XML: path of the record element from the root, e.g. catalog/book ('*' matches any name; default: the shallowest element that repeats). JSON: the member path of the array of records in a top-level object, e.g. data.items (default: the object's only array of objects).")
     var recordPath: String?
 
-    @Option(help: "Name of the record element, matched at any depth (alternative to --record-path).")
+    @Option(help: "Name of the record element, matched at any depth (alternative to --record-path); several names separated by commas (entry,entry_3) make one table with a '#row_tag' column naming each row's element.")
     var rowTag: String?
 
     @Option(help: "Nested elements: conservative (one level), moderate (all levels, the default), aggressive (all levels plus full text of mixed content).")
@@ -25,8 +25,10 @@ struct XMLInputOptions: ParsableArguments {
         if let recordPath, XMLOptions.parseRecordPath(recordPath) == nil {
             throw ValidationError("--record-path must be names without spaces, separated by '/' for XML (catalog/book) or '.' for JSON (data.items); got '\(recordPath)'.")
         }
-        if let rowTag, rowTag.isEmpty || rowTag.contains("/") || rowTag.contains(where: \.isWhitespace) {
-            throw ValidationError("--row-tag must be one element name (use --record-path for a path); got '\(rowTag)'.")
+        if let rowTag, rowTag.split(separator: ",", omittingEmptySubsequences: false).contains(where: { name in
+            name.isEmpty || name.contains("/") || name.contains(where: \.isWhitespace)
+        }) {
+            throw ValidationError("--row-tag must be element names separated by commas (use --record-path for a path); got '\(rowTag)'.")
         }
         try Self.check(flattenStrategy, XMLOptions.Flatten.self, "--flatten-strategy")
         try Self.check(arrayHandling, XMLOptions.Arrays.self, "--array-handling")

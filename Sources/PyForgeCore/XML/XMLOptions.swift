@@ -32,7 +32,8 @@ public struct XMLOptions: Sendable, Equatable {
 
     /// Elements from the root to the record element (`catalog/book`); `*` matches any name.
     public var recordPath: [String]?
-    /// The record element's name, matched at any depth.
+    /// The record element's name, matched at any depth; several names separated by commas
+    /// (`entry,entry_3`) make one table of all of them, with a `#row_tag` column.
     public var rowTag: String?
     public var flatten: Flatten
     public var arrays: Arrays
@@ -49,6 +50,11 @@ public struct XMLOptions: Sendable, Equatable {
         self.arrays = arrays
         self.namespaces = namespaces
         self.allStrings = allStrings
+    }
+
+    /// The names in `rowTag` (`entry,entry_3` gives two); empty without `rowTag`.
+    public var rowTags: [String] {
+        rowTag.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
     }
 
     /// `a/b/c` (a leading `/` allowed) as path components; nil when empty.

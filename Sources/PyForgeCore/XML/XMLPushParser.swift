@@ -10,14 +10,21 @@ protocol XMLEventSink: AnyObject {
     func endElement()
     /// Text, CDATA included, already decoded; may arrive in several pieces.
     func characters(_ bytes: UnsafePointer<UInt8>, _ count: Int)
+    /// The document's internal entities; attribute values keep their references as `&name;`.
+    func useEntities(_ entities: XMLInternalEntities)
+}
+
+extension XMLEventSink {
+    func useEntities(_ entities: XMLInternalEntities) {}
 }
 
 /// libxml2's SAX2 push parser, fed chunk by chunk; no document tree is ever built.
 ///
-/// Safety: entities are never substituted (no XML_PARSE_NOENT), external DTDs and entities
-/// are never loaded (no XML_PARSE_DTDLOAD, XML_PARSE_NONET), and a document that declares
-/// an entity is refused as soon as the declaration is read, before any reference to it
-/// can be expanded (billion laughs) or resolved (XXE).
+/// Safety: libxml2 never substitutes entities (no XML_PARSE_NOENT), external DTDs and
+/// entities are never loaded (no XML_PARSE_DTDLOAD, XML_PARSE_NONET), and a document that
+/// declares an external or parameter entity is refused as soon as the declaration is read,
+/// before any reference to it can be resolved (XXE). Internal entities are expanded by
+/// `XMLInternalEntities` under a bound (see there why, and why not by libxml2).
 final class XMLPushParser {
     let path: String
     // The sink outlives the parser (its owner holds both); unsafe avoids a retain per event.
@@ -30,15 +37,27 @@ final class XMLPushParser {
     /// Whether any element started (a file without one is not XML at all).
     private var sawElement = false
     private var bytesFed = 0
+    let entities = XMLInternalEntities()
+    /// The entity just declared: libxml2 looks it up right after its declaration (to keep
+    /// its raw text), which is not a reference and must neither expand nor charge it.
+    private var justDeclared: String?
 
     init(path: String, sink: XMLEventSink) {
         self.path = path
         self.sink = sink
         LibXML.initialize()
+        sink.useEntities(entities)
     }
 
     deinit {
-        if let context { xmlFreeParserCtxt(context) }
+        guard let context else { return }
+        // With SAX callbacks and a DTD, libxml2 keeps the declarations in a document of its
+        // own ("SAX compatibility mode") that the parser context does not free.
+        if let document = context.pointee.myDoc, let version = document.pointee.version,
+            String(cString: version) == "SAX compatibility mode document" {
+            xmlFreeDoc(document)
+        }
+        xmlFreeParserCtxt(context)
     }
 
     var isStopped: Bool { stoppedEarly }
@@ -95,6 +114,10 @@ final class XMLPushParser {
         if let context { xmlStopParser(context) }
     }
 
+    private func entityRefusal(_ refusal: XMLInternalEntities.Refusal) -> ConversionError {
+        .malformedInput(path: path, location: "line \(line)", reason: refusal.reason, fix: refusal.fix)
+    }
+
     private func failure() -> ConversionError {
         if let refusal { return refusal }
         var line = self.line, column = 0
@@ -144,14 +167,35 @@ final class XMLPushParser {
             Unmanaged<XMLPushParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.sink.characters(bytes!, Int(count)) }
         }
         // CDATA sections arrive through `characters` when cdataBlock is unset.
-        handler.entityDecl = { context, name, _, _, systemID, _ in
+        handler.entityDecl = { context, name, type, _, _, content in
             let parser = XMLPushParser.parser(context)
             let entity = name.map { String(cString: $0) } ?? "?"
-            let kind = systemID != nil ? "an external entity" : "an entity"
-            parser.refuse(.malformedInput(
-                path: parser.path, location: "line \(parser.line)",
-                reason: "the DTD declares \(kind) ('\(entity)'); pyforge does not expand or load DTD entities, which protects against entity-expansion (billion laughs) and external-entity (XXE) attacks",
-                fix: "remove the DOCTYPE's entity declarations and write their text in place of the references"))
+            switch xmlEntityType(UInt32(bitPattern: type)) {
+            case XML_INTERNAL_GENERAL_ENTITY:
+                let text = content.map { Array(UnsafeBufferPointer(start: $0, count: Int(xmlStrlen($0)))) } ?? []
+                parser.entities.declare(entity, replacement: text)
+                parser.justDeclared = entity
+            case XML_INTERNAL_PARAMETER_ENTITY, XML_EXTERNAL_PARAMETER_ENTITY:
+                parser.refuse(parser.entityRefusal(.parameter(entity)))
+            default:
+                parser.refuse(parser.entityRefusal(.external(entity)))
+            }
+        }
+        // libxml2 asks for every entity reference; the answer comes from our own table.
+        handler.getEntity = { context, name in
+            let parser = XMLPushParser.parser(context)
+            guard parser.refusal == nil, let name, let context = parser.context else { return nil }
+            let entity = String(cString: name)
+            defer { parser.justDeclared = nil }
+            if entity == parser.justDeclared && context.pointee.inSubset != 0 { return nil }
+            do throws(XMLInternalEntities.Refusal) {
+                return try parser.entities.reference(
+                    entity, inAttribute: context.pointee.instate == XML_PARSER_ATTRIBUTE_VALUE,
+                    documentBytes: parser.bytesFed)
+            } catch {
+                parser.refuse(parser.entityRefusal(error))
+                return nil
+            }
         }
         // Parse errors are read from the context afterwards; nothing is printed.
         handler.serror = { _, _ in }

@@ -51,7 +51,11 @@ public final class XMLReader: TableReader {
         self.options = options
         self.progress = progress
         let selector: XMLRecordBuilder.Selector?
-        if let tag = options.rowTag {
+        let tags = options.rowTags
+        if tags.count > 1 {
+            selector = .tags(tags.map { Array($0.utf8CString) })
+            recordDescription = tags.map { "//" + $0 }.joined(separator: " | ")
+        } else if let tag = tags.first {
             selector = .tag(Array(tag.utf8CString))
             recordDescription = "//" + tag
         } else if let recordPath = try Self.recordPath(options, path) {
@@ -148,7 +152,10 @@ public final class XMLReader: TableReader {
     // MARK: Types
 
     private func inferTypes() {
-        while types.count < builder.columns.count { types.append(options.allStrings ? .string : .unknown) }
+        while types.count < builder.columns.count {
+            let isKind = builder.columns[types.count].name == XMLRecordBuilder.recordKindColumn
+            types.append(options.allStrings || isKind ? .string : .unknown)
+        }
         for c in types.indices where types[c] != .string {
             types[c] = XMLColumnTyping.infer(builder.columns[c], from: types[c])
         }
@@ -210,5 +217,6 @@ public final class XMLReader: TableReader {
         if schema.fields.isEmpty {
             warnings.append("'\(path)' has no records under \(recordDescription): the output has no columns and no rows.")
         }
+        if let skipped = XMLSkippedKinds.warning(path: path, tally: builder.siblings) { warnings.append(skipped) }
     }
 }

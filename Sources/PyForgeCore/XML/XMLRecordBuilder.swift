@@ -12,7 +12,13 @@ final class XMLRecordBuilder: XMLEventSink {
     enum Selector {
         case path([[CChar]])
         case tag([CChar])
+        /// Several record names at any depth (`--row-tag a,b`): the rows say which in `recordKindColumn`.
+        case tags([[CChar]])
     }
+
+    /// With several record names, the column naming each row's element. `#` cannot appear
+    /// in an XML name, so no attribute or element column can have this name.
+    static let recordKindColumn = "#row_tag"
 
     private let selector: Selector
     private let options: XMLOptions
@@ -59,6 +65,8 @@ final class XMLRecordBuilder: XMLEventSink {
         var ownText = false
         /// Index in `elementNode` (with `expand` only; else -1).
         var element: Int32
+        /// The record element had attributes (then it has a text column only if it has text).
+        var hasAttributes = false
     }
     private var frames: [Frame] = []
     private let text = ByteBuffer()
@@ -91,12 +99,26 @@ final class XMLRecordBuilder: XMLEventSink {
     private var tallies: [Tally] = []
     private var currentStamp: Int32 = 0
     private let scratch = ByteBuffer()
+    private var entities: XMLInternalEntities?
+
+    /// The column of `recordKindColumn` (with `.tags`), and each record name's text in it.
+    private var kindColumn: Int32 = -1
+    private var kindNames: [(local: UnsafePointer<UInt8>, qualifier: UnsafePointer<UInt8>?, text: [UInt8])] = []
+    /// Elements beside the records that are not records (counted for `skippedKinds`).
+    let siblings = XMLSiblingTally()
 
     init(selector: Selector, options: XMLOptions, fixedColumns: [String]?) {
         self.selector = selector
         self.options = options
         self.fixedColumns = fixedColumns != nil
         for name in fixedColumns ?? [] { addColumn(name) }
+        if case .tags = selector {
+            kindColumn = columnByName[Self.recordKindColumn] ?? addColumn(Self.recordKindColumn)
+        }
+    }
+
+    func useEntities(_ entities: XMLInternalEntities) {
+        self.entities = entities
     }
 
     func resetBatch() {
@@ -112,7 +134,9 @@ final class XMLRecordBuilder: XMLEventSink {
     ) {
         depth += 1
         if recordDepth == 0 {
-            guard isRecordStart(local, prefix) else { return }
+            let isRecord = isRecordStart(local, prefix)
+            siblings.start(local, isRecord: isRecord)
+            guard isRecord else { return }
             recordDepth = depth
             if nodes[0].name.isEmpty { nodes[0].name = displayName(local, qualifier(prefix, uri)) }
             let element: Int32 = options.arrays == .expand ? 0 : -1
@@ -120,7 +144,8 @@ final class XMLRecordBuilder: XMLEventSink {
                 elementNode.append(0)
                 elementParent.append(-1)
             }
-            frames.append(Frame(node: 0, level: 0, textMark: text.count, element: element))
+            frames.append(Frame(node: 0, level: 0, textMark: text.count, element: element, hasAttributes: attributeCount > 0))
+            if kindColumn >= 0 { stageKind(local, qualifier(prefix, uri), element: element) }
             addAttributes(of: 0, attributeCount, attributes, element: element)
             return
         }
@@ -166,10 +191,16 @@ final class XMLRecordBuilder: XMLEventSink {
             if matchedDepth == depth { matchedDepth -= 1 }
             depth -= 1
         }
-        guard recordDepth > 0 else { return }
+        guard recordDepth > 0 else {
+            siblings.end()
+            return
+        }
         let frame = frames.removeLast()
         if frame.node < 0 { return }
-        if !frame.hasChildren || frame.ownText || (options.flatten == .conservative && frame.level == 1) {
+        // The record's own text is a column only if there can be text: an attribute-only
+        // record (`<item id="1"/>`) gives its attribute columns and no all-null column.
+        let leaf = !frame.hasChildren && !(frame.level == 0 && frame.hasAttributes)
+        if leaf || frame.ownText || (options.flatten == .conservative && frame.level == 1) {
             stageText(from: frame.textMark, column: column(of: frame.node), element: frame.element)
         }
         // Aggressive keeps descendants' text for mixed-content ancestors; the record's end clears it.
@@ -186,6 +217,8 @@ final class XMLRecordBuilder: XMLEventSink {
         switch selector {
         case .tag(let name):
             return matches(name, local, prefix)
+        case .tags(let names):
+            return names.contains { matches($0, local, prefix) }
         case .path(let path):
             guard depth - 1 == matchedDepth, depth <= path.count, matches(path[depth - 1], local, prefix) else { return false }
             matchedDepth = depth
@@ -322,6 +355,17 @@ final class XMLRecordBuilder: XMLEventSink {
 
     // MARK: Values
 
+    /// Stages the record element's name in the `recordKindColumn`.
+    private func stageKind(_ local: UnsafePointer<UInt8>, _ qualifier: UnsafePointer<UInt8>?, element: Int32) {
+        if let known = kindNames.first(where: { $0.local == local && $0.qualifier == qualifier }) {
+            known.text.withUnsafeBufferPointer { stage(kindColumn, $0, element) }
+            return
+        }
+        let text = Array(displayName(local, qualifier).utf8)
+        kindNames.append((local, qualifier, text))
+        text.withUnsafeBufferPointer { stage(kindColumn, $0, element) }
+    }
+
     private func stageText(from mark: Int, column: Int32, element: Int32) {
         guard column >= 0 else { return }
         var start = mark, end = text.count
@@ -356,7 +400,8 @@ final class XMLRecordBuilder: XMLEventSink {
     }
 
     /// libxml2 hands attribute values to SAX with `&` kept as character references
-    /// (`&#38;`) when entities are not substituted; decode them into `scratch`.
+    /// (`&#38;`) and references to the document's own entities kept as `&name;` (see
+    /// `XMLInternalEntities`); decode them into `scratch`.
     private func decodeReferences(_ value: UnsafeBufferPointer<UInt8>) {
         scratch.truncate(to: 0)
         var i = 0
@@ -378,6 +423,9 @@ final class XMLRecordBuilder: XMLEventSink {
             }
             if let scalar, let unicode = Unicode.Scalar(scalar) {
                 scratch.append(String(Character(unicode)))
+                i = semicolon + 1
+            } else if let expansion = entities?.attributeExpansion(name) {
+                expansion.withUnsafeBufferPointer { scratch.append($0) }
                 i = semicolon + 1
             } else {
                 scratch.append(value[i]); i += 1

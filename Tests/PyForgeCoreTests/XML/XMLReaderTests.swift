@@ -5,25 +5,7 @@ import Testing
 
 /// Parses `xml` fed in chunks of `chunk` bytes; returns each column's name and texts.
 private func collect(_ xml: String, chunk: Int, options: XMLOptions = XMLOptions(), tag: String = "item") throws -> [String: [String?]] {
-    let builder = XMLRecordBuilder(selector: .tag(Array(tag.utf8CString)), options: options, fixedColumns: nil)
-    let parser = XMLPushParser(path: "test.xml", sink: builder)
-    let bytes = Array(xml.utf8)
-    var offset = 0
-    try bytes.withUnsafeBytes { raw in
-        repeat {
-            let end = min(offset + chunk, bytes.count)
-            try parser.feed(UnsafeRawBufferPointer(rebasing: raw[offset..<end]), isFinal: end == bytes.count)
-            offset = end
-        } while offset < bytes.count
-    }
-    var result: [String: [String?]] = [:]
-    for column in builder.columns {
-        result[column.name] = (0..<column.count).map { r in
-            let value = column.value(r)
-            return value.isEmpty ? nil : String(decoding: value, as: UTF8.self)
-        }
-    }
-    return result
+    try collectXML(xml, chunk: chunk, selector: .tag(Array(tag.utf8CString)), options: options).columns
 }
 
 private func readAllXML(_ path: String, _ options: XMLOptions = XMLOptions()) throws -> (Schema, [RecordBatch], restarts: Int) {
