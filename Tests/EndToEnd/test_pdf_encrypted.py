@@ -365,3 +365,20 @@ def test_mutated_encrypted_documents_never_trap(work, pyforge_bin, plain, revisi
         assert proc.returncode in (0, 1), f"attempt {attempt}: exit {proc.returncode}\n{proc.stderr}"
         if proc.returncode == 1:
             assert str(src) in proc.stderr and proc.stderr.count("\n") <= 2, proc.stderr
+
+
+# --------------------------------------------------------------------------------------
+# A password that is not needed is said to be unused, never silently ignored
+# --------------------------------------------------------------------------------------
+
+
+def test_password_not_needed_is_reported(work, run, plain):
+    proc = run("convert", plain, work / "clear.txt", "--password", "x")
+    assert proc.returncode == 0, proc.stderr
+    assert "not encrypted, so the password given was not used" in proc.stderr
+
+    src = encrypt(plain, work / "locked.pdf", "", "owner pw", "R6-AES-256")
+    proc = run("convert", src, work / "locked.txt", "--password", "owner pw")
+    assert proc.returncode == 0, proc.stderr
+    assert "opens with the empty user password, so the password given was not used" in proc.stderr
+    assert (work / "locked.txt").read_text(encoding="utf-8") == (work / "clear.txt").read_text(encoding="utf-8")

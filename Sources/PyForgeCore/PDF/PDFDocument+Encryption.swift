@@ -2,7 +2,11 @@
 /// outcome kept in `encryption` for `info` and for `requireReadable`.
 extension PDFDocument {
     func openEncryption(password: String?) throws(PDFError) {
-        guard let entry = trailer["Encrypt"], entry != .null else { return }
+        guard let entry = trailer["Encrypt"], entry != .null else {
+            // An option must never silently do nothing: say the password was not needed.
+            if password != nil { warnings.append("The document is not encrypted, so the password given was not used.") }
+            return
+        }
         encryptReference = entry.reference
         let resolvedEntry: PDFObject
         do throws(PDFError) { resolvedEntry = try resolve(entry) } catch { resolvedEntry = .null }
@@ -28,6 +32,9 @@ extension PDFDocument {
         // The empty user password first: most encrypted PDFs only restrict copying or
         // printing and open without one, as in every viewer.
         var opened = security.authenticate("")
+        if password != nil, opened != nil {
+            warnings.append("The document opens with the empty user password, so the password given was not used.")
+        }
         if let password, !password.isEmpty, opened == nil { opened = security.authenticate(password) }
         guard let opened else {
             encryption.refusal = password == nil ? .passwordRequired : .wrongPassword

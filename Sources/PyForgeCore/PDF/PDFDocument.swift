@@ -11,7 +11,7 @@ public final class PDFDocument {
     private var loading = Set<Int>()
     /// Bytes decoded from streams so far (all streams of a document together are capped).
     private var decodedBytes = 0
-    public private(set) var warnings: [String] = []
+    public internal(set) var warnings: [String] = []
     /// nil for a document in the clear.
     public internal(set) var encryption: PDFEncryption?
     /// Set once a password (or none) opened an encrypted document.
