@@ -9,6 +9,9 @@ import Synchronization
 /// What an extension implements; the kit runs the protocol around it.
 public protocol ExtensionHandler: Sendable {
     var info: PeerInfo { get }
+    /// The versions this extension implements; they MUST equal its manifest's
+    /// `protocolVersions` (SPEC §13). Default: every version the kit implements.
+    var protocolVersions: [ProtocolVersion] { get }
     var capabilities: JSONValue? { get }
     func probe(_ params: ProbeParams, context: RequestContext) async throws -> ProbeResult
     func convert(_ params: ConvertParams, context: RequestContext) async throws -> ConvertResult
@@ -18,6 +21,8 @@ public protocol ExtensionHandler: Sendable {
 }
 
 extension ExtensionHandler {
+    public var protocolVersions: [ProtocolVersion] { ProtocolVersion.supported }
+
     public var capabilities: JSONValue? { nil }
 
     public func handle(method: String, params: JSONValue?, context: RequestContext) async throws -> JSONValue? { nil }
@@ -44,11 +49,14 @@ public struct ExtensionError: Error, Sendable {
     public var code: Int
     public var message: String
     public var reason: String
+    /// More members of the error's `data`, beside `reason` (e.g. `supported`).
+    public var data: [String: JSONValue]
 
-    public init(code: Int = ResponseError.conversionFailed, message: String, reason: String) {
+    public init(code: Int = ResponseError.conversionFailed, message: String, reason: String, data: [String: JSONValue] = [:]) {
         self.code = code
         self.message = message
         self.reason = reason
+        self.data = data
     }
 }
 
@@ -129,11 +137,11 @@ public final class ExtensionServer: Sendable {
             switch method {
             case Method.initialize:
                 let request = try (params ?? .null).decode(InitializeParams.self)
-                guard let version = ProtocolVersion.negotiate(ProtocolVersion.supported, request.protocolVersions) else {
+                guard let version = ProtocolVersion.negotiate(handler.protocolVersions, request.protocolVersions) else {
                     throw ExtensionError(
                         code: ResponseError.invalidParams,
-                        message: "this extension speaks protocol \(ProtocolVersion.supported.map(\.description).joined(separator: ", "))",
-                        reason: "unsupportedProtocol")
+                        message: "this extension speaks protocol \(handler.protocolVersions.map(\.description).joined(separator: ", "))",
+                        reason: "unsupportedProtocol", data: ["supported": .array(handler.protocolVersions.map { .string($0.description) })])
                 }
                 result = try JSONValue(encoding: InitializeResult(protocolVersion: version, extension: handler.info, capabilities: handler.capabilities))
             case Method.ping, Method.shutdown:
@@ -154,7 +162,7 @@ public final class ExtensionServer: Sendable {
             if isCancelled(id) { throw CancellationError() }
             send(.response(id: id, result: result))
         } catch let error as ExtensionError {
-            send(.errorResponse(id: id, error: ResponseError(code: error.code, message: error.message, data: .object(["reason": .string(error.reason)]))))
+            send(.errorResponse(id: id, error: ResponseError(code: error.code, message: error.message, data: .object(error.data.merging(["reason": .string(error.reason)]) { _, reason in reason }))))
         } catch is CancellationError {
             send(.errorResponse(id: id, error: ResponseError(code: ResponseError.requestCancelled, message: "cancelled")))
         } catch is DecodingError {
