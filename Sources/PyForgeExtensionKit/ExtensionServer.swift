@@ -67,6 +67,11 @@ public final class ExtensionServer: Sendable {
     private let output: Int32
     private let writeLock = Mutex<Void>(())
     private let cancelled = Mutex<Set<RequestID>>([])
+    /// Requests being answered, cancelled together when stdin closes.
+    private let running = Mutex<Set<RequestID>>([])
+    /// How long requests still running when stdin closes may take to finish: the host
+    /// escalates to SIGTERM 2 s after closing stdin (SPEC §2.4, §11.3).
+    static let exitGrace: Duration = .milliseconds(1500)
 
     private init(output: Int32) {
         self.output = output
@@ -118,6 +123,7 @@ public final class ExtensionServer: Sendable {
                             continue
                         }
                         if case .request(let id, let method, let params) = message {
+                            running.withLock { _ = $0.insert(id) }
                             group.addTask { await self.answer(id, method, params, handler) }
                         } else if case .notification(Method.cancelRequest, let params?) = message,
                             let cancel = try? params.decode(CancelParams.self)
@@ -126,6 +132,16 @@ public final class ExtensionServer: Sendable {
                         }
                     }
                 }
+            }
+            // stdin closed: the host closes it only after `shutdown` or after giving up, so
+            // nobody waits for the requests still running. They are cancelled (answered
+            // −32800 if the pipe is still open) and get `exitGrace` before the process exits.
+            let unfinished = running.withLock { $0 }
+            guard !unfinished.isEmpty else { return }
+            cancelled.withLock { $0.formUnion(unfinished) }
+            Task.detached {
+                try? await Task.sleep(for: Self.exitGrace)
+                exit(0)
             }
         }
     }
@@ -171,5 +187,6 @@ public final class ExtensionServer: Sendable {
             send(.errorResponse(id: id, error: ResponseError(code: ResponseError.internalError, message: "\(error)")))
         }
         cancelled.withLock { _ = $0.remove(id) }
+        running.withLock { _ = $0.remove(id) }
     }
 }
