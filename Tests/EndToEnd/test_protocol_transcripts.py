@@ -170,6 +170,23 @@ def test_transcript_messages_match_the_schemas(name):
                 check(message["result"], METHODS[method][1], where)
 
 
+def test_host_lines_send_what_the_negotiated_version_defines():
+    """SPEC §4.4: `options` in probe and convert from 1.1 on, never under 1.0."""
+    for entry in INDEX["transcripts"]:
+        lines = transcript_lines(entry["file"])
+        answer = next((line["message"] for line in lines if line["direction"] == "extension"
+                       and line["message"].get("id") == 1 and "result" in line["message"]), None)
+        if answer is None or "/result/protocolVersion" in next(
+                line for line in lines if line.get("message") is answer).get("match", {}):
+            continue  # no handshake, or any version: no probe or convert in it
+        version = tuple(int(part) for part in answer["result"]["protocolVersion"].split("."))
+        assert entry.get("negotiates") == answer["result"]["protocolVersion"], entry["file"]
+        for line in lines:
+            message = line.get("message", {})
+            if line["direction"] == "host" and message.get("method") in ("probe", "convert"):
+                assert ("options" in message["params"]) == (version >= (1, 1)), (entry["file"], message)
+
+
 # --------------------------------------------------------------------------------------
 # Replay
 # --------------------------------------------------------------------------------------
