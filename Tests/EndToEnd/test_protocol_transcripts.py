@@ -443,3 +443,30 @@ def assert_extensions_check_passes(binary, directory, timeout=120):
     assert {c["name"] for c in checks} >= {"manifest", "handshake", "ping", "unknown method", "large message",
                                            "cancellation", "stdout is protocol only", "exits on stdin EOF",
                                            "version negotiation"}
+
+
+@pytest.mark.parametrize("extension", EXTENSIONS)
+def test_a_convert_running_when_stdin_closes_does_not_keep_the_extension_alive(extension, tmp_path):
+    """SPEC §2.4, §16.3 (6): both kits cancel requests still running when stdin closes and
+    exit within the 2 s the host allows. The input is a FIFO nobody writes to, so the
+    conversion blocks for ever: only the kit's own exit can end the process."""
+    source = tmp_path / "blocked.legacy.csv"
+    os.mkfifo(source)
+    output = tmp_path / ".blocked.legacy.out.pyforge-abcdef"
+    output.touch(mode=0o644)
+    process = Extension(example_command(extension), cwd=tmp_path)
+    try:
+        process.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                                 "params": {"protocolVersions": ["1.0", "1.1", "1.2"], "host": {"name": "pyforge", "version": "2.0.0"}}}))
+        assert process.receive("initialize")["result"]["protocolVersion"] == "1.2"
+        fmt = "parquet" if extension == "example-allstrings" else "ndjson"
+        process.send(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "convert", "params": {
+            "input": {"path": str(source), "format": "csv", "size": 0}, "output": {"path": str(output), "format": fmt},
+            "options": {"engine": "auto", "force": False, "direct": False}, "progressToken": "convert"}}))
+        extra = process.close_and_wait(f"stdin closed during convert ({extension})")
+        # Whatever was written after stdin closed is at most the cancelled request's answer.
+        answers = [json.loads(line) for line in extra]
+        assert all(a.get("id") == 2 and a.get("error", {}).get("code") == -32800 for a in answers
+                   if "id" in a), answers
+    finally:
+        process.kill()
