@@ -10,7 +10,7 @@ import Synchronization
 public protocol ExtensionHandler: Sendable {
     var info: PeerInfo { get }
     /// The versions this extension implements; they MUST equal its manifest's
-    /// `protocolVersions` (SPEC §13). Default: every version the kit implements.
+    /// `protocolVersions` (SPEC §13). The kit implements 1.0, 1.1 and 1.2.
     var protocolVersions: [ProtocolVersion] { get }
     var capabilities: JSONValue? { get }
     func probe(_ params: ProbeParams, context: RequestContext) async throws -> ProbeResult
@@ -21,7 +21,9 @@ public protocol ExtensionHandler: Sendable {
 }
 
 extension ExtensionHandler {
-    public var protocolVersions: [ProtocolVersion] { ProtocolVersion.supported }
+    /// 1.0 and 1.1, what extensions built before 1.2 negotiated (the Databricks extension's
+    /// manifest lists exactly these): 1.2 is opted into by listing it, here and in the manifest.
+    public var protocolVersions: [ProtocolVersion] { [.v1_0, .v1_1] }
 
     public var capabilities: JSONValue? { nil }
 

@@ -1,5 +1,6 @@
 @testable import ExtensionHost
 import Foundation
+import ExtensionProtocol
 import PyForgeCore
 import Testing
 
@@ -58,5 +59,15 @@ import Testing
     @Test func aDeltaTableWithoutANewVersionIsRefused() throws {
         let verdict = OutputValidation.checkDelta(directory + "/missing-table", before: nil, rows: 0, declaredColumns: nil).verdict
         #expect(reason(verdict) == "it added no version to the Delta table (the table has no version)")
+    }
+}
+
+/// A failure is quoted inside "Extension 'X' was not used: FAILURE; the built-in engine …".
+@Suite struct ExtensionFailureWordingTests {
+    @Test func sentencesFromExtensionsLoseTheirFinalPeriod() {
+        #expect(ExtensionFailure.declined("only CSV.").description == "it declined: only CSV")
+        #expect(ExtensionFailure.errorResponse(ResponseError(code: -32001, message: "The file is not UTF-8. ")).description
+            == "it failed: The file is not UTF-8 (code -32001)")
+        #expect(ExtensionFailure.badOutput("the output exists.").description == "its output is not valid: the output exists")
     }
 }
