@@ -63,7 +63,8 @@ public final class ExtensionSession: @unchecked Sendable {
             // The manifest shares a version with the host (checked above), so the extension
             // contradicts its own manifest: that is what the user must fix.
             return .failure(.versionMismatch(ProtocolVersion.refusalAdvice(
-                host: host, manifest: discovered.manifest.protocolVersions, extensionName: discovered.manifest.name, said: error.message)))
+                host: host, manifest: discovered.manifest.protocolVersions, extensionName: discovered.manifest.name,
+                said: ExtensionFailure.clause(error.message))))
         case .failure(let failure):
             connection.close(grace: 0.5)
             return .failure(failure)
