@@ -69,8 +69,10 @@ public final class ExtensionServer: Sendable {
     private let output: Int32
     private let writeLock = Mutex<Void>(())
     private let cancelled = Mutex<Set<RequestID>>([])
-    /// Requests being answered, cancelled together when stdin closes.
+    /// Requests being answered, cancelled together on `shutdown` and when stdin closes.
     private let running = Mutex<Set<RequestID>>([])
+    /// After `shutdown`, work is refused (SPEC §16.3, 7).
+    private let shutDown = Mutex<Bool>(false)
     /// How long requests still running when stdin closes may take to finish: the host
     /// escalates to SIGTERM 2 s after closing stdin (SPEC §2.4, §11.3).
     static let exitGrace: Duration = .milliseconds(1500)
@@ -125,7 +127,16 @@ public final class ExtensionServer: Sendable {
                             continue
                         }
                         if case .request(let id, let method, let params) = message {
-                            running.withLock { _ = $0.insert(id) }
+                            if let refusal = refusal(id, method) {
+                                send(.errorResponse(id: id, error: ResponseError(
+                                    code: ResponseError.invalidRequest, message: refusal, data: .object(["reason": .string("invalidRequest")]))))
+                                continue
+                            }
+                            if method == Method.shutdown {
+                                // The host is done: whatever still runs was abandoned.
+                                shutDown.withLock { $0 = true }
+                                cancelled.withLock { $0.formUnion(running.withLock { $0 }.subtracting([id])) }
+                            }
                             group.addTask { await self.answer(id, method, params, handler) }
                         } else if case .notification(Method.cancelRequest, let params?) = message,
                             let cancel = try? params.decode(CancelParams.self)
@@ -145,6 +156,16 @@ public final class ExtensionServer: Sendable {
                 try? await Task.sleep(for: Self.exitGrace)
                 exit(0)
             }
+        }
+    }
+
+    /// Why a request is refused with −32600 (SPEC §16.3, 7 and 10), or nil; registers it as
+    /// running otherwise.
+    private func refusal(_ id: RequestID, _ method: String) -> String? {
+        let isWork = ![Method.initialize, Method.ping, Method.shutdown].contains(method)
+        if isWork && shutDown.withLock({ $0 }) { return "the extension is shutting down; '\(method)' refused" }
+        return running.withLock { running in
+            running.insert(id).inserted ? nil : "request id \(id) is already running"
         }
     }
 
@@ -184,9 +205,11 @@ public final class ExtensionServer: Sendable {
         } catch is CancellationError {
             send(.errorResponse(id: id, error: ResponseError(code: ResponseError.requestCancelled, message: "cancelled")))
         } catch is DecodingError {
-            send(.errorResponse(id: id, error: ResponseError(code: ResponseError.invalidParams, message: "invalid params for \(method)")))
+            send(.errorResponse(id: id, error: ResponseError(
+                code: ResponseError.invalidParams, message: "invalid params for \(method)", data: .object(["reason": .string("invalidParams")]))))
         } catch {
-            send(.errorResponse(id: id, error: ResponseError(code: ResponseError.internalError, message: "\(error)")))
+            send(.errorResponse(id: id, error: ResponseError(
+                code: ResponseError.internalError, message: "\(method) failed: \(error)", data: .object(["reason": .string("internalError")]))))
         }
         cancelled.withLock { _ = $0.remove(id) }
         running.withLock { _ = $0.remove(id) }

@@ -463,6 +463,15 @@ def test_a_convert_running_when_stdin_closes_does_not_keep_the_extension_alive(e
         process.send(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "convert", "params": {
             "input": {"path": str(source), "format": "csv", "size": 0}, "output": {"path": str(output), "format": fmt},
             "options": {"engine": "auto", "force": False, "direct": False}, "progressToken": "convert"}}))
+        # While it runs, its id is taken (SPEC §16.3, 10).
+        process.send(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "probe", "params": {
+            "input": {"path": str(source), "format": "csv"}, "output": {"path": "x.parquet", "format": "parquet"}}}))
+        duplicate = process.receive("a second request with the running id")
+        while "id" not in duplicate:  # the Swift example reports progress as it starts
+            assert duplicate["method"] == "$/progress", duplicate
+            duplicate = process.receive("a second request with the running id")
+        assert duplicate["id"] == 2 and duplicate["error"]["code"] == -32600, duplicate
+        assert duplicate["error"]["data"]["reason"] == "invalidRequest", duplicate
         extra = process.close_and_wait(f"stdin closed during convert ({extension})")
         # Whatever was written after stdin closed is at most the cancelled request's answer.
         answers = [json.loads(line) for line in extra]
