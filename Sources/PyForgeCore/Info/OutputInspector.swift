@@ -47,7 +47,9 @@ public enum OutputInspector {
                 path: path, location: "byte 0", reason: lines ? "NDJSON holds one object per line, starting with '{'" : "a JSON output is one array of records, starting with '['",
                 fix: "write the format the host asked for")
         }
-        let (_, rows, schema) = try JSONSource(path: path, options: JSONOptions(flatten: false)).scan()
+        // The records are the top-level values: an NDJSON line holding an array of objects is
+        // one record, not a wrapper to look inside (`recordPath` empty).
+        let (_, rows, schema) = try JSONSource(path: path, options: JSONOptions(flatten: false, recordPath: [])).scan()
         return Contents(rows: Int64(rows), columns: columns(schema))
     }
 

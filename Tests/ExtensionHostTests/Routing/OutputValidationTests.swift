@@ -41,6 +41,13 @@ import Testing
         #expect(reason(OutputValidation.check(lines, format: .json, rows: 2, declaredColumns: nil))?.hasPrefix("it is not a valid JSON file") == true)
     }
 
+    @Test func anNDJSONLineHoldingAnArrayOfObjectsIsOneRecord() throws {
+        let path = try file("one.ndjson", "{\"items\": [{\"x\": 1}, {\"x\": 2}]}\n")
+        #expect(try OutputValidation.check(path, format: .ndjson, rows: 1, declaredColumns: nil).get().map(\.name) == ["items"])
+        let array = try file("wrapped.json", "[{\"items\": [{\"x\": 1}, {\"x\": 2}]}]")
+        #expect(try OutputValidation.check(array, format: .json, rows: 1, declaredColumns: nil).get().count == 1)
+    }
+
     @Test func anEmptyFileIsOnlyAnNDJSONWithoutRecords() throws {
         let empty = try file("e.ndjson", "")
         #expect(try OutputValidation.check(empty, format: .ndjson, rows: 0, declaredColumns: nil).get().isEmpty)
