@@ -15,11 +15,17 @@ public struct ProtocolVersion: Sendable, Hashable, Codable, Comparable, CustomSt
     public var major: Int
     public var minor: Int
 
-    /// 1.1 adds `options` in probe/convert, the manifest's `engines` and `pathPrefixes`,
-    /// and `PYFORGE_HOST_BIN` in the extension's environment (all optional: a 1.0 peer
-    /// ignores them).
-    public static let current = ProtocolVersion(major: 1, minor: 1)
-    public static let supported: [ProtocolVersion] = [ProtocolVersion(major: 1, minor: 0), .current]
+    /// 1.0: the handshake, `ping`, `probe`, `convert`, `shutdown`, progress and cancellation.
+    public static let v1_0 = ProtocolVersion(major: 1, minor: 0)
+    /// 1.1 adds `options` in probe/convert, the convert result's `metadata` and the probe
+    /// result's `decision` (read by the host), the manifest's `engines` and `pathPrefixes`,
+    /// and extension-defined requests (SPEC §15).
+    public static let v1_1 = ProtocolVersion(major: 1, minor: 1)
+    /// 1.2 adds Delta outputs (`output.format` `delta`, `options.mode`) and defines the
+    /// output checks and the behaviours 1.0 left open (SPEC §16).
+    public static let v1_2 = ProtocolVersion(major: 1, minor: 2)
+    public static let current = v1_2
+    public static let supported: [ProtocolVersion] = [v1_0, v1_1, v1_2]
 
     public init(major: Int, minor: Int) {
         self.major = major
@@ -56,14 +62,24 @@ public struct ProtocolVersion: Sendable, Hashable, Codable, Comparable, CustomSt
         Set(ours).intersection(theirs).max()
     }
 
-    /// Says which side to upgrade, to what, when two lists share no version.
+    /// Says which side to upgrade, to what, when two lists share no version. One clause
+    /// without a final period: it is quoted inside longer sentences ("…: ADVICE; the
+    /// built-in engine converted the file.").
     public static func mismatchAdvice(host: [ProtocolVersion], extension other: [ProtocolVersion], extensionName: String) -> String {
+        let hostList = host.map(\.description).joined(separator: ", ")
+        let theirList = other.map(\.description).joined(separator: ", ")
         let hostMax = host.max().map(\.description) ?? "none"
-        let theirMax = other.max().map(\.description) ?? "none"
         if let theirs = other.max(), let ours = host.max(), theirs > ours {
-            return "Extension '\(extensionName)' speaks protocol \(other.map(\.description).joined(separator: ", ")) but this pyforge speaks only \(host.map(\.description).joined(separator: ", ")): upgrade pyforge to a version that supports protocol \(theirMax)."
+            return "Extension '\(extensionName)' speaks protocol \(theirList) but this pyforge speaks only \(hostList): upgrade pyforge to a version that supports protocol \(theirs)"
         }
-        return "Extension '\(extensionName)' speaks protocol \(other.map(\.description).joined(separator: ", ")) but this pyforge needs \(hostMax): upgrade the extension to one built for protocol \(hostMax)."
+        return "Extension '\(extensionName)' speaks protocol \(theirList) but this pyforge speaks \(hostList): upgrade the extension to one built for protocol \(hostMax)"
+    }
+
+    /// The advice when an extension refused every version the host offered although its
+    /// manifest lists one they share: the extension contradicts its own manifest.
+    public static func refusalAdvice(host: [ProtocolVersion], manifest: [ProtocolVersion], extensionName: String, said: String) -> String {
+        let shared = Set(host).intersection(manifest).sorted().map(\.description).joined(separator: ", ")
+        return "Extension '\(extensionName)' refused protocol \(host.map(\.description).joined(separator: ", ")) (it said: \(said)) although its manifest lists \(shared): make its initialize answer agree with its manifest's protocolVersions"
     }
 }
 

@@ -9,6 +9,9 @@ import Synchronization
 /// What an extension implements; the kit runs the protocol around it.
 public protocol ExtensionHandler: Sendable {
     var info: PeerInfo { get }
+    /// The versions this extension implements; they MUST equal its manifest's
+    /// `protocolVersions` (SPEC §13). The kit implements 1.0, 1.1 and 1.2.
+    var protocolVersions: [ProtocolVersion] { get }
     var capabilities: JSONValue? { get }
     func probe(_ params: ProbeParams, context: RequestContext) async throws -> ProbeResult
     func convert(_ params: ConvertParams, context: RequestContext) async throws -> ConvertResult
@@ -18,6 +21,10 @@ public protocol ExtensionHandler: Sendable {
 }
 
 extension ExtensionHandler {
+    /// 1.0 and 1.1, what extensions built before 1.2 negotiated (the Databricks extension's
+    /// manifest lists exactly these): 1.2 is opted into by listing it, here and in the manifest.
+    public var protocolVersions: [ProtocolVersion] { [.v1_0, .v1_1] }
+
     public var capabilities: JSONValue? { nil }
 
     public func handle(method: String, params: JSONValue?, context: RequestContext) async throws -> JSONValue? { nil }
@@ -44,11 +51,14 @@ public struct ExtensionError: Error, Sendable {
     public var code: Int
     public var message: String
     public var reason: String
+    /// More members of the error's `data`, beside `reason` (e.g. `supported`).
+    public var data: [String: JSONValue]
 
-    public init(code: Int = ResponseError.conversionFailed, message: String, reason: String) {
+    public init(code: Int = ResponseError.conversionFailed, message: String, reason: String, data: [String: JSONValue] = [:]) {
         self.code = code
         self.message = message
         self.reason = reason
+        self.data = data
     }
 }
 
@@ -59,6 +69,13 @@ public final class ExtensionServer: Sendable {
     private let output: Int32
     private let writeLock = Mutex<Void>(())
     private let cancelled = Mutex<Set<RequestID>>([])
+    /// Requests being answered, cancelled together on `shutdown` and when stdin closes.
+    private let running = Mutex<Set<RequestID>>([])
+    /// After `shutdown`, work is refused (SPEC §16.3, 7).
+    private let shutDown = Mutex<Bool>(false)
+    /// How long requests still running when stdin closes may take to finish: the host
+    /// escalates to SIGTERM 2 s after closing stdin (SPEC §2.4, §11.3).
+    static let exitGrace: Duration = .milliseconds(1500)
 
     private init(output: Int32) {
         self.output = output
@@ -110,6 +127,16 @@ public final class ExtensionServer: Sendable {
                             continue
                         }
                         if case .request(let id, let method, let params) = message {
+                            if let refusal = refusal(id, method) {
+                                send(.errorResponse(id: id, error: ResponseError(
+                                    code: ResponseError.invalidRequest, message: refusal, data: .object(["reason": .string("invalidRequest")]))))
+                                continue
+                            }
+                            if method == Method.shutdown {
+                                // The host is done: whatever still runs was abandoned.
+                                shutDown.withLock { $0 = true }
+                                cancelled.withLock { $0.formUnion(running.withLock { $0 }.subtracting([id])) }
+                            }
                             group.addTask { await self.answer(id, method, params, handler) }
                         } else if case .notification(Method.cancelRequest, let params?) = message,
                             let cancel = try? params.decode(CancelParams.self)
@@ -119,6 +146,26 @@ public final class ExtensionServer: Sendable {
                     }
                 }
             }
+            // stdin closed: the host closes it only after `shutdown` or after giving up, so
+            // nobody waits for the requests still running. They are cancelled (answered
+            // −32800 if the pipe is still open) and get `exitGrace` before the process exits.
+            let unfinished = running.withLock { $0 }
+            guard !unfinished.isEmpty else { return }
+            cancelled.withLock { $0.formUnion(unfinished) }
+            Task.detached {
+                try? await Task.sleep(for: Self.exitGrace)
+                exit(0)
+            }
+        }
+    }
+
+    /// Why a request is refused with −32600 (SPEC §16.3, 7 and 10), or nil; registers it as
+    /// running otherwise.
+    private func refusal(_ id: RequestID, _ method: String) -> String? {
+        let isWork = ![Method.initialize, Method.ping, Method.shutdown].contains(method)
+        if isWork && shutDown.withLock({ $0 }) { return "the extension is shutting down; '\(method)' refused" }
+        return running.withLock { running in
+            running.insert(id).inserted ? nil : "request id \(id) is already running"
         }
     }
 
@@ -129,11 +176,11 @@ public final class ExtensionServer: Sendable {
             switch method {
             case Method.initialize:
                 let request = try (params ?? .null).decode(InitializeParams.self)
-                guard let version = ProtocolVersion.negotiate(ProtocolVersion.supported, request.protocolVersions) else {
+                guard let version = ProtocolVersion.negotiate(handler.protocolVersions, request.protocolVersions) else {
                     throw ExtensionError(
                         code: ResponseError.invalidParams,
-                        message: "this extension speaks protocol \(ProtocolVersion.supported.map(\.description).joined(separator: ", "))",
-                        reason: "unsupportedProtocol")
+                        message: "this extension speaks protocol \(handler.protocolVersions.map(\.description).joined(separator: ", "))",
+                        reason: "unsupportedProtocol", data: ["supported": .array(handler.protocolVersions.map { .string($0.description) })])
                 }
                 result = try JSONValue(encoding: InitializeResult(protocolVersion: version, extension: handler.info, capabilities: handler.capabilities))
             case Method.ping, Method.shutdown:
@@ -154,14 +201,17 @@ public final class ExtensionServer: Sendable {
             if isCancelled(id) { throw CancellationError() }
             send(.response(id: id, result: result))
         } catch let error as ExtensionError {
-            send(.errorResponse(id: id, error: ResponseError(code: error.code, message: error.message, data: .object(["reason": .string(error.reason)]))))
+            send(.errorResponse(id: id, error: ResponseError(code: error.code, message: error.message, data: .object(error.data.merging(["reason": .string(error.reason)]) { _, reason in reason }))))
         } catch is CancellationError {
             send(.errorResponse(id: id, error: ResponseError(code: ResponseError.requestCancelled, message: "cancelled")))
         } catch is DecodingError {
-            send(.errorResponse(id: id, error: ResponseError(code: ResponseError.invalidParams, message: "invalid params for \(method)")))
+            send(.errorResponse(id: id, error: ResponseError(
+                code: ResponseError.invalidParams, message: "invalid params for \(method)", data: .object(["reason": .string("invalidParams")]))))
         } catch {
-            send(.errorResponse(id: id, error: ResponseError(code: ResponseError.internalError, message: "\(error)")))
+            send(.errorResponse(id: id, error: ResponseError(
+                code: ResponseError.internalError, message: "\(method) failed: \(error)", data: .object(["reason": .string("internalError")]))))
         }
         cancelled.withLock { _ = $0.remove(id) }
+        running.withLock { _ = $0.remove(id) }
     }
 }

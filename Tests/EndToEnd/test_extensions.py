@@ -64,7 +64,7 @@ def test_successful_delegation(pyforge_bin, work):
 
 @pytest.mark.parametrize("mode, reason", [
     ("crash-init", "exited with status 3"),
-    ("bad-version", "upgrade"),
+    ("bad-version", "agree with its manifest"),
     ("garbage", "not a protocol message"),
     ("oversize", "over the protocol's limit"),
     ("hang-init", "did not answer initialize"),

@@ -1,5 +1,5 @@
 """How a fallback to the built-in engine is reported (issue #19): one warning line per
-failed extension on stderr (SPEC §12.4, GUIDE §6), the reason in --json, and a summary whose
+failed extension on stderr (SPEC §12.4, GUIDE §11), the reason in --json, and a summary whose
 duration is the time the user waited, extension attempts included."""
 from __future__ import annotations
 

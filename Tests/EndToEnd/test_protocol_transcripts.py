@@ -170,6 +170,23 @@ def test_transcript_messages_match_the_schemas(name):
                 check(message["result"], METHODS[method][1], where)
 
 
+def test_host_lines_send_what_the_negotiated_version_defines():
+    """SPEC §4.4: `options` in probe and convert from 1.1 on, never under 1.0."""
+    for entry in INDEX["transcripts"]:
+        lines = transcript_lines(entry["file"])
+        answer = next((line["message"] for line in lines if line["direction"] == "extension"
+                       and line["message"].get("id") == 1 and "result" in line["message"]), None)
+        if answer is None or "/result/protocolVersion" in next(
+                line for line in lines if line.get("message") is answer).get("match", {}):
+            continue  # no handshake, or any version: no probe or convert in it
+        version = tuple(int(part) for part in answer["result"]["protocolVersion"].split("."))
+        assert entry.get("negotiates") == answer["result"]["protocolVersion"], entry["file"]
+        for line in lines:
+            message = line.get("message", {})
+            if line["direction"] == "host" and message.get("method") in ("probe", "convert"):
+                assert ("options" in message["params"]) == (version >= (1, 1)), (entry["file"], message)
+
+
 # --------------------------------------------------------------------------------------
 # Replay
 # --------------------------------------------------------------------------------------
@@ -426,3 +443,39 @@ def assert_extensions_check_passes(binary, directory, timeout=120):
     assert {c["name"] for c in checks} >= {"manifest", "handshake", "ping", "unknown method", "large message",
                                            "cancellation", "stdout is protocol only", "exits on stdin EOF",
                                            "version negotiation"}
+
+
+@pytest.mark.parametrize("extension", EXTENSIONS)
+def test_a_convert_running_when_stdin_closes_does_not_keep_the_extension_alive(extension, tmp_path):
+    """SPEC §2.4, §16.3 (6): both kits cancel requests still running when stdin closes and
+    exit within the 2 s the host allows. The input is a FIFO nobody writes to, so the
+    conversion blocks for ever: only the kit's own exit can end the process."""
+    source = tmp_path / "blocked.legacy.csv"
+    os.mkfifo(source)
+    output = tmp_path / ".blocked.legacy.out.pyforge-abcdef"
+    output.touch(mode=0o644)
+    process = Extension(example_command(extension), cwd=tmp_path)
+    try:
+        process.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                                 "params": {"protocolVersions": ["1.0", "1.1", "1.2"], "host": {"name": "pyforge", "version": "2.0.0"}}}))
+        assert process.receive("initialize")["result"]["protocolVersion"] == "1.2"
+        fmt = "parquet" if extension == "example-allstrings" else "ndjson"
+        process.send(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "convert", "params": {
+            "input": {"path": str(source), "format": "csv", "size": 0}, "output": {"path": str(output), "format": fmt},
+            "options": {"engine": "auto", "force": False, "direct": False}, "progressToken": "convert"}}))
+        # While it runs, its id is taken (SPEC §16.3, 10).
+        process.send(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "probe", "params": {
+            "input": {"path": str(source), "format": "csv"}, "output": {"path": "x.parquet", "format": "parquet"}}}))
+        duplicate = process.receive("a second request with the running id")
+        while "id" not in duplicate:  # the Swift example reports progress as it starts
+            assert duplicate["method"] == "$/progress", duplicate
+            duplicate = process.receive("a second request with the running id")
+        assert duplicate["id"] == 2 and duplicate["error"]["code"] == -32600, duplicate
+        assert duplicate["error"]["data"]["reason"] == "invalidRequest", duplicate
+        extra = process.close_and_wait(f"stdin closed during convert ({extension})")
+        # Whatever was written after stdin closed is at most the cancelled request's answer.
+        answers = [json.loads(line) for line in extra]
+        assert all(a.get("id") == 2 and a.get("error", {}).get("code") == -32800 for a in answers
+                   if "id" in a), answers
+    finally:
+        process.kill()

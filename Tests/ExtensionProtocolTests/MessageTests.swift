@@ -36,5 +36,14 @@ import Testing
         #expect(ProtocolVersion.negotiate([v1], [v2]) == nil)
         #expect(ProtocolVersion.mismatchAdvice(host: [v1], extension: [v2], extensionName: "x").contains("upgrade pyforge"))
         #expect(ProtocolVersion.mismatchAdvice(host: [v2], extension: [v1], extensionName: "x").contains("upgrade the extension"))
+        // A clause quoted inside longer sentences: no period of its own ("1.0.; the built-in…").
+        #expect(!ProtocolVersion.mismatchAdvice(host: [v2], extension: [v1], extensionName: "x").hasSuffix("."))
+        let refusal = ProtocolVersion.refusalAdvice(host: [v1, v11], manifest: [v11], extensionName: "x", said: "no")
+        #expect(refusal.contains("although its manifest lists 1.1") && refusal.contains("(it said: no)") && !refusal.hasSuffix("."))
+    }
+
+    @Test func theHostSpeaksEveryMinorVersionUpToTheCurrentOne() {
+        #expect(ProtocolVersion.supported.map(\.description) == ["1.0", "1.1", "1.2"])
+        #expect(ProtocolVersion.current == ProtocolVersion.v1_2)
     }
 }

@@ -27,7 +27,9 @@ public struct HostEnvironment: Sendable, Codable {
                 extensions[found.manifest.name] = .object(["error": .string(failure.description)])
             case .success(let session):
                 defer { session.shutdown() }
-                guard case .object(let capabilities)? = session.capabilities, case .array(let methods)? = capabilities["methods"],
+                // Extension-defined requests are 1.1 (SPEC §15.5): 1.0 capabilities are ignored.
+                guard session.protocolVersion >= .v1_1, case .object(let capabilities)? = session.capabilities,
+                    case .array(let methods)? = capabilities["methods"],
                     methods.contains(.string("environment"))
                 else { continue }
                 switch session.connection.request("environment", nil, phase: "environment", idle: 10, absolute: 10) {

@@ -24,12 +24,20 @@ public enum ExtensionFailure: Error, Sendable, Equatable, CustomStringConvertibl
         case .malformedMessage(let detail): return "it wrote something that is not a protocol message on stdout (\(detail))"
         case .messageTooLarge(let bytes): return "it sent a \(bytes)-byte line, over the protocol's limit"
         case .versionMismatch(let advice): return advice
-        case .declined(let reason): return "it declined" + (reason.map { ": \($0)" } ?? "")
-        case .errorResponse(let error): return "it failed: \(error.message) (code \(error.code))"
-        case .badOutput(let reason): return "its output is not valid: \(reason)"
+        case .declined(let reason): return "it declined" + (reason.map { ": \(Self.clause($0))" } ?? "")
+        case .errorResponse(let error): return "it failed: \(Self.clause(error.message)) (code \(error.code))"
+        case .badOutput(let reason): return "its output is not valid: \(Self.clause(reason))"
         case .coolingDown(let until, let lastError):
-            return "it is skipped until \(until) after failing \(HealthStoreLimits.tripAfter) times in a row (last: \(lastError))"
+            return "it is skipped until \(until) after failing \(HealthStoreLimits.tripAfter) times in a row (last: \(Self.clause(lastError)))"
         }
+    }
+
+    /// A sentence an extension (or an error) wrote, as a clause of the host's own sentence:
+    /// without its final period, so the warning never reads "….; the built-in engine …".
+    static func clause(_ text: String) -> String {
+        var text = Substring(text)
+        while let last = text.last, last == "." || last == " " { text = text.dropLast() }
+        return String(text)
     }
 
     /// A machine-readable reason for `--json` and the health record.

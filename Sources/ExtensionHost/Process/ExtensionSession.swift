@@ -60,7 +60,11 @@ public final class ExtensionSession: @unchecked Sendable {
         switch connection.request(Method.initialize, params, phase: "initialize", idle: startup, absolute: startup) {
         case .failure(.errorResponse(let error)) where error.code == ResponseError.invalidParams:
             connection.close(grace: 0.5)
-            return .failure(.versionMismatch(ProtocolVersion.mismatchAdvice(host: host, extension: discovered.manifest.protocolVersions, extensionName: discovered.manifest.name) + " (it said: \(error.message))"))
+            // The manifest shares a version with the host (checked above), so the extension
+            // contradicts its own manifest: that is what the user must fix.
+            return .failure(.versionMismatch(ProtocolVersion.refusalAdvice(
+                host: host, manifest: discovered.manifest.protocolVersions, extensionName: discovered.manifest.name,
+                said: ExtensionFailure.clause(error.message))))
         case .failure(let failure):
             connection.close(grace: 0.5)
             return .failure(failure)

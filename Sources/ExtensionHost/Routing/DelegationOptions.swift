@@ -1,7 +1,8 @@
 import ExtensionProtocol
 import PyForgeCore
 
-/// The `options` the host sends with `probe` and `convert` (protocol 1.1).
+/// The `options` the host sends with `probe` and `convert` (protocol 1.1; `mode` for Delta
+/// outputs since 1.2). A session that negotiated 1.0 gets none (SPEC §4.4).
 struct DelegationOptions: Sendable, Equatable {
     /// `auto`, `core`, or an engine an extension provides (`spark`).
     var engine: String
@@ -9,8 +10,8 @@ struct DelegationOptions: Sendable, Equatable {
     var force: Bool
     /// `output.path` is the final destination, which only the extension can reach.
     var direct: Bool
-    /// `--table`: the catalog table to write instead of a file, and how (`error`, `append`,
-    /// `overwrite`).
+    /// `--table`: the catalog table to write instead of a file; `mode` says how to write it
+    /// or a Delta output (`error`, `append`, `overwrite`).
     var table: String? = nil
     var mode: String? = nil
 
@@ -22,19 +23,19 @@ struct DelegationOptions: Sendable, Equatable {
     }
 
     /// The string members of a convert result's `metadata` become the result's details;
-    /// its `columns` ([{name, type}]) the column summary.
-    static func details(_ metadata: JSONValue) -> (details: [String: String], columns: [ConversionResult.ColumnSummary]) {
-        guard case .object(let members) = metadata else { return ([:], []) }
+    /// its `columns` ([{name, type}]) the column summary (nil: the extension sent none, and
+    /// the columns come from its validated output).
+    static func details(_ metadata: JSONValue) -> (details: [String: String], columns: [ConversionResult.ColumnSummary]?) {
+        guard case .object(let members) = metadata else { return ([:], nil) }
         var details: [String: String] = [:]
         for (key, value) in members { if case .string(let text) = value { details[key] = text } }
+        guard case .array(let items)? = members["columns"] else { return (details, nil) }
         var columns: [ConversionResult.ColumnSummary] = []
-        if case .array(let items)? = members["columns"] {
-            for case .object(let column) in items {
-                guard case .string(let name)? = column["name"] else { continue }
-                var type = "unknown"
-                if case .string(let text)? = column["type"] { type = text }
-                columns.append(ConversionResult.ColumnSummary(name: name, type: type, nullable: true))
-            }
+        for case .object(let column) in items {
+            guard case .string(let name)? = column["name"] else { continue }
+            var type = "unknown"
+            if case .string(let text)? = column["type"] { type = text }
+            columns.append(ConversionResult.ColumnSummary(name: name, type: type, nullable: true))
         }
         return (details, columns)
     }

@@ -5,7 +5,6 @@ import Darwin
 #endif
 import ExtensionProtocol
 import Logging
-import Parquet
 import PyForgeCore
 
 /// Which engine converts.
@@ -51,12 +50,20 @@ public enum ExtensionRouter {
         if selection.isEngineAlias && format == .delta {
             throw .invalidOption("--engine \(selection.engineOption) writes Parquet files; Delta tables are written by the built-in engine (use --engine auto or core).")
         }
-        let candidates = selection.candidates
+        // Delta outputs go only to extensions that speak 1.2, which defines how they are written
+        // (§16.1), and never with partitioning or schema merging, which it does not pass on.
+        let deltaDelegable = request.delta.partitionBy.isEmpty && !request.delta.mergeSchema
+        let candidates = format != .delta || claimed
+            ? selection.candidates
+            : selection.candidates.filter { deltaDelegable && $0.manifest.protocolVersions.contains { $0 >= .v1_2 } }
         let options = DelegationOptions(engine: selection.engineOption, force: request.force, direct: selection.claimedOutput)
         var warnings: [String] = []
         var decision: String?
-        if !candidates.isEmpty && (format != .delta || claimed) {
-            switch delegate(request, outputPath: outputPath, format: format, inputFormat: inputFormat, candidates: candidates, options: options, environment: environment, logger: logger) {
+        if !candidates.isEmpty {
+            switch delegate(
+                request, outputPath: outputPath, format: format, inputFormat: inputFormat, candidates: candidates, options: options,
+                claimed: claimed, environment: environment, logger: logger)
+            {
             case .success(var result):
                 result.seconds = monotonicNow() - started
                 if let line = result.details["decision"] { logger.info("\(line)") }
@@ -153,7 +160,8 @@ public enum ExtensionRouter {
     /// file, validates it and moves it into place.
     private static func delegate(
         _ request: ConvertRequest, outputPath: String, format: OutputFormat, inputFormat: String,
-        candidates: [DiscoveredExtension], options: DelegationOptions, environment: [String: String], logger: Logger
+        candidates: [DiscoveredExtension], options: DelegationOptions, claimed: Bool = false, environment: [String: String],
+        logger: Logger
     ) -> Result<ConversionResult, NotDelegated> {
         var attempts: [Attempt] = []
         var sessions: [ExtensionSession] = []
@@ -179,52 +187,90 @@ public enum ExtensionRouter {
             case .success(let session):
                 session.handshakeMilliseconds = (monotonicNow() - handshakeStarted) * 1000
                 sessions.append(session)
-                switch session.probe(ProbeParams(input: input, output: FileRef(path: outputPath, format: format.rawValue), options: options.json)) {
+                // A claimant keeps its pre-1.2 handling; any other extension was chosen for a
+                // Delta output only because its manifest lists 1.2.
+                if format == .delta && !options.direct && !claimed && session.protocolVersion < .v1_2 {
+                    attempts.append(Attempt(name: name, failure: .declined("it negotiated protocol \(session.protocolVersion), which has no Delta outputs (1.2 has)")))
+                    continue
+                }
+                let sent = sentOptions(options, format: format, request: request, session: session)?.json
+                switch session.probe(ProbeParams(input: input, output: FileRef(path: outputPath, format: format.rawValue), options: sent)) {
                 case .failure(let failure): attempts.append(Attempt(name: name, failure: failure))
                 case .success(let probe) where !probe.accept:
                     attempts.append(Attempt(name: name, failure: .declined(probe.reason)))
-                    decision = decision ?? probe.decision
+                    if session.protocolVersion >= .v1_1 { decision = decision ?? probe.decision }
                 case .success(let probe): acceptors.append((session, probe.priority ?? 0))
                 }
             }
         }
         for (session, _) in acceptors.sorted(by: { $0.priority > $1.priority }) {
             // Direct mode: the output is a path only the extension reaches; it writes the
-            // destination itself, all or nothing, and the host cannot check it. Otherwise the
-            // session stages a temporary file and gives it back only once the extension is
-            // dead (`stop()`): one the host gave up on may still be writing to it.
+            // destination itself, all or nothing, and the host cannot check it. A Delta table
+            // (1.2) is written in place too, since its log commits atomically; the host notes
+            // its version first, checks the versions added and undoes them if they are bad.
+            // Otherwise the session stages a temporary file and gives it back only once the
+            // extension is dead (`stop()`): one the host gave up on may still be writing to it.
+            let deltaTable = format == .delta && !options.direct && session.protocolVersion >= .v1_2
             let target: String
-            do {
-                target = options.direct ? outputPath : try session.stageOutput(beside: outputPath, overwrite: request.force)
+            var deltaBefore: Int64?
+            do throws(ConversionError) {
+                if options.direct {
+                    target = outputPath
+                } else if deltaTable {
+                    if access(outputPath, F_OK) == 0 && request.delta.mode == .error && !request.force { throw .outputExists(path: outputPath) }
+                    deltaBefore = OutputInspector.deltaVersion(outputPath)
+                    target = outputPath
+                } else {
+                    target = try session.stageOutput(beside: outputPath, overwrite: request.force)
+                }
             } catch {
                 attempts.append(Attempt(name: session.name, failure: .badOutput(error.description)))
                 return .failure(NotDelegated(attempts: attempts, decision: decision))
             }
-            let params = ConvertParams(input: input, output: FileRef(path: target, format: format.rawValue), options: options.json, progressToken: "convert")
+            let sent = sentOptions(options, format: format, request: request, session: session)?.json
+            let params = ConvertParams(input: input, output: FileRef(path: target, format: format.rawValue), options: sent, progressToken: "convert")
             switch session.convert(params) {
             case .failure(let failure):
                 session.shutdown()
+                // It may have committed before it failed: no version of a failed write stays.
+                if deltaTable, let added = try? OutputInspector.deltaAddition(outputPath, before: deltaBefore), added.latest != deltaBefore {
+                    OutputInspector.undoDelta(outputPath, added)
+                }
                 attempts.append(Attempt(name: session.name, failure: failure))
             case .success(let converted):
+                // `metadata` is read from 1.1 on; a 1.0 extension's is ignored, as 1.0 says.
+                let metadata = session.protocolVersion >= .v1_1 ? converted.metadata.map(DelegationOptions.details) : nil
+                var columns = metadata?.columns ?? []
                 // Checked and moved only once nothing of the extension can change it any more.
-                if let output = session.stop() {
-                    if let problem = validate(output.temporaryPath, format: format, rows: converted.rows) {
+                let output = session.stop()
+                if let output {
+                    switch OutputValidation.check(output.temporaryPath, format: format, rows: converted.rows, declaredColumns: metadata?.columns) {
+                    case .failure(let refusal):
                         output.discard()
-                        attempts.append(Attempt(name: session.name, failure: .badOutput(problem)))
+                        attempts.append(Attempt(name: session.name, failure: .badOutput(refusal.reason)))
                         continue
+                    case .success(let found): columns = found
                     }
                     do { try output.commit() } catch {
                         attempts.append(Attempt(name: session.name, failure: .badOutput(error.description)))
                         continue
                     }
+                } else if deltaTable {
+                    let (added, verdict) = OutputValidation.checkDelta(outputPath, before: deltaBefore, rows: converted.rows, declaredColumns: metadata?.columns)
+                    switch verdict {
+                    case .failure(let refusal):
+                        if let added, added.latest != deltaBefore { OutputInspector.undoDelta(outputPath, added) }
+                        attempts.append(Attempt(name: session.name, failure: .badOutput(refusal.reason)))
+                        continue
+                    case .success(let found): columns = found
+                    }
                 }
                 health.recordSuccess(session.name, handshakeMilliseconds: session.handshakeMilliseconds)
-                let metadata = converted.metadata.map(DelegationOptions.details) ?? (details: [:], columns: [])
                 return .success(ConversionResult(
                     input: request.inputPath, output: outputPath, inputFormat: inputFormat, format: format.rawValue,
-                    rows: converted.rows, columns: metadata.columns, bytesIn: input.size ?? 0,
+                    rows: converted.rows, columns: columns, bytesIn: input.size ?? 0,
                     bytesOut: Converter.fileSize(outputPath), seconds: 0, engine: session.name, warnings: converted.warnings,
-                    details: metadata.details))
+                    details: metadata?.details ?? [:]))
             }
         }
         return .failure(NotDelegated(attempts: attempts, decision: decision))
@@ -239,19 +285,15 @@ public enum ExtensionRouter {
 
     private static func format2(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
-    /// Checks an extension's output before it replaces anything: a Parquet file must have
-    /// a valid footer and the row count the extension reported.
-    static func validate(_ path: String, format: OutputFormat, rows: Int) -> String? {
-        guard Converter.fileSize(path) > 0 else { return "the output file is empty" }
-        guard format == .parquet else { return nil }
-        do {
-            let metadata = try ParquetFooterReader.readMetadata(path: path)
-            if metadata.numRows != Int64(rows) {
-                return "the file holds \(metadata.numRows) rows but the extension reported \(rows)"
-            }
-        } catch {
-            return error.description
+    /// What a session is sent as `options` (§4.4): nothing under 1.0; from 1.1 the engine,
+    /// `force` and `direct` (and `table`, `mode` for `--table`); from 1.2, for a Delta output
+    /// written in place, the write `mode`.
+    static func sentOptions(_ options: DelegationOptions, format: OutputFormat, request: ConvertRequest, session: ExtensionSession) -> DelegationOptions? {
+        guard session.protocolVersion >= .v1_1 else { return nil }
+        var sent = options
+        if format == .delta && !options.direct && session.protocolVersion >= .v1_2 {
+            sent.mode = request.force && request.delta.mode == .error ? DeltaWriteMode.overwrite.rawValue : request.delta.mode.rawValue
         }
-        return nil
+        return sent
     }
 }

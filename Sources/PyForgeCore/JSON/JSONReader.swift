@@ -11,7 +11,9 @@ public struct JSONOptions: Sendable, Equatable {
     public var flatten: Bool
     public var allStrings: Bool
     /// The member path of the array of records in a top-level object (`--record-path a.b`);
-    /// nil: found by `JSONRecordsLocation.detect` when the file is one object.
+    /// nil: found by `JSONRecordsLocation.detect` when the file is one object; empty: the
+    /// top-level values are the records, never looked for inside an object (NDJSON of one
+    /// line is one record, whatever arrays it holds).
     public var recordPath: [String]?
 
     public init(flatten: Bool = true, allStrings: Bool = false, recordPath: [String]? = nil) {
@@ -108,7 +110,7 @@ public final class JSONReader: TableReader {
         try buffer.refill()
         var located: (path: [String], ignored: [String])?
         if let chosen = options.recordPath {
-            located = (chosen, [])
+            located = chosen.isEmpty ? nil : (chosen, [])
         } else {
             located = try JSONRecordsLocation.detect(path: path)
         }

@@ -25,7 +25,7 @@ _find_kit()
 
 from pyforge_extension_kit import ConvertResult, Extension, ExtensionError, ProbeResult  # noqa: E402
 
-ext = Extension(name="example-csv-to-ndjson", version="1.0.0", protocol_versions=["1.0"])
+ext = Extension(name="example-csv-to-ndjson", version="1.0.0", protocol_versions=["1.0", "1.1", "1.2"])
 
 # Progress is a sign of life for the host's idle timer (60 s by default); a count every
 # 100,000 rows is plenty, and keeps small conversions silent (the transcript expects none).

@@ -33,6 +33,18 @@ def test_probe_request_parses_and_keeps_unknown_members():
     assert request.params["environment"] == {"x": 1} and request.options.raw["future"] == 1
 
 
+def test_protocol_1_2_is_implemented_and_a_delta_request_carries_its_mode():
+    assert negotiate(["1.0", "1.1", "1.2"], ["1.0", "1.1", "1.2"]) == "1.2"
+    Extension("x", "1", protocol_versions=["1.0", "1.1", "1.2"])  # accepted: the kit speaks 1.2
+    params = {"input": {"path": "a.csv", "format": "csv"}, "output": {"path": "t", "format": "delta"},
+              "options": {"engine": "auto", "force": False, "direct": False, "mode": "append"}, "progressToken": "convert"}
+    request = ConvertRequest.from_json(3, params, "1.2")
+    assert request.output.format == "delta" and request.options.mode == "append" and request.options.table is None
+    # Under 1.0 the host sends no options: every member has its default.
+    old = ConvertRequest.from_json(3, {k: v for k, v in params.items() if k != "options"}, "1.0")
+    assert (old.options.engine, old.options.force, old.options.direct, old.options.mode) == (None, False, False, None)
+
+
 @pytest.mark.parametrize("params, detail", [
     (None, "input is missing"),
     ([], "params must be an object"),

@@ -7,6 +7,8 @@ import PyForgeExtensionKit
 
 struct AllStringsExtension: ExtensionHandler {
     let info = PeerInfo(name: "example-allstrings", version: "1.0.0")
+    /// The same as the manifest's `protocolVersions`.
+    let protocolVersions: [ProtocolVersion] = [.v1_0, .v1_1, .v1_2]
 
     func probe(_ params: ProbeParams, context: RequestContext) async throws -> ProbeResult {
         guard params.input.path.hasSuffix(".legacy.csv"), params.output.format == "parquet" else {

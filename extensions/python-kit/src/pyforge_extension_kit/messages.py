@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from .framing import CONVERSION_FAILED, INVALID_PARAMS, REQUEST_CANCELLED, RequestId, is_number
 
 #: The protocol versions this kit implements (SPEC §4.2, §15).
-KIT_PROTOCOL_VERSIONS: Tuple[str, ...] = ("1.0", "1.1")
+KIT_PROTOCOL_VERSIONS: Tuple[str, ...] = ("1.0", "1.1", "1.2")
 
 _VERSION = re.compile(r"^[0-9]+\.[0-9]+$")
 
@@ -118,12 +118,16 @@ class FileRef:
 
 @dataclass(frozen=True)
 class Options:
-    """Protocol 1.1 ``options`` (SPEC §15.1). A 1.0 host sends none: then every member has
-    its default, which is also what 1.1 means by their absence."""
+    """``options`` (SPEC §5.4, §15.1, §16.1). A host that negotiated 1.0 sends none: then
+    every member has its default, which is also what later versions mean by their absence.
+    ``mode`` (``error``, ``append``, ``overwrite``) says how to write a Delta output (1.2) or
+    a ``table`` (1.1)."""
 
     engine: Optional[str] = None
     force: bool = False
     direct: bool = False
+    mode: Optional[str] = None
+    table: Optional[str] = None
     raw: Dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -131,9 +135,13 @@ class Options:
         # `options` was "reserved, any" in 1.0, so a value of another shape is not an error.
         if not isinstance(value, dict):
             return cls()
-        engine = value.get("engine")
-        return cls(engine=engine if isinstance(engine, str) else None,
-                   force=value.get("force") is True, direct=value.get("direct") is True, raw=dict(value))
+
+        def text(name: str) -> Optional[str]:
+            member = value.get(name)
+            return member if isinstance(member, str) else None
+
+        return cls(engine=text("engine"), force=value.get("force") is True, direct=value.get("direct") is True,
+                   mode=text("mode"), table=text("table"), raw=dict(value))
 
 
 def _files_and_options(obj: Dict[str, Any]) -> Dict[str, Any]:

@@ -398,7 +398,8 @@ class Extension:
             self._send_result(request_id, None, method)
         elif method in ("probe", "convert") or method in self._methods:
             if self._shutting_down:
-                self._send_error(request_id, INVALID_REQUEST, f"the extension is shutting down; '{method}' refused")
+                self._send_error(request_id, INVALID_REQUEST, f"the extension is shutting down; '{method}' refused",
+                             {"reason": "invalidRequest"})
                 return
             self._start(request_id, method, message.params)
         else:
@@ -441,7 +442,8 @@ class Extension:
                 duplicate = False
                 self._running[key] = entry
         if duplicate:
-            self._send_error(request_id, INVALID_REQUEST, f"request id {request_id!r} is already running")
+            self._send_error(request_id, INVALID_REQUEST, f"request id {request_id!r} is already running",
+                             {"reason": "invalidRequest"})
             return
         thread = threading.Thread(target=self._execute, args=(key, request_id, method, params, entry),
                                   name=f"pyforge-{method}-{request_id}", daemon=True)
