@@ -35,7 +35,8 @@ public struct RequestContext: Sendable {
         server.send(.notification(method: Method.progress, params: try? JSONValue(encoding: ProgressParams(token: token, done: done, total: total, message: message))))
     }
 
-    /// True once the host sent `$/cancelRequest` for this request.
+    /// True once the host sent `$/cancelRequest` for this request (the request's task is
+    /// cancelled too: `Task.isCancelled`, and `Task.sleep` throws).
     public var isCancelled: Bool { server.isCancelled(id) }
 }
 
@@ -59,6 +60,7 @@ public final class ExtensionServer: Sendable {
     private let output: Int32
     private let writeLock = Mutex<Void>(())
     private let cancelled = Mutex<Set<RequestID>>([])
+    private let running = Mutex<[RequestID: Task<Void, Never>]>([:])
 
     private init(output: Int32) {
         self.output = output
@@ -94,33 +96,66 @@ public final class ExtensionServer: Sendable {
     private func serve(_ handler: some ExtensionHandler) async {
         var framer = LineFramer()
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
-        await withTaskGroup(of: Void.self) { group in
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                for event in framer.feed(buffer[0..<n]) {
-                    switch event {
-                    case .tooLarge:
-                        send(.errorResponse(id: nil, error: ResponseError(code: ResponseError.parseError, message: "message over the size limit")))
-                    case .line(let bytes):
-                        guard !bytes.isEmpty else { continue }
-                        guard let message = try? Message.decode(line: bytes) else {
-                            send(.errorResponse(id: nil, error: ResponseError(code: ResponseError.parseError, message: "not a JSON-RPC message")))
-                            continue
-                        }
-                        if case .request(let id, let method, let params) = message {
-                            group.addTask { await self.answer(id, method, params, handler) }
-                        } else if case .notification(Method.cancelRequest, let params?) = message,
-                            let cancel = try? params.decode(CancelParams.self)
-                        {
-                            cancelled.withLock { _ = $0.insert(cancel.id) }
-                        }
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            for event in framer.feed(buffer[0..<n]) {
+                switch event {
+                case .tooLarge:
+                    send(.errorResponse(id: nil, error: ResponseError(code: ResponseError.parseError, message: "message over the size limit")))
+                case .line(let bytes):
+                    guard !bytes.isEmpty else { continue }
+                    guard let message = try? Message.decode(line: bytes) else {
+                        send(.errorResponse(id: nil, error: ResponseError(code: ResponseError.parseError, message: "not a JSON-RPC message")))
+                        continue
+                    }
+                    if case .request(let id, let method, let params) = message {
+                        start(id) { await self.answer(id, method, params, handler) }
+                    } else if case .notification(Method.cancelRequest, let params?) = message,
+                        let cancel = try? params.decode(CancelParams.self)
+                    {
+                        cancelRequest(cancel.id)
                     }
                 }
             }
         }
+        await finish()
     }
+
+    /// Runs a request as its own task, so that `$/cancelRequest` can cancel it: the
+    /// handler sees `Task.isCancelled`, and `Task.sleep` or `Task.checkCancellation()`
+    /// throw, which the kit answers with -32800.
+    private func start(_ id: RequestID, _ body: @escaping @Sendable () async -> Void) {
+        // Created under the lock, so the task's own removal (which takes it) comes after.
+        running.withLock { running in
+            running[id] = Task {
+                await body()
+                self.running.withLock { _ = $0.removeValue(forKey: id) }
+            }
+        }
+    }
+
+    private func cancelRequest(_ id: RequestID) {
+        // SPEC §7: a cancel for an unknown or answered id is ignored.
+        guard let task = running.withLock({ $0[id] }) else { return }
+        cancelled.withLock { _ = $0.insert(id) }
+        task.cancel()
+    }
+
+    /// stdin closed: the host gave up on whatever still runs (SPEC §2.4). Running requests
+    /// are cancelled and get `exitGrace` seconds to clean up before the process exits.
+    private func finish() async {
+        let tasks = running.withLock { Array($0.values) }
+        tasks.forEach { $0.cancel() }
+        let deadline = ContinuousClock.now + Self.exitGrace
+        while !running.withLock({ $0.isEmpty }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Below the host's 2 s wait after closing stdin (SPEC §11.3).
+    static let exitGrace = Duration.milliseconds(1500)
 
     private func answer(_ id: RequestID, _ method: String, _ params: JSONValue?, _ handler: some ExtensionHandler) async {
         let context = RequestContext(id: id, token: nil, server: self)
@@ -153,10 +188,11 @@ public final class ExtensionServer: Sendable {
             }
             if isCancelled(id) { throw CancellationError() }
             send(.response(id: id, result: result))
+        } catch where error is CancellationError || isCancelled(id) {
+            // Whatever the handler threw after the host cancelled it is the cancellation.
+            send(.errorResponse(id: id, error: ResponseError(code: ResponseError.requestCancelled, message: "cancelled")))
         } catch let error as ExtensionError {
             send(.errorResponse(id: id, error: ResponseError(code: error.code, message: error.message, data: .object(["reason": .string(error.reason)]))))
-        } catch is CancellationError {
-            send(.errorResponse(id: id, error: ResponseError(code: ResponseError.requestCancelled, message: "cancelled")))
         } catch is DecodingError {
             send(.errorResponse(id: id, error: ResponseError(code: ResponseError.invalidParams, message: "invalid params for \(method)")))
         } catch {

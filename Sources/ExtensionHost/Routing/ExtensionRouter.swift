@@ -54,6 +54,7 @@ public enum ExtensionRouter {
         let candidates = selection.candidates
         let options = DelegationOptions(engine: selection.engineOption, force: request.force, direct: selection.claimedOutput)
         var warnings: [String] = []
+        var notUsed: [String] = []
         var decision: String?
         if !candidates.isEmpty && (format != .delta || claimed) {
             switch delegate(request, outputPath: outputPath, format: format, inputFormat: inputFormat, candidates: candidates, options: options, environment: environment, logger: logger) {
@@ -62,6 +63,8 @@ public enum ExtensionRouter {
                 if let line = result.details["decision"] { logger.info("\(line)") }
                 return result
             case .failure(let notDelegated):
+                // Interrupted meanwhile (Ctrl-C): no fallback; the process exits.
+                InterruptCleanup.holdIfInterrupted()
                 let failures = notDelegated.attempts
                 let onlyDeclined = failures.allSatisfy { if case .declined = $0.failure { return true } else { return false } }
                 let reason = failures.first.map { $0.failure.description } ?? "it did not convert"
@@ -73,6 +76,8 @@ public enum ExtensionRouter {
                     throw .outputFailed(path: outputPath, reason: "extension '\(failures.first?.name ?? "?")' did not convert '\(request.inputPath)': \(reason); the built-in engine cannot reach these paths")
                 }
                 warnings = failures.map { "Extension '\($0.name)' was not used: \($0.failure.description); the built-in engine converted the file." }
+                // The machine-readable reasons, for --json (declines are not news).
+                notUsed = failures.filter { $0.failure.reason != "declined" }.map { "\($0.name): \($0.failure.reason)" }
                 decision = notDelegated.decision
             }
         }
@@ -91,6 +96,7 @@ public enum ExtensionRouter {
         }
         result.warnings = failed + result.warnings
         if let decision { result.details["decision"] = decision }
+        if !notUsed.isEmpty { result.details["extensions_not_used"] = notUsed.joined(separator: ", ") }
         // The time the user waited, extension attempts included (a hung extension's timeout
         // is part of it), not only the built-in engine's share.
         result.seconds = monotonicNow() - started
@@ -163,7 +169,7 @@ public enum ExtensionRouter {
             for attempt in attempts { health.recordFailure(attempt.name, attempt.failure) }
             health.save()
         }
-        var acceptors: [(session: ExtensionSession, priority: Int)] = []
+        var acceptors: [(session: ExtensionSession, priority: Int, estimatedSeconds: Double?)] = []
         var decision: String?
         let input = FileRef(path: request.inputPath, format: inputFormat, size: options.direct || Converter.fileSize(request.inputPath) > 0 ? Converter.fileSize(request.inputPath) : nil)
         for candidate in candidates {
@@ -184,11 +190,11 @@ public enum ExtensionRouter {
                 case .success(let probe) where !probe.accept:
                     attempts.append(Attempt(name: name, failure: .declined(probe.reason)))
                     decision = decision ?? probe.decision
-                case .success(let probe): acceptors.append((session, probe.priority ?? 0))
+                case .success(let probe): acceptors.append((session, probe.priority ?? 0, probe.estimatedSeconds))
                 }
             }
         }
-        for (session, _) in acceptors.sorted(by: { $0.priority > $1.priority }) {
+        for (session, _, estimatedSeconds) in acceptors.sorted(by: { $0.priority > $1.priority }) {
             // Direct mode: the output is a path only the extension reaches; it writes the
             // destination itself, all or nothing, and the host cannot check it. Otherwise the
             // session stages a temporary file and gives it back only once the extension is
@@ -201,12 +207,14 @@ public enum ExtensionRouter {
                 return .failure(NotDelegated(attempts: attempts, decision: decision))
             }
             let params = ConvertParams(input: input, output: FileRef(path: target, format: format.rawValue), options: options.json, progressToken: "convert")
-            switch session.convert(params) {
+            switch session.convert(params, estimatedSeconds: estimatedSeconds) {
             case .failure(let failure):
                 session.shutdown()
                 attempts.append(Attempt(name: session.name, failure: failure))
             case .success(let converted):
                 // Checked and moved only once nothing of the extension can change it any more.
+                // Interrupted meanwhile (Ctrl-C): the process exits; nothing is committed.
+                InterruptCleanup.holdIfInterrupted()
                 if let output = session.stop() {
                     if let problem = validate(output.temporaryPath, format: format, rows: converted.rows) {
                         output.discard()
