@@ -216,3 +216,43 @@ def test_an_error_with_id_null_is_survived(pyforge_bin, work):
     assert checks["unreadable line"]["passed"], checks["unreadable line"]
     assert "answered 2 with an error and id null" in checks["unreadable line"]["detail"]
     assert checks["stdout is protocol only"]["passed"]
+
+
+def check(pyforge_bin, work, kit, mode, timeouts=None):
+    directory = install(work, kit, mode, timeouts, pyforge_bin=pyforge_bin)
+    proc = subprocess.run([str(pyforge_bin), "extensions", "check", str(directory), "--json"],
+                          env=environment(work), capture_output=True, text=True, timeout=120)
+    checks = json.loads(proc.stdout)
+    assert proc.returncode == (0 if all(c["passed"] for c in checks) else 1), proc.stdout
+    assert_nothing_left(work, directory)
+    return {c["name"]: c for c in checks}
+
+
+@pytest.mark.parametrize("kit, mode", [("python", "decline"), ("swift", "cancellable")])
+def test_check_passes_a_conforming_kit_extension(pyforge_bin, work, kit, mode):
+    checks = check(pyforge_bin, work, kit, mode, {**PATIENT, "idle": 1})
+    assert list(checks) == ["manifest", "handshake", "ping", "unknown method", "large message", "cancellation",
+                            "non-object line", "whitespace-only line", "unreadable line", "stdout is protocol only",
+                            "exits on stdin EOF", "convert", "stdin closed mid-convert", "version negotiation"]
+    failed = [c for c in checks.values() if not c["passed"] and c["name"] != "convert"]
+    assert failed == [], failed
+    # The Swift kit answers the hostile lines with -32700 and id null, and the host carries on.
+    assert "answered 5 with an error and id null" in checks["non-object line"]["detail"]
+
+
+def test_check_stops_after_a_hung_handshake(pyforge_bin, work):
+    checks = check(pyforge_bin, work, "python", "hang-init")
+    assert [(c["name"], c["passed"]) for c in checks.values()] == [("manifest", True), ("handshake", False)]
+    assert "did not answer initialize" in checks["handshake"]["detail"]
+
+
+def test_check_catches_a_grandchild_printing_on_stdout(pyforge_bin, work):
+    checks = check(pyforge_bin, work, "python", "stray-grandchild")
+    assert not checks["convert"]["passed"]
+    assert "stray line from a grandchild" in checks["convert"]["detail"]
+
+
+def test_check_catches_a_partial_file_left_when_stdin_closes(pyforge_bin, work):
+    checks = check(pyforge_bin, work, "python", "litter-on-cancel", {**PATIENT, "idle": 1})
+    assert not checks["stdin closed mid-convert"]["passed"]
+    assert "left sample-out.parquet.part beside the output" in checks["stdin closed mid-convert"]["detail"]
