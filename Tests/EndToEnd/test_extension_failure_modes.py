@@ -106,6 +106,9 @@ def assert_fell_back(proc, work: Path, name: str, reason: str, description: str)
         {"id": 1, "name": "a"}, {"id": 2, "name": "b"}, {"id": 3, "name": "c"}]
 
 
+# The length of the fixture's oversize line (without its LF), counted across every chunk.
+OVERSIZE_LINE = len(b'{"jsonrpc": "2.0", "method": "$/log", "params": {"pad": "') + (17 << 20) + len(b'"}}')
+
 MODES = [
     # kit, mode, manifest timeouts, reason, words in the warning
     ("python", "crash-start", None, "crashed", "exited with status 3; its last words on stderr: kit-failure: cannot start, reason 1 of 3 | kit-failure: cannot start, reason 2 of 3 | kit-failure: cannot start, reason 3 of 3"),
@@ -116,7 +119,7 @@ MODES = [
     ("python", "progress-stuck", {**PATIENT, "idle": 1}, "timedOut", "did not answer convert (its progress stood still) within 2.0 s"),
     ("python", "garbage", None, "malformedMessage", "not a protocol message on stdout ('Loading model... done')"),
     ("python", "partial-line", None, "crashed", "exited with status 0"),
-    ("python", "oversize", None, "messageTooLarge", "over the protocol's limit"),
+    ("python", "oversize", None, "messageTooLarge", f"it sent a {OVERSIZE_LINE}-byte line, over the protocol's limit"),
     ("python", "bad-output", None, "badOutput", "output is not valid"),
     ("python", "wrong-version", None, "versionMismatch", "9.0"),
     ("python", "stray-grandchild", None, "malformedMessage", "('stray line from a grandchild')"),
@@ -163,6 +166,8 @@ def test_ctrl_c_during_a_delegated_convert_cancels_it(pyforge_bin, work, kit):
     assert f"Interrupted: extension '{NAME[kit]}' cancelled its work (-32800)." in err, err
     assert (directory / "cancelled").exists()
     assert out == "" and not (work / "out.parquet").exists()
+    # An interruption is not the extension's failure: nothing counts toward the breaker.
+    assert health(work).get(NAME[kit], {}).get("failures", 0) == 0
     assert_nothing_left(work, directory)
 
 

@@ -197,6 +197,11 @@ public final class ExtensionConnection: @unchecked Sendable {
     /// When a limit expires the request is cancelled and the extension gets
     /// `limits.cancelGrace` seconds to answer it before the caller shuts it down.
     public func request(_ method: String, _ params: JSONValue?, phase: String, limits: RequestLimits) -> Result<JSONValue, ExtensionFailure> {
+        // Once Ctrl-C began an orderly stop, the caller goes no further (no next request,
+        // no fallback, nothing recorded): the interruption thread stops the extensions and
+        // exits the process.
+        InterruptCleanup.holdIfInterrupted()
+        defer { InterruptCleanup.holdIfInterrupted() }
         let id = state.withLock { state -> RequestID in
             defer { state.nextID += 1 }
             state.waiting.insert(.number(state.nextID))

@@ -54,6 +54,11 @@ enum RunningExtensions {
             let bytes = Array((line + "\n").utf8)
             _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
         }
-        for connection in connections { connection.process.terminate(grace: ExtensionSession.failedGrace) }
+        // In parallel: each ladder may wait for its extension.
+        let ladders = connections.map { connection in
+            BackgroundThread { connection.process.terminate(grace: ExtensionSession.failedGrace) }
+        }
+        ladders.forEach { $0.start() }
+        ladders.forEach { $0.join() }
     }
 }
