@@ -44,7 +44,7 @@ public struct RequestLimits: Sendable, Equatable {
     /// 0.25 MiB/s), or twice the extension's own `estimatedSeconds` when that is more...
     public static let absoluteFloor = 60.0
     public static let absoluteSecondsPerMiB = 4.0
-    /// ...an hour when the input's size is unknown (a path only the extension reaches),
+    /// ...an hour when the input's size is unknown or 0 (a path only the extension reaches),
     /// and never more than six hours.
     public static let absoluteUnknownSize = 3600.0
     public static let absoluteCeiling = 6 * 3600.0
@@ -61,7 +61,8 @@ public struct RequestLimits: Sendable, Equatable {
     }
 
     static func derivedAbsolute(inputBytes: Int64?, estimatedSeconds: Double?) -> Double {
-        guard let inputBytes, inputBytes >= 0 else { return absoluteUnknownSize }
+        // 0 is what the host sends for a path it cannot see (direct mode): unknown too.
+        guard let inputBytes, inputBytes > 0 else { return absoluteUnknownSize }
         var limit = absoluteFloor + Double(inputBytes) / Double(1 << 20) * absoluteSecondsPerMiB
         if let estimatedSeconds, estimatedSeconds.isFinite, estimatedSeconds > 0 {
             limit = max(limit, absoluteFloor + 2 * estimatedSeconds)

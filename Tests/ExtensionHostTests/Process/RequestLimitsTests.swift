@@ -49,15 +49,16 @@ import Testing
     }
 
     @Test func theAbsoluteLimitScalesWithTheInput() {
-        #expect(RequestLimits.derivedAbsolute(inputBytes: 0, estimatedSeconds: nil) == 60)
+        #expect(RequestLimits.derivedAbsolute(inputBytes: 1, estimatedSeconds: nil) == 60 + 4.0 / Double(1 << 20))
+        #expect(RequestLimits.derivedAbsolute(inputBytes: 0, estimatedSeconds: nil) == 3600)
         #expect(RequestLimits.derivedAbsolute(inputBytes: 100 << 20, estimatedSeconds: nil) == 460)
         #expect(RequestLimits.derivedAbsolute(inputBytes: nil, estimatedSeconds: nil) == 3600)
         #expect(RequestLimits.derivedAbsolute(inputBytes: Int64.max, estimatedSeconds: nil) == 6 * 3600)
         // The extension's own estimate can only raise it.
         #expect(RequestLimits.derivedAbsolute(inputBytes: 1 << 20, estimatedSeconds: 600) == 1260)
         #expect(RequestLimits.derivedAbsolute(inputBytes: 100 << 20, estimatedSeconds: 1) == 460)
-        #expect(RequestLimits.derivedAbsolute(inputBytes: 0, estimatedSeconds: .infinity) == 60)
-        #expect(RequestLimits.derivedAbsolute(inputBytes: 0, estimatedSeconds: 1e300) == 6 * 3600)
+        #expect(RequestLimits.derivedAbsolute(inputBytes: 10, estimatedSeconds: .infinity) < 61)
+        #expect(RequestLimits.derivedAbsolute(inputBytes: 10, estimatedSeconds: 1e300) == 6 * 3600)
     }
 
     @Test func theManifestOverridesTheDefaults() {
