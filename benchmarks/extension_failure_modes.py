@@ -12,6 +12,7 @@ from the signal to the host's exit. `extensions check` on an extension that hang
 measures.
 
 Usage: python benchmarks/extension_failure_modes.py [--pyforge PATH] [--runs 1] [--cap 120]
+                                                    [--skip-overhead | --overhead-only]
   --pyforge  the pyforge binary (default .build/debug/pyforge); the Swift extensions are
              taken from the same directory (swift build --product pyforge-example-misbehaving
              --product pyforge-example-allstrings)
@@ -169,6 +170,7 @@ def main():
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--cap", type=float, default=120)
     parser.add_argument("--skip-overhead", action="store_true")
+    parser.add_argument("--overhead-only", action="store_true")
     args = parser.parse_args()
     pyforge = os.path.abspath(args.pyforge)
 
@@ -179,9 +181,10 @@ def main():
     rows.append(("`extensions check`, hang in initialize", lambda: run_check_hang_init(pyforge, args.cap)))
 
     print(f"Binary: {pyforge}; default limits; median of {args.runs} run(s)\n")
-    print("| mode | seconds | outcome |")
-    print("|---|---:|---|")
-    for label, measure in rows:
+    if not args.overhead_only:
+        print("| mode | seconds | outcome |")
+        print("|---|---:|---|")
+    for label, measure in [] if args.overhead_only else rows:
         results = [measure() for _ in range(args.runs)]
         times = [seconds for seconds, _ in results]
         shown = f"> {args.cap:g}" if None in times else f"{statistics.median(times):.2f}"
