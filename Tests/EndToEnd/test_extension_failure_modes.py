@@ -265,3 +265,25 @@ def test_check_catches_a_partial_file_left_when_stdin_closes(pyforge_bin, work):
     checks = check(pyforge_bin, work, "python", "litter-on-cancel", {**PATIENT, "idle": 1})
     assert not checks["stdin closed mid-convert"]["passed"]
     assert "left sample-out.parquet.part beside the output" in checks["stdin closed mid-convert"]["detail"]
+
+
+def test_ctrl_c_during_a_batch_cancels_every_running_extension(pyforge_bin, work):
+    directory = install(work, "python", "cancellable")
+    inputs = [work / f"part{i}.csv" for i in range(2)]
+    for source in inputs:
+        source.write_text("id,name\n1,a\n")
+    host = subprocess.Popen([str(pyforge_bin), "convert", *map(str, inputs), "--output-dir", str(work / "out"), "--workers", "2"],
+                            cwd=work, env=environment(work), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    converting = directory / "converting"
+    try:
+        wait_for(lambda: converting.exists() and len(converting.read_text().split()) == 2, "both extensions are converting")
+        host.send_signal(signal.SIGINT)
+        _, err = host.communicate(timeout=60)
+    finally:
+        if host.poll() is None:
+            host.kill()
+    assert host.returncode == 130, err
+    assert err.count(f"Interrupted: extension '{NAME['python']}' cancelled its work (-32800).") == 2, err
+    assert len((directory / "cancelled").read_text().split("\n")) - 1 == 2
+    assert not (work / "out").exists() or os.listdir(work / "out") == []
+    assert_nothing_left(work, directory)
