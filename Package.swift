@@ -62,6 +62,10 @@ let package = Package(
         .executableTarget(
             name: "pyforge-example-allstrings", dependencies: ["PyForgeExtensionKit", "PyForgeCore", "ExtensionProtocol"],
             path: "extensions/examples/swift-allstrings/Sources"),
+        // Misbehaves on purpose, for the host's failure-mode tests.
+        .executableTarget(
+            name: "pyforge-example-misbehaving", dependencies: ["PyForgeExtensionKit", "ExtensionProtocol"],
+            path: "extensions/examples/swift-misbehaving/Sources"),
 
         // The command line: one subcommand per file, no conversion logic.
         .target(

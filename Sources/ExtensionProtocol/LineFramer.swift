@@ -8,6 +8,8 @@ public struct LineFramer: Sendable {
     private var pending: [UInt8] = []
     /// Bytes of an oversized line still to drop, up to its terminator.
     private var discarding = false
+    /// The oversized line's length so far (it may span many chunks).
+    private var dropped = 0
 
     public enum Event: Sendable, Equatable {
         case line([UInt8])
@@ -23,7 +25,6 @@ public struct LineFramer: Sendable {
     /// Feeds a chunk; returns the complete lines (and oversize events) it finished.
     public mutating func feed(_ chunk: some Collection<UInt8>) -> [Event] {
         var events: [Event] = []
-        var dropped = pending.count
         for byte in chunk {
             if byte == 0x0A {
                 if discarding {
@@ -39,7 +40,7 @@ public struct LineFramer: Sendable {
                 continue
             }
             if discarding {
-                dropped += 1
+                dropped &+= 1
                 continue
             }
             pending.append(byte)

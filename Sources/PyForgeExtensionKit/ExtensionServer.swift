@@ -9,10 +9,10 @@ import Synchronization
 /// What an extension implements; the kit runs the protocol around it.
 public protocol ExtensionHandler: Sendable {
     var info: PeerInfo { get }
+    var capabilities: JSONValue? { get }
     /// The versions this extension implements; they MUST equal its manifest's
     /// `protocolVersions` (SPEC §13). The kit implements 1.0, 1.1 and 1.2.
     var protocolVersions: [ProtocolVersion] { get }
-    var capabilities: JSONValue? { get }
     func probe(_ params: ProbeParams, context: RequestContext) async throws -> ProbeResult
     func convert(_ params: ConvertParams, context: RequestContext) async throws -> ConvertResult
     /// Requests beyond the protocol's own (for example `environment`); nil means the
@@ -21,11 +21,11 @@ public protocol ExtensionHandler: Sendable {
 }
 
 extension ExtensionHandler {
+    public var capabilities: JSONValue? { nil }
+
     /// 1.0 and 1.1, what extensions built before 1.2 negotiated (the Databricks extension's
     /// manifest lists exactly these): 1.2 is opted into by listing it, here and in the manifest.
     public var protocolVersions: [ProtocolVersion] { [.v1_0, .v1_1] }
-
-    public var capabilities: JSONValue? { nil }
 
     public func handle(method: String, params: JSONValue?, context: RequestContext) async throws -> JSONValue? { nil }
 }
@@ -42,7 +42,8 @@ public struct RequestContext: Sendable {
         server.send(.notification(method: Method.progress, params: try? JSONValue(encoding: ProgressParams(token: token, done: done, total: total, message: message))))
     }
 
-    /// True once the host sent `$/cancelRequest` for this request.
+    /// True once the host sent `$/cancelRequest` for this request (the request's task is
+    /// cancelled too: `Task.isCancelled`, and `Task.sleep` throws).
     public var isCancelled: Bool { server.isCancelled(id) }
 }
 
@@ -69,13 +70,11 @@ public final class ExtensionServer: Sendable {
     private let output: Int32
     private let writeLock = Mutex<Void>(())
     private let cancelled = Mutex<Set<RequestID>>([])
-    /// Requests being answered, cancelled together on `shutdown` and when stdin closes.
-    private let running = Mutex<Set<RequestID>>([])
+    /// Requests being answered, each its own task: cancelled by `$/cancelRequest`, together
+    /// on `shutdown` and when stdin closes.
+    private let running = Mutex<[RequestID: Task<Void, Never>]>([:])
     /// After `shutdown`, work is refused (SPEC §16.3, 7).
     private let shutDown = Mutex<Bool>(false)
-    /// How long requests still running when stdin closes may take to finish: the host
-    /// escalates to SIGTERM 2 s after closing stdin (SPEC §2.4, §11.3).
-    static let exitGrace: Duration = .milliseconds(1500)
 
     private init(output: Int32) {
         self.output = output
@@ -111,63 +110,79 @@ public final class ExtensionServer: Sendable {
     private func serve(_ handler: some ExtensionHandler) async {
         var framer = LineFramer()
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
-        await withTaskGroup(of: Void.self) { group in
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                for event in framer.feed(buffer[0..<n]) {
-                    switch event {
-                    case .tooLarge:
-                        send(.errorResponse(id: nil, error: ResponseError(code: ResponseError.parseError, message: "message over the size limit")))
-                    case .line(let bytes):
-                        guard !bytes.isEmpty else { continue }
-                        guard let message = try? Message.decode(line: bytes) else {
-                            send(.errorResponse(id: nil, error: ResponseError(code: ResponseError.parseError, message: "not a JSON-RPC message")))
-                            continue
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            for event in framer.feed(buffer[0..<n]) {
+                switch event {
+                case .tooLarge:
+                    send(.errorResponse(id: nil, error: ResponseError(code: ResponseError.parseError, message: "message over the size limit")))
+                case .line(let bytes):
+                    guard !bytes.isEmpty else { continue }
+                    guard let message = try? Message.decode(line: bytes) else {
+                        send(.errorResponse(id: nil, error: ResponseError(code: ResponseError.parseError, message: "not a JSON-RPC message")))
+                        continue
+                    }
+                    if case .request(let id, let method, let params) = message {
+                        if method == Method.shutdown {
+                            // The host is done: whatever still runs was abandoned.
+                            shutDown.withLock { $0 = true }
+                            running.withLock { Array($0.keys) }.forEach(cancelRequest)
                         }
-                        if case .request(let id, let method, let params) = message {
-                            if let refusal = refusal(id, method) {
-                                send(.errorResponse(id: id, error: ResponseError(
-                                    code: ResponseError.invalidRequest, message: refusal, data: .object(["reason": .string("invalidRequest")]))))
-                                continue
-                            }
-                            if method == Method.shutdown {
-                                // The host is done: whatever still runs was abandoned.
-                                shutDown.withLock { $0 = true }
-                                cancelled.withLock { $0.formUnion(running.withLock { $0 }.subtracting([id])) }
-                            }
-                            group.addTask { await self.answer(id, method, params, handler) }
-                        } else if case .notification(Method.cancelRequest, let params?) = message,
-                            let cancel = try? params.decode(CancelParams.self)
-                        {
-                            cancelled.withLock { _ = $0.insert(cancel.id) }
+                        if let refusal = start(id, method, { await self.answer(id, method, params, handler) }) {
+                            send(.errorResponse(id: id, error: ResponseError(
+                                code: ResponseError.invalidRequest, message: refusal, data: .object(["reason": .string("invalidRequest")]))))
                         }
+                    } else if case .notification(Method.cancelRequest, let params?) = message,
+                        let cancel = try? params.decode(CancelParams.self)
+                    {
+                        cancelRequest(cancel.id)
                     }
                 }
             }
-            // stdin closed: the host closes it only after `shutdown` or after giving up, so
-            // nobody waits for the requests still running. They are cancelled (answered
-            // −32800 if the pipe is still open) and get `exitGrace` before the process exits.
-            let unfinished = running.withLock { $0 }
-            guard !unfinished.isEmpty else { return }
-            cancelled.withLock { $0.formUnion(unfinished) }
-            Task.detached {
-                try? await Task.sleep(for: Self.exitGrace)
-                exit(0)
+        }
+        await finish()
+    }
+
+    /// Runs a request as its own task, so that `$/cancelRequest` can cancel it: the
+    /// handler sees `Task.isCancelled`, and `Task.sleep` or `Task.checkCancellation()`
+    /// throw, which the kit answers with -32800. Returns why the request is refused with
+    /// -32600 instead (SPEC §16.3, 7 and 10): work after `shutdown`, or an id still running.
+    private func start(_ id: RequestID, _ method: String, _ body: @escaping @Sendable () async -> Void) -> String? {
+        let isWork = ![Method.initialize, Method.ping, Method.shutdown].contains(method)
+        if isWork && shutDown.withLock({ $0 }) { return "the extension is shutting down; '\(method)' refused" }
+        // Created under the lock, so the task's own removal (which takes it) comes after.
+        return running.withLock { running in
+            guard running[id] == nil else { return "request id \(id) is already running" }
+            running[id] = Task {
+                await body()
+                self.running.withLock { _ = $0.removeValue(forKey: id) }
             }
+            return nil
         }
     }
 
-    /// Why a request is refused with −32600 (SPEC §16.3, 7 and 10), or nil; registers it as
-    /// running otherwise.
-    private func refusal(_ id: RequestID, _ method: String) -> String? {
-        let isWork = ![Method.initialize, Method.ping, Method.shutdown].contains(method)
-        if isWork && shutDown.withLock({ $0 }) { return "the extension is shutting down; '\(method)' refused" }
-        return running.withLock { running in
-            running.insert(id).inserted ? nil : "request id \(id) is already running"
+    private func cancelRequest(_ id: RequestID) {
+        // SPEC §7: a cancel for an unknown or answered id is ignored.
+        guard let task = running.withLock({ $0[id] }) else { return }
+        cancelled.withLock { _ = $0.insert(id) }
+        task.cancel()
+    }
+
+    /// stdin closed: the host gave up on whatever still runs (SPEC §2.4). Running requests
+    /// are cancelled and get `exitGrace` seconds to clean up before the process exits.
+    private func finish() async {
+        let tasks = running.withLock { Array($0.values) }
+        tasks.forEach { $0.cancel() }
+        let deadline = ContinuousClock.now + Self.exitGrace
+        while !running.withLock({ $0.isEmpty }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
         }
     }
+
+    /// Below the host's 2 s wait after closing stdin (SPEC §11.3).
+    static let exitGrace = Duration.milliseconds(1500)
 
     private func answer(_ id: RequestID, _ method: String, _ params: JSONValue?, _ handler: some ExtensionHandler) async {
         let context = RequestContext(id: id, token: nil, server: self)
@@ -200,10 +215,11 @@ public final class ExtensionServer: Sendable {
             }
             if isCancelled(id) { throw CancellationError() }
             send(.response(id: id, result: result))
+        } catch where error is CancellationError || isCancelled(id) {
+            // Whatever the handler threw after the host cancelled it is the cancellation.
+            send(.errorResponse(id: id, error: ResponseError(code: ResponseError.requestCancelled, message: "cancelled")))
         } catch let error as ExtensionError {
             send(.errorResponse(id: id, error: ResponseError(code: error.code, message: error.message, data: .object(error.data.merging(["reason": .string(error.reason)]) { _, reason in reason }))))
-        } catch is CancellationError {
-            send(.errorResponse(id: id, error: ResponseError(code: ResponseError.requestCancelled, message: "cancelled")))
         } catch is DecodingError {
             send(.errorResponse(id: id, error: ResponseError(
                 code: ResponseError.invalidParams, message: "invalid params for \(method)", data: .object(["reason": .string("invalidParams")]))))
@@ -212,6 +228,5 @@ public final class ExtensionServer: Sendable {
                 code: ResponseError.internalError, message: "\(method) failed: \(error)", data: .object(["reason": .string("internalError")]))))
         }
         cancelled.withLock { _ = $0.remove(id) }
-        running.withLock { _ = $0.remove(id) }
     }
 }

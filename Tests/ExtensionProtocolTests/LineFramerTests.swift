@@ -36,6 +36,13 @@ import Testing
         #expect(events == [.tooLarge(bytes: 13), .line(Array("ok".utf8))])
     }
 
+    @Test func anOversizedLineIsMeasuredAcrossChunks() {
+        var framer = LineFramer(limit: 8)
+        var events: [LineFramer.Event] = []
+        for chunk in ["0123", "456789", "abcdef", "ghij\nok", "\n"] { events += framer.feed(Array(chunk.utf8)) }
+        #expect(events == [.tooLarge(bytes: 20), .line(Array("ok".utf8))])
+    }
+
     @Test func unterminatedTailIsCounted() {
         var framer = LineFramer()
         _ = framer.feed(Array("{\"partial\"".utf8))

@@ -65,7 +65,7 @@ for _ in 0..<20 {
 var roundTrips: [Double] = []
 if case .success(let session) = ExtensionSession.start(target, environment: environment) {
     for _ in 0..<1_000 {
-        roundTrips.append(milliseconds { _ = session.connection.request(Method.ping, nil, phase: "ping", idle: 5, absolute: 5) })
+        roundTrips.append(milliseconds { _ = session.connection.request(Method.ping, nil, phase: "ping", limits: .within(5)) })
     }
     session.shutdown()
 }

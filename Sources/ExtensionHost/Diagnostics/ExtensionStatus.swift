@@ -31,7 +31,7 @@ public struct ExtensionStatus: Sendable, Codable {
                 status.protocolVersion = session.protocolVersion.description
                 status.capabilities = session.capabilities
                 let pingStarted = monotonicNow()
-                if case .failure(let failure) = session.connection.request(Method.ping, nil, phase: "ping", idle: 5, absolute: 5) {
+                if case .failure(let failure) = session.connection.request(Method.ping, nil, phase: "ping", limits: .within(5)) {
                     status.state = "failed"
                     status.error = failure.description
                 } else {

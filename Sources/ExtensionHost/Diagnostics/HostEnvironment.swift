@@ -32,7 +32,7 @@ public struct HostEnvironment: Sendable, Codable {
                     case .array(let methods)? = capabilities["methods"],
                     methods.contains(.string("environment"))
                 else { continue }
-                switch session.connection.request("environment", nil, phase: "environment", idle: 10, absolute: 10) {
+                switch session.connection.request("environment", nil, phase: "environment", limits: .within(10)) {
                 case .success(let answer): extensions[found.manifest.name] = answer
                 case .failure(let failure): extensions[found.manifest.name] = .object(["error": .string(failure.description)])
                 }

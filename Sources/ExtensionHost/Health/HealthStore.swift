@@ -64,10 +64,12 @@ public final class HealthStore: @unchecked Sendable {
         records[name] = record
     }
 
-    /// Declines are not failures; everything else counts toward the breaker.
+    /// Declines are not failures, and neither is a version mismatch: such an extension is
+    /// never started for work, so it cannot slow conversions down, and it works again the
+    /// moment either side is upgraded. Everything else counts toward the breaker.
     public func recordFailure(_ name: String, _ failure: ExtensionFailure, now: Double = Date().timeIntervalSince1970) {
         switch failure {
-        case .declined, .coolingDown: return
+        case .declined, .coolingDown, .versionMismatch: return
         // The engine the extension drives failed (a Spark server down), not the extension.
         case .errorResponse(let error) where error.data?["reason"] == .string("engineFailed"): return
         default: break

@@ -19,7 +19,8 @@ public enum ExtensionFailure: Error, Sendable, Equatable, CustomStringConvertibl
         switch self {
         case .spawnFailed(let reason): return "it could not be started (\(reason))"
         case .crashed(let exit, let tail):
-            return "it \(exit)" + (tail.isEmpty ? "" : "; its last words on stderr: \(tail.suffix(3).joined(separator: " | "))")
+            let words = StderrTail.summary(tail)
+            return "it \(exit)" + (words.isEmpty ? "" : "; its last words on stderr: \(words)")
         case .timedOut(let phase, let seconds): return "it did not answer \(phase) within \(seconds) s"
         case .malformedMessage(let detail): return "it wrote something that is not a protocol message on stdout (\(detail))"
         case .messageTooLarge(let bytes): return "it sent a \(bytes)-byte line, over the protocol's limit"

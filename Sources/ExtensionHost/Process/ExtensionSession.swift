@@ -21,10 +21,12 @@ public final class ExtensionSession: @unchecked Sendable {
         var stopped: ExtensionStopped?
     }
 
-    static let defaultStartup = 5.0
-    static let defaultProbe = 5.0
-    static let defaultIdle = 60.0
-    static let defaultAbsolute = 6 * 3600.0
+    /// The shutdown ladder's wait for exit after stdin closes: a request that ended
+    /// normally gets `normalGrace`; after a failure (timeout, crash, violation, a failed
+    /// handshake) nothing is left to finish, so the extension gets `failedGrace` before
+    /// SIGTERM (SPEC §11.3).
+    static let normalGrace = 2.0
+    public static let failedGrace = 0.2
 
     private init(discovered: DiscoveredExtension, connection: ExtensionConnection, version: ProtocolVersion, capabilities: JSONValue?) {
         self.discovered = discovered
@@ -53,28 +55,28 @@ public final class ExtensionSession: @unchecked Sendable {
         } catch {
             return .failure(.spawnFailed(error.reason))
         }
-        let connection = ExtensionConnection(process: process, onProgress: onProgress, onLog: onLog)
-        let startup = discovered.manifest.timeouts?.startup ?? defaultStartup
+        let connection = ExtensionConnection(process: process, name: discovered.manifest.name, onProgress: onProgress, onLog: onLog)
+        let startup = discovered.manifest.timeouts?.startup ?? RequestLimits.defaultStartup
         let params = try? JSONValue(encoding: InitializeParams(
             protocolVersions: host, host: PeerInfo(name: "pyforge", version: PyForgeVersion.current)))
-        switch connection.request(Method.initialize, params, phase: "initialize", idle: startup, absolute: startup) {
+        switch connection.request(Method.initialize, params, phase: "initialize", limits: .within(startup)) {
         case .failure(.errorResponse(let error)) where error.code == ResponseError.invalidParams:
-            connection.close(grace: 0.5)
+            connection.close(grace: failedGrace)
             // The manifest shares a version with the host (checked above), so the extension
             // contradicts its own manifest: that is what the user must fix.
             return .failure(.versionMismatch(ProtocolVersion.refusalAdvice(
                 host: host, manifest: discovered.manifest.protocolVersions, extensionName: discovered.manifest.name,
                 said: ExtensionFailure.clause(error.message))))
         case .failure(let failure):
-            connection.close(grace: 0.5)
+            connection.close(grace: failedGrace)
             return .failure(failure)
         case .success(let value):
             guard let result = try? value.decode(InitializeResult.self) else {
-                connection.close(grace: 0.5)
+                connection.close(grace: failedGrace)
                 return .failure(.malformedMessage("its initialize result lacks protocolVersion or extension"))
             }
             guard host.contains(result.protocolVersion) else {
-                connection.close(grace: 0.5)
+                connection.close(grace: failedGrace)
                 return .failure(.versionMismatch(ProtocolVersion.mismatchAdvice(host: host, extension: [result.protocolVersion], extensionName: discovered.manifest.name)))
             }
             connection.notify(Method.initialized, nil)
@@ -85,17 +87,21 @@ public final class ExtensionSession: @unchecked Sendable {
     public var name: String { discovered.manifest.name }
 
     public func probe(_ params: ProbeParams) -> Result<ProbeResult, ExtensionFailure> {
-        let limit = timeouts.probe ?? Self.defaultProbe
-        return call(Method.probe, params, phase: "probe", idle: limit, absolute: limit)
+        let limit = timeouts.probe ?? RequestLimits.defaultProbe
+        var limits = RequestLimits.within(limit)
+        limits.cancelGrace = RequestLimits.defaultCancelGrace
+        return call(Method.probe, params, phase: "probe", limits: limits)
     }
 
-    public func convert(_ params: ConvertParams) -> Result<ConvertResult, ExtensionFailure> {
-        call(Method.convert, params, phase: "convert", idle: timeouts.idle ?? Self.defaultIdle, absolute: timeouts.absolute ?? Self.defaultAbsolute)
+    /// `estimatedSeconds` is what the extension's probe said the conversion takes.
+    public func convert(_ params: ConvertParams, estimatedSeconds: Double? = nil) -> Result<ConvertResult, ExtensionFailure> {
+        let limits = RequestLimits.convert(manifest: discovered.manifest.timeouts, inputBytes: params.input.size, estimatedSeconds: estimatedSeconds)
+        return call(Method.convert, params, phase: "convert", limits: limits)
     }
 
-    private func call<P: Encodable, R: Decodable>(_ method: String, _ params: P, phase: String, idle: Double, absolute: Double) -> Result<R, ExtensionFailure> {
+    private func call<P: Encodable, R: Decodable>(_ method: String, _ params: P, phase: String, limits: RequestLimits) -> Result<R, ExtensionFailure> {
         guard let encoded = try? JSONValue(encoding: params) else { return .failure(.malformedMessage("unencodable \(method) params")) }
-        switch connection.request(method, encoded, phase: phase, idle: idle, absolute: absolute) {
+        switch connection.request(method, encoded, phase: phase, limits: limits) {
         case .failure(let failure): return .failure(failure)
         case .success(let value):
             guard let result = try? value.decode(R.self) else {
@@ -131,9 +137,12 @@ public final class ExtensionSession: @unchecked Sendable {
         return staged.map { StoppedOutput($0.value, after: $1) }
     }
 
+    /// An extension that timed out, crashed or broke the protocol gets no `shutdown`
+    /// request (it would not answer it either) and a short grace.
     private func ladder() -> ExtensionStopped {
-        _ = connection.request(Method.shutdown, nil, phase: "shutdown", idle: 1, absolute: 1)
-        return connection.close(grace: 2)
+        if connection.isUnresponsive { return connection.close(grace: Self.failedGrace) }
+        _ = connection.request(Method.shutdown, nil, phase: "shutdown", limits: .within(1))
+        return connection.close(grace: Self.normalGrace)
     }
 
     /// Stops the extension, then removes the staged output it did not deliver.

@@ -58,6 +58,7 @@ public enum ExtensionRouter {
             : selection.candidates.filter { deltaDelegable && $0.manifest.protocolVersions.contains { $0 >= .v1_2 } }
         let options = DelegationOptions(engine: selection.engineOption, force: request.force, direct: selection.claimedOutput)
         var warnings: [String] = []
+        var notUsed: [String] = []
         var decision: String?
         if !candidates.isEmpty {
             switch delegate(
@@ -69,6 +70,8 @@ public enum ExtensionRouter {
                 if let line = result.details["decision"] { logger.info("\(line)") }
                 return result
             case .failure(let notDelegated):
+                // Interrupted meanwhile (Ctrl-C): no fallback; the process exits.
+                InterruptCleanup.holdIfInterrupted()
                 let failures = notDelegated.attempts
                 let onlyDeclined = failures.allSatisfy { if case .declined = $0.failure { return true } else { return false } }
                 let reason = failures.first.map { $0.failure.description } ?? "it did not convert"
@@ -80,6 +83,8 @@ public enum ExtensionRouter {
                     throw .outputFailed(path: outputPath, reason: "extension '\(failures.first?.name ?? "?")' did not convert '\(request.inputPath)': \(reason); the built-in engine cannot reach these paths")
                 }
                 warnings = failures.map { "Extension '\($0.name)' was not used: \($0.failure.description); the built-in engine converted the file." }
+                // The machine-readable reasons, for --json (declines are not news).
+                notUsed = failures.filter { $0.failure.reason != "declined" }.map { "\($0.name): \($0.failure.reason)" }
                 decision = notDelegated.decision
             }
         }
@@ -98,6 +103,7 @@ public enum ExtensionRouter {
         }
         result.warnings = failed + result.warnings
         if let decision { result.details["decision"] = decision }
+        if !notUsed.isEmpty { result.details["extensions_not_used"] = notUsed.joined(separator: ", ") }
         // The time the user waited, extension attempts included (a hung extension's timeout
         // is part of it), not only the built-in engine's share.
         result.seconds = monotonicNow() - started
@@ -171,7 +177,7 @@ public enum ExtensionRouter {
             for attempt in attempts { health.recordFailure(attempt.name, attempt.failure) }
             health.save()
         }
-        var acceptors: [(session: ExtensionSession, priority: Int)] = []
+        var acceptors: [(session: ExtensionSession, priority: Int, estimatedSeconds: Double?)] = []
         var decision: String?
         let input = FileRef(path: request.inputPath, format: inputFormat, size: options.direct || Converter.fileSize(request.inputPath) > 0 ? Converter.fileSize(request.inputPath) : nil)
         for candidate in candidates {
@@ -199,11 +205,11 @@ public enum ExtensionRouter {
                 case .success(let probe) where !probe.accept:
                     attempts.append(Attempt(name: name, failure: .declined(probe.reason)))
                     if session.protocolVersion >= .v1_1 { decision = decision ?? probe.decision }
-                case .success(let probe): acceptors.append((session, probe.priority ?? 0))
+                case .success(let probe): acceptors.append((session, probe.priority ?? 0, probe.estimatedSeconds))
                 }
             }
         }
-        for (session, _) in acceptors.sorted(by: { $0.priority > $1.priority }) {
+        for (session, _, estimatedSeconds) in acceptors.sorted(by: { $0.priority > $1.priority }) {
             // Direct mode: the output is a path only the extension reaches; it writes the
             // destination itself, all or nothing, and the host cannot check it. A Delta table
             // (1.2) is written in place too, since its log commits atomically; the host notes
@@ -229,7 +235,7 @@ public enum ExtensionRouter {
             }
             let sent = sentOptions(options, format: format, request: request, session: session)?.json
             let params = ConvertParams(input: input, output: FileRef(path: target, format: format.rawValue), options: sent, progressToken: "convert")
-            switch session.convert(params) {
+            switch session.convert(params, estimatedSeconds: estimatedSeconds) {
             case .failure(let failure):
                 session.shutdown()
                 // It may have committed before it failed: no version of a failed write stays.
@@ -242,6 +248,8 @@ public enum ExtensionRouter {
                 let metadata = session.protocolVersion >= .v1_1 ? converted.metadata.map(DelegationOptions.details) : nil
                 var columns = metadata?.columns ?? []
                 // Checked and moved only once nothing of the extension can change it any more.
+                // Interrupted meanwhile (Ctrl-C): the process exits; nothing is committed.
+                InterruptCleanup.holdIfInterrupted()
                 let output = session.stop()
                 if let output {
                     switch OutputValidation.check(output.temporaryPath, format: format, rows: converted.rows, declaredColumns: metadata?.columns) {

@@ -65,6 +65,12 @@ enum TemporaryFileRegistry {
         }
     }
 
+    /// Async-signal-safe: whether an extension's process group is registered.
+    static func hasProcessGroups() -> Bool {
+        for slot in 0..<slotCount where processGroups[slot] > 0 { return true }
+        return false
+    }
+
     static func releaseProcessGroup(_ slot: Int?) {
         guard let slot else { return }
         used.withLock { _ in processGroups[slot] = 0 }
@@ -102,6 +108,9 @@ enum TemporaryFileRegistry {
         _ = processGroups
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { received in
+                // Extensions running: the first signal asks them to stop in order (on
+                // another thread, which exits); a second one, or none running, ends now.
+                if OrderlyInterruption.begin(received) { return }
                 TemporaryFileRegistry.unlinkAll()
                 _exit(128 + received)
             }
@@ -113,6 +122,29 @@ enum TemporaryFileRegistry {
 public enum InterruptCleanup {
     public static func install() {
         TemporaryFileRegistry.installSignalHandlers()
+    }
+
+    /// Makes the first interruption while an extension runs call `stop` on a separate
+    /// thread (it cancels and stops the extensions), then remove the temporary files and
+    /// exit with 128 + the signal number. Without it, or on a second signal, the extensions'
+    /// process groups are killed at once.
+    public static func setOrderlyStop(_ stop: @escaping @Sendable () -> Void) {
+        OrderlyInterruption.install(stop)
+    }
+
+    /// Called by a thread that must not run the signal handlers (one the orderly stop
+    /// waits for, such as a pipe reader): blocks SIGINT, SIGTERM and SIGHUP in it.
+    public static func leaveSignalsToOtherThreads() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&signals, signalNumber) }
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+    }
+
+    /// Once an orderly stop began, the caller (about to fall back, or to commit an output)
+    /// waits here for the process to exit instead of writing anything more.
+    public static func holdIfInterrupted() {
+        OrderlyInterruption.holdIfInterrupted()
     }
 
     /// Remembers an extension's process group so an interruption kills it; returns a

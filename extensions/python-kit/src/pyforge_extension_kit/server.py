@@ -92,7 +92,8 @@ class Progress:
     - after the request is answered it does nothing (SPEC §6: not after the response).
 
     Progress is what keeps a long conversion alive: the host abandons it after
-    ``timeouts.idle`` seconds (default 60) without any message.
+    ``timeouts.idle`` seconds (default 15) without any, and after twice that when
+    ``done`` stopped rising (SPEC §6, §11.2).
     """
 
     def __init__(self, send: Callable[[Dict[str, Any]], None], token: Optional[str],
