@@ -51,6 +51,7 @@ public final class CSVReader: TableReader {
     public private(set) var schema: Schema
     public private(set) var warnings: [String] = []
     private let options: CSVOptions
+    private let preamble: Preamble
     private let file: InputFile
     private let buffer: ChunkBuffer
     private var tokenizer: CSVTokenizer
@@ -80,21 +81,36 @@ public final class CSVReader: TableReader {
         self.options = options
         self.progress = progress
         self.learned = learned
+        if let conflict = options.dialectConflict() { throw .invalidOption(conflict) }
         file = try InputFile(path: path)
         let encoding: TextEncoding
         if let declared = options.encoding ?? learned.encoding { encoding = declared } else { encoding = try Self.detectEncoding(file) }
         buffer = ChunkBuffer(source: makeByteSource(file, encoding: encoding), capacity: Self.bufferSize)
         try buffer.refill()
-        let sample = UnsafeRawBufferPointer(start: buffer.bytes, count: Swift.min(buffer.end, 1 << 20))
-        let wholeFile = buffer.exhausted && buffer.end <= 1 << 20
-        let delimiter = options.delimiter
+        var preamble = try Self.skipPreamble(buffer, options: options, path: path)
+        // Sniffing reads a bounded sample: the first MiB after the lines skipped.
+        var sample = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: Swift.min(buffer.unconsumed, 1 << 20))
+        let wholeFile = buffer.exhausted && buffer.unconsumed <= 1 << 20
+        let declared = options.delimiter ?? preamble.declaredDelimiter
             ?? (path.lowercased().hasSuffix(".tsv") || path.lowercased().hasSuffix(".tab") ? 0x09 : nil)
-            ?? CSVSniffer.delimiter(sample, isWholeFile: wholeFile)
-        let hasHeader = options.hasHeader ?? CSVSniffer.hasHeader(sample, delimiter: delimiter, isWholeFile: wholeFile)
-        dialect = CSVDialect(delimiter: delimiter, hasHeader: hasHeader, encoding: encoding)
+        var sniffed = CSVSniffer.dialect(sample, isWholeFile: wholeFile, delimiter: declared, options: options)
+        if options.skipRows == nil && options.hasHeader == nil,
+            let titles = CSVPreamble.titleRows(sample, dialect: sniffed, isWholeFile: wholeFile)
+        {
+            buffer.start += titles.offset
+            preamble.lines += titles.lines
+            preamble.titleRows = titles.rows
+            preamble.titles = titles.titles
+            sample = UnsafeRawBufferPointer(rebasing: sample[titles.offset...])
+        }
+        sniffed.hasHeader = options.hasHeader ?? CSVSniffer.hasHeader(sample, dialect: sniffed, isWholeFile: wholeFile)
+        sniffed.encoding = encoding
+        dialect = sniffed
+        self.preamble = preamble
         validatesUTF8 = encoding == .utf8 || encoding == .utf8WithBOM
         nullValues = options.nullValues.map { Array($0.utf8) }
         tokenizer = CSVTokenizer(path: path, dialect: dialect, allowRagged: options.allowRagged)
+        tokenizer.line += preamble.lines
 
         let names = try Self.readHeader(buffer, dialect: dialect, tokenizer: &tokenizer, path: path)
         index = FieldIndex(columnCount: names.count, rowCapacity: Self.batchRows)
@@ -118,8 +134,44 @@ public final class CSVReader: TableReader {
     }
 
     public var details: [(String, String)] {
-        [("encoding", dialect.encoding.rawValue), ("delimiter", dialect.delimiterName),
-         ("header", dialect.hasHeader ? "yes" : "no")]
+        var details = [("encoding", dialect.encoding.rawValue), ("delimiter", dialect.delimiterName),
+                       ("quote", dialect.quoteName), ("escape", dialect.escapeName), ("header", dialect.hasHeader ? "yes" : "no")]
+        if preamble.skippedLines > 0 { details.append(("skipped_rows", String(preamble.skippedLines))) }
+        return details
+    }
+
+    // MARK: Preamble
+
+    /// Lines before the header that are not data.
+    struct Preamble {
+        /// The delimiter an Excel `sep=` first line declares.
+        var declaredDelimiter: UInt8?
+        /// Physical lines before the header: the `sep=` line, skipped lines, title rows.
+        var lines = 0
+        /// Lines dropped by `--skip-rows` or as title rows (not the `sep=` line).
+        var skippedLines: Int { lines - (declaredDelimiter == nil ? 0 : 1) }
+        var titleRows = 0
+        var titles: [String] = []
+    }
+
+    /// Consumes the `sep=` line and the `--skip-rows` lines from the buffer, topped up after.
+    private static func skipPreamble(_ buffer: ChunkBuffer, options: CSVOptions, path: String) throws(ConversionError) -> Preamble {
+        var preamble = Preamble()
+        let head = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed)
+        if let declaration = CSVPreamble.separatorLine(head, isWholeFile: buffer.exhausted) {
+            preamble.declaredDelimiter = declaration.delimiter
+            preamble.lines = 1
+            buffer.start += declaration.length
+        }
+        guard let skip = options.skipRows, skip > 0 else { return preamble }
+        let skipped = try CSVPreamble.skipLines(skip, in: buffer)
+        preamble.lines += skipped
+        try buffer.refill()
+        let rest = UnsafeBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed)
+        if buffer.exhausted && !rest.contains(where: { $0 != 0x0A && $0 != 0x0D }) {
+            throw .invalidOption("--skip-rows \(skip) drops every line of '\(path)', which has \(skipped) line(s) after any sep= line. Pass a smaller number.")
+        }
+        return preamble
     }
 
     // MARK: Header and encoding
@@ -140,7 +192,7 @@ public final class CSVReader: TableReader {
         var record: SimpleRecordParser.Record?
         while true {
             let bytes = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed)
-            record = SimpleRecordParser.record(bytes, from: 0, delimiter: dialect.delimiter, isFinal: buffer.exhausted)
+            record = SimpleRecordParser.record(bytes, from: 0, dialect: dialect, isFinal: buffer.exhausted)
             if record != nil || buffer.exhausted { break }
             if buffer.start == 0 && buffer.isFull { buffer.grow() }
             try buffer.refill()
@@ -178,7 +230,8 @@ public final class CSVReader: TableReader {
             return .end
         }
         if let restart = try resolveUnknownColumns() { return restart }
-        let builder = CSVBatchBuilder(schema: schema, types: types, nullValues: nullValues)
+        let builder = CSVBatchBuilder(
+            schema: schema, types: types, nullValues: nullValues, quote: dialect.quote ?? CSVDialect.doubleQuote, escape: dialect.escape)
         do {
             let batch = try builder.build(index, UnsafePointer(buffer.bytes))
             rowsRead += batch.rowCount
@@ -336,6 +389,9 @@ public final class CSVReader: TableReader {
 
     private func finishWarnings() {
         warnings.removeAll()
+        if preamble.titleRows > 0 {
+            warnings.append(TitleRows.note(rows: preamble.titleRows, titles: preamble.titles, header: "line \(preamble.lines + 1)", skipRows: preamble.skippedLines))
+        }
         if schema.fields.isEmpty {
             warnings.append("'\(path)' is empty: the output has no columns and no rows.")
         }
