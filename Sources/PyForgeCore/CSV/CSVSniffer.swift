@@ -9,7 +9,9 @@ import Darwin
 ///
 /// Like DuckDB's sniffer, every candidate dialect (delimiter × quote × escape) parses the
 /// sample; one that meets a quote error (text after a closing quote, a quote that never
-/// closes) is out. The others are ranked by, in order:
+/// closes) is out. Except one: a `"` that never closes before the end of the file leaves
+/// RFC 4180 standing (ranked first), because that is a broken file to report at its line
+/// rather than evidence that quotes are text. The others are ranked by, in order:
 /// 1. how many records have the usual field count (from the first record that has it, so
 ///    that title lines on top do not count against it), less two for each longer record;
 /// 2. that field count (more columns: a "," or ";" inside text splits less evenly);
@@ -49,7 +51,11 @@ enum CSVSniffer {
         for quoting in quotings {
             for delimiter in delimiters where delimiter != quoting.quote && delimiter != quoting.escape {
                 let dialect = CSVDialect(delimiter: delimiter, quote: quoting.quote, escape: quoting.escape)
-                guard let score = score(sample, dialect: dialect, isWholeFile: isWholeFile) else { continue }
+                guard var score = score(sample, dialect: dialect, isWholeFile: isWholeFile) else { continue }
+                if score.unclosedAtEnd {
+                    guard quoting == quotings[0] else { continue }
+                    score.consistent = Int.max / 2
+                }
                 if best == nil || score > best!.score { best = (dialect, score) }
             }
         }
@@ -84,6 +90,8 @@ enum CSVSniffer {
         var consistent: Int
         var columns: Int
         var quotedFields: Int
+        /// The whole file ends inside a quoted field.
+        var unclosedAtEnd = false
 
         static func < (a: Score, b: Score) -> Bool {
             (a.consistent, a.columns, a.quotedFields) < (b.consistent, b.columns, b.quotedFields)
@@ -95,10 +103,11 @@ enum CSVSniffer {
         var quotedFields = 0
         var spans: [SimpleRecordParser.Span] = []
         var pos = 0
+        var unclosedAtEnd = false
         while counts.count < sampleRecords {
             guard let record = SimpleRecordParser.scan(sample, from: pos, dialect: dialect, isFinal: isWholeFile, into: &spans) else {
                 // The sample ends inside a record; in the whole file that is a quote never closed.
-                if isWholeFile && sample[pos...].contains(where: { $0 != 0x0A && $0 != 0x0D }) { return nil }
+                unclosedAtEnd = isWholeFile && sample[pos...].contains(where: { $0 != 0x0A && $0 != 0x0D })
                 break
             }
             if record.malformed { return nil }
@@ -114,7 +123,7 @@ enum CSVSniffer {
         else { return nil }
         let rest = counts[start...]
         let consistent = rest.filter { $0 == usual }.count - 2 * rest.filter { $0 > usual }.count
-        return Score(consistent: consistent, columns: usual, quotedFields: quotedFields)
+        return Score(consistent: consistent, columns: usual, quotedFields: quotedFields, unclosedAtEnd: unclosedAtEnd)
     }
 
     /// A header is assumed unless the first record looks like data: some column holds a

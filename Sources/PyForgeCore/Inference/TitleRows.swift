@@ -10,7 +10,8 @@
 ///   date on top is data, not a title);
 /// - row `k` looks like a header: at least two filled cells, all of them text;
 /// - at least one row follows it, and most of the (up to `dataRowsChecked`) rows after it
-///   are as wide: at least half as many filled cells as the header.
+///   have the header's shape: at least half as many filled cells as the header, and no
+///   more (a "header" narrower than the data under it is a note).
 enum TitleRows {
     /// What the rule needs to know of a row.
     struct Row: Equatable {
@@ -44,7 +45,7 @@ enum TitleRows {
                 return 0
             }
             let data = rows[(k + 1)...].prefix(dataRowsChecked)
-            let wide = data.filter { $0.filled * 2 >= header.filled }.count
+            let wide = data.filter { $0.filled * 2 >= header.filled && $0.filled <= header.filled }.count
             if wide * 2 > data.count { return k }
         }
         return 0
