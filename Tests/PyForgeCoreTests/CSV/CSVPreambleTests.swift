@@ -42,3 +42,42 @@ import Testing
         #expect(text.withUnsafeBytes { CSVPreamble.lineBreaks($0, upTo: $0.count) } == 3)
     }
 }
+
+/// Bytes handed out a few at a time, so that a small `ChunkBuffer` refills often.
+private final class TrickleSource: ByteSource {
+    let bytes: [UInt8]
+    let step: Int
+    var offset = 0
+    init(_ text: String, step: Int) {
+        bytes = Array(text.utf8)
+        self.step = step
+    }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(ConversionError) -> Int {
+        let n = min(step, buffer.count, bytes.count - offset)
+        for k in 0..<n { buffer[k] = bytes[offset + k] }
+        offset += n
+        return n
+    }
+    var fileBytesRead: Int64 { Int64(offset) }
+}
+
+@Suite struct CSVPreambleSkipTests {
+    /// Skipping lines across refills, with CRLF split between two reads, blank lines counted.
+    @Test(arguments: [1, 2, 3, 5])
+    func skipLinesAcrossRefills(step: Int) throws {
+        let text = "title one\r\n\r\nsecond\rthird\nheader,x\n1,2\n"
+        let buffer = ChunkBuffer(source: TrickleSource(text, step: step), capacity: 32)
+        try buffer.refill()
+        #expect(try CSVPreamble.skipLines(4, in: buffer) == 4)
+        try buffer.refill()
+        let rest = String(decoding: UnsafeBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed), as: UTF8.self)
+        #expect(rest == "header,x\n1,2\n")
+    }
+
+    @Test func skippingPastTheEndCountsTheLinesThere() throws {
+        let buffer = ChunkBuffer(source: TrickleSource("a\nb\nc", step: 2), capacity: 32)
+        try buffer.refill()
+        #expect(try CSVPreamble.skipLines(10, in: buffer) == 3)
+        #expect(buffer.unconsumed == 0)
+    }
+}
