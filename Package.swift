@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Columnar", "Parquet", "CLibXML2", "CBZip2", "SystemZlib", "CMDBTools",
+                "Columnar", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings
@@ -85,7 +85,7 @@ let package = Package(
             path: "benchmarks/ParquetWriteBenchmark"),
 
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
-        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Columnar", "Parquet"]),
+        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Columnar", "Parquet", "CZstd"]),
         .testTarget(name: "ExtensionProtocolTests", dependencies: ["ExtensionProtocol"]),
         .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol"]),
     ]

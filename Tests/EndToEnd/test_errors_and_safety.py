@@ -238,12 +238,17 @@ def test_failure_late_in_large_file_leaves_nothing(work, h, run, fmt):
     assert_failure_leaves_nothing(h, work, before)
 
 
-def test_missing_output_directory_fails_cleanly(work, h, run):
+def test_missing_output_directory_is_created_and_removed_after_a_failure(work, h, run):
+    # As in PyForge 1.x, missing directories are made (test_compressed_inputs.py has more).
     src = h.write_text(work / "in.csv", "a\n1\n")
-    before = h.listing(work)
     proc = run("convert", src, work / "no" / "such" / "dir" / "out.parquet")
+    assert proc.returncode == 0, proc.stderr
+    assert (work / "no" / "such" / "dir" / "out.parquet").is_file()
+    bad = h.write_text(work / "bad.csv", 'a\n"never closed\n')
+    before = h.listing(work)
+    proc = run("convert", bad, work / "gone" / "dir" / "out.parquet")
     assert proc.returncode == 1
-    assert proc.stderr.strip()
+    assert "bad.csv" in proc.stderr
     assert_failure_leaves_nothing(h, work, before)
 
 

@@ -791,3 +791,23 @@ def test_pdf_pages_option_through_the_api(forge, tmp_path):
     forge.convert(pdf, tmp_path / "two.txt", pages="2", metadata=True, progress=False)
     text = (tmp_path / "two.txt").read_text()
     assert "page number 2" in text and "page number 1" not in text and "--- Page 2 ---" in text
+
+
+def test_pdf_password_through_the_api(forge, tmp_path):
+    import shutil
+    import subprocess
+
+    from reportlab.pdfgen import canvas
+
+    plain = tmp_path / "plain.pdf"
+    page = canvas.Canvas(str(plain))
+    page.drawString(72, 720, "Confidential page text")
+    page.showPage()
+    page.save()
+    locked = tmp_path / "locked.pdf"
+    subprocess.run([shutil.which("qpdf") or "qpdf", "--encrypt", "user", "owner", "256", "--", str(plain), str(locked)], check=True)
+    assert forge.validate(locked)["valid"] is False
+    assert forge.validate(locked, password="user")["valid"] is True
+    assert forge.get_info(locked, password="owner")["details"]["encryption_opened_with"] == "the owner password"
+    forge.convert(locked, tmp_path / "out.txt", password="user", progress=False)
+    assert "Confidential page text" in (tmp_path / "out.txt").read_text()

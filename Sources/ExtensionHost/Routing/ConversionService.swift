@@ -11,10 +11,15 @@ public enum ConversionService {
     ) throws(ConversionError) -> [ConversionResult] {
         let format = InputFormat(path: request.inputPath)
         let report = ExtensionRouter.discover(environment)
-        if format == .excel || format == .access, engine == .auto || engine == .core, !report.claimsAPath(of: request) {
-            return try Converter.convertAll(request, progress: progress, logger: logger)
+        let claimed = report.claimsAPath(of: request)
+        let run = { () throws(ConversionError) -> [ConversionResult] in
+            if format == .excel || format == .access, engine == .auto || engine == .core, !claimed {
+                return try Converter.convertAll(request, progress: progress, logger: logger)
+            }
+            return [try ExtensionRouter.convert(request, engine: engine, environment: environment, report: report, progress: progress, logger: logger)]
         }
-        return [try ExtensionRouter.convert(request, engine: engine, environment: environment, report: report, progress: progress, logger: logger)]
+        // A path an extension claims (a Volume) is not on this machine's file system.
+        return claimed ? try run() : try Converter.creatingOutputDirectories(for: request, run)
     }
 }
 

@@ -113,9 +113,11 @@ public final class PyForgeServer: @unchecked Sendable {
                 converted, engine: EngineChoice(request.engine ?? "auto"), environment: request.environment(environment), progress: progress, logger: logger)
             return try JSONValue(encoding: results.count == 1 ? ServeConvertResult.one(results[0]) : ServeConvertResult.many(results))
         case "info":
-            return try JSONValue(encoding: FileInspector.info(path: params.decode(ServePathParams.self).path))
+            let target = try params.decode(ServePathParams.self)
+            return try JSONValue(encoding: FileInspector.info(path: target.path, pdfPassword: target.password))
         case "validate":
-            return try JSONValue(encoding: FileInspector.validate(path: params.decode(ServePathParams.self).path))
+            let target = try params.decode(ServePathParams.self)
+            return try JSONValue(encoding: FileInspector.validate(path: target.path, pdfPassword: target.password))
         case "formats":
             return .array(InputFormat.allCases.map { format in
                 .object([

@@ -33,6 +33,7 @@ struct ServeConvertParams: Decodable {
     var tables: [String]?
     var pages: String?
     var metadata: Bool?
+    var password: String?
     var table: String?
     var spark_remote: String?
 
@@ -54,7 +55,7 @@ struct ServeConvertParams: Decodable {
             (flatten == false, .noFlatten), (sheets != nil, .sheets), (combine == true, .combine),
             (record_path != nil, .recordPath), (row_tag != nil, .rowTag), (mode != nil, .mode), (merge_schema == true, .mergeSchema),
             (partition_by != nil, .partitionBy), (include_deleted == true, .includeDeleted), (tables != nil, .tables),
-            (pages != nil, .pages), (metadata == true, .metadata),
+            (pages != nil, .pages), (metadata == true, .metadata), (password != nil, .password),
         ]
         return set.compactMap { $0.0 ? $0.1 : nil }
     }
@@ -127,7 +128,7 @@ struct ServeConvertParams: Decodable {
         request.xml = xml
         request.dbase = DBaseOptions(encoding: codePage, includeDeleted: include_deleted ?? false)
         request.access = AccessOptions(tables: tables ?? [])
-        request.pdf = PDFOptions(pages: pageSelection, pageMarkers: metadata ?? false)
+        request.pdf = PDFOptions(pages: pageSelection, pageMarkers: metadata ?? false, password: password)
         request.table = table
         return request
     }
@@ -135,4 +136,6 @@ struct ServeConvertParams: Decodable {
 
 struct ServePathParams: Decodable {
     var path: String
+    /// An encrypted PDF's user or owner password.
+    var password: String?
 }

@@ -18,9 +18,10 @@ extension ConvertCommand {
         var template = request
         template.outputPath = nil
         let requests: [ConvertRequest]
+        var created = CreatedDirectories()
         do throws(ConversionError) {
             requests = try BatchConversion.plan(paths, template: template, outputDirectory: outputDir)
-            if let outputDir, !requests.isEmpty { try BatchConversion.makeDirectory(outputDir) }
+            if let outputDir, !requests.isEmpty { created = try BatchConversion.makeDirectory(outputDir) }
         } catch {
             if json { try console.printJSON(FailureReport(input: self.paths.joined(separator: " "), error: error)) }
             throw CommandFailure(error)
@@ -39,7 +40,11 @@ extension ConvertCommand {
         let summary = BatchSummary(outcomes, seconds: seconds, workers: min(workerCount, max(1, requests.count)))
         console.printBatchSummary(summary)
         if json { try console.printJSON(BatchReport(results: outcomes, summary: summary)) }
-        if summary.failed > 0 { throw ExitCode.failure }
+        if summary.failed > 0 {
+            // When nothing was written, the output directories made for the batch go again.
+            created.removeIfEmpty()
+            throw ExitCode.failure
+        }
     }
 }
 

@@ -38,7 +38,8 @@ struct ConvertCommand: AsyncParsableCommand {
     var input: String { paths[0] }
 
     /// The single input's output: the second path, else --output-dir.
-    var output: String? { paths.count > 1 ? paths[1] : outputDir }
+    /// `--output-dir` with one input names a directory, as an output ending in `/` does.
+    var output: String? { paths.count > 1 ? paths[1] : outputDir.map { $0.hasSuffix("/") ? $0 : $0 + "/" } }
 
     var isBatch: Bool { BatchConversion.isBatch(paths, outputDirectory: outputDir) }
 
@@ -168,22 +169,9 @@ struct ConvertCommand: AsyncParsableCommand {
             try runBatch(console)
             return
         }
-        if outputDir != nil, paths.count == 1 {
-            do throws(ConversionError) { try BatchConversion.makeDirectory(outputDir!) } catch { throw CommandFailure(error) }
-        }
-        // An output ending in '/' names a directory; as in PyForge 1.x (`convert data.dbf
-        // output_dir/`), it is created if missing, and removed again if the conversion fails.
-        var created: String?
-        if paths.count == 2, paths[1].count > 1, paths[1].hasSuffix("/"), outputFormat != .delta, !Converter.isDirectory(paths[1]) {
-            do throws(ConversionError) { try BatchConversion.makeDirectory(paths[1]) } catch { throw CommandFailure(error) }
-            created = paths[1]
-        }
-        do {
-            try runSingle(console)
-        } catch {
-            if let created { rmdir(created) }
-            throw error
-        }
+        // Missing output directories (`out/new/data.parquet`, `output_dir/`) are created as in
+        // PyForge 1.x, and removed again if the conversion fails (ConversionService).
+        try runSingle(console)
     }
 
     /// The process environment, with --spark-remote passed on as SPARK_REMOTE (which is how
@@ -209,6 +197,7 @@ struct ConvertCommand: AsyncParsableCommand {
         request.dbase = dbase.options(encoding: csv.encoding)
         request.access = accessInput.options
         request.pdf = pdf.options
+        request.pdf.password = accessInput.password
         return request
     }
 

@@ -23,12 +23,15 @@ struct InfoCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "dBase input") var dbase: DBaseInputOptions
 
+    @Option(help: "PDF: the user or owner password of an encrypted document (one that opens without a password needs none).")
+    var password: String?
+
     func validate() throws {
         guard ["table", "json"].contains(format.lowercased()) else {
             throw ValidationError("--format must be 'table' or 'json'; got '\(format)'.")
         }
         try csv.checkEncoding(for: [input])
-        try checkInputOptions(csv.given + jsonInput.given + xml.given + dbase.given, input: input)
+        try checkInputOptions(csv.given + jsonInput.given + xml.given + dbase.given + (password == nil ? [] : [.password]), input: input)
     }
 
     func run() async throws {
@@ -36,7 +39,7 @@ struct InfoCommand: AsyncParsableCommand {
         do {
             let info = try FileInspector.info(
                 path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options(allStrings: false, recordPath: xml.recordPath), xml: xml.xmlOptions(allStrings: false),
-                dbase: dbase.options(encoding: csv.encoding))
+                dbase: dbase.options(encoding: csv.encoding), pdfPassword: password)
             if format.lowercased() == "json" {
                 try console.printJSON(InfoJSON(info: info))
             } else {

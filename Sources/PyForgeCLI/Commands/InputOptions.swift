@@ -104,8 +104,8 @@ struct AccessInputOptions: ParsableArguments {
 
     // PyForge 1.x took a database password. mdbtools reads a Jet database whose password
     // is set (the password only guards Access's own UI), so it needs none; an encrypted
-    // .accdb cannot be read at all, and the error then says so.
-    @Option(help: "Access: the database password (accepted for PyForge 1.x scripts; a password-protected .mdb opens without it, an encrypted .accdb cannot be read).")
+    // .accdb cannot be read at all, and the error then says so. A PDF uses it to decrypt.
+    @Option(help: "PDF: the user or owner password of an encrypted document (one that opens without a password needs none). Access: accepted for PyForge 1.x scripts (a password-protected .mdb opens without it, an encrypted .accdb cannot be read).")
     var password: String?
 
     var given: [ConvertOption] { [(tables != nil, ConvertOption.tables), (password != nil, .password)].compactMap { $0.0 ? $0.1 : nil } }

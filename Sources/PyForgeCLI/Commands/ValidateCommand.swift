@@ -23,15 +23,18 @@ struct ValidateCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "dBase input") var dbase: DBaseInputOptions
 
+    @Option(help: "PDF: the user or owner password of an encrypted document (one that opens without a password needs none).")
+    var password: String?
+
     func validate() throws {
         try csv.checkEncoding(for: [input])
-        try checkInputOptions(csv.given + jsonInput.given + xml.given + dbase.given, input: input)
+        try checkInputOptions(csv.given + jsonInput.given + xml.given + dbase.given + (password == nil ? [] : [.password]), input: input)
     }
 
     func run() async throws {
         let console = Console(verbose: globals.verbose)
         let report = FileInspector.validate(path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options(allStrings: false, recordPath: xml.recordPath),
-            xml: xml.xmlOptions(allStrings: false), dbase: dbase.options(encoding: csv.encoding))
+            xml: xml.xmlOptions(allStrings: false), dbase: dbase.options(encoding: csv.encoding), pdfPassword: password)
         if json { try console.printJSON(report) }
         if report.valid {
             console.status("\(input) is valid: \(report.format ?? "?") with \(report.rows ?? 0) rows and \(report.columns.count) columns.")

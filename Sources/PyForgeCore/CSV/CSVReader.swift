@@ -52,7 +52,9 @@ public final class CSVReader: TableReader {
     public private(set) var warnings: [String] = []
     private let options: CSVOptions
     private let preamble: Preamble
-    private let file: InputFile
+    /// The file's bytes, decompressed as they are read for `.gz`, `.bz2` and `.zst`.
+    private let input: InputByteStream
+    private let compressed: Bool
     private let buffer: ChunkBuffer
     private var tokenizer: CSVTokenizer
     private let index: FieldIndex
@@ -82,17 +84,19 @@ public final class CSVReader: TableReader {
         self.progress = progress
         self.learned = learned
         if let conflict = options.dialectConflict() { throw .invalidOption(conflict) }
-        file = try InputFile(path: path)
+        let (name, compression) = InputCompression.split(path)
+        compressed = compression != .none
         let encoding: TextEncoding
-        if let declared = options.encoding ?? learned.encoding { encoding = declared } else { encoding = try Self.detectEncoding(file) }
-        buffer = ChunkBuffer(source: makeByteSource(file, encoding: encoding), capacity: Self.bufferSize)
+        if let declared = options.encoding ?? learned.encoding { encoding = declared } else { encoding = try Self.detectEncoding(path) }
+        input = try InputCompression.open(path)
+        buffer = ChunkBuffer(source: makeByteSource(input, encoding: encoding), capacity: Self.bufferSize)
         try buffer.refill()
         var preamble = try Self.skipPreamble(buffer, options: options, path: path)
         // Sniffing reads a bounded sample: the first MiB after the lines skipped.
         var sample = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: Swift.min(buffer.unconsumed, 1 << 20))
         let wholeFile = buffer.exhausted && buffer.unconsumed <= 1 << 20
         let declared = options.delimiter ?? preamble.declaredDelimiter
-            ?? (path.lowercased().hasSuffix(".tsv") || path.lowercased().hasSuffix(".tab") ? 0x09 : nil)
+            ?? (name.lowercased().hasSuffix(".tsv") || name.lowercased().hasSuffix(".tab") ? 0x09 : nil)
         var sniffed = CSVSniffer.dialect(sample, isWholeFile: wholeFile, delimiter: declared, options: options)
         if options.skipRows == nil && options.hasHeader == nil,
             let titles = CSVPreamble.titleRows(sample, dialect: sniffed, isWholeFile: wholeFile)
@@ -176,12 +180,21 @@ public final class CSVReader: TableReader {
 
     // MARK: Header and encoding
 
-    private static func detectEncoding(_ file: InputFile) throws(ConversionError) -> TextEncoding {
+    /// From the first MiB of the file's (decompressed) bytes, read through a stream of its own.
+    private static func detectEncoding(_ path: String) throws(ConversionError) -> TextEncoding {
+        let input = try InputCompression.open(path)
         var prefix = [UInt8](repeating: 0, count: 1 << 20)
-        let n = try prefix.withMutableBytes { raw throws(ConversionError) in try file.read(into: raw) }
-        try file.rewind()
+        var n = 0
+        var ended = false
+        while n < prefix.count && !ended {
+            let got = try prefix.withMutableBytes { raw throws(ConversionError) in
+                try input.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[n...]))
+            }
+            n += got
+            ended = got == 0
+        }
         return prefix.withUnsafeBytes { raw in
-            TextEncoding.detect(UnsafeRawBufferPointer(rebasing: raw[0..<n]), isWholeFile: Int64(n) == file.size)
+            TextEncoding.detect(UnsafeRawBufferPointer(rebasing: raw[0..<n]), isWholeFile: ended)
         }
     }
 
@@ -255,7 +268,9 @@ public final class CSVReader: TableReader {
                 if encodingSwitched { return false }
             }
             buffer.start = consumed
-            progress?.setBytesRead(file.offset - Int64(buffer.unconsumed))
+            // Compressed input reports the compressed bytes taken; the buffer's unconsumed
+            // bytes are decompressed ones, not comparable.
+            progress?.setBytesRead(input.fileBytesRead - (compressed ? 0 : Int64(buffer.unconsumed)))
             if index.rowCount > 0 {
                 chunkStart = from
                 chunkLine = line

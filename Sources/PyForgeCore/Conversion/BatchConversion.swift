@@ -190,16 +190,10 @@ public enum BatchConversion {
         InputFormat(path: path) == .access
     }
 
-    /// Creates the output directory (and its parents) when missing.
-    public static func makeDirectory(_ path: String) throws(ConversionError) {
-        var prefix = path.hasPrefix("/") ? "/" : ""
-        for part in path.split(separator: "/") {
-            prefix += part
-            if !Converter.isDirectory(prefix) && mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw .io(operation: "create the output directory", path: prefix, reason: systemMessage(errno))
-            }
-            prefix += "/"
-        }
+    /// Creates the output directory (and its parents) when missing; returns what it made.
+    @discardableResult
+    public static func makeDirectory(_ path: String) throws(ConversionError) -> CreatedDirectories {
+        try CreatedDirectories.make(path)
     }
 
     /// The number of workers: `PYFORGE_PARALLEL_WORKERS`, else the number of cores.

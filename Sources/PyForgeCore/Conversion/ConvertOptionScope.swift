@@ -27,7 +27,8 @@ public enum ConvertOption: String, CaseIterable, Sendable {
         case .rowTag, .flattenStrategy, .arrayHandling, .namespaceHandling: return [.xml]
         case .sheets, .combine, .separate, .header: return [.excel]
         case .includeDeleted: return [.dbase]
-        case .tables, .password: return [.access]
+        case .tables: return [.access]
+        case .password: return [.access, .pdf]
         case .pages, .metadata: return [.pdf]
         // A PDF has no columns to preview, and Parquet is not converted.
         case .previewSchema: return [.csv, .json, .xml, .excel, .dbase, .access]
@@ -86,7 +87,11 @@ public enum ConvertOption: String, CaseIterable, Sendable {
     }
 
     private static func describe(_ inputs: [InputFormat]) -> String {
-        list(inputs.map { "\($0.displayName) (\($0.extensions.joined(separator: ", ")))" })
+        list(inputs.map { input in
+            // The plain extensions; the compressed forms (.csv.gz) would only lengthen the sentence.
+            let plain = input.extensions.filter { InputCompression(path: $0) == .none }
+            return "\(input.displayName) (\(plain.joined(separator: ", ")))"
+        })
     }
 
     private static func describe(_ outputs: [OutputFormat]) -> String {

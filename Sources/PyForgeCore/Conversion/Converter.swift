@@ -142,11 +142,8 @@ public enum Converter {
     }
 
     static func stem(of path: String) -> String {
-        var name = path.split(separator: "/").last.map(String.init) ?? path
-        // data.xml.gz -> data
-        for suffix in [".gz", ".bz2"] where name.lowercased().hasSuffix(suffix) && name.count > suffix.count {
-            name.removeLast(suffix.count)
-        }
+        // data.csv.zst -> data
+        let name = InputCompression.split(path.split(separator: "/").last.map(String.init) ?? path).inner
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
         return String(name[..<dot])
     }

@@ -9,16 +9,21 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     case access
     case pdf
 
+    /// From the extension; text formats may add a compression suffix (`data.csv.zst`), binary
+    /// ones may not (a `.parquet.gz` is not an input pyforge reads).
     public init?(path: String) {
-        let lower = path.lowercased()
+        let (inner, compression) = InputCompression.split(path)
+        let lower = inner.lowercased()
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") || lower.hasSuffix(".txt") {
             self = .csv
-        } else if [".json", ".jsonl", ".ndjson"].contains(where: { lower.hasSuffix($0) || lower.hasSuffix($0 + ".gz") || lower.hasSuffix($0 + ".bz2") }) {
+        } else if lower.hasSuffix(".json") || lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") {
             self = .json
+        } else if lower.hasSuffix(".xml") {
+            self = .xml
+        } else if compression != .none {
+            return nil
         } else if lower.hasSuffix(".parquet") || lower.hasSuffix(".pq") {
             self = .parquet
-        } else if lower.hasSuffix(".xml") || lower.hasSuffix(".xml.gz") || lower.hasSuffix(".xml.bz2") {
-            self = .xml
         } else if lower.hasSuffix(".xlsx") || lower.hasSuffix(".xlsm") {
             self = .excel
         } else if lower.hasSuffix(".dbf") {
@@ -57,21 +62,26 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
         case .excel: return ["--sheets", "--combine", "--separate", "--header", "--no-header", "--skip-rows", "--all-strings"]
         case .dbase: return ["--encoding", "--include-deleted"]
         case .access: return ["--tables", "--password"]
-        case .pdf: return ["--pages", "--metadata"]
+        case .pdf: return ["--pages", "--metadata", "--password"]
         }
     }
 
     public var extensions: [String] {
         switch self {
-        case .csv: return [".csv", ".tsv", ".tab", ".txt"]
-        case .json: return [".json", ".jsonl", ".ndjson"]
+        case .csv: return [".csv", ".tsv", ".tab", ".txt"] + Self.compressedForms(".csv", ".tsv")
+        case .json: return [".json", ".jsonl", ".ndjson"] + Self.compressedForms(".json", ".jsonl", ".ndjson")
         case .parquet: return [".parquet", ".pq"]
-        case .xml: return [".xml", ".xml.gz", ".xml.bz2"]
+        case .xml: return [".xml"] + Self.compressedForms(".xml")
         case .excel: return [".xlsx", ".xlsm"]
         case .dbase: return [".dbf"]
         case .access: return [".mdb", ".accdb"]
         case .pdf: return [".pdf"]
         }
+    }
+
+    /// `.csv.gz`, `.csv.bz2`, `.csv.zst`… (every text extension takes them; these are the ones listed).
+    private static func compressedForms(_ extensions: String...) -> [String] {
+        extensions.flatMap { ext in InputCompression.allCases.compactMap { $0.suffix.map { ext + $0 } } }
     }
 
     public var title: String {

@@ -59,27 +59,15 @@ final class InputFile {
             throw .io(operation: "read", path: path, reason: systemMessage(errno))
         }
     }
-
-    func rewind() throws(ConversionError) {
-        guard lseek(descriptor, 0, SEEK_SET) == 0 else {
-            throw .io(operation: "seek in", path: path, reason: systemMessage(errno))
-        }
-        offset = 0
-    }
 }
 
 /// UTF-8 input: bytes pass through, a leading BOM is skipped. The bytes come from the file,
-/// or from a decompressing stream (`.json.gz`).
+/// or from a decompressing stream (`.json.gz`, `.csv.zst`).
 final class UTF8ByteSource: ByteSource {
-    private let input: XMLInputStream
+    private let input: InputByteStream
     private var skipBOM: Bool
 
-    init(file: InputFile) {
-        input = PlainXMLInput(file: file)
-        skipBOM = true
-    }
-
-    init(stream: XMLInputStream) {
+    init(stream: InputByteStream) {
         input = stream
         skipBOM = true
     }
@@ -103,12 +91,12 @@ final class UTF8ByteSource: ByteSource {
 
 /// Windows-1252 or Latin-1 input, expanded to UTF-8.
 final class SingleByteSource: ByteSource {
-    private let file: InputFile
+    private let input: InputByteStream
     private var raw: [UInt8]
     private let table: [UInt32]
 
-    init(file: InputFile, encoding: TextEncoding) {
-        self.file = file
+    init(stream: InputByteStream, encoding: TextEncoding) {
+        input = stream
         raw = [UInt8](repeating: 0, count: 1 << 20)
         table = (0..<256).map { byte in
             if encoding == .windows1252, (0x80...0x9F).contains(byte) { return windows1252High[byte - 0x80] }
@@ -116,12 +104,12 @@ final class SingleByteSource: ByteSource {
         }
     }
 
-    var fileBytesRead: Int64 { file.offset }
+    var fileBytesRead: Int64 { input.fileBytesRead }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ConversionError) -> Int {
         let want = Swift.min(raw.count, buffer.count / 3)
         let n = try raw.withMutableBytes { r throws(ConversionError) in
-            try file.read(into: UnsafeMutableRawBufferPointer(rebasing: r[0..<want]))
+            try input.read(into: UnsafeMutableRawBufferPointer(rebasing: r[0..<want]))
         }
         var out = 0
         let dst = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
@@ -149,19 +137,19 @@ private let windows1252High: [UInt32] = [
 
 /// UTF-16 input (either byte order), transcoded to UTF-8; the BOM is skipped.
 final class UTF16ByteSource: ByteSource {
-    private let file: InputFile
+    private let file: InputByteStream
     private let bigEndian: Bool
     private var raw: [UInt8]
     private var pending: [UInt8] = []  // an odd byte or half a surrogate pair carried to the next read
     private var atStart = true
 
-    init(file: InputFile, bigEndian: Bool) {
-        self.file = file
+    init(stream: InputByteStream, bigEndian: Bool) {
+        file = stream
         self.bigEndian = bigEndian
         raw = [UInt8](repeating: 0, count: 1 << 20)
     }
 
-    var fileBytesRead: Int64 { file.offset }
+    var fileBytesRead: Int64 { file.fileBytesRead }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ConversionError) -> Int {
         // 2 input bytes give at most 3 output bytes (4 give 4).
@@ -203,12 +191,12 @@ final class UTF16ByteSource: ByteSource {
                 guard i + 3 < input.count else { break }
                 let low = unit(i + 2)
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw .malformedInput(path: file.path, location: "byte \(file.offset)", reason: "an unpaired UTF-16 surrogate", fix: "check the file's encoding with --encoding")
+                    throw .malformedInput(path: file.path, location: "byte \(file.fileBytesRead)", reason: "an unpaired UTF-16 surrogate", fix: "check the file's encoding with --encoding")
                 }
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 width = 4
             } else if (0xDC00...0xDFFF).contains(scalar) {
-                throw .malformedInput(path: file.path, location: "byte \(file.offset)", reason: "an unpaired UTF-16 surrogate", fix: "check the file's encoding with --encoding")
+                throw .malformedInput(path: file.path, location: "byte \(file.fileBytesRead)", reason: "an unpaired UTF-16 surrogate", fix: "check the file's encoding with --encoding")
             }
             if scalar < 0x80 {
                 dst[out] = UInt8(scalar); out += 1
@@ -228,13 +216,13 @@ final class UTF16ByteSource: ByteSource {
     }
 }
 
-/// Opens `file` as UTF-8 bytes in the given encoding.
-func makeByteSource(_ file: InputFile, encoding: TextEncoding) -> ByteSource {
+/// Reads `input` (a file, or the decompressed bytes of one) as UTF-8 in the given encoding.
+func makeByteSource(_ input: InputByteStream, encoding: TextEncoding) -> ByteSource {
     switch encoding {
-    case .utf8, .utf8WithBOM: return UTF8ByteSource(file: file)
-    case .utf16LE: return UTF16ByteSource(file: file, bigEndian: false)
-    case .utf16BE: return UTF16ByteSource(file: file, bigEndian: true)
-    case .windows1252, .latin1: return SingleByteSource(file: file, encoding: encoding)
+    case .utf8, .utf8WithBOM: return UTF8ByteSource(stream: input)
+    case .utf16LE: return UTF16ByteSource(stream: input, bigEndian: false)
+    case .utf16BE: return UTF16ByteSource(stream: input, bigEndian: true)
+    case .windows1252, .latin1: return SingleByteSource(stream: input, encoding: encoding)
     }
 }
 

@@ -10,7 +10,7 @@ import Parquet
 public enum FileInspector {
     public static func info(
         path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions(),
-        dbase: DBaseOptions = DBaseOptions()
+        dbase: DBaseOptions = DBaseOptions(), pdfPassword: String? = nil
     ) throws(ConversionError) -> FileInfo {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         if Converter.isDirectory(path) {
@@ -38,7 +38,7 @@ public enum FileInspector {
         case .access:
             return try AccessInspector.info(path: path, options: AccessOptions())
         case .pdf:
-            return try PDFInspector.info(path: path)
+            return try PDFInspector.info(path: path, password: pdfPassword)
         case nil:
             _ = try Converter.source(for: path, csv: csv)  // throws the unsupported-format message
             throw .unsupportedFormat(path: path, detail: "unknown extension")
@@ -55,16 +55,20 @@ public enum FileInspector {
 
     public static func validate(
         path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions(),
-        dbase: DBaseOptions = DBaseOptions()
+        dbase: DBaseOptions = DBaseOptions(), pdfPassword: String? = nil
     ) -> ValidationReport {
         do {
-            let info = try info(path: path, csv: csv, json: json, xml: xml, dbase: dbase)
-            // `info` reads an encrypted PDF's structure, but its text cannot be converted.
-            if InputFormat(path: path) == .pdf, let encryption = info.details["encrypted"], encryption.hasPrefix("yes") {
-                return ValidationReport(
-                    path: path, valid: false, format: info.format, rows: info.rows, columns: [],
-                    errors: ["'\(path)' is encrypted (\(encryption.dropFirst(5).dropLast())), so its text cannot be extracted. \(PDFError.encrypted(filter: "").fix)"],
-                    warnings: info.warnings)
+            let info = try info(path: path, csv: csv, json: json, xml: xml, dbase: dbase, pdfPassword: pdfPassword)
+            // `info` reads an encrypted PDF's structure even when it cannot decrypt it; then
+            // the document does not convert, for the reason the conversion gives.
+            if InputFormat(path: path) == .pdf, info.details["encryption_opened_with"]?.hasPrefix("nothing") == true {
+                do {
+                    _ = try PDFTextExtractor(path: path, password: pdfPassword)
+                } catch {
+                    return ValidationReport(
+                        path: path, valid: false, format: info.format, rows: info.rows, columns: [], errors: [error.description],
+                        warnings: info.warnings)
+                }
             }
             return ValidationReport(
                 path: path, valid: true, format: info.format, rows: info.rows, columns: info.columns, errors: [],

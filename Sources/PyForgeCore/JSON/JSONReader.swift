@@ -100,7 +100,7 @@ public final class JSONReader: TableReader {
         self.options = options
         self.progress = progress
         source = try JSONInput.open(path)
-        compressed = XMLCompression(path: path) != .none
+        compressed = InputCompression(path: path) != .none
         buffer = ChunkBuffer(source: source, capacity: 8 << 20)
         parser = JSONRecordParser(flatten: options.flatten, names: override?.fields.map(\.name) ?? [])
         types = override?.fields.map { InferredType(override: $0.type) } ?? []

@@ -6,12 +6,18 @@ public final class PDFDocument {
     /// `1.7` from the `%PDF-1.7` header (a newer catalog `/Version` wins).
     public private(set) var version: String
     private(set) var xref: PDFCrossReference
-    private var cache: [Int: PDFObject] = [:]
-    private var objectStreams: [Int: [Int: PDFObject]] = [:]
+    var cache: [Int: PDFObject] = [:]
+    var objectStreams: [Int: [Int: PDFObject]] = [:]
     private var loading = Set<Int>()
     /// Bytes decoded from streams so far (all streams of a document together are capped).
     private var decodedBytes = 0
     public private(set) var warnings: [String] = []
+    /// nil for a document in the clear.
+    public internal(set) var encryption: PDFEncryption?
+    /// Set once a password (or none) opened an encrypted document.
+    var decryptor: PDFDecryptor?
+    /// The `/Encrypt` dictionary's object, whose strings are never encrypted.
+    var encryptReference: PDFReference?
 
     /// Most bytes all streams of one document may decode to.
     public static let maxDocumentDecodedBytes = 2 << 30
@@ -20,7 +26,9 @@ public final class PDFDocument {
 
     var bytes: UnsafeBufferPointer<UInt8> { file.buffer }
 
-    public init(path: String) throws(ConversionError) {
+    /// Opens `path`; an encrypted document is opened with the empty user password, or with
+    /// `password` as its user or owner password (see `encryption`).
+    public init(path: String, password: String? = nil) throws(ConversionError) {
         self.path = path
         file = try PDFFileBytes(path: path)
         let bytes = file.buffer
@@ -46,6 +54,7 @@ public final class PDFDocument {
                 warnings.append("The cross-reference table is damaged (\(error.description.dropLast())); objects were located by scanning the file.")
                 try completeReconstruction()
             }
+            try openEncryption(password: password)
         } catch {
             throw error.conversionError(path: path)
         }
@@ -54,17 +63,10 @@ public final class PDFDocument {
 
     public var trailer: PDFDictionary { xref.trailer }
 
-    /// The `/Encrypt` dictionary's filter when the document is encrypted.
-    public var encryption: String? {
-        guard let encrypt = trailer["Encrypt"] else { return nil }
-        let dictionary = (try? resolve(encrypt))?.dictionary
-        var text = dictionary?.name("Filter") ?? "Standard"
-        if let v = dictionary?.int("V"), let r = dictionary?.int("R") { text += " (V\(v), R\(r))" }
-        return text
-    }
-
-    public func requireUnencrypted() throws(PDFError) {
-        if let encryption { throw .encrypted(filter: encryption) }
+    /// Throws why an encrypted document could not be opened (no password, a wrong one, or
+    /// a security handler pyforge does not implement).
+    public func requireReadable() throws(PDFError) {
+        if let refusal = encryption?.refusal { throw refusal }
     }
 
     /// The object a value stands for: references followed (a missing object is null).
@@ -102,7 +104,9 @@ public final class PDFDocument {
         switch xref.entries[reference.number] {
         case .offset(let offset, _)?:
             do throws(PDFError) {
-                return try parse(at: offset, expecting: reference.number)
+                let (found, object) = try parse(at: offset, expecting: reference.number)
+                guard let decryptor, found != encryptReference else { return object }
+                return decryptor.decrypt(object, found)
             } catch {
                 guard !xref.reconstructed, case .malformed(_, let reason) = error, reason.hasPrefix("no 'N G obj'") else { throw error }
                 // The table's offset is wrong: rebuild it by scanning, once, and retry.
@@ -120,7 +124,9 @@ public final class PDFDocument {
         }
     }
 
-    private func parse(at offset: Int, expecting number: Int) throws(PDFError) -> PDFObject {
+    /// The object at `offset` and the number and generation its header gives (which
+    /// per-object decryption keys are made of).
+    private func parse(at offset: Int, expecting number: Int) throws(PDFError) -> (PDFReference, PDFObject) {
         guard offset >= 0, offset < bytes.count else {
             throw .malformed(location: "object \(number)", reason: "no 'N G obj' header: its offset \(offset) lies outside the file")
         }
@@ -138,7 +144,7 @@ public final class PDFDocument {
         guard found.number == number else {
             throw .malformed(location: "byte \(offset)", reason: "no 'N G obj' header for object \(number) (object \(found) stands there)")
         }
-        return object
+        return (found, object)
     }
 
     /// An error re-worded to name the object it happened in.
@@ -201,7 +207,7 @@ public final class PDFDocument {
     }
 
     /// After a scan: objects inside object streams, and a trailer when none was found.
-    private func completeReconstruction() throws(PDFError) {
+    func completeReconstruction() throws(PDFError) {
         let scanned = xref.entries
         for (number, entry) in scanned.sorted(by: { $0.key < $1.key }) {
             guard case .offset = entry, case .stream(let s)? = try? object(PDFReference(number, 0)) else { continue }

@@ -4,8 +4,12 @@ public enum PDFError: Error, Sendable, Equatable, CustomStringConvertible {
     case empty
     /// No `%PDF-` header in the first KiB.
     case notPDF
-    /// The trailer has `/Encrypt`.
+    /// The trailer's `/Encrypt` names a security handler pyforge does not implement.
     case encrypted(filter: String)
+    /// The empty user password does not open the document, and no password was given.
+    case passwordRequired
+    /// The password given is neither the user nor the owner password.
+    case wrongPassword
     /// The file ends early.
     case truncated(size: Int)
     /// Structure or syntax that cannot be read.
@@ -20,7 +24,11 @@ public enum PDFError: Error, Sendable, Equatable, CustomStringConvertible {
         case .empty: return "The file is empty (0 bytes), not a PDF document."
         case .notPDF: return "The file does not start with a '%PDF-' header, so it is not a PDF document."
         case .encrypted(let filter):
-            return "The document is encrypted (security handler '\(filter)'); pyforge does not decrypt PDFs."
+            return "The document is encrypted with the security handler '\(filter)', which pyforge does not decrypt (it decrypts the standard password handler, revisions 2 to 6)."
+        case .passwordRequired:
+            return "The document is protected by a password, and none was given."
+        case .wrongPassword:
+            return "The document is encrypted, and the password given is neither its user nor its owner password."
         case .truncated(let size):
             return "The file is truncated: it ends at byte \(size) without its cross-reference table and '%%EOF' marker."
         case .malformed(let location, let reason): return "At \(location): \(reason)."
@@ -39,6 +47,10 @@ public enum PDFError: Error, Sendable, Equatable, CustomStringConvertible {
             return "Check that the file really is a PDF (a renamed file keeps its old format)."
         case .encrypted:
             return "Remove the protection first, for example 'qpdf --decrypt --password=PASSWORD in.pdf out.pdf', and convert the decrypted copy."
+        case .passwordRequired:
+            return "Give its user or owner password with --password PASSWORD."
+        case .wrongPassword:
+            return "Check the password and give it again with --password PASSWORD."
         case .malformed:
             return "The file is damaged; open it in a PDF viewer and save or print it to a new PDF, then convert that."
         case .limit:

@@ -45,6 +45,9 @@ public enum PDFFilters {
         case "ASCIIHexDecode", "AHx": return asciiHex(data)
         case "ASCII85Decode", "A85": return try ascii85(data, location: location)
         case "RunLengthDecode", "RL": return try runLength(data, location: location, limit: limit)
+        // A stream's own crypt filter (§7.4.10): the document decrypted the data when it
+        // read the stream (PDFDecryptor), so here it passes through.
+        case "Crypt": return data
         default:
             throw .malformed(location: location, reason: "its filter '\(filter)' is not one pyforge decodes (it is used for images, not text)")
         }

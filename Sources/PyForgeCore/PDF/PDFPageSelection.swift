@@ -63,9 +63,12 @@ public struct PDFOptions: Sendable {
     public var pages: PDFPageSelection?
     /// Marks each page with `--- Page N ---` … `--- End Page N ---` lines (PyForge 1.x's `--metadata`).
     public var pageMarkers: Bool
+    /// The user or owner password of an encrypted document (nil: only the empty user password is tried).
+    public var password: String?
 
-    public init(pages: PDFPageSelection? = nil, pageMarkers: Bool = false) {
+    public init(pages: PDFPageSelection? = nil, pageMarkers: Bool = false, password: String? = nil) {
         self.pages = pages
         self.pageMarkers = pageMarkers
+        self.password = password
     }
 }

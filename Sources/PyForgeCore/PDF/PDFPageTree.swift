@@ -51,7 +51,7 @@ extension PDFDocument {
 
     /// The Info dictionary's text entries (§14.3.3), decoded.
     public func information() -> [String: String] {
-        guard encryption == nil, let info = resolved(trailer["Info"]).dictionary else { return [:] }
+        guard encryption?.refusal == nil, let info = resolved(trailer["Info"]).dictionary else { return [:] }
         var result: [String: String] = [:]
         for (key, value) in info.entries {
             if case .string(let bytes) = resolved(value) {

@@ -4,11 +4,12 @@ public final class PDFTextExtractor {
     public let pages: [PDFPage]
     private let interpreter: PDFContentInterpreter
 
-    /// Opens `path`, refusing encrypted documents and documents without pages.
-    public init(path: String) throws(ConversionError) {
-        document = try PDFDocument(path: path)
+    /// Opens `path` (decrypting it with the empty user password or `password`), refusing
+    /// documents it cannot decrypt and documents without pages.
+    public init(path: String, password: String? = nil) throws(ConversionError) {
+        document = try PDFDocument(path: path, password: password)
         do throws(PDFError) {
-            try document.requireUnencrypted()
+            try document.requireReadable()
             pages = try document.pages()
             guard !pages.isEmpty else { throw .malformed(location: "the page tree", reason: "the document has no pages") }
         } catch {
@@ -35,7 +36,7 @@ enum PDFConversion {
         _ request: ConvertRequest, outputPath: String, progress: ProgressCounter?
     ) throws(ConversionError) -> ConversionResult {
         let started = monotonicSeconds()
-        let extractor = try PDFTextExtractor(path: request.inputPath)
+        let extractor = try PDFTextExtractor(path: request.inputPath, password: request.pdf.password)
         let numbers: [Int]
         do throws(PDFError) {
             numbers = try request.pdf.pages?.pages(of: extractor.pages.count) ?? Array(1...extractor.pages.count)

@@ -38,6 +38,14 @@ public struct SHA256 {
     }
 
     public mutating func finalize() -> String {
+        digest().map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// The 32-byte digest (the hasher is spent afterwards).
+    public mutating func digest() -> [UInt8] {
         let bits = length &* 8
         var tail: [UInt8] = [0x80]
         while (buffer.count + tail.count) % 64 != 56 { tail.append(0) }
@@ -45,10 +53,14 @@ public struct SHA256 {
         let saved = length
         update(tail)
         length = saved
-        return state.map { word in
-            let hex = String(word, radix: 16)
-            return String(repeating: "0", count: 8 - hex.count) + hex
-        }.joined()
+        return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - 8 * $0)) } }
+    }
+
+    /// The digest of `message` in one call.
+    static func digest(_ message: some Collection<UInt8>) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(message)
+        return hasher.digest()
     }
 
     private mutating func compress(_ block: ArraySlice<UInt8>) {

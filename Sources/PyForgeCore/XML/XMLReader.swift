@@ -1,6 +1,6 @@
 import Columnar
 
-/// An XML file (optionally .gz or .bz2) as a table source.
+/// An XML file (optionally .gz, .bz2 or .zst) as a table source.
 public struct XMLSource: TableSource {
     public let path: String
     public let options: XMLOptions
@@ -33,7 +33,7 @@ public final class XMLReader: TableReader {
     public private(set) var warnings: [String] = []
     private let options: XMLOptions
     private let recordDescription: String
-    private let input: XMLInputStream
+    private let input: InputByteStream
     private let builder: XMLRecordBuilder
     private let parser: XMLPushParser
     private let buffer: UnsafeMutableRawBufferPointer
@@ -61,7 +61,7 @@ public final class XMLReader: TableReader {
             selector = nil
             recordDescription = "(none: the root element has no children)"
         }
-        input = try XMLCompression.open(path)
+        input = try InputCompression.open(path)
         builder = XMLRecordBuilder(
             selector: selector ?? .tag(Array("".utf8CString)), options: options,
             fixedColumns: override.map { $0.fields.map(\.name) })
@@ -91,7 +91,7 @@ public final class XMLReader: TableReader {
     }
 
     public var details: [(String, String)] {
-        [("record", recordDescription), ("compression", XMLCompression(path: path).rawValue),
+        [("record", recordDescription), ("compression", InputCompression(path: path).rawValue),
          ("flatten_strategy", options.flatten.rawValue), ("array_handling", options.arrays.rawValue),
          ("namespace_handling", options.namespaces.rawValue)]
     }

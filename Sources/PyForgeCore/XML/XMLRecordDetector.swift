@@ -45,7 +45,7 @@ final class XMLRecordDetector: XMLEventSink {
 
     /// Reads up to `limit` bytes of `path` to decide.
     static func detect(path: String, limit: Int = 8 << 20) throws(ConversionError) -> [String]? {
-        let input = try XMLCompression.open(path)
+        let input = try InputCompression.open(path)
         let detector = XMLRecordDetector()
         let parser = XMLPushParser(path: path, sink: detector)
         detector.parser = parser

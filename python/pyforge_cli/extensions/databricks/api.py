@@ -19,7 +19,7 @@ CONVERT_OPTIONS = (
     "force", "engine", "compression", "compression_level", "row_group_size", "all_strings",
     "delimiter", "quote", "escape", "encoding", "no_header", "skip_rows", "allow_ragged", "null_values", "flatten", "sheets",
     "combine", "record_path", "row_tag", "mode", "merge_schema", "partition_by",
-    "include_deleted", "tables", "pages", "metadata", "table", "spark_remote",
+    "include_deleted", "tables", "pages", "metadata", "password", "table", "spark_remote",
 )
 _LIST_OPTIONS = ("null_values", "sheets", "partition_by", "tables")
 
@@ -113,10 +113,14 @@ class PyForgeDatabricks(object):
                 mapped["column_count"], mapped["duration_seconds"] or 0.0))
         return mapped
 
-    def get_info(self, file_path: str) -> Dict[str, Any]:
+    def get_info(self, file_path: str, password: Optional[str] = None) -> Dict[str, Any]:
         """Format, size, rows, columns and details of a file; for workbooks ``sheets`` with
-        each sheet's name, index, dimension, rows, columns and hidden flag."""
-        result = dict(self._client.call("info", {"path": os.fspath(file_path)}) or {})
+        each sheet's name, index, dimension, rows, columns and hidden flag. ``password``
+        opens an encrypted PDF."""
+        params = {"path": os.fspath(file_path)}  # type: Dict[str, Any]
+        if password is not None:
+            params["password"] = password
+        result = dict(self._client.call("info", params) or {})
         result["file_path"] = result.get("path", os.fspath(file_path))
         result["schema"] = _schema(result.get("columns"))
         result["row_count"] = result.get("rows")
@@ -131,10 +135,14 @@ class PyForgeDatabricks(object):
             result["sheets"] = sheets
         return result
 
-    def validate(self, file_path: str) -> Dict[str, Any]:
+    def validate(self, file_path: str, password: Optional[str] = None) -> Dict[str, Any]:
         """``{valid, errors, warnings, format, rows, columns, path}``. An unreadable or
-        malformed file gives ``valid: False``; only infrastructure problems raise."""
-        result = dict(self._client.call("validate", {"path": os.fspath(file_path)}) or {})
+        malformed file gives ``valid: False``; only infrastructure problems raise.
+        ``password`` opens an encrypted PDF."""
+        params = {"path": os.fspath(file_path)}  # type: Dict[str, Any]
+        if password is not None:
+            params["password"] = password
+        result = dict(self._client.call("validate", params) or {})
         result.setdefault("errors", [])
         result.setdefault("warnings", [])
         result["valid"] = bool(result.get("valid"))
