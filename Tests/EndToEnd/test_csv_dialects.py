@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import io
 import json
 import random
@@ -88,6 +89,15 @@ def test_stray_quote_tsv_matches_duckdb(work, h, run, run_json, convert_json):
 
     details = info_json(run_json, src)["details"]
     assert (details["delimiter"], details["quote"], details["escape"], details["header"]) == ("\\t", "none", "none", "yes")
+
+
+def test_compressed_stray_quote_tsv_is_sniffed_from_the_decompressed_head(work, h, convert_json):
+    plain = write_stray_tsv(work / "plain.tsv", 5_000)
+    src = work / "packages.tsv.gz"
+    src.write_bytes(gzip.compress(plain.read_bytes()))
+    out = work / "packages.parquet"
+    convert_json(src, out)
+    assert parquet_rows(out) == duckdb_rows(plain)
 
 
 def test_rfc_quotes_forced_on_stray_quotes_name_file_line_and_fix(work, h, run):
