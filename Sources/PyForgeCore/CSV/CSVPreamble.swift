@@ -1,12 +1,47 @@
 /// What comes before the header of a delimited text file and is not data: Excel's
 /// `sep=;` line, the lines `--skip-rows` drops, title rows above the header.
 enum CSVPreamble {
+    /// Lines before the header that are not data.
+    struct Lines {
+        /// The delimiter an Excel `sep=` first line declares.
+        var declaredDelimiter: UInt8?
+        /// Physical lines before the header: the `sep=` line, skipped lines, title rows.
+        var lines = 0
+        /// Lines dropped by `--skip-rows` or as title rows (not the `sep=` line).
+        var skippedLines: Int { lines - (declaredDelimiter == nil ? 0 : 1) }
+        var titleRows = 0
+        var titles: [String] = []
+    }
+
+    /// Consumes the `sep=` line and the `--skip-rows` lines from the buffer, topped up after.
+    static func consume(_ buffer: ChunkBuffer, options: CSVOptions, path: String) throws(ConversionError) -> Lines {
+        var preamble = Lines()
+        let head = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed)
+        if let declaration = separatorLine(head, isWholeFile: buffer.exhausted) {
+            preamble.declaredDelimiter = declaration.delimiter
+            preamble.lines = 1
+            buffer.start += declaration.length
+        }
+        guard let skip = options.skipRows, skip > 0 else { return preamble }
+        let skipped = try skipLines(skip, in: buffer)
+        preamble.lines += skipped
+        try buffer.refill()
+        let rest = UnsafeBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed)
+        if buffer.exhausted && !rest.contains(where: { $0 != 0x0A && $0 != 0x0D }) {
+            throw .invalidOption("--skip-rows \(skip) drops every line of '\(path)', which has \(skipped) line(s) after any sep= line. Pass a smaller number.")
+        }
+        return preamble
+    }
+
     /// Excel's delimiter declaration: `sep=X` alone on the first line (Excel writes it so
     /// that the file opens with the right delimiter in any locale, and hides it). Returns
     /// the delimiter and the line's length with its line end.
     static func separatorLine(_ bytes: UnsafeRawBufferPointer, isWholeFile: Bool) -> (delimiter: UInt8, length: Int)? {
         guard bytes.count >= 5 else { return nil }
-        for (k, letter) in "sep=".utf8.enumerated() where bytes[k] | 0x20 != letter | 0x20 { return nil }
+        for (k, letter) in "sep=".utf8.enumerated() {
+            let c = bytes[k]
+            if (c >= 0x41 && c <= 0x5A ? c | 0x20 : c) != letter { return nil }  // letters in any case
+        }
         let delimiter = bytes[4]
         guard delimiter >= 0x20 || delimiter == 0x09, delimiter < 0x7F, delimiter != CSVDialect.doubleQuote else { return nil }
         if bytes.count == 5 { return isWholeFile ? (delimiter, 5) : nil }

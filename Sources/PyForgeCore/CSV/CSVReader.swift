@@ -51,7 +51,7 @@ public final class CSVReader: TableReader {
     public private(set) var schema: Schema
     public private(set) var warnings: [String] = []
     private let options: CSVOptions
-    private let preamble: Preamble
+    private let preamble: CSVPreamble.Lines
     /// The file's bytes, decompressed as they are read for `.gz`, `.bz2` and `.zst`.
     private let input: InputByteStream
     private let compressed: Bool
@@ -91,7 +91,7 @@ public final class CSVReader: TableReader {
         input = try InputCompression.open(path)
         buffer = ChunkBuffer(source: makeByteSource(input, encoding: encoding), capacity: Self.bufferSize)
         try buffer.refill()
-        var preamble = try Self.skipPreamble(buffer, options: options, path: path)
+        var preamble = try CSVPreamble.consume(buffer, options: options, path: path)
         // Sniffing reads a bounded sample: the first MiB after the lines skipped.
         var sample = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: Swift.min(buffer.unconsumed, 1 << 20))
         let wholeFile = buffer.exhausted && buffer.unconsumed <= 1 << 20
@@ -142,40 +142,6 @@ public final class CSVReader: TableReader {
                        ("quote", dialect.quoteName), ("escape", dialect.escapeName), ("header", dialect.hasHeader ? "yes" : "no")]
         if preamble.skippedLines > 0 { details.append(("skipped_rows", String(preamble.skippedLines))) }
         return details
-    }
-
-    // MARK: Preamble
-
-    /// Lines before the header that are not data.
-    struct Preamble {
-        /// The delimiter an Excel `sep=` first line declares.
-        var declaredDelimiter: UInt8?
-        /// Physical lines before the header: the `sep=` line, skipped lines, title rows.
-        var lines = 0
-        /// Lines dropped by `--skip-rows` or as title rows (not the `sep=` line).
-        var skippedLines: Int { lines - (declaredDelimiter == nil ? 0 : 1) }
-        var titleRows = 0
-        var titles: [String] = []
-    }
-
-    /// Consumes the `sep=` line and the `--skip-rows` lines from the buffer, topped up after.
-    private static func skipPreamble(_ buffer: ChunkBuffer, options: CSVOptions, path: String) throws(ConversionError) -> Preamble {
-        var preamble = Preamble()
-        let head = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed)
-        if let declaration = CSVPreamble.separatorLine(head, isWholeFile: buffer.exhausted) {
-            preamble.declaredDelimiter = declaration.delimiter
-            preamble.lines = 1
-            buffer.start += declaration.length
-        }
-        guard let skip = options.skipRows, skip > 0 else { return preamble }
-        let skipped = try CSVPreamble.skipLines(skip, in: buffer)
-        preamble.lines += skipped
-        try buffer.refill()
-        let rest = UnsafeBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed)
-        if buffer.exhausted && !rest.contains(where: { $0 != 0x0A && $0 != 0x0D }) {
-            throw .invalidOption("--skip-rows \(skip) drops every line of '\(path)', which has \(skipped) line(s) after any sep= line. Pass a smaller number.")
-        }
-        return preamble
     }
 
     // MARK: Header and encoding
