@@ -14,8 +14,11 @@ struct ServeConvertParams: Decodable {
     var row_group_size: Int?
     var all_strings: Bool?
     var delimiter: String?
+    var quote: String?
+    var escape: String?
     var encoding: String?
     var no_header: Bool?
+    var skip_rows: Int?
     var allow_ragged: Bool?
     var null_values: [String]?
     var flatten: Bool?
@@ -47,8 +50,8 @@ struct ServeConvertParams: Decodable {
     var givenOptions: [ConvertOption] {
         let set: [(Bool, ConvertOption)] = [
             (compression != nil, .compression), (compression_level != nil, .compressionLevel), (row_group_size != nil, .rowGroupSize),
-            (all_strings == true, .allStrings), (delimiter != nil, .delimiter), (encoding != nil, .encoding),
-            (no_header == true, .noHeader), (allow_ragged == true, .allowRagged), (null_values != nil, .nullValues),
+            (all_strings == true, .allStrings), (delimiter != nil, .delimiter), (quote != nil, .quote), (escape != nil, .escape),
+            (encoding != nil, .encoding), (no_header == true, .noHeader), (skip_rows != nil, .skipRows), (allow_ragged == true, .allowRagged), (null_values != nil, .nullValues),
             (flatten == false, .noFlatten), (sheets != nil, .sheets), (combine == true, .combine),
             (record_path != nil, .recordPath), (row_tag != nil, .rowTag), (mode != nil, .mode), (merge_schema == true, .mergeSchema),
             (partition_by != nil, .partitionBy), (include_deleted == true, .includeDeleted), (tables != nil, .tables),
@@ -92,18 +95,32 @@ struct ServeConvertParams: Decodable {
             guard let parsed = CSVOptions.parseDelimiter(delimiter) else { throw .invalidOption("Invalid delimiter '\(delimiter)'.") }
             delimiterValue = parsed
         }
+        var quoteValue: UInt8?? = nil
+        if let quote {
+            guard let parsed = CSVOptions.parseQuote(quote) else { throw .invalidOption("Invalid quote '\(quote)'. Use one character (\", ') or 'none'.") }
+            quoteValue = parsed
+        }
+        var escapeValue: UInt8? = nil
+        if let escape {
+            guard let parsed = CSVOptions.parseEscape(escape) else { throw .invalidOption("Invalid escape '\(escape)'. Use one character: the quote itself or '\\'.") }
+            escapeValue = parsed
+        }
+        if let skip_rows, skip_rows < 0 { throw .invalidOption("'skip_rows' must be 0 or more; got \(skip_rows).") }
         guard let modeValue = DeltaWriteMode(rawValue: (mode ?? "error").lowercased()) else {
             throw .invalidOption("Unknown mode '\(mode ?? "")'. Use error, append or overwrite.")
         }
         var request = ConvertRequest(
             inputPath: input, outputPath: output, format: format, force: force ?? false,
             csv: CSVOptions(
-                delimiter: delimiterValue, hasHeader: (no_header ?? false) ? false : nil, encoding: encodingValue,
-                allowRagged: allow_ragged ?? false, allStrings: allStrings, nullValues: null_values ?? []),
+                delimiter: delimiterValue, quote: quoteValue, escape: escapeValue, hasHeader: (no_header ?? false) ? false : nil,
+                encoding: encodingValue, skipRows: skip_rows, allowRagged: allow_ragged ?? false, allStrings: allStrings,
+                nullValues: null_values ?? []),
             json: JSONOptions(flatten: flatten ?? true, allStrings: allStrings, recordPath: record_path.flatMap(JSONOptions.parseRecordPath)),
             output: OutputOptions(compression: codec, compressionLevel: compression_level, rowGroupRows: row_group_size),
             delta: DeltaOptions(mode: modeValue, mergeSchema: merge_schema ?? false, partitionBy: partition_by ?? []))
-        request.excel = ExcelOptions(sheets: sheets ?? [], combine: combine ?? false, hasHeader: (no_header ?? false) ? false : nil, allStrings: allStrings)
+        request.excel = ExcelOptions(
+            sheets: sheets ?? [], combine: combine ?? false, hasHeader: (no_header ?? false) ? false : nil, allStrings: allStrings,
+            skipRows: skip_rows)
         var xml = XMLOptions()
         xml.recordPath = record_path.flatMap(XMLOptions.parseRecordPath)
         xml.rowTag = row_tag

@@ -193,7 +193,7 @@ struct ConvertCommand: AsyncParsableCommand {
             delta: delta.options)
         request.xml = xml.xmlOptions(allStrings: allStrings)
         request.table = table
-        request.excel = excel.excelOptions(allStrings: allStrings, noHeader: csv.noHeader)
+        request.excel = excel.excelOptions(allStrings: allStrings, noHeader: csv.noHeader, skipRows: csv.skipRows)
         request.dbase = dbase.options(encoding: csv.encoding)
         request.access = accessInput.options
         request.pdf = pdf.options

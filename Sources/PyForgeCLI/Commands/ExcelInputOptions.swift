@@ -29,9 +29,10 @@ struct ExcelInputOptions: ParsableArguments {
         }
     }
 
-    func excelOptions(allStrings: Bool, noHeader: Bool) -> ExcelOptions {
+    func excelOptions(allStrings: Bool, noHeader: Bool, skipRows: Int?) -> ExcelOptions {
         let selected = sheets.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }.filter { !$0.isEmpty } } ?? []
-        return ExcelOptions(sheets: selected, combine: combine, hasHeader: noHeader ? false : (header ? true : nil), allStrings: allStrings)
+        return ExcelOptions(
+            sheets: selected, combine: combine, hasHeader: noHeader ? false : (header ? true : nil), allStrings: allStrings, skipRows: skipRows)
     }
 }
 

@@ -3,14 +3,23 @@ import PyForgeCore
 
 /// How delimited text input is read (sniffed when not given).
 struct CSVInputOptions: ParsableArguments {
-    @Option(help: "Field delimiter: one character, or '\\t' for tab. Sniffed by default.")
+    @Option(help: "Field delimiter: one character, or '\\t' for tab. Sniffed by default (an Excel 'sep=;' first line is honoured).")
     var delimiter: String?
+
+    @Option(help: "CSV quote character, or 'none' when quotes are ordinary text (exports from tools that never quote). Sniffed by default: \", ' or none.")
+    var quote: String?
+
+    @Option(help: "CSV escape inside quoted fields: the quote itself (doubled, \"\", the default) or '\\' (\\\"). Sniffed by default.")
+    var escape: String?
 
     @Option(help: "Input text encoding. CSV: \(TextEncoding.acceptedNames) (detected by default). dBase: \(CodePage.acceptedNames) (default: the header's language driver byte).")
     var encoding: String?
 
     @Flag(help: "The first record is data, not column names.")
     var noHeader = false
+
+    @Option(help: "CSV and Excel: drop the first N lines (sheet rows) before the header. By default title rows above a header are detected and skipped; 0 keeps them.")
+    var skipRows: Int?
 
     @Flag(help: "Keep rows with more fields than the header (extra fields are dropped) instead of failing.")
     var allowRagged = false
@@ -21,6 +30,16 @@ struct CSVInputOptions: ParsableArguments {
     func validate() throws {
         if let delimiter, CSVOptions.parseDelimiter(delimiter) == nil {
             throw ValidationError("--delimiter must be a single character other than a quote or line break, or '\\t'; got '\(delimiter)'.")
+        }
+        if let quote, CSVOptions.parseQuote(quote) == nil {
+            throw ValidationError("--quote must be one character (\", ') or 'none'; got '\(quote)'.")
+        }
+        if let escape, CSVOptions.parseEscape(escape) == nil {
+            throw ValidationError("--escape must be one character: the quote itself (doubled quotes) or '\\'; got '\(escape)'.")
+        }
+        if let conflict = csvOptions(allStrings: false).dialectConflict() { throw ValidationError(conflict) }
+        if let skipRows, skipRows < 0 {
+            throw ValidationError("--skip-rows must be 0 or more; got \(skipRows).")
         }
         if let encoding, TextEncoding(name: encoding) == nil, CodePage(name: encoding) == nil {
             throw ValidationError("Unknown --encoding '\(encoding)'. Use one of: \(TextEncoding.acceptedNames) (CSV), or \(CodePage.acceptedNames) (dBase).")
@@ -48,14 +67,16 @@ struct CSVInputOptions: ParsableArguments {
 
     /// The scoped options given, for `ConvertOption.check`.
     var given: [ConvertOption] {
-        [(delimiter != nil, ConvertOption.delimiter), (encoding != nil, .encoding), (noHeader, .noHeader),
-         (allowRagged, .allowRagged), (nullValues != nil, .nullValues)].compactMap { $0.0 ? $0.1 : nil }
+        [(delimiter != nil, ConvertOption.delimiter), (quote != nil, .quote), (escape != nil, .escape), (encoding != nil, .encoding),
+         (noHeader, .noHeader), (skipRows != nil, .skipRows), (allowRagged, .allowRagged), (nullValues != nil, .nullValues)]
+            .compactMap { $0.0 ? $0.1 : nil }
     }
 
     func csvOptions(allStrings: Bool) -> CSVOptions {
         CSVOptions(
-            delimiter: delimiter.flatMap(CSVOptions.parseDelimiter), hasHeader: noHeader ? false : nil,
-            encoding: encoding.flatMap(TextEncoding.init(name:)), allowRagged: allowRagged, allStrings: allStrings,
+            delimiter: delimiter.flatMap(CSVOptions.parseDelimiter), quote: quote.flatMap(CSVOptions.parseQuote),
+            escape: escape.flatMap(CSVOptions.parseEscape), hasHeader: noHeader ? false : nil,
+            encoding: encoding.flatMap(TextEncoding.init(name:)), skipRows: skipRows, allowRagged: allowRagged, allStrings: allStrings,
             nullValues: nullValues.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? [])
     }
 }

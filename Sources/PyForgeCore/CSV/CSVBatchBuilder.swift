@@ -11,6 +11,9 @@ struct CSVBatchBuilder {
     let types: [InferredType]
     /// Texts that mean null besides the empty field.
     let nullValues: [[UInt8]]
+    /// In a `.quotedEscaped` field, `escape` before `quote` (or before itself) stands for that byte.
+    let quote: UInt8
+    let escape: UInt8
 
     /// A value that does not parse as its column's type: the reader must widen the column.
     struct Mismatch: Error {
@@ -111,7 +114,7 @@ struct CSVBatchBuilder {
         }
     }
 
-    /// Copies each field's bytes (collapsing doubled quotes); an unquoted empty field is null,
+    /// Copies each field's bytes (collapsing escaped quotes); an unquoted empty field is null,
     /// a quoted one ("") is the empty string.
     private func strings(_ c: Int, _ index: FieldIndex, _ base: UnsafePointer<UInt8>) -> Column {
         let rows = index.rowCount
@@ -126,6 +129,7 @@ struct CSVBatchBuilder {
         var validity: [UInt8]? = nil
         var offsets = [Int32](repeating: 0, count: rows + 1)
         let checkNulls = !nullValues.isEmpty
+        let quote = self.quote, escape = self.escape
         let data = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
             let out = buffer.baseAddress!
             var length = 0
@@ -144,9 +148,15 @@ struct CSVBatchBuilder {
                     } else if kind == FieldIndex.Kind.quotedEscaped.rawValue {
                         var k = s
                         while k < e {
-                            out[length] = base[k]
+                            let c = base[k]
+                            if c == escape && k &+ 1 < e && (base[k &+ 1] == quote || base[k &+ 1] == escape) {
+                                out[length] = base[k &+ 1]
+                                k &+= 2
+                            } else {
+                                out[length] = c
+                                k &+= 1
+                            }
                             length &+= 1
-                            k &+= base[k] == UInt8(ascii: "\"") ? 2 : 1
                         }
                     } else if n > 0 {
                         memcpy(out + length, base + s, n)

@@ -51,6 +51,7 @@ public final class CSVReader: TableReader {
     public private(set) var schema: Schema
     public private(set) var warnings: [String] = []
     private let options: CSVOptions
+    private let preamble: CSVPreamble.Lines
     /// The file's bytes, decompressed as they are read for `.gz`, `.bz2` and `.zst`.
     private let input: InputByteStream
     private let compressed: Bool
@@ -82,6 +83,7 @@ public final class CSVReader: TableReader {
         self.options = options
         self.progress = progress
         self.learned = learned
+        if let conflict = options.dialectConflict() { throw .invalidOption(conflict) }
         let (name, compression) = InputCompression.split(path)
         compressed = compression != .none
         let encoding: TextEncoding
@@ -89,16 +91,30 @@ public final class CSVReader: TableReader {
         input = try InputCompression.open(path)
         buffer = ChunkBuffer(source: makeByteSource(input, encoding: encoding), capacity: Self.bufferSize)
         try buffer.refill()
-        let sample = UnsafeRawBufferPointer(start: buffer.bytes, count: Swift.min(buffer.end, 1 << 20))
-        let wholeFile = buffer.exhausted && buffer.end <= 1 << 20
-        let delimiter = options.delimiter
+        var preamble = try CSVPreamble.consume(buffer, options: options, path: path)
+        // Sniffing reads a bounded sample: the first MiB after the lines skipped.
+        var sample = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: Swift.min(buffer.unconsumed, 1 << 20))
+        let wholeFile = buffer.exhausted && buffer.unconsumed <= 1 << 20
+        let declared = options.delimiter ?? preamble.declaredDelimiter
             ?? (name.lowercased().hasSuffix(".tsv") || name.lowercased().hasSuffix(".tab") ? 0x09 : nil)
-            ?? CSVSniffer.delimiter(sample, isWholeFile: wholeFile)
-        let hasHeader = options.hasHeader ?? CSVSniffer.hasHeader(sample, delimiter: delimiter, isWholeFile: wholeFile)
-        dialect = CSVDialect(delimiter: delimiter, hasHeader: hasHeader, encoding: encoding)
+        var sniffed = CSVSniffer.dialect(sample, isWholeFile: wholeFile, delimiter: declared, options: options)
+        if options.skipRows == nil && options.hasHeader == nil,
+            let titles = CSVPreamble.titleRows(sample, dialect: sniffed, isWholeFile: wholeFile)
+        {
+            buffer.start += titles.offset
+            preamble.lines += titles.lines
+            preamble.titleRows = titles.rows
+            preamble.titles = titles.titles
+            sample = UnsafeRawBufferPointer(rebasing: sample[titles.offset...])
+        }
+        sniffed.hasHeader = options.hasHeader ?? CSVSniffer.hasHeader(sample, dialect: sniffed, isWholeFile: wholeFile)
+        sniffed.encoding = encoding
+        dialect = sniffed
+        self.preamble = preamble
         validatesUTF8 = encoding == .utf8 || encoding == .utf8WithBOM
         nullValues = options.nullValues.map { Array($0.utf8) }
         tokenizer = CSVTokenizer(path: path, dialect: dialect, allowRagged: options.allowRagged)
+        tokenizer.line += preamble.lines
 
         let names = try Self.readHeader(buffer, dialect: dialect, tokenizer: &tokenizer, path: path)
         index = FieldIndex(columnCount: names.count, rowCapacity: Self.batchRows)
@@ -122,8 +138,10 @@ public final class CSVReader: TableReader {
     }
 
     public var details: [(String, String)] {
-        [("encoding", dialect.encoding.rawValue), ("delimiter", dialect.delimiterName),
-         ("header", dialect.hasHeader ? "yes" : "no")]
+        var details = [("encoding", dialect.encoding.rawValue), ("delimiter", dialect.delimiterName),
+                       ("quote", dialect.quoteName), ("escape", dialect.escapeName), ("header", dialect.hasHeader ? "yes" : "no")]
+        if preamble.skippedLines > 0 { details.append(("skipped_rows", String(preamble.skippedLines))) }
+        return details
     }
 
     // MARK: Header and encoding
@@ -153,7 +171,7 @@ public final class CSVReader: TableReader {
         var record: SimpleRecordParser.Record?
         while true {
             let bytes = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed)
-            record = SimpleRecordParser.record(bytes, from: 0, delimiter: dialect.delimiter, isFinal: buffer.exhausted)
+            record = SimpleRecordParser.record(bytes, from: 0, dialect: dialect, isFinal: buffer.exhausted)
             if record != nil || buffer.exhausted { break }
             if buffer.start == 0 && buffer.isFull { buffer.grow() }
             try buffer.refill()
@@ -191,7 +209,8 @@ public final class CSVReader: TableReader {
             return .end
         }
         if let restart = try resolveUnknownColumns() { return restart }
-        let builder = CSVBatchBuilder(schema: schema, types: types, nullValues: nullValues)
+        let builder = CSVBatchBuilder(
+            schema: schema, types: types, nullValues: nullValues, quote: dialect.quote ?? CSVDialect.doubleQuote, escape: dialect.escape)
         do {
             let batch = try builder.build(index, UnsafePointer(buffer.bytes))
             rowsRead += batch.rowCount
@@ -351,6 +370,9 @@ public final class CSVReader: TableReader {
 
     private func finishWarnings() {
         warnings.removeAll()
+        if preamble.titleRows > 0 {
+            warnings.append(TitleRows.note(rows: preamble.titleRows, titles: preamble.titles, header: "line \(preamble.lines + 1)", skipRows: preamble.skippedLines))
+        }
         if schema.fields.isEmpty {
             warnings.append("'\(path)' is empty: the output has no columns and no rows.")
         }

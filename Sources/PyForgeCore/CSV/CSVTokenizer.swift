@@ -5,11 +5,15 @@ import Darwin
 #endif
 
 /// Splits RFC 4180 records into fields, byte by byte: quoted fields with delimiters,
-/// doubled quotes and line breaks inside; CRLF, LF or CR line ends; blank lines skipped.
+/// escaped quotes (doubled, or after a backslash) and line breaks inside; CRLF, LF or CR
+/// line ends; blank lines skipped. Without a quote character every byte is text.
 struct CSVTokenizer {
     let path: String
     let delimiter: UInt8
+    /// Whether `quote` starts a quoted field at all (`--quote none`: it never does).
+    let quoting: Bool
     let quote: UInt8
+    let escape: UInt8
     let allowRagged: Bool
     /// Physical line (1-based) where the next record starts.
     var line = 1
@@ -20,7 +24,9 @@ struct CSVTokenizer {
     init(path: String, dialect: CSVDialect, allowRagged: Bool) {
         self.path = path
         delimiter = dialect.delimiter
-        quote = dialect.quote
+        quoting = dialect.quote != nil
+        quote = dialect.quote ?? CSVDialect.doubleQuote
+        escape = dialect.escape
         self.allowRagged = allowRagged
     }
 
@@ -39,7 +45,8 @@ struct CSVTokenizer {
         let columns = index.columnCount
         let capacity = index.rowCapacity
         let starts = index.starts, ends = index.ends, kinds = index.kinds, rowOffsets = index.rowOffsets
-        let delimiter = self.delimiter, quote = self.quote
+        let delimiter = self.delimiter, quote = self.quote, escape = self.escape, quoting = self.quoting
+        let doubledQuotes = escape == quote
         let delimiterPattern = UInt64(delimiter) &* 0x0101_0101_0101_0101
         let lfPattern: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
         let crPattern: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
@@ -73,7 +80,7 @@ struct CSVTokenizer {
                 var start = pos
                 var end: Int
                 var kind = FieldIndex.Kind.plain
-                if pos < count && base[pos] == quote {
+                if quoting && pos < count && base[pos] == quote {
                     kind = .quoted
                     pos &+= 1
                     start = pos
@@ -83,20 +90,33 @@ struct CSVTokenizer {
                                 throw .malformedInput(
                                     path: path, location: "line \(recordLine)",
                                     reason: "a quoted field is never closed",
-                                    fix: "close the quote, or double quotes that belong inside the field (\"\")")
+                                    fix: "close the quote, or \(insideQuoteFix); if quotes in this file are ordinary text, pass --quote none")
                             }
                             line = recordLine
                             break records
                         }
                         let q = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
-                        if q &+ 1 < count && base[q &+ 1] == quote {
-                            kind = .quotedEscaped
-                            pos = q &+ 2
+                        if doubledQuotes {
+                            if q &+ 1 < count && base[q &+ 1] == quote {
+                                kind = .quotedEscaped
+                                pos = q &+ 2
+                                continue
+                            }
+                            if q &+ 1 == count && !isFinal {
+                                line = recordLine
+                                break records
+                            }
+                        } else if let e = memchr(base + pos, Int32(escape), q &- pos) {
+                            // An escape before the quote: it makes the next quote or escape literal.
+                            let at = UnsafePointer<UInt8>(e.assumingMemoryBound(to: UInt8.self)) - base
+                            let escaped = base[at &+ 1]  // exists: the quote at q is after it
+                            if escaped == quote || escaped == escape {
+                                kind = .quotedEscaped
+                                pos = at &+ 2
+                            } else {
+                                pos = at &+ 1  // a lone escape byte is text
+                            }
                             continue
-                        }
-                        if q &+ 1 == count && !isFinal {
-                            line = recordLine
-                            break records
                         }
                         end = q
                         pos = q &+ 1
@@ -115,7 +135,7 @@ struct CSVTokenizer {
                             throw .malformedInput(
                                 path: path, location: "line \(line)",
                                 reason: "\(shown) follows the closing quote of a field",
-                                fix: "quote the whole field and double any quote inside it (\"\")")
+                                fix: "quote the whole field and \(insideQuoteFix); if quotes in this file are ordinary text, pass --quote none")
                         }
                     }
                 } else {
@@ -197,5 +217,12 @@ struct CSVTokenizer {
         }
         index.rowCount = rows
         return consumed
+    }
+
+    /// How a quote belongs inside a quoted field in this dialect, for error messages.
+    private var insideQuoteFix: String {
+        let q = String(UnicodeScalar(quote))
+        return escape == quote ? "double quotes that belong inside the field (\(q)\(q))"
+            : "escape quotes that belong inside the field (\(String(UnicodeScalar(escape)))\(q))"
     }
 }

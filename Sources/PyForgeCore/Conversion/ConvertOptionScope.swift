@@ -4,7 +4,7 @@
 /// (PyForge 1.x accepted `--sheets` for a CSV and did nothing).
 public enum ConvertOption: String, CaseIterable, Sendable {
     case compression, compressionLevel, rowGroupSize
-    case allStrings, delimiter, encoding, noHeader, allowRagged, nullValues
+    case allStrings, delimiter, quote, escape, encoding, noHeader, skipRows, allowRagged, nullValues
     case noFlatten
     case recordPath, rowTag, flattenStrategy, arrayHandling, namespaceHandling
     case sheets, combine, separate, header
@@ -19,9 +19,9 @@ public enum ConvertOption: String, CaseIterable, Sendable {
         switch self {
         case .compression, .compressionLevel, .rowGroupSize, .mode, .mergeSchema, .partitionBy: return nil
         case .allStrings: return [.csv, .json, .xml, .excel]
-        case .delimiter, .allowRagged, .nullValues: return [.csv]
+        case .delimiter, .quote, .escape, .allowRagged, .nullValues: return [.csv]
         case .encoding: return [.csv, .dbase]
-        case .noHeader: return [.csv, .excel]
+        case .noHeader, .skipRows: return [.csv, .excel]
         case .noFlatten: return [.json]
         case .recordPath: return [.xml, .json]
         case .rowTag, .flattenStrategy, .arrayHandling, .namespaceHandling: return [.xml]

@@ -55,11 +55,11 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     /// `pyforge formats` lists them.
     public var options: [String] {
         switch self {
-        case .csv: return ["--delimiter", "--encoding", "--no-header", "--allow-ragged", "--null-values", "--all-strings"]
+        case .csv: return ["--delimiter", "--quote", "--escape", "--encoding", "--no-header", "--skip-rows", "--allow-ragged", "--null-values", "--all-strings"]
         case .json: return ["--no-flatten", "--all-strings"]
         case .parquet: return []
         case .xml: return ["--record-path", "--row-tag", "--flatten-strategy", "--array-handling", "--namespace-handling", "--all-strings"]
-        case .excel: return ["--sheets", "--combine", "--separate", "--header", "--no-header", "--all-strings"]
+        case .excel: return ["--sheets", "--combine", "--separate", "--header", "--no-header", "--skip-rows", "--all-strings"]
         case .dbase: return ["--encoding", "--include-deleted"]
         case .access: return ["--tables", "--password"]
         case .pdf: return ["--pages", "--metadata", "--password"]

@@ -21,6 +21,10 @@ final class ExcelReader: TableReader {
     private var types: [ExcelCellType]
     private var names: [String]
     private(set) var hasHeader = false
+    /// Title rows detected above the header at the top of the first batch (`TitleRows`).
+    private(set) var titleRows = 0
+    private var titles: [String] = []
+    private var headerRowNumber = 0
     private var pending: CellBatch?
     private var pendingIsFirst = false
     private(set) var rowsRead = 0
@@ -36,6 +40,7 @@ final class ExcelReader: TableReader {
         entry = PrefetchingEntryReader(try workbook.openEntry(sheet.entry))
         progressBase = workbook.directory.entries[sheet.entry].map { $0.localHeaderOffset } ?? 0
         handler = SheetHandler(batchRows: Self.batchRows, dateStyles: styles, sharedStringCount: strings.count, dateSystem: system)
+        handler.skipThroughRow = options.skipRows ?? 0
         parser = try ExcelXMLParser(entry, path: path, handler: handler)
         schema = Schema([])
         types = []
@@ -44,7 +49,12 @@ final class ExcelReader: TableReader {
         pending = first
         pendingIsFirst = true
         if let first {
-            hasHeader = options.hasHeader ?? Self.looksLikeHeader(first)
+            if options.hasHeader == nil && options.skipRows == nil {
+                titleRows = TitleRows.count((0..<Swift.min(first.rowCount, TitleRows.rowsNeeded)).map { shape(first, row: $0) })
+                titles = (0..<titleRows).compactMap { firstText(first, row: $0) }
+                headerRowNumber = Int(first.rowNumbers[titleRows])
+            }
+            hasHeader = options.hasHeader ?? Self.looksLikeHeader(first, row: titleRows)
             names = hasHeader ? headerNames(first) : (0..<first.width).map { "column_\($0 + 1)" }
         }
         if let override {
@@ -64,6 +74,7 @@ final class ExcelReader: TableReader {
         var details = [("sheet", sheet.name), ("header", hasHeader ? "yes" : "no"),
                        ("date_system", system == .excel1904 ? "1904" : "1900")]
         if let dimension = handler.dimension { details.append(("dimension", dimension)) }
+        if let skipped = options.skipRows ?? (titleRows > 0 ? headerRowNumber - 1 : nil) { details.append(("skipped_rows", String(skipped))) }
         return details
     }
 
@@ -71,8 +82,9 @@ final class ExcelReader: TableReader {
         Schema(zip(names, types).map { Field(name: $0, type: $1.dataType) })
     }
 
+    /// The first data row of a batch: after the title rows and the header in the first one.
     private func dataStart(_ batch: CellBatch) -> Int {
-        batch === pending && pendingIsFirst && hasHeader ? 1 : 0
+        batch === pending && pendingIsFirst ? titleRows + (hasHeader ? 1 : 0) : 0
     }
 
     // MARK: Reading
@@ -204,13 +216,12 @@ final class ExcelReader: TableReader {
         return (rows, schema)
     }
 
-    /// Whether the first row is column names: every cell in it is text, and there is
-    /// at least one such cell.
-    static func looksLikeHeader(_ batch: CellBatch) -> Bool {
-        guard batch.rowCount > 0 else { return false }
+    /// Whether a row is column names: every cell in it is text, and there is at least one such cell.
+    static func looksLikeHeader(_ batch: CellBatch, row: Int = 0) -> Bool {
+        guard batch.rowCount > row else { return false }
         var texts = 0
         for c in 0..<batch.width {
-            switch batch.kind(0, c) {
+            switch batch.kind(row, c) {
             case .empty: continue
             case .sharedString, .text: texts += 1
             default: return false
@@ -219,22 +230,48 @@ final class ExcelReader: TableReader {
         return texts > 0
     }
 
+    /// The names in the header row (after any title rows).
     private func headerNames(_ batch: CellBatch) -> [String] {
         var names = ColumnNames()
         return (0..<batch.width).map { c in
-            var name: String
-            switch batch.kind(0, c) {
-            case .sharedString: name = strings.string(at: Int(batch.columns[c].values[0]))
-            case .text: name = batch.texts.string(at: Int(batch.columns[c].values[0]))
-            case .empty, .error: name = ""
-            case let kind: name = CellText.text(kind, batch.columns[c].values[0], system)  // a forced header (--header)
-            }
-            return names.unique(name, position: c)
+            names.unique(cellText(batch, row: titleRows, column: c) ?? "", position: c)
         }
+    }
+
+    /// A cell as text (numbers as Excel shows them, for a forced header); nil when empty.
+    private func cellText(_ batch: CellBatch, row: Int, column c: Int) -> String? {
+        switch batch.kind(row, c) {
+        case .sharedString: return strings.string(at: Int(batch.columns[c].values[row]))
+        case .text: return batch.texts.string(at: Int(batch.columns[c].values[row]))
+        case .empty, .error: return nil
+        case let kind: return CellText.text(kind, batch.columns[c].values[row], system)
+        }
+    }
+
+    /// What `TitleRows` needs to know of a row.
+    private func shape(_ batch: CellBatch, row: Int) -> TitleRows.Row {
+        var filled = 0, texts = 0
+        var startsWithText = true
+        for c in 0..<batch.width {
+            let kind = batch.kind(row, c)
+            if kind == .empty { continue }
+            let isText = kind == .sharedString || kind == .text
+            if filled == 0 { startsWithText = isText }
+            filled += 1
+            if isText { texts += 1 }
+        }
+        return TitleRows.Row(filled: filled, startsWithText: startsWithText, allText: texts == filled)
+    }
+
+    private func firstText(_ batch: CellBatch, row: Int) -> String? {
+        (0..<batch.width).lazy.compactMap { self.cellText(batch, row: row, column: $0) }.first
     }
 
     private func finishWarnings() {
         warnings.removeAll()
+        if titleRows > 0 {
+            warnings.append(TitleRows.note(rows: titleRows, titles: titles, header: "sheet '\(sheet.name)' row \(headerRowNumber)", skipRows: headerRowNumber - 1))
+        }
         if names.isEmpty {
             warnings.append("Sheet '\(sheet.name)' of '\(path)' is empty: the output has no columns and no rows.")
         }

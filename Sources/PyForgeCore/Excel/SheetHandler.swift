@@ -78,6 +78,8 @@ final class SheetHandler: ExcelXMLHandler {
     private(set) var badPosition: (row: Int, what: String)?
     static let maxRows = 1_048_576
     static let maxColumns = 16_384
+    /// Rows numbered up to this one are not read (`--skip-rows`).
+    var skipThroughRow = 0
     /// Set to stop after the first value (the emptiness check).
     var stopAtFirstValue = false
     private(set) var sawValue = false
@@ -229,7 +231,7 @@ final class SheetHandler: ExcelXMLHandler {
     }
 
     private func commitCell() {
-        guard column >= 0 else { return }
+        guard column >= 0, rowNumber > skipThroughRow else { return }
         // Cells without `r` follow the previous one; a row of more than 16,384 of them
         // would otherwise allocate a column for each.
         guard column < Self.maxColumns else {

@@ -32,7 +32,7 @@ public enum FileInspector {
             let (reader, rows, schema) = try XMLSource(path: path, options: xml).scan()
             return scanned(path, "xml", reader, rows, schema)
         case .excel:
-            return try ExcelInspector.info(path: path, options: ExcelOptions(hasHeader: csv.hasHeader))
+            return try ExcelInspector.info(path: path, options: ExcelOptions(hasHeader: csv.hasHeader, skipRows: csv.skipRows))
         case .dbase:
             return try DBaseInspector.info(path: path, options: dbase)
         case .access:

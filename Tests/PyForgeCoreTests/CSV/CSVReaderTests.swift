@@ -114,3 +114,43 @@ func strings(_ column: Column) -> [String?] {
         #expect(batches[0].rowCount == 2)
     }
 }
+
+@Suite struct CSVReaderPreambleTests {
+    @Test func excelSeparatorLineAndSkipRows() throws {
+        let dir = try makeTemporaryDirectory()
+        let path = try writeFile(dir, "sep.csv", [0xEF, 0xBB, 0xBF] + Array("sep=;\r\nnotes\r\n\r\na;b\r\n1,5;2\r\n".utf8))
+        let (schema, batches, _) = try readAll(path, CSVOptions(skipRows: 2))
+        #expect(schema.fields.map(\.name) == ["a", "b"])
+        #expect(strings(batches[0].columns[0]) == ["1,5"])
+        let reader = try CSVReader(path: path, options: CSVOptions(skipRows: 2), learned: LearnedEncoding(), schema: nil, progress: nil)
+        #expect(reader.dialect.delimiter == UInt8(ascii: ";"))
+        #expect(reader.details.contains { $0 == ("skipped_rows", "2") })
+    }
+
+    @Test func titleRowsAreSkippedWithANote() throws {
+        let dir = try makeTemporaryDirectory()
+        let path = try writeFile(dir, "report.csv", Array("Report\n\nname,n\nx,1\ny,2\n".utf8))
+        let reader = try CSVReader(path: path, options: CSVOptions(), learned: LearnedEncoding(), schema: nil, progress: nil)
+        #expect(reader.schema.fields.map(\.name) == ["name", "n"])
+        #expect(reader.schema.fields.map(\.type) == [.string, .int64])
+        let (rows, _) = try reader.scanToEnd()
+        #expect(rows == 2)
+        #expect(reader.warnings.contains { $0.contains("1 title row(s)") && $0.contains("line 3") && $0.contains("--skip-rows 2") })
+        // With the header decided by the user nothing is skipped: "Report" is the first record.
+        #expect {
+            _ = try readAll(path, CSVOptions(hasHeader: false))
+        } throws: { error in
+            (error as? ConversionError)?.description.contains("line 3: the record has 2 fields") == true
+        }
+    }
+
+    @Test func skippingEveryLineIsAnError() throws {
+        let dir = try makeTemporaryDirectory()
+        let path = try writeFile(dir, "short.csv", Array("a\nb\n".utf8))
+        #expect {
+            _ = try readAll(path, CSVOptions(skipRows: 2))
+        } throws: { error in
+            (error as? ConversionError)?.description.contains("--skip-rows 2") == true
+        }
+    }
+}

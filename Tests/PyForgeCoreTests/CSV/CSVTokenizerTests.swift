@@ -3,9 +3,13 @@ import Testing
 
 /// Tokenizes `text` fed in fragments of `step` bytes (the way a buffer fills), returning
 /// each record's fields (nil for a missing field of a short row).
-func tokenize(_ text: String, columns: Int, step: Int? = nil, delimiter: UInt8 = UInt8(ascii: ","), allowRagged: Bool = false) throws -> [[String?]] {
+func tokenize(
+    _ text: String, columns: Int, step: Int? = nil, delimiter: UInt8 = UInt8(ascii: ","), dialect: CSVDialect? = nil,
+    allowRagged: Bool = false
+) throws -> [[String?]] {
     let bytes = Array(text.utf8)
-    var tokenizer = CSVTokenizer(path: "test.csv", dialect: CSVDialect(delimiter: delimiter), allowRagged: allowRagged)
+    let dialect = dialect ?? CSVDialect(delimiter: delimiter)
+    var tokenizer = CSVTokenizer(path: "test.csv", dialect: dialect, allowRagged: allowRagged)
     let index = FieldIndex(columnCount: columns, rowCapacity: 3)
     var records: [[String?]] = []
     try bytes.withUnsafeBufferPointer { buffer in
@@ -19,14 +23,10 @@ func tokenize(_ text: String, columns: Int, step: Int? = nil, delimiter: UInt8 =
                 records.append((0..<columns).map { c in
                     let slot = index.slot(row: row, column: c)
                     if index.kinds[slot] == FieldIndex.Kind.missing.rawValue { return nil }
-                    var field = Array(bytes[Int(index.starts[slot])..<Int(index.ends[slot])])
-                    if index.kinds[slot] == FieldIndex.Kind.quotedEscaped.rawValue {
-                        var collapsed: [UInt8] = []
-                        var k = 0
-                        while k < field.count { collapsed.append(field[k]); k += field[k] == 0x22 ? 2 : 1 }
-                        field = collapsed
-                    }
-                    return String(decoding: field, as: UTF8.self)
+                    let span = SimpleRecordParser.Span(
+                        start: Int(index.starts[slot]), end: Int(index.ends[slot]), quoted: true,
+                        escaped: index.kinds[slot] == FieldIndex.Kind.quotedEscaped.rawValue)
+                    return String(decoding: SimpleRecordParser.text(UnsafeRawBufferPointer(buffer), span, dialect: dialect), as: UTF8.self)
                 })
             }
             consumed = next
@@ -81,6 +81,36 @@ func tokenize(_ text: String, columns: Int, step: Int? = nil, delimiter: UInt8 =
     @Test func otherDelimitersAndLoneCR() throws {
         #expect(try tokenize("a\tb\r1\t2\r", columns: 2, delimiter: 0x09) == [["a", "b"], ["1", "2"]])
         #expect(try tokenize("a;b\n1;\"2;3\"", columns: 2, delimiter: UInt8(ascii: ";")) == [["a", "b"], ["1", "2;3"]])
+    }
+
+    @Test func withoutQuotesEveryQuoteIsText() throws {
+        let none = CSVDialect(delimiter: 0x09, quote: nil)
+        let text = "a\tb\n\"quoted\" word\t5\" floppy\n\"\t'\n"
+        #expect(try tokenize(text, columns: 2, dialect: none) == [["a", "b"], ["\"quoted\" word", "5\" floppy"], ["\"", "'"]])
+        for step in [1, 3, 7] { #expect(try tokenize(text, columns: 2, step: step, dialect: none) == tokenize(text, columns: 2, dialect: none)) }
+    }
+
+    @Test func backslashEscapesQuotesAndItself() throws {
+        let backslash = CSVDialect(quote: CSVDialect.doubleQuote, escape: CSVDialect.backslash)
+        let text = "a,b\n\"say \\\"hi\\\"\",\"C:\\\\dir\\\\\"\n\"a\\nb\",\"x,y\"\n"
+        let expected: [[String?]] = [["a", "b"], ["say \"hi\"", "C:\\dir\\"], ["a\\nb", "x,y"]]
+        #expect(try tokenize(text, columns: 2, dialect: backslash) == expected)
+        for step in [1, 2, 5] { #expect(try tokenize(text, columns: 2, step: step, dialect: backslash) == expected) }
+    }
+
+    @Test func singleQuotesDoubled() throws {
+        let single = CSVDialect(quote: UInt8(ascii: "'"))
+        #expect(try tokenize("a,b\n'it''s, ok',\"x\"\n", columns: 2, dialect: single) == [["a", "b"], ["it's, ok", "\"x\""]])
+    }
+
+    /// A quote error names the line and offers --quote none.
+    @Test func quoteErrorsSuggestQuoteNone() {
+        #expect {
+            _ = try tokenize("a,b\n1,2\n\"x\" y,2\n", columns: 2)
+        } throws: { error in
+            let text = (error as? ConversionError)?.description ?? ""
+            return text.contains("line 3") && text.contains("--quote none")
+        }
     }
 
     @Test func trailingDelimiterMeansAnEmptyLastField() throws {
