@@ -72,9 +72,10 @@ enum ConformanceConvert {
                     recorder.record("convert", true, "converted the sample (\(result.rows) rows); stdout carried protocol messages only")
                     return
                 }
-                if let problem = ExtensionRouter.validate(sample.output.path, format: format, rows: result.rows) {
-                    recorder.record("convert", false, "its output is not valid: \(problem)")
-                } else {
+                switch OutputValidation.check(sample.output.path, format: format, rows: result.rows, declaredColumns: nil) {
+                case .failure(let refusal):
+                    recorder.record("convert", false, "its output is not valid: \(refusal.reason)")
+                case .success:
                     recorder.record("convert", true, "converted the sample (\(result.rows) rows); stdout carried protocol messages only")
                 }
                 unlink(sample.output.path)
