@@ -10,8 +10,9 @@ import Synchronization
 public struct CSVSource: TableSource {
     public let path: String
     public let options: CSVOptions
-    /// Learned while reading and kept for the next reader: a file sniffed as UTF-8 whose
-    /// later bytes are not is read again as Windows-1252.
+    /// Learned while reading and kept for the next reader: a file sniffed as UTF-8 that is
+    /// ASCII up to a later byte that is not UTF-8 is read again as Windows-1252 (no value
+    /// read so far changes); after UTF-8 text that byte is an error instead.
     let learnedEncoding = LearnedEncoding()
     public var formatName: String { "csv" }
 
@@ -67,6 +68,12 @@ public final class CSVReader: TableReader {
     private var chunkStart = 0
     private var chunkLine = 1
     private let validatesUTF8: Bool
+    /// Whether the text validated so far held a multi-byte UTF-8 character, which proves
+    /// the file is UTF-8: reading it as Windows-1252 would change those values.
+    private var sawUTF8Text = false
+    private let source: ByteSource
+    /// Repeated header names, made distinct.
+    private var headerWarning: String?
     private let learned: LearnedEncoding
     /// Invalid UTF-8 turned up in a file sniffed as UTF-8: this reader stops and the
     /// next one reads the file as Windows-1252.
@@ -89,7 +96,8 @@ public final class CSVReader: TableReader {
         let encoding: TextEncoding
         if let declared = options.encoding ?? learned.encoding { encoding = declared } else { encoding = try Self.detectEncoding(path) }
         input = try InputCompression.open(path)
-        buffer = ChunkBuffer(source: makeByteSource(input, encoding: encoding), capacity: Self.bufferSize)
+        source = makeByteSource(input, encoding: encoding)
+        buffer = ChunkBuffer(source: source, capacity: Self.bufferSize)
         try buffer.refill()
         var preamble = try CSVPreamble.consume(buffer, options: options, path: path)
         // Sniffing reads a bounded sample: the first MiB after the lines skipped.
@@ -116,7 +124,8 @@ public final class CSVReader: TableReader {
         tokenizer = CSVTokenizer(path: path, dialect: dialect, allowRagged: options.allowRagged)
         tokenizer.line += preamble.lines
 
-        let names = try Self.readHeader(buffer, dialect: dialect, tokenizer: &tokenizer, path: path)
+        let (names, renamed) = try Self.readHeader(buffer, dialect: dialect, tokenizer: &tokenizer, path: path)
+        headerWarning = renamed.warning(in: path) { "header column \($0 + 1)" }
         index = FieldIndex(columnCount: names.count, rowCapacity: Self.batchRows)
         if let override {
             guard override.count == names.count else {
@@ -167,7 +176,7 @@ public final class CSVReader: TableReader {
     /// Column names from the header record (or `column_N` without one), made unique.
     private static func readHeader(
         _ buffer: ChunkBuffer, dialect: CSVDialect, tokenizer: inout CSVTokenizer, path: String
-    ) throws(ConversionError) -> [String] {
+    ) throws(ConversionError) -> ([String], ColumnNames) {
         var record: SimpleRecordParser.Record?
         while true {
             let bytes = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed)
@@ -181,19 +190,20 @@ public final class CSVReader: TableReader {
             if rest.contains(where: { $0 != 0x0A && $0 != 0x0D }) {
                 throw .malformedInput(path: path, location: "line 1", reason: "the first record has a quote that is never closed", fix: "close the quote")
             }
-            return []  // empty file
+            return ([], ColumnNames())  // empty file
         }
         guard dialect.hasHeader else {
-            return (1...record.fields.count).map { "column_\($0)" }
+            return ((1...record.fields.count).map { "column_\($0)" }, ColumnNames())
         }
         // Lines the header spans (quoted line breaks included).
         for k in 0..<record.next where buffer.bytes[buffer.start + k] == 0x0A { tokenizer.line += 1 }
         if record.next > 0 && buffer.bytes[buffer.start + record.next - 1] != 0x0A { tokenizer.line += 1 }
         buffer.start += record.next
         var names = ColumnNames()
-        return record.fields.enumerated().map { offset, bytes in
+        let unique = record.fields.enumerated().map { offset, bytes in
             names.unique(String(decoding: bytes, as: UTF8.self), position: offset)
         }
+        return (unique, names)
     }
 
     // MARK: Reading
@@ -250,20 +260,24 @@ public final class CSVReader: TableReader {
 
     private func validateUTF8(from: Int, to end: Int, line: Int) throws(ConversionError) {
         let bytes = UnsafeRawBufferPointer(start: buffer.bytes + from, count: end - from)
-        let valid = UTF8Validation.validPrefixLength(bytes)
+        let valid = UTF8Validation.validPrefixLength(bytes, nonASCII: &sawUTF8Text)
         guard valid < bytes.count else { return }
         var badLine = line
         for k in 0..<valid where bytes[k] == 0x0A { badLine += 1 }
-        if options.encoding == nil && dialect.encoding == .utf8 {
+        let detected = options.encoding == nil && dialect.encoding == .utf8
+        if detected && !sawUTF8Text {
             learned.encoding = .windows1252
             encodingSwitched = true
-            switchReason = "line \(badLine) is not valid UTF-8, so the file is read as Windows-1252"
+            switchReason = "line \(badLine) is not valid UTF-8 and the lines before it are ASCII, so the file is read as Windows-1252"
             return
         }
+        let skippedBOM = (source as? UTF8ByteSource)?.skippedBOMBytes ?? 0
+        let offset = buffer.discarded + Int64(from + valid + skippedBOM)
         throw .malformedInput(
-            path: path, location: "line \(badLine)",
-            reason: "byte 0x\(String(bytes[valid], radix: 16, uppercase: true)) is not valid UTF-8",
-            fix: "pass the file's encoding, for example --encoding windows-1252 or --encoding latin-1")
+            path: path, location: "line \(badLine) (byte offset \(offset)\(compressed ? " of the decompressed text" : ""))",
+            reason: "byte 0x\(String(bytes[valid], radix: 16, uppercase: true)) is not valid UTF-8"
+                + (detected ? ", though the lines before it are UTF-8 text (reading the file as Windows-1252 would change them)" : ""),
+            fix: "correct that byte; pass --encoding utf-8-replace to read it as U+FFFD (with a warning), or --encoding cp1252 if the whole file is Windows-1252")
     }
 
     /// The physical line where record `row` of the current chunk starts.
@@ -370,6 +384,8 @@ public final class CSVReader: TableReader {
 
     private func finishWarnings() {
         warnings.removeAll()
+        if let replaced = (source as? UTF8ReplacingByteSource)?.warning(path: path) { warnings.append(replaced) }
+        if let headerWarning { warnings.append(headerWarning) }
         if preamble.titleRows > 0 {
             warnings.append(TitleRows.note(rows: preamble.titleRows, titles: preamble.titles, header: "line \(preamble.lines + 1)", skipRows: preamble.skippedLines))
         }

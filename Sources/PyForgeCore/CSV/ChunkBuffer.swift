@@ -12,6 +12,8 @@ final class ChunkBuffer {
     var start = 0
     private(set) var end = 0
     private(set) var exhausted = false
+    /// Bytes dropped from the front by compaction: `bytes[k]` is byte `discarded + k` of the text.
+    private(set) var discarded: Int64 = 0
     private let source: ByteSource
 
     init(source: ByteSource, capacity: Int) {
@@ -30,6 +32,7 @@ final class ChunkBuffer {
     /// Compacts and reads until the buffer is full or the input ends.
     func refill() throws(ConversionError) {
         if start > 0 {
+            discarded += Int64(start)
             let remaining = end - start
             if remaining > 0 { memmove(bytes, bytes + start, remaining) }
             start = 0
@@ -46,6 +49,7 @@ final class ChunkBuffer {
     func grow() {
         let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
         larger.update(from: bytes + start, count: end - start)
+        discarded += Int64(start)
         bytes.deallocate()
         bytes = larger
         end -= start

@@ -66,6 +66,8 @@ final class InputFile {
 final class UTF8ByteSource: ByteSource {
     private let input: InputByteStream
     private var skipBOM: Bool
+    /// 3 when a BOM was skipped: the text's byte k is the file's byte k + 3.
+    private(set) var skippedBOMBytes = 0
 
     init(stream: InputByteStream) {
         input = stream
@@ -83,6 +85,7 @@ final class UTF8ByteSource: ByteSource {
                 let base = buffer.baseAddress!
                 memmove(base, base + 3, n - 3)
                 n -= 3
+                skippedBOMBytes = 3
             }
         }
         return n
@@ -220,6 +223,7 @@ final class UTF16ByteSource: ByteSource {
 func makeByteSource(_ input: InputByteStream, encoding: TextEncoding) -> ByteSource {
     switch encoding {
     case .utf8, .utf8WithBOM: return UTF8ByteSource(stream: input)
+    case .utf8Replacing: return UTF8ReplacingByteSource(stream: input)
     case .utf16LE: return UTF16ByteSource(stream: input, bigEndian: false)
     case .utf16BE: return UTF16ByteSource(stream: input, bigEndian: true)
     case .windows1252, .latin1: return SingleByteSource(stream: input, encoding: encoding)

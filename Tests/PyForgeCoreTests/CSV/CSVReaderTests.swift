@@ -96,6 +96,35 @@ func strings(_ column: Column) -> [String?] {
         }
     }
 
+    /// After UTF-8 text a bad byte is an error (not a re-read as Windows-1252 that would
+    /// turn "café" into "cafÃ©"); after ASCII only, Windows-1252 changes no value read so far.
+    @Test func invalidUTF8AfterUTF8TextIsAnErrorWithLineAndOffset() throws {
+        let dir = try makeTemporaryDirectory()
+        var text = "name\n"
+        for _ in 0..<100_000 { text += "café\n" }
+        let bytes = Array(text.utf8) + [0x78, 0xE9, 0x0A]
+        let path = try writeFile(dir, "late.csv", bytes)
+        #expect {
+            _ = try readAll(path)
+        } throws: { error in
+            let message = (error as? ConversionError)?.description ?? ""
+            return message.contains("line 100002") && message.contains("byte offset \(bytes.count - 2)") && message.contains("utf-8-replace")
+        }
+        let (_, batches, _) = try readAll(path, CSVOptions(encoding: .utf8Replacing))
+        #expect(strings(batches.last!.columns[0]).last == "x\u{FFFD}")
+        let (_, ascii, restarts) = try readAll(try writeFile(dir, "ascii.csv", Array("name\ncafe\n".utf8) + [0x78, 0xE9, 0x0A]))
+        #expect(restarts == 0)  // the whole file is the detection sample here
+        #expect(strings(ascii[0].columns[0]) == ["cafe", "xé"])
+    }
+
+    @Test func detectionSampleWithUTF8TextBeforeABadByteIsUTF8() {
+        let bytes: [UInt8] = Array("name\ncafé\n".utf8) + [0xE9, 0x0A]
+        let detected = bytes.withUnsafeBytes { TextEncoding.detect($0, isWholeFile: true) }
+        #expect(detected == .utf8)
+        let cp1252: [UInt8] = Array("name\ncaf".utf8) + [0xE9, 0x0A]
+        #expect(cp1252.withUnsafeBytes { TextEncoding.detect($0, isWholeFile: true) } == .windows1252)
+    }
+
     @Test func allStringsKeepsTheTextExactly() throws {
         let dir = try makeTemporaryDirectory()
         let path = try writeFile(dir, "s.csv", Array("a,b\n007,1.50\n,\"\"\n".utf8))
