@@ -20,6 +20,8 @@ final class ExcelReader: TableReader {
     private let progressBase: Int64
     private var types: [ExcelCellType]
     private var names: [String]
+    /// The rule that keeps `names` distinct, and the renames it made (for a warning).
+    private var columnNames = ColumnNames()
     private(set) var hasHeader = false
     /// Title rows detected above the header at the top of the first batch (`TitleRows`).
     private(set) var titleRows = 0
@@ -55,7 +57,7 @@ final class ExcelReader: TableReader {
                 headerRowNumber = Int(first.rowNumbers[titleRows])
             }
             hasHeader = options.hasHeader ?? Self.looksLikeHeader(first, row: titleRows)
-            names = hasHeader ? headerNames(first) : (0..<first.width).map { "column_\($0 + 1)" }
+            names = hasHeader ? headerNames(first) : (0..<first.width).map { columnNames.distinct("column_\($0 + 1)", position: $0) }
         }
         if let override {
             guard override.count >= names.count else {
@@ -185,10 +187,7 @@ final class ExcelReader: TableReader {
     }
 
     private func uniqueName(_ name: String) -> String {
-        var candidate = name
-        var n = 1
-        while names.contains(candidate) { candidate = "\(name)_\(n)"; n += 1 }
-        return candidate
+        columnNames.distinct(name, position: names.count)
     }
 
     /// Infers over this batch and the rest of the sheet; the result holds every cell.
@@ -232,9 +231,8 @@ final class ExcelReader: TableReader {
 
     /// The names in the header row (after any title rows).
     private func headerNames(_ batch: CellBatch) -> [String] {
-        var names = ColumnNames()
-        return (0..<batch.width).map { c in
-            names.unique(cellText(batch, row: titleRows, column: c) ?? "", position: c)
+        (0..<batch.width).map { c in
+            columnNames.unique(cellText(batch, row: titleRows, column: c) ?? "", position: c)
         }
     }
 
@@ -272,6 +270,7 @@ final class ExcelReader: TableReader {
         if titleRows > 0 {
             warnings.append(TitleRows.note(rows: titleRows, titles: titles, header: "sheet '\(sheet.name)' row \(headerRowNumber)", skipRows: headerRowNumber - 1))
         }
+        if let clash = columnNames.warning(in: path, { "sheet '\(sheet.name)' column \($0 + 1)" }) { warnings.append(clash) }
         if names.isEmpty {
             warnings.append("Sheet '\(sheet.name)' of '\(path)' is empty: the output has no columns and no rows.")
         }

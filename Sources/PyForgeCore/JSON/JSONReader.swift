@@ -482,5 +482,6 @@ public final class JSONReader: TableReader {
 
     private func finishWarnings() {
         warnings = notes + (framing.records == 0 ? ["'\(path)' holds no records: the output has no columns and no rows."] : [])
+        if let clash = parser.clashWarning(in: path) { warnings.append(clash) }
     }
 }

@@ -23,9 +23,17 @@ struct JSONSlot {
 /// dotted column names (or keeping them as compact JSON text) and arrays as JSON text.
 struct JSONRecordParser {
     let flatten: Bool
-    /// Column index by full (dotted) name.
+    /// Column index by key path: the keys joined by 0xFF, a byte UTF-8 never holds, so the
+    /// key "a.b" and the nested keys a → b are different columns.
     var columnIndex: [[UInt8]: Int] = [:]
+    var paths: [[UInt8]] = []
+    /// Column names: the keys joined by '.', made distinct by `ColumnNames`' rule when two
+    /// paths give the same name (the second "a.b" column is "a.b_1", with a warning).
     var names: [[UInt8]] = []
+    private var distinctNames = ColumnNames()
+    /// The columns of a schema given in advance (a re-read), by name: paths are matched to
+    /// them as they appear, in the same order as in the first read, so the same renames recur.
+    private var presetColumns: [[UInt8]: Int] = [:]
     /// Decoded text of the current record's values.
     var scratch: [UInt8] = []
     var slots: [JSONSlot] = []
@@ -38,8 +46,15 @@ struct JSONRecordParser {
 
     init(flatten: Bool, names: [String]) {
         self.flatten = flatten
-        for name in names { _ = column(named: Array(name.utf8)) }
+        for name in names {
+            presetColumns[Array(name.utf8)] = self.names.count
+            self.names.append(Array(name.utf8))
+            paths.append([])  // not seen yet: never a `recentColumns` candidate
+            slots.append(JSONSlot())
+        }
     }
+
+    static let pathSeparator: UInt8 = 0xFF
 
     /// The column of `path` + `key`, created when first seen (the reader notices new
     /// columns by `names` growing). Records usually repeat their key order, so the n-th
@@ -51,7 +66,7 @@ struct JSONRecordParser {
         let prefixLength = path.count
         if ordinal < recentColumns.count {
             let candidate = recentColumns[ordinal]
-            let matches = names[candidate].withUnsafeBufferPointer { name -> Bool in
+            let matches = paths[candidate].withUnsafeBufferPointer { name -> Bool in
                 guard name.count == prefixLength + key.count else { return false }
                 if prefixLength > 0 && path.withUnsafeBufferPointer({ memcmp(name.baseAddress!, $0.baseAddress!, prefixLength) }) != 0 {
                     return false
@@ -61,20 +76,42 @@ struct JSONRecordParser {
             if matches { return candidate }
         }
         path.append(contentsOf: key)
-        let index = column(named: path)
+        let index = column(path: path)
         path.removeLast(key.count)
         if ordinal < recentColumns.count { recentColumns[ordinal] = index } else { recentColumns.append(index) }
         return index
     }
 
-    /// Index of a column, created when first seen.
-    mutating func column(named name: [UInt8]) -> Int {
-        if let index = columnIndex[name] { return index }
-        let index = names.count
-        names.append(name)
-        columnIndex[name] = index
-        slots.append(JSONSlot())
+    /// Index of the column of a key path, created when first seen.
+    mutating func column(path: [UInt8]) -> Int {
+        if let index = columnIndex[path] { return index }
+        let joined = String(decoding: path.map { $0 == Self.pathSeparator ? UInt8(ascii: ".") : $0 }, as: UTF8.self)
+        let name = Array(distinctNames.distinct(joined, position: columnIndex.count).utf8)
+        let index: Int
+        if let preset = presetColumns[name] {
+            index = preset
+            paths[index] = path
+        } else {
+            index = names.count
+            names.append(name)
+            paths.append(path)
+            slots.append(JSONSlot())
+        }
+        columnIndex[path] = index
+        seenOrder.append(index)
         return index
+    }
+
+    /// Columns in the order their paths were first seen (the positions `distinctNames` knows).
+    private var seenOrder: [Int] = []
+
+    /// The warning for key paths that flatten to the same name, naming both.
+    func clashWarning(in file: String) -> String? {
+        distinctNames.warning(in: file) { position in
+            let keys = paths[seenOrder[position]].split(separator: Self.pathSeparator, omittingEmptySubsequences: false)
+            let shown = keys.map { "\"\(String(decoding: $0, as: UTF8.self))\"" }.joined(separator: " > ")
+            return keys.count == 1 ? "the key \(shown)" : "the nested keys \(shown)"
+        }
     }
 
     /// The text of a slot: `input` is the buffer the record was parsed from.
@@ -120,7 +157,7 @@ struct JSONRecordParser {
                 } else {
                     path.append(contentsOf: key)
                 }
-                path.append(UInt8(ascii: "."))
+                path.append(Self.pathSeparator)
                 keySpan = nil
                 try object(&scanner, depth: depth + 1)
                 path.removeLast(path.count - pathLength)

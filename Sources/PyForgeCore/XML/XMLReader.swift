@@ -218,5 +218,6 @@ public final class XMLReader: TableReader {
             warnings.append("'\(path)' has no records under \(recordDescription): the output has no columns and no rows.")
         }
         if let skipped = XMLSkippedKinds.warning(path: path, tally: builder.siblings) { warnings.append(skipped) }
+        if let clash = builder.clashWarning(in: path) { warnings.append(clash) }
     }
 }

@@ -26,6 +26,10 @@ final class XMLRecordBuilder: XMLEventSink {
     /// The same columns, borrowed without retain/release on the per-row path.
     private var columnRefs: [Unmanaged<XMLTextColumn>] = []
     private var columnByName: [String: Int32] = [:]
+    /// Distinct nodes whose dotted names are equal (`<a.b>` and `<a><b>`) get distinct
+    /// columns (`a.b`, `a.b_1`); positions are node indexes. Columns are claimed in document
+    /// order, so a re-read with `fixedColumns` makes the same renames.
+    private var distinctNames = ColumnNames()
     /// After a restart the columns are fixed; a name outside them means the file changed.
     private let fixedColumns: Bool
     private(set) var unexpectedColumn: String?
@@ -45,6 +49,8 @@ final class XMLRecordBuilder: XMLEventSink {
         var name: String
         var childPrefix: String
         var key: String = ""
+        /// The element (and attribute) names from the record down, for a warning.
+        var parts: [String] = []
         var column: Int32 = -1
         var children: [Child] = []
     }
@@ -472,7 +478,7 @@ final class XMLRecordBuilder: XMLEventSink {
         }
         let prefix = nodes[Int(parent)].childPrefix
         let name = prefix + (isAttribute ? "@" : "") + key
-        nodes.append(Node(name: name, childPrefix: name + ".", key: key))
+        nodes.append(Node(name: name, childPrefix: name + ".", key: key, parts: nodes[Int(parent)].parts + [(isAttribute ? "@" : "") + key]))
         let node = Int32(nodes.count - 1)
         nodes[Int(parent)].children.append(
             Child(local: local, qualifier: qualifier, isAttribute: isAttribute, node: node))
@@ -482,7 +488,7 @@ final class XMLRecordBuilder: XMLEventSink {
     private func column(of node: Int32) -> Int32 {
         let existing = nodes[Int(node)].column
         if existing >= 0 { return existing }
-        let name = nodes[Int(node)].name
+        let name = distinctNames.distinct(nodes[Int(node)].name, position: Int(node))
         if let c = columnByName[name] {
             nodes[Int(node)].column = c
             return c
@@ -494,6 +500,15 @@ final class XMLRecordBuilder: XMLEventSink {
         let c = addColumn(name)
         nodes[Int(node)].column = c
         return c
+    }
+
+    /// The warning for nodes whose names clash, naming both.
+    func clashWarning(in file: String) -> String? {
+        distinctNames.warning(in: file) { node in
+            let parts = nodes[node].parts
+            if parts.isEmpty { return "the record element <\(nodes[node].name)>" }
+            return parts.count == 1 && !parts[0].hasPrefix("@") ? "the element <\(parts[0])>" : "the path " + parts.joined(separator: " > ")
+        }
     }
 
     @discardableResult

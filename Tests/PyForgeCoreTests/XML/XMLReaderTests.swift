@@ -36,6 +36,22 @@ private let sample = """
         }
     }
 
+    /// `<a.b>` and `<a><b>` both give the name "a.b": distinct columns, the second renamed.
+    @Test func clashingNamesAreDistinctColumns() throws {
+        let xml = "<list><item><a.b>1</a.b><a x=\"q\"><b>2</b></a><a.b_1>3</a.b_1></item></list>"
+        for chunk in [1, 1 << 20] {
+            let columns = try collect(xml, chunk: chunk)
+            #expect(columns["a.b"] == ["1"])
+            #expect(columns["a.b_1"] == ["2"])
+            #expect(columns["a.b_1_1"] == ["3"])
+            #expect(columns["a.@x"] == ["q"])
+        }
+        let dir = try makeTemporaryDirectory()
+        let path = try writeFile(dir, "t.xml", Array(xml.utf8))
+        let (reader, _, _) = try XMLSource(path: path, options: XMLOptions()).scan()
+        #expect(reader.warnings.contains { $0.contains("the path a > b is 'a.b_1' because 'a.b' is taken by the element <a.b>") })
+    }
+
     @Test func namespaceAndArrayOptions() throws {
         let prefixed = try collect(sample, chunk: 5, options: XMLOptions(arrays: .concatenate, namespaces: .prefix))
         #expect(prefixed["n:price"] == ["2.5", "3"])
