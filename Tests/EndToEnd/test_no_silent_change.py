@@ -143,3 +143,30 @@ def test_excel_repeated_header_names_are_distinct_columns_with_a_warning(work, h
     reference = list(openpyxl.load_workbook(src).active.iter_rows(min_row=2, values_only=True))
     data = h.read_parquet(out)
     assert [(r["x"], r["x_1"], r["y"]) for r in data.rows] == reference
+
+
+def test_decimals_longer_than_a_double_stay_exact_text(work, h, convert_json):
+    """Out of range / over-precise numbers are never rounded silently: they stay text; a
+    double's own printed form ("0.30000000000000004") is still a double."""
+    src = h.write_text(work / "p.csv", "long,printed,big\n123456789.123456789,0.30000000000000004,1234567890123456789.0\n"
+                                      "1.5,1.1000000000000001,2.5\n")
+    out = work / "p.parquet"
+    _, summary = convert_json(src, out)
+    assert h.schema_types(summary) == {"long": "string", "printed": "double", "big": "string"}
+    with open(src, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    data = h.read_parquet(out)
+    assert data.column("long") == [r["long"] for r in rows]
+    assert data.column("big") == [r["big"] for r in rows]
+    assert data.column("printed") == [float(r["printed"]) for r in rows]
+
+    text = '{"v": 0.12345678901234567891, "w": 0.5}\n{"v": 2, "w": 0.25}\n'
+    src = h.write_text(work / "p.ndjson", text)
+    out = work / "pj.parquet"
+    _, summary = convert_json(src, out)
+    assert h.schema_types(summary)["v"] == "string"
+    data = h.read_parquet(out)
+    from decimal import Decimal
+    reference = [json.loads(line, parse_float=Decimal) for line in text.splitlines()]
+    assert [Decimal(v) for v in data.column("v")] == [Decimal(r["v"]) for r in reference]
+    assert data.column("w") == [0.5, 0.25]

@@ -120,13 +120,21 @@ enum NumberParsing {
         // A plain integer reaching here did not fit Int64 (or the caller asked for a double):
         // more than 15 digits would be rounded, so refuse rather than lose digits.
         if !sawPointOrExponent && integerDigits > 15 { return nil }
+        let value: Double
         if dropped == 0 && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
             // Clinger's fast path: one correctly rounded operation on exact operands.
-            var value = Double(mantissa)
-            value = exponent < 0 ? value / powersOfTen[-exponent] : value * powersOfTen[exponent]
-            return negative ? -value : value
+            let magnitude = Double(mantissa)
+            let scaled = exponent < 0 ? magnitude / powersOfTen[-exponent] : magnitude * powersOfTen[exponent]
+            value = negative ? -scaled : scaled
+        } else {
+            guard let parsed = slowPath(p, n) else { return nil }
+            value = parsed
         }
-        return slowPath(p, n)
+        // Up to 15 significant digits always survive a double; more only when the text is
+        // how a double prints ("0.30000000000000004", Excel's "1.1000000000000001"). Other
+        // digits would be rounded away: refuse, so the value stays exact text.
+        if significant &+ dropped > 15 && !DecimalText.isPrinted(value, as: p, n) { return nil }
+        return value
     }
 
     /// The spellings pandas, Spark and databases write for non-finite values; "Nan" or
