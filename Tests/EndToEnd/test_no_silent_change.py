@@ -170,3 +170,13 @@ def test_decimals_longer_than_a_double_stay_exact_text(work, h, convert_json):
     reference = [json.loads(line, parse_float=Decimal) for line in text.splitlines()]
     assert [Decimal(v) for v in data.column("v")] == [Decimal(r["v"]) for r in reference]
     assert data.column("w") == [0.5, 0.25]
+
+
+def test_json_repeated_key_keeps_the_last_value_with_a_warning(work, h, convert_json):
+    text = '{"k": 1}\n{"k": 2, "k": 3}\n'
+    src = h.write_text(work / "dup.ndjson", text)
+    out = work / "dup.parquet"
+    _, summary = convert_json(src, out)
+    assert any("1 record(s)" in w and "hold a key twice" in w and "near line 2 with key 'k'" in w for w in summary["warnings"]), summary
+    # Python's json module keeps the last value too.
+    assert h.read_parquet(out).column("k") == [json.loads(line)["k"] for line in text.splitlines()]

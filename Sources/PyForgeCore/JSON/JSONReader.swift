@@ -74,6 +74,11 @@ public final class JSONReader: TableReader {
     private var recordPath: [String]?
     /// What the reader decided that the user should know (kept across batches).
     private var notes: [String] = []
+    /// Records holding a key twice (the earlier value is lost), counted once each although
+    /// the first batch is parsed twice; the first one's line and key.
+    private var repeatedKeyRecords = 0
+    private var repeatedKeyCountedThrough = 0
+    private var firstRepeatedKey: (line: Int, name: String)?
 
     enum Layout { case array, objects }
 
@@ -258,6 +263,13 @@ public final class JSONReader: TableReader {
                 throw malformed(at: start + valid, "byte 0x\(String(buffer.bytes[start + valid], radix: 16, uppercase: true)) is not valid UTF-8 (JSON text must be UTF-8)")
             }
             framing.records += 1
+            if framing.records > repeatedKeyCountedThrough {
+                repeatedKeyCountedThrough = framing.records
+                if let column = parser.repeatedKey {
+                    repeatedKeyRecords += 1
+                    if firstRepeatedKey == nil { firstRepeatedKey = (framing.line, String(decoding: parser.names[column], as: UTF8.self)) }
+                }
+            }
             framing.expectingSeparator = framing.layout == .array
             var k = start
             while k < end, let hit = memchr(buffer.bytes + k, 0x0A, end - k) {
@@ -483,5 +495,8 @@ public final class JSONReader: TableReader {
     private func finishWarnings() {
         warnings = notes + (framing.records == 0 ? ["'\(path)' holds no records: the output has no columns and no rows."] : [])
         if let clash = parser.clashWarning(in: path) { warnings.append(clash) }
+        if let first = firstRepeatedKey {
+            warnings.append("\(repeatedKeyRecords) record(s) in '\(path)' hold a key twice; only the last value of each is kept (as in JavaScript and Python), the first near line \(first.line) with key '\(first.name)'.")
+        }
     }
 }

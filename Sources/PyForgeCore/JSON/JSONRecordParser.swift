@@ -39,6 +39,9 @@ struct JSONRecordParser {
     var slots: [JSONSlot] = []
     private var path: [UInt8] = []
     private var key: [UInt8] = []
+    /// A key the current record holds twice (the column of the first such key): only the last
+    /// value is kept, as in JavaScript and Python, so the reader warns.
+    private(set) var repeatedKey: Int?
     /// The column of the n-th key of the previous record: records usually repeat their
     /// key order, so a byte comparison replaces a hash lookup.
     private var recentColumns: [Int] = []
@@ -128,6 +131,7 @@ struct JSONRecordParser {
         for i in 0..<slots.count { slots[i].present = false }
         path.removeAll(keepingCapacity: true)
         keyOrdinal = 0
+        repeatedKey = nil
         try object(&scanner, depth: 0)
     }
 
@@ -180,6 +184,7 @@ struct JSONRecordParser {
     }
 
     private mutating func value(_ scanner: inout JSONScanner, into index: Int) throws(JSONScanner.Failure) {
+        if slots[index].present && repeatedKey == nil { repeatedKey = index }
         let start = scratch.count
         let kind: JSONValueKind
         switch scanner.peek() {

@@ -36,4 +36,16 @@ import Testing
         #expect(int64s(batches.last!.columns[1]).last == -1)
         #expect(batches.map(\.rowCount).reduce(0, +) == 70_001)
     }
+
+    /// A key held twice in one record keeps the last value (as JSON parsers do), with a warning.
+    @Test func repeatedKeysAreReportedOncePerRecord() throws {
+        let dir = try makeTemporaryDirectory()
+        let path = try writeFile(dir, "t.ndjson", Array("{\"k\":1}\n{\"k\":2,\"k\":3}\n{\"a\":{\"b\":1},\"a\":{\"b\":4}}\n".utf8))
+        let (reader, rows, _) = try JSONSource(path: path, options: JSONOptions()).scan()
+        #expect(rows == 3)
+        #expect(reader.warnings.contains { $0.contains("2 record(s)") && $0.contains("near line 2 with key 'k'") })
+        let (_, batches, _) = try readAll(JSONSource(path: path, options: JSONOptions()))
+        #expect(int64s(batches[0].columns[0]) == [1, 3, nil])
+        #expect(int64s(batches[0].columns[1]) == [nil, nil, 4])
+    }
 }
