@@ -214,3 +214,30 @@ def test_an_excel_row_of_8000_columns_converts_in_bounded_memory(pyforge_bin, tm
     assert table.num_columns == 8_000 and table.num_rows == 1
     assert table.column("h7999").to_pylist() == [7_999]
     assert peak < 500 * MIB, f"peak RSS {peak / MIB:.0f} MiB"
+
+
+# --------------------------------------------------------------------------------------
+# pyforge serve: the same limit as a request parameter
+# --------------------------------------------------------------------------------------
+
+
+def test_serve_takes_max_record_bytes(pyforge_bin, tmp_path):
+    from conftest import base_env
+    from test_serve import Client
+
+    source = tmp_path / "long.csv"
+    source.write_text("id,text\n1,short\n2," + "x" * (3 * MIB) + "\n")
+    client = Client(pyforge_bin, base_env())
+    try:
+        refused = client.call("convert", {"input": str(source), "output": str(tmp_path / "out.parquet"),
+                                          "max_record_bytes": MIB})
+        assert refused["error"]["data"]["exit_code"] == 1, refused
+        assert "longer than 1 MiB" in refused["error"]["message"], refused
+        assert not (tmp_path / "out.parquet").exists() and temp_leftovers(tmp_path) == []
+        out_of_range = client.call("convert", {"input": str(source), "max_record_bytes": 1000})
+        assert "'max_record_bytes' must be between" in out_of_range["error"]["message"], out_of_range
+        converted = client.call("convert", {"input": str(source), "output": str(tmp_path / "out.parquet"),
+                                            "max_record_bytes": 8 * MIB})["result"]
+        assert converted["success"] and converted["rows"] == 2
+    finally:
+        assert client.close() == 0

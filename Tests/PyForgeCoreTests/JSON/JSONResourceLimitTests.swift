@@ -25,6 +25,14 @@ import Testing
         #expect(message.contains("record 16385") && message.contains("more than 16384 columns"))
     }
 
+    @Test func oneRecordWithMoreKeysThanTheColumnLimitIsRefused() throws {
+        let dir = try makeTemporaryDirectory()
+        let keys = (0...ResourceLimits.maxColumns).map { "\"k\($0)\": 1" }.joined(separator: ", ")
+        let path = try writeFile(dir, "one.json", Array("[{\(keys)}]".utf8))
+        let message = try #require(refusal(path))
+        #expect(message.contains("record 1") && message.contains("more than 16384 columns"))
+    }
+
     @Test func wideRecordsAreReadInBatchesOfBoundedCells() throws {
         let dir = try makeTemporaryDirectory()
         let path = try ndjson(dir, "keys.ndjson", keys: 3_000)

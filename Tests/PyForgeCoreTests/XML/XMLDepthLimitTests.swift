@@ -2,8 +2,20 @@ import Foundation
 @testable import PyForgeCore
 import Testing
 
-/// Element nesting beyond `ResourceLimits.maxXMLDepth` is refused by the push parser.
+/// Element nesting beyond `ResourceLimits.maxXMLDepth` is refused by the push parser, and
+/// fields beyond `ResourceLimits.maxColumns` by the record builder.
 @Suite struct XMLDepthLimitTests {
+    @Test func aRecordWithMoreFieldsThanTheColumnLimitIsRefused() throws {
+        let dir = try makeTemporaryDirectory()
+        let fields = (0...ResourceLimits.maxColumns).map { "<f\($0)>1</f\($0)>" }.joined()
+        let path = try writeFile(dir, "wide.xml", Array("<rows><row>\(fields)</row><row><f0>2</f0></row></rows>".utf8))
+        #expect {
+            _ = try readAll(XMLSource(path: path, options: XMLOptions()))
+        } throws: { error in
+            (error as? ConversionError)?.description.contains("more than 16384 columns") == true
+        }
+    }
+
     private func nested(_ dir: URL, depth: Int) throws -> String {
         let row = "<row>" + String(repeating: "<a>", count: depth) + "x" + String(repeating: "</a>", count: depth) + "</row>"
         let text = "<rows>" + row + row + "</rows>"
