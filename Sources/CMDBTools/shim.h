@@ -1,8 +1,55 @@
 // mdbtools' libmdb (LGPL, Debian mdbtools-dev). Its API hands out GLib arrays and
 // g_malloc'd strings; these helpers keep GLib on this side so Swift sees plain C.
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <mdbtools.h>
+
+/// Reads the catalog of tables (MSysObjects) into mdb->catalog like mdb_read_catalog,
+/// but without the LvProp column: libmdb's property parser loops forever on a property
+/// record of length 0 (two damaged bytes), and pyforge uses no properties. Returns the
+/// number of entries, or -1 when MSysObjects cannot be read. Rows are bounded by the
+/// file's pages (a page holds fewer rows than bytes), in case libmdb's scan circles.
+static inline int pyf_read_tables_catalog(MdbHandle *mdb, unsigned long max_pages) {
+    if (mdb->catalog) mdb_free_catalog(mdb);
+    mdb->catalog = g_ptr_array_new();
+    mdb->num_catalog = 0;
+    MdbCatalogEntry objects;
+    memset(&objects, 0, sizeof objects);
+    objects.mdb = mdb;
+    objects.object_type = MDB_TABLE;
+    objects.table_pg = 2; /* MSysObjects' definition is always on page 2 */
+    snprintf(objects.object_name, sizeof objects.object_name, "%s", "MSysObjects");
+    MdbTableDef *table = mdb_read_table(&objects);
+    if (!table) return -1;
+    if (table->num_cols == 0 || table->num_cols > 255 || !mdb_read_columns(table)) {
+        mdb_free_tabledef(table);
+        return -1;
+    }
+    size_t size = mdb->bind_size;
+    char *id = g_malloc0(size), *name = g_malloc0(size), *type = g_malloc0(size), *flags = g_malloc0(size);
+    int result = -1;
+    if (mdb_bind_column_by_name(table, "Id", id, NULL) != -1 && mdb_bind_column_by_name(table, "Name", name, NULL) != -1
+        && mdb_bind_column_by_name(table, "Type", type, NULL) != -1 && mdb_bind_column_by_name(table, "Flags", flags, NULL) != -1) {
+        mdb_rewind_table(table);
+        unsigned long rows = 0, max_rows = max_pages * (unsigned long)mdb->fmt->pg_size;
+        while (rows++ < max_rows && mdb_fetch_row(table)) {
+            if ((atoi(type) & 0x7F) != MDB_TABLE) continue;
+            MdbCatalogEntry *entry = g_malloc0(sizeof(MdbCatalogEntry));
+            entry->mdb = mdb;
+            snprintf(entry->object_name, sizeof entry->object_name, "%s", name);
+            entry->object_type = MDB_TABLE;
+            entry->table_pg = atol(id) & 0x00FFFFFF;
+            entry->flags = atol(flags);
+            mdb->num_catalog++;
+            g_ptr_array_add(mdb->catalog, entry);
+        }
+        result = rows > max_rows ? -1 : (int)mdb->num_catalog;
+    }
+    g_free(id); g_free(name); g_free(type); g_free(flags);
+    mdb_free_tabledef(table);
+    return result;
+}
 
 /// Entries of the catalog read by mdb_read_catalog.
 static inline unsigned int pyf_catalog_count(MdbHandle *mdb) {

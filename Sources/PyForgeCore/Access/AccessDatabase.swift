@@ -18,14 +18,15 @@ final class AccessDatabase: @unchecked Sendable {
 
     init(path: String) throws(ConversionError) {
         self.path = path
-        pageCount = try Self.checkFile(path)
+        let pageCount = try Self.checkFile(path)
+        self.pageCount = pageCount
         let (opened, said) = Libmdb.call { mdb_open(path, MDB_NOFLAGS) }
         guard let handle = opened else {
             throw .unreadableInput(path: path, reason: "mdbtools could not open it as an Access database\(Self.saying(said)). Check that it is a complete .mdb or .accdb file")
         }
         self.handle = handle
         let (names, catalogSaid): ([String]?, String?) = Libmdb.call {
-            guard mdb_read_catalog(handle, Int32(MDB_TABLE)) != nil else { return nil }
+            guard pyf_read_tables_catalog(handle, pageCount) >= 0 else { return nil }
             var names: [String] = []
             for i in 0..<pyf_catalog_count(handle) {
                 guard let entry = pyf_catalog_entry(handle, i), entry.pointee.object_type == Int32(MDB_TABLE),
