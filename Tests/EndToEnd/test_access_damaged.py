@@ -71,6 +71,23 @@ def many_rows_page(name: str, field: str) -> bytes:
     return patched(name, offset, value)
 
 
+def memo_chain_loop(name: str) -> bytes:
+    """The 70,000-character memo of AllTypes is a chain of long-value (LVAL) page rows, each
+    starting with the next one's page and row: its first link now points to itself."""
+    data = (FIXTURES / name).read_bytes()
+    lval = {n for n, at in pages(data) if data[at] == PAGE_TYPE_DATA and data[at + DATA_OWNER:at + DATA_OWNER + 4] == b"LVAL"}
+    for number in sorted(lval):
+        at = number * PAGE
+        for row in range(struct.unpack_from("<H", data, at + DATA_ROW_COUNT)[0]):
+            start = struct.unpack_from("<H", data, at + DATA_ROW_OFFSETS + 2 * row)[0] & 0x1FFF
+            link = struct.unpack_from("<I", data, at + start)[0]
+            if link and link >> 8 in lval:
+                changed = bytearray(data)
+                struct.pack_into("<I", changed, at + start, number << 8 | row)
+                return bytes(changed)
+    raise AssertionError("no chained long value in the fixture")
+
+
 def truncated(name: str) -> bytes:
     """The first half of the pages: whole pages, so only the missing data pages tell."""
     data = (FIXTURES / name).read_bytes()
@@ -105,6 +122,7 @@ CASES = {
     "data page row count": (lambda n: many_rows_page(n, "row count"), "Many Rows", "cannot be split into its columns"),
     "data page row offset": (lambda n: many_rows_page(n, "row offset"), "Many Rows", "cannot be split into its columns"),
     "data page row columns": (lambda n: many_rows_page(n, "row columns"), "Many Rows", "cannot be split into its columns"),
+    "memo page chain loop": (memo_chain_loop, "AllTypes", "Memo value in column 12 is damaged"),
 }
 
 
