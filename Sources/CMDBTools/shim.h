@@ -181,21 +181,28 @@ static inline char *pyf_memo(MdbHandle *mdb, int start, int size, unsigned long 
 static inline unsigned int pyf_table_column_count(MdbTableDef *table) { return table->num_cols; }
 
 /// libmdb reports damage with fprintf(stderr, ...). While a call runs, `stderr` points at
-/// a fixed in-memory buffer instead (the process's fd 2 is left alone), so what libmdb
-/// says becomes part of one error sentence rather than raw lines on the terminal.
-static inline FILE *pyf_capture_stderr(char *buffer, size_t capacity) {
-    FILE *saved = stderr;
+/// a fixed in-memory stream instead (the process's fd 2 is left alone; pyforge's own
+/// messages are written to fd 2 directly), so what libmdb says becomes part of one error
+/// sentence rather than raw lines on the terminal. The stream is opened once and never
+/// closed, so a C library on another thread that picked up `stderr` meanwhile writes into
+/// the buffer at worst, never into a closed FILE.
+static inline FILE *pyf_capture_open(char *buffer, size_t capacity) {
     FILE *capture = fmemopen(buffer, capacity, "w");
-    if (capture) {
-        setvbuf(capture, NULL, _IONBF, 0);
-        stderr = capture;
-    }
+    if (capture) setvbuf(capture, NULL, _IONBF, 0);
+    return capture;
+}
+
+/// Points `stderr` at `capture` (emptied first); returns the real stderr for pyf_capture_end.
+static inline FILE *pyf_capture_begin(FILE *capture, char *buffer, size_t capacity) {
+    FILE *saved = stderr;
+    if (!capture) return saved;
+    memset(buffer, 0, capacity);
+    rewind(capture);
+    stderr = capture;
     return saved;
 }
 
-static inline void pyf_restore_stderr(FILE *saved) {
-    if (stderr != saved) {
-        fclose(stderr);
-        stderr = saved;
-    }
+static inline void pyf_capture_end(FILE *saved) {
+    fflush(stderr);
+    stderr = saved;
 }
