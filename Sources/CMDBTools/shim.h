@@ -34,7 +34,7 @@ static inline int pyf_read_tables_catalog(MdbHandle *mdb, unsigned long max_page
         mdb_rewind_table(table);
         unsigned long rows = 0, max_rows = max_pages * (unsigned long)mdb->fmt->pg_size;
         while (rows++ < max_rows && mdb_fetch_row(table)) {
-            if ((atoi(type) & 0x7F) != MDB_TABLE) continue;
+            if (atoi(type) != MDB_TABLE) continue; /* as mdb_read_catalog(mdb, MDB_TABLE) */
             MdbCatalogEntry *entry = g_malloc0(sizeof(MdbCatalogEntry));
             entry->mdb = mdb;
             snprintf(entry->object_name, sizeof entry->object_name, "%s", name);
