@@ -45,7 +45,7 @@ final class AccessTableReader: TableReader {
             Libmdb.quietly { mdb_free_tabledef(t) }
             throw Self.damaged(database, name, "its definition cannot be read\(AccessDatabase.saying(said))")
         case .failure(.columnCount(let count)):
-            throw Self.damaged(database, name, "its definition claims \(count) columns, more than Access allows (\(Self.maxColumns))")
+            throw Self.damaged(database, name, "its definition claims \(count) columns, where Access allows 1 to \(Self.maxColumns)")
         case .failure(.unreadable):
             throw Self.damaged(database, name, "its definition cannot be read\(AccessDatabase.saying(said))")
         }
