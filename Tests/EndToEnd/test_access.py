@@ -158,8 +158,6 @@ ALL_TYPES_ROWS = [
      "DateCol": dt.datetime(2099, 12, 31, 23, 59, 59), "TextCol": 'comma, "quote"', "MemoCol": "", "BinCol": None,
      "GuidCol": None},
 ]
-# Columns pyforge gets wrong today (issue #18); their tests below are strict xfails.
-KNOWN_WRONG = ("DecimalCol", "GuidCol")
 
 
 def src_dir(name: str) -> str:
@@ -187,34 +185,27 @@ def converted_types(tmp_path_factory, pyforge_bin) -> dict[str, Path]:
     return outputs
 
 
-def without(rows: list[dict], names: tuple[str, ...]) -> list[dict]:
-    return [{k: v for k, v in row.items() if k not in names} for row in rows]
-
-
 @pytest.mark.parametrize("name", TYPES_FILES)
 def test_all_types_match_the_values_they_were_written_with(converted_types, h, name):
     data = h.read_parquet(converted_types[name] / "AllTypes.parquet")
     assert data.names == list(ALL_TYPES)
     for column, arrow_type in ALL_TYPES.items():
-        if column not in KNOWN_WRONG:
-            assert data.arrow_type(column) == arrow_type, (column, data.arrow_type(column))
+        assert data.arrow_type(column) == arrow_type, (column, data.arrow_type(column))
     # assert_rows_equal checks the row count first and tells -0.0 from 0.0.
-    h.assert_rows_equal(without(data.rows, KNOWN_WRONG), without(ALL_TYPES_ROWS, KNOWN_WRONG))
+    h.assert_rows_equal(data.rows, ALL_TYPES_ROWS)
     # Decimal("0.01") == Decimal("0.0100"): the scale is checked by the type above.
     assert str(data.column("MoneyCol")[3]) == "0.0100"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue #18: Access Decimal(18,4) becomes decimal(28,0) and is rounded "
-                                       "(12345678901234.5678 -> 12345678901235, -0.0001 -> 0)")
 @pytest.mark.parametrize("name", TYPES_FILES)
 def test_decimal_keeps_its_precision_and_scale(converted_types, h, name):
     data = h.read_parquet(converted_types[name] / "AllTypes.parquet")
     assert data.arrow_type("DecimalCol") == pa.decimal128(18, 4)
     assert data.column("DecimalCol") == [row["DecimalCol"] for row in ALL_TYPES_ROWS]
+    # Decimal("0") == Decimal("0.0000"): the text shows the scale is kept too.
+    assert [str(v) for v in data.column("DecimalCol")] == ["12345678901234.5678", "-0.0001", "None", "0.0000"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue #18: the GUID's last dash is dropped "
-                                       "({6F9619FF-8B86-D011-B42D00C04FC964FF})")
 @pytest.mark.parametrize("name", TYPES_FILES)
 def test_guid_keeps_its_text(converted_types, h, name):
     data = h.read_parquet(converted_types[name] / "AllTypes.parquet")

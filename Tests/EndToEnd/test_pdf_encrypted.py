@@ -203,6 +203,10 @@ def with_first_content_stream(path: Path, cut) -> None:
     marker = data.index(b"%% Contents for page 1")
     start = data.index(b"stream\n", marker) + len(b"stream\n")
     end = data.index(b"endstream", start)
+    # qdf mode ends the stream data with a newline of its own before `endstream`: keep it,
+    # since fix-qdf needs it (a cut ending in a random ciphertext byte made it fail).
+    if data[end - 1:end] == b"\n":
+        end -= 1
     patched = data[:start] + cut(data[start:end]) + data[end:]
     fixed = subprocess.run([require("fix-qdf", "qpdf")], input=patched, capture_output=True, check=True).stdout
     path.write_bytes(fixed)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import gzip
 import json
 import os
 import queue
@@ -448,10 +449,22 @@ def assert_extensions_check_passes(binary, directory, timeout=120):
 @pytest.mark.parametrize("extension", EXTENSIONS)
 def test_a_convert_running_when_stdin_closes_does_not_keep_the_extension_alive(extension, tmp_path):
     """SPEC §2.4, §16.3 (6): both kits cancel requests still running when stdin closes and
-    exit within the 2 s the host allows. The input is a FIFO nobody writes to, so the
-    conversion blocks for ever: only the kit's own exit can end the process."""
-    source = tmp_path / "blocked.legacy.csv"
-    os.mkfifo(source)
+    exit within the 2 s the host allows. The Python example's input is a FIFO nobody writes
+    to, so its conversion blocks for ever. pyforge's own readers refuse a FIFO at once (issue
+    #18: it would block open()), so the Swift example, which converts with PyForgeCore, gets
+    a gzip file of many identical members instead: about 20 GB of CSV in 20 MB, far more
+    than it can read before stdin closes. Only the kit's own exit can end the process."""
+    if extension == "example-allstrings":
+        source = tmp_path / "blocked.legacy.csv.gz"
+        member = gzip.compress(b"n\n" + b"1\n" * (32 << 20), compresslevel=1)
+        with open(source, "wb") as f:
+            f.write(member)
+            member = gzip.compress(b"1\n" * (32 << 20), compresslevel=1)
+            for _ in range(300):
+                f.write(member)
+    else:
+        source = tmp_path / "blocked.legacy.csv"
+        os.mkfifo(source)
     output = tmp_path / ".blocked.legacy.out.pyforge-abcdef"
     output.touch(mode=0o644)
     process = Extension(example_command(extension), cwd=tmp_path)

@@ -21,6 +21,7 @@ struct ServeConvertParams: Decodable {
     var skip_rows: Int?
     var allow_ragged: Bool?
     var null_values: [String]?
+    var max_record_bytes: Int?
     var flatten: Bool?
     var sheets: [String]?
     var combine: Bool?
@@ -52,6 +53,7 @@ struct ServeConvertParams: Decodable {
             (compression != nil, .compression), (compression_level != nil, .compressionLevel), (row_group_size != nil, .rowGroupSize),
             (all_strings == true, .allStrings), (delimiter != nil, .delimiter), (quote != nil, .quote), (escape != nil, .escape),
             (encoding != nil, .encoding), (no_header == true, .noHeader), (skip_rows != nil, .skipRows), (allow_ragged == true, .allowRagged), (null_values != nil, .nullValues),
+            (max_record_bytes != nil, .maxRecordBytes),
             (flatten == false, .noFlatten), (sheets != nil, .sheets), (combine == true, .combine),
             (record_path != nil, .recordPath), (row_tag != nil, .rowTag), (mode != nil, .mode), (merge_schema == true, .mergeSchema),
             (partition_by != nil, .partitionBy), (include_deleted == true, .includeDeleted), (tables != nil, .tables),
@@ -105,6 +107,9 @@ struct ServeConvertParams: Decodable {
             guard let parsed = CSVOptions.parseEscape(escape) else { throw .invalidOption("Invalid escape '\(escape)'. Use one character: the quote itself or '\\'.") }
             escapeValue = parsed
         }
+        if let max_record_bytes, !ResourceLimits.recordBytesRange.contains(max_record_bytes) {
+            throw .invalidOption("'max_record_bytes' must be between \(ResourceLimits.recordBytesRange.lowerBound) (1 MiB) and \(ResourceLimits.recordBytesRange.upperBound) (1 GiB); got \(max_record_bytes).")
+        }
         if let skip_rows, skip_rows < 0 { throw .invalidOption("'skip_rows' must be 0 or more; got \(skip_rows).") }
         guard let modeValue = DeltaWriteMode(rawValue: (mode ?? "error").lowercased()) else {
             throw .invalidOption("Unknown mode '\(mode ?? "")'. Use error, append or overwrite.")
@@ -129,6 +134,10 @@ struct ServeConvertParams: Decodable {
         request.dbase = DBaseOptions(encoding: codePage, includeDeleted: include_deleted ?? false)
         request.access = AccessOptions(tables: tables ?? [])
         request.pdf = PDFOptions(pages: pageSelection, pageMarkers: metadata ?? false, password: password)
+        if let max_record_bytes {
+            request.csv.maxRecordBytes = max_record_bytes
+            request.json.maxRecordBytes = max_record_bytes
+        }
         request.table = table
         return request
     }

@@ -186,7 +186,7 @@ struct ConvertCommand: AsyncParsableCommand {
     var request: ConvertRequest {
         var request = ConvertRequest(
             inputPath: input, outputPath: output, format: outputFormat,
-            force: force, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options(allStrings: allStrings, recordPath: xml.recordPath),
+            force: force, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options(allStrings: allStrings, recordPath: xml.recordPath, maxRecordBytes: csv.maxRecordBytes),
             output: OutputOptions(
                 compression: OutputOptions.codec(named: codecName) ?? .snappy, compressionLevel: compressionLevel,
                 rowGroupRows: rowGroupSize),
@@ -234,7 +234,7 @@ extension ConvertCommand {
     func preview(_ console: Console) throws {
         do {
             let info = try FileInspector.info(
-                path: input, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options(allStrings: allStrings, recordPath: xml.recordPath),
+                path: input, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options(allStrings: allStrings, recordPath: xml.recordPath, maxRecordBytes: csv.maxRecordBytes),
                 xml: xml.xmlOptions(allStrings: allStrings), dbase: dbase.options(encoding: csv.encoding))
             if json {
                 try console.printJSON(info.columns.map { ["name": $0.name, "type": $0.type] })

@@ -38,7 +38,7 @@ struct InfoCommand: AsyncParsableCommand {
         let console = Console(verbose: globals.verbose)
         do {
             let info = try FileInspector.info(
-                path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options(allStrings: false, recordPath: xml.recordPath), xml: xml.xmlOptions(allStrings: false),
+                path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options(allStrings: false, recordPath: xml.recordPath, maxRecordBytes: csv.maxRecordBytes), xml: xml.xmlOptions(allStrings: false),
                 dbase: dbase.options(encoding: csv.encoding), pdfPassword: password)
             if format.lowercased() == "json" {
                 try console.printJSON(InfoJSON(info: info))

@@ -27,6 +27,9 @@ struct CSVInputOptions: ParsableArguments {
     @Option(help: "Comma-separated texts read as null in addition to empty fields (e.g. NA,NULL).")
     var nullValues: String?
 
+    @Option(help: "CSV and JSON: the largest record in bytes (a line with its quoted line breaks, or a JSON record) read before the file is refused (default: 64 MiB = \(ResourceLimits.defaultMaxRecordBytes); at most 1 GiB).")
+    var maxRecordBytes: Int?
+
     func validate() throws {
         if let delimiter, CSVOptions.parseDelimiter(delimiter) == nil {
             throw ValidationError("--delimiter must be a single character other than a quote or line break, or '\\t'; got '\(delimiter)'.")
@@ -38,6 +41,9 @@ struct CSVInputOptions: ParsableArguments {
             throw ValidationError("--escape must be one character: the quote itself (doubled quotes) or '\\'; got '\(escape)'.")
         }
         if let conflict = csvOptions(allStrings: false).dialectConflict() { throw ValidationError(conflict) }
+        if let maxRecordBytes, !ResourceLimits.recordBytesRange.contains(maxRecordBytes) {
+            throw ValidationError("--max-record-bytes must be between \(ResourceLimits.recordBytesRange.lowerBound) (1 MiB) and \(ResourceLimits.recordBytesRange.upperBound) (1 GiB); got \(maxRecordBytes).")
+        }
         if let skipRows, skipRows < 0 {
             throw ValidationError("--skip-rows must be 0 or more; got \(skipRows).")
         }
@@ -68,16 +74,19 @@ struct CSVInputOptions: ParsableArguments {
     /// The scoped options given, for `ConvertOption.check`.
     var given: [ConvertOption] {
         [(delimiter != nil, ConvertOption.delimiter), (quote != nil, .quote), (escape != nil, .escape), (encoding != nil, .encoding),
-         (noHeader, .noHeader), (skipRows != nil, .skipRows), (allowRagged, .allowRagged), (nullValues != nil, .nullValues)]
+         (noHeader, .noHeader), (skipRows != nil, .skipRows), (allowRagged, .allowRagged), (nullValues != nil, .nullValues),
+         (maxRecordBytes != nil, .maxRecordBytes)]
             .compactMap { $0.0 ? $0.1 : nil }
     }
 
     func csvOptions(allStrings: Bool) -> CSVOptions {
-        CSVOptions(
+        var options = CSVOptions(
             delimiter: delimiter.flatMap(CSVOptions.parseDelimiter), quote: quote.flatMap(CSVOptions.parseQuote),
             escape: escape.flatMap(CSVOptions.parseEscape), hasHeader: noHeader ? false : nil,
             encoding: encoding.flatMap(TextEncoding.init(name:)), skipRows: skipRows, allowRagged: allowRagged, allStrings: allStrings,
             nullValues: nullValues.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? [])
+        if let maxRecordBytes { options.maxRecordBytes = maxRecordBytes }
+        return options
     }
 }
 
@@ -92,8 +101,11 @@ struct JSONInputOptions: ParsableArguments {
     var options: JSONOptions { options(allStrings: false) }
 
     /// `recordPath` is --record-path, shared with XML input (members separated by '.').
-    func options(allStrings: Bool, recordPath: String? = nil) -> JSONOptions {
-        JSONOptions(flatten: flatten ?? true, allStrings: allStrings, recordPath: recordPath.flatMap(JSONOptions.parseRecordPath))
+    /// `maxRecordBytes` is --max-record-bytes, shared with CSV input.
+    func options(allStrings: Bool, recordPath: String? = nil, maxRecordBytes: Int? = nil) -> JSONOptions {
+        var options = JSONOptions(flatten: flatten ?? true, allStrings: allStrings, recordPath: recordPath.flatMap(JSONOptions.parseRecordPath))
+        if let maxRecordBytes { options.maxRecordBytes = maxRecordBytes }
+        return options
     }
 }
 

@@ -3,7 +3,22 @@ import Columnar
 
 /// One Access column: its type in the schema and the values of the batch being built.
 struct AccessColumn {
-    enum Kind { case boolean, byte, integer, long, money, single, double, dateTime, text, memo, ole, binary, guid, numeric(scale: Int) }
+    enum Kind {
+        case boolean, byte, integer, long, money, single, double, dateTime, text, memo, ole, binary, guid, numeric(precision: Int, scale: Int)
+
+        /// Bytes a stored value of this kind needs at least (variable-length kinds: 0).
+        var storedSize: Int {
+            switch self {
+            case .boolean, .text, .memo, .ole, .binary: 0
+            case .byte: 1
+            case .integer: 2
+            case .long, .single: 4
+            case .money, .double, .dateTime: 8
+            case .guid: AccessRawValues.guidSize
+            case .numeric: AccessRawValues.numericSize
+            }
+        }
+    }
 
     let kind: Kind
     let type: DataType
@@ -17,8 +32,9 @@ struct AccessColumn {
 
     /// Access types as columns: Long → int32, Integer → int32, Byte → int32, Currency →
     /// decimal(19,4), Date/Time → timestamp, Yes/No → boolean, Decimal → decimal(p,s),
-    /// Text/Memo/GUID → string, OLE/binary → binary.
-    init(mdbType: Int32, precision: Int32, scale: Int32) {
+    /// Text/Memo/GUID → string, OLE/binary → binary. Nil for a Decimal whose precision
+    /// and scale Access does not allow (a damaged definition).
+    init?(mdbType: Int32, precision: Int32, scale: Int32) {
         switch Int(mdbType) {
         case Int(MDB_BOOL): (kind, type) = (.boolean, .boolean)
         case Int(MDB_BYTE): (kind, type) = (.byte, .int32)
@@ -34,8 +50,8 @@ struct AccessColumn {
         case Int(MDB_REPID): (kind, type) = (.guid, .string)
         case Int(MDB_NUMERIC):
             let p = Int(precision), s = Int(scale)
-            let valid = (1...28).contains(p) && (0...p).contains(s)
-            (kind, type) = (.numeric(scale: valid ? s : 0), .decimal(precision: valid ? p : 28, scale: valid ? s : 0))
+            guard (1...28).contains(p), (0...p).contains(s) else { return nil }
+            (kind, type) = (.numeric(precision: p, scale: s), .decimal(precision: p, scale: s))
         default: (kind, type) = (.text, .string)
         }
     }
@@ -57,6 +73,10 @@ struct AccessColumn {
     mutating func append(int128 value: Int128) { ints128.append(value); validity.append(1) }
     mutating func append(double value: Double) { doubles.append(value); validity.append(1) }
     mutating func append(bytes raw: UnsafeRawBufferPointer) { bytes.append(raw); validity.append(1) }
+    mutating func append(string: String) {
+        var text = string
+        text.withUTF8 { append(bytes: UnsafeRawBufferPointer($0)) }
+    }
 
     /// A decimal at the column's storage width.
     mutating func append(decimal value: Int128) {

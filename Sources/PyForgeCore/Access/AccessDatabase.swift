@@ -4,10 +4,6 @@ import Glibc
 import Darwin
 #endif
 import CMDBTools
-import Synchronization
-
-/// libmdb keeps global state and is not thread-safe: every call into it holds this lock.
-let libmdb = Mutex(())
 
 /// An open Access database (.mdb, .accdb) and its user tables, through mdbtools' libmdb.
 final class AccessDatabase: @unchecked Sendable {
@@ -16,16 +12,21 @@ final class AccessDatabase: @unchecked Sendable {
     /// User tables in catalog order (system tables, MSys*, left out).
     let tables: [String]
     let jetVersion: UInt32
+    /// Pages in the file: no table or long value can span more, so reading more means
+    /// a damaged file sends libmdb round in circles.
+    let pageCount: UInt
 
     init(path: String) throws(ConversionError) {
         self.path = path
-        try Self.checkFile(path)
-        guard let handle = libmdb.withLock({ _ in mdb_open(path, MDB_NOFLAGS) }) else {
-            throw .unreadableInput(path: path, reason: "mdbtools could not open it as an Access database. Check that it is a complete .mdb or .accdb file")
+        let pageCount = try Self.checkFile(path)
+        self.pageCount = pageCount
+        let (opened, said) = Libmdb.call { mdb_open(path, MDB_NOFLAGS) }
+        guard let handle = opened else {
+            throw .unreadableInput(path: path, reason: "mdbtools could not open it as an Access database\(Self.saying(said)). Check that it is a complete .mdb or .accdb file")
         }
         self.handle = handle
-        let names: [String]? = libmdb.withLock { _ in
-            guard mdb_read_catalog(handle, Int32(MDB_TABLE)) != nil else { return nil }
+        let (names, catalogSaid): ([String]?, String?) = Libmdb.call {
+            guard pyf_read_tables_catalog(handle, pageCount) >= 0 else { return nil }
             var names: [String] = []
             for i in 0..<pyf_catalog_count(handle) {
                 guard let entry = pyf_catalog_entry(handle, i), entry.pointee.object_type == Int32(MDB_TABLE),
@@ -35,16 +36,21 @@ final class AccessDatabase: @unchecked Sendable {
             return names
         }
         jetVersion = pyf_jet_version(handle)
-        guard let names else {
-            libmdb.withLock { _ in mdb_close(handle) }
-            throw .unreadableInput(path: path, reason: "its table catalog cannot be read: the file is damaged, or encrypted with a password (pyforge cannot decrypt Access files). Remove the password in Access (File > Info > Decrypt Database) and convert again")
+        guard let names, catalogSaid == nil else {
+            Libmdb.quietly { mdb_close(handle) }
+            throw .unreadableInput(path: path, reason: "its table catalog cannot be read\(Self.saying(catalogSaid)): the file is damaged, or encrypted with a password (pyforge cannot decrypt Access files). Remove the password in Access (File > Info > Decrypt Database) and convert again")
         }
         tables = names
     }
 
     deinit {
         let handle = self.handle
-        libmdb.withLock { _ in mdb_close(handle) }
+        Libmdb.quietly { mdb_close(handle) }
+    }
+
+    /// What libmdb printed, as a clause of a pyforge sentence.
+    static func saying(_ printed: String?) -> String {
+        printed.map { " (mdbtools reported: '\($0)')" } ?? ""
     }
 
     var versionName: String {
@@ -61,8 +67,8 @@ final class AccessDatabase: @unchecked Sendable {
     }
 
     /// Refuses empty, truncated and non-Access files before libmdb sees them (it prints
-    /// to stderr and may read garbage when pages are missing).
-    static func checkFile(_ path: String) throws(ConversionError) {
+    /// to stderr and may read garbage when pages are missing); returns the page count.
+    static func checkFile(_ path: String) throws(ConversionError) -> UInt {
         let file = try InputFile(path: path)
         func malformed(_ location: String, _ reason: String) -> ConversionError {
             .malformedInput(path: path, location: location, reason: reason, fix: "copy the complete database again (or open and compact it in Access), then convert it")
@@ -83,5 +89,6 @@ final class AccessDatabase: @unchecked Sendable {
         guard file.size >= pageSize * 2, file.size % pageSize == 0 else {
             throw malformed("byte \(file.size)", "the file is truncated: \(file.size) bytes is not a whole number of \(pageSize)-byte pages")
         }
+        return UInt(file.size / pageSize)
     }
 }

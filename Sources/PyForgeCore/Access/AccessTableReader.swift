@@ -9,10 +9,9 @@ final class AccessTableReader: TableReader {
     private let database: AccessDatabase
     private let table: UnsafeMutablePointer<MdbTableDef>
     private var columns: [AccessColumn]
-    private let mdbColumns: [UnsafeMutablePointer<MdbColumn>]
     private let fields: UnsafeMutablePointer<MdbField>
     private var text: [CChar] = []
-    private var scratch = [UInt8](repeating: 0, count: 16_384)
+    private var pagesVisited: UInt = 0
     private var finished = false
     private(set) var rows = 0
     private let progress: ProgressCounter?
@@ -22,55 +21,99 @@ final class AccessTableReader: TableReader {
         self.database = database
         tableName = name
         self.progress = progress
-        let opened: UnsafeMutablePointer<MdbTableDef>? = libmdb.withLock { _ in
+        let (opened, said): (Result<UnsafeMutablePointer<MdbTableDef>, TableProblem>, String?) = Libmdb.call {
             guard let entry = name.withCString({ mdb_get_catalogentry_by_name(database.handle, $0) }),
-                  let table = mdb_read_table(entry) else { return nil }
-            mdb_read_columns(table)
+                  let table = mdb_read_table(entry) else { return .failure(.unreadable) }
+            // libmdb trusts the stored count: it would read that many column entries and
+            // crack every row into that many fields (our buffer holds MDB_MAX_COLS).
+            let count = pyf_table_column_count(table)
+            guard count > 0, count <= Self.maxColumns else {
+                mdb_free_tabledef(table)
+                return .failure(.columnCount(count))
+            }
+            guard let read = mdb_read_columns(table), read.pointee.len == count else {
+                mdb_free_tabledef(table)
+                return .failure(.unreadable)
+            }
             mdb_rewind_table(table)
-            return table
+            return .success(table)
         }
-        guard let opened else {
-            throw .unreadableInput(path: database.path, reason: "its table '\(name)' cannot be read (the file may be damaged)")
+        let table: UnsafeMutablePointer<MdbTableDef>
+        switch opened {
+        case .success(let t) where said == nil: table = t
+        case .success(let t):
+            Libmdb.quietly { mdb_free_tabledef(t) }
+            throw Self.damaged(database, name, "its definition cannot be read\(AccessDatabase.saying(said))")
+        case .failure(.columnCount(let count)):
+            throw Self.damaged(database, name, "its definition claims \(count) columns, where Access allows 1 to \(Self.maxColumns)")
+        case .failure(.unreadable):
+            throw Self.damaged(database, name, "its definition cannot be read\(AccessDatabase.saying(said))")
         }
-        table = opened
+        self.table = table
         var names = ColumnNames()
         var fieldsOut: [Field] = []
         var built: [AccessColumn] = []
-        var pointers: [UnsafeMutablePointer<MdbColumn>] = []
-        for i in 0..<opened.pointee.num_cols {
-            let column = pyf_column(opened, i)!
-            pointers.append(column)
-            let c = column.pointee
-            let access = AccessColumn(mdbType: c.col_type, precision: c.col_prec, scale: c.col_scale)
+        for i in 0..<table.pointee.num_cols {
+            let c = pyf_column(table, i)!.pointee
             let rawName = withUnsafeBytes(of: c.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            // libmdb reads a Decimal's precision into col_scale and its scale into col_prec
+            // (Jet 4 column entry: byte 11 precision, byte 12 scale); mdb-schema prints them
+            // back in that swapped order, so its output looks right.
+            guard let access = AccessColumn(mdbType: c.col_type, precision: c.col_scale, scale: c.col_prec) else {
+                Libmdb.quietly { mdb_free_tabledef(table) }
+                throw Self.damaged(database, name, "its Decimal column '\(rawName)' declares precision \(c.col_scale) and scale \(c.col_prec), which Access does not allow")
+            }
             fieldsOut.append(Field(name: names.unique(rawName, position: Int(i)), type: access.type, nullable: access.type != .boolean))
             built.append(access)
         }
         schema = Schema(fieldsOut)
         columns = built
-        mdbColumns = pointers
         fields = .allocate(capacity: Int(MDB_MAX_COLS) + 1)
+    }
+
+    /// Access allows 255 columns in a table.
+    static let maxColumns: UInt32 = 255
+
+    private enum TableProblem: Error { case unreadable, columnCount(UInt32) }
+
+    static func damaged(_ database: AccessDatabase, _ table: String, _ reason: String) -> ConversionError {
+        .malformedInput(
+            path: database.path, location: "table '\(table)'", reason: "\(reason): the file is damaged",
+            fix: "open the database in Access and run Compact and Repair (or copy the complete file again), then convert it")
     }
 
     deinit {
         let table = self.table
-        libmdb.withLock { _ in mdb_free_tabledef(table) }
+        Libmdb.quietly { mdb_free_tabledef(table) }
         fields.deallocate()
     }
 
     func next() throws(ConversionError) -> ReadStep {
         guard !finished else { return .end }
         var count = 0
-        libmdb.withLock { _ in
+        let (problem, said): (String?, String?) = Libmdb.call {
             while count < Self.batchRows {
-                let cracked = pyf_next_row(table, fields)
-                if cracked <= 0 {
+                let cracked = pyf_next_row(table, fields, &pagesVisited, database.pageCount)
+                switch cracked {
+                case Int32(PYF_ROW_END):
                     finished = true
-                    break
+                    return nil
+                case Int32(PYF_ROW_TOO_MANY_PAGES):
+                    return "reading it visits more data pages than the file's \(database.pageCount) pages (its page chain loops)"
+                case Int32(PYF_ROW_UNREADABLE):
+                    return "row \(rows + count + 1) cannot be split into its columns"
+                default: break
                 }
-                readRow()
+                if let problem = readRow() { return "row \(rows + count + 1): \(problem)" }
                 count += 1
             }
+            return nil
+        }
+        // Whatever libmdb prints is about damage it skipped over (a page it could not read
+        // or that belongs elsewhere): rows would be missing, so it is an error, not a warning.
+        if let reason = problem ?? said.map({ "mdbtools reported '\($0)'" }) {
+            finished = true
+            throw Self.damaged(database, tableName, reason)
         }
         if count == 0 && rows > 0 { return .end }
         rows += count
@@ -82,15 +125,17 @@ final class AccessTableReader: TableReader {
         }
     }
 
-    /// Appends the cracked row in `fields` to the columns (libmdb lock held).
-    private func readRow() {
+    /// Appends the cracked row in `fields` (libmdb fills one per table column) to the
+    /// columns (libmdb lock held); returns what
+    /// is wrong with it when a field points outside its page or holds a damaged value.
+    private func readRow() -> String? {
         let handle = database.handle
         let page = UnsafeRawPointer(handle) + MemoryLayout<MdbHandle>.offset(of: \MdbHandle.pg_buf)!
+        let pageSize = Int(handle.pointee.fmt.pointee.pg_size)
         for i in 0..<columns.count {
             let field = fields[i]
             let index = Int(field.colnum)
-            guard index < columns.count else { continue }
-            let start = Int(field.start), size = Int(field.siz)
+            guard index >= 0, index < columns.count else { return "a field names column \(index) of \(columns.count)" }
             if case .boolean = columns[index].kind {
                 columns[index].append(int32: field.is_null == 0 ? 1 : 0)
                 continue
@@ -99,7 +144,15 @@ final class AccessTableReader: TableReader {
                 columns[index].appendNull()
                 continue
             }
+            let start = Int(field.start), size = Int(field.siz)
+            guard start >= 0, size >= 0, start <= pageSize - size else {
+                return "its value in column \(index + 1) lies outside its page"
+            }
+            guard size >= columns[index].kind.storedSize else {
+                return "its value in column \(index + 1) is \(size) bytes, too short for its type"
+            }
             let p = page + start
+            let raw = UnsafeRawBufferPointer(start: p, count: size)
             switch columns[index].kind {
             case .boolean: break
             case .byte: columns[index].append(int32: Int32(p.load(as: UInt8.self)))
@@ -111,32 +164,35 @@ final class AccessTableReader: TableReader {
             case .dateTime:
                 let value = Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)))
                 if let micros = AccessColumn.micros(accessDate: value) { columns[index].append(int64: micros) } else { columns[index].appendNull() }
-            case .binary: columns[index].append(bytes: UnsafeRawBufferPointer(start: p, count: size))
+            case .binary: columns[index].append(bytes: raw)
             case .text: appendText(index, start: start, size: size)
             case .memo:
                 var length = 0
-                let memo = pyf_memo(handle, Int32(start), Int32(size), &length)
-                appendOwned(index, memo.map { UnsafeRawPointer($0) }, length, free: { pyf_free($0) })
+                guard let memo = pyf_memo(handle, Int32(start), Int32(size), database.pageCount, &length) else {
+                    return "its Memo value in column \(index + 1) is damaged (its length or page chain is wrong)"
+                }
+                columns[index].append(bytes: UnsafeRawBufferPointer(start: memo, count: length))
+                pyf_free(memo)
             case .ole:
                 var length = 0
-                let data = scratch.withUnsafeMutableBytes { pyf_ole(handle, mdbColumns[index], Int32(start), Int32(size), &length, $0.baseAddress) }
-                appendOwned(index, data.map { UnsafeRawPointer($0) }, length, free: { free($0) })
+                guard let data = pyf_long_value(handle, Int32(start), Int32(size), database.pageCount, &length) else {
+                    return "its OLE value in column \(index + 1) is damaged (its length or page chain is wrong)"
+                }
+                columns[index].append(bytes: UnsafeRawBufferPointer(start: data, count: length))
+                pyf_free(data)
             case .guid:
-                let text = mdb_col_to_string(handle, UnsafeMutableRawPointer(mutating: page), Int32(start), Int32(MDB_REPID), Int32(size))
-                appendOwned(index, text.map { UnsafeRawPointer($0) }, text.map { strlen($0) } ?? 0, free: { pyf_free($0) })
-            case .numeric(let scale):
-                guard let text = pyf_numeric(handle, Int32(start), Int32(scale), Int32(mdbColumns[index].pointee.col_prec)) else {
-                    columns[index].appendNull()
-                    continue
+                guard let text = AccessRawValues.guid(UnsafeRawBufferPointer(rebasing: raw.prefix(AccessRawValues.guidSize))) else {
+                    return "its GUID in column \(index + 1) is damaged"
                 }
-                if case .value(let v) = DBaseValues.decimal(UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), strlen(text), scale: scale) {
-                    columns[index].append(decimal: v)
-                } else {
-                    columns[index].appendNull()
+                columns[index].append(string: text)
+            case .numeric(let precision, _):
+                guard let value = AccessRawValues.numeric(UnsafeRawBufferPointer(rebasing: raw.prefix(AccessRawValues.numericSize)), precision: precision) else {
+                    return "its Decimal in column \(index + 1) has more digits than the column's precision \(precision)"
                 }
-                pyf_free(text)
+                columns[index].append(decimal: value)
             }
         }
+        return nil
     }
 
     private func appendText(_ index: Int, start: Int, size: Int) {

@@ -56,6 +56,8 @@ public struct CSVOptions: Sendable, Equatable {
     public var allStrings: Bool
     /// Field texts read as null besides the empty field (e.g. "NA", "NULL").
     public var nullValues: [String]
+    /// The largest record (with its quoted line breaks) read before refusing the file.
+    public var maxRecordBytes = ResourceLimits.defaultMaxRecordBytes
 
     public init(
         delimiter: UInt8? = nil, quote: UInt8?? = nil, escape: UInt8? = nil, hasHeader: Bool? = nil,

@@ -97,7 +97,7 @@ public final class CSVReader: TableReader {
         if let declared = options.encoding ?? learned.encoding { encoding = declared } else { encoding = try Self.detectEncoding(path) }
         input = try InputCompression.open(path)
         source = makeByteSource(input, encoding: encoding)
-        buffer = ChunkBuffer(source: source, capacity: Self.bufferSize)
+        buffer = ChunkBuffer(source: source, capacity: Self.bufferSize, limit: options.maxRecordBytes)
         try buffer.refill()
         var preamble = try CSVPreamble.consume(buffer, options: options, path: path)
         // Sniffing reads a bounded sample: the first MiB after the lines skipped.
@@ -126,7 +126,8 @@ public final class CSVReader: TableReader {
 
         let (names, renamed) = try Self.readHeader(buffer, dialect: dialect, tokenizer: &tokenizer, path: path)
         headerWarning = renamed.warning(in: path) { "header column \($0 + 1)" }
-        index = FieldIndex(columnCount: names.count, rowCapacity: Self.batchRows)
+        // Wide tables get fewer rows per batch: the index's memory is rows × columns.
+        index = FieldIndex(columnCount: names.count, rowCapacity: ResourceLimits.batchRows(Self.batchRows, columns: names.count))
         if let override {
             guard override.count == names.count else {
                 throw .invalidOption("'\(path)' changed while it was being read: it now has \(names.count) columns instead of \(override.count).")
@@ -182,7 +183,9 @@ public final class CSVReader: TableReader {
             let bytes = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: buffer.unconsumed)
             record = SimpleRecordParser.record(bytes, from: 0, dialect: dialect, isFinal: buffer.exhausted)
             if record != nil || buffer.exhausted { break }
-            if buffer.start == 0 && buffer.isFull { buffer.grow() }
+            if buffer.start == 0 && buffer.isFull && !buffer.grow() {
+                throw ResourceLimits.recordTooLarge(path: path, location: "line \(tokenizer.line)", limit: buffer.limit)
+            }
             try buffer.refill()
         }
         guard let record else {
@@ -191,6 +194,9 @@ public final class CSVReader: TableReader {
                 throw .malformedInput(path: path, location: "line 1", reason: "the first record has a quote that is never closed", fix: "close the quote")
             }
             return ([], ColumnNames())  // empty file
+        }
+        guard record.fields.count <= ResourceLimits.maxColumns else {
+            throw ResourceLimits.tooManyColumns(path: path, location: "line \(tokenizer.line)")
         }
         guard dialect.hasHeader else {
             return ((1...record.fields.count).map { "column_\($0)" }, ColumnNames())
@@ -253,7 +259,9 @@ public final class CSVReader: TableReader {
                 return true
             }
             if buffer.exhausted { return false }
-            if buffer.start == 0 && buffer.isFull { buffer.grow() }
+            if buffer.start == 0 && buffer.isFull && !buffer.grow() {
+                throw ResourceLimits.recordTooLarge(path: path, location: "line \(tokenizer.line)", limit: buffer.limit)
+            }
             try buffer.refill()
         }
     }

@@ -15,11 +15,14 @@ final class ChunkBuffer {
     /// Bytes dropped from the front by compaction: `bytes[k]` is byte `discarded + k` of the text.
     private(set) var discarded: Int64 = 0
     private let source: ByteSource
+    /// The largest the buffer may grow to: a record must fit in it (`--max-record-bytes`).
+    let limit: Int
 
-    init(source: ByteSource, capacity: Int) {
+    init(source: ByteSource, capacity: Int, limit: Int = ResourceLimits.defaultMaxRecordBytes) {
         self.source = source
-        self.capacity = capacity
-        bytes = .allocate(capacity: capacity)
+        self.limit = Swift.max(limit, 1 << 16)
+        self.capacity = Swift.min(capacity, self.limit)
+        bytes = .allocate(capacity: self.capacity)
     }
 
     deinit { bytes.deallocate() }
@@ -45,15 +48,19 @@ final class ChunkBuffer {
         }
     }
 
-    /// Doubles the capacity, for a record larger than the buffer.
-    func grow() {
-        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+    /// Doubles the capacity (up to `limit`), for a record larger than the buffer; false
+    /// when the buffer is already at its limit, so the record is too large to read.
+    func grow() -> Bool {
+        guard capacity < limit else { return false }
+        let doubled = Swift.min(capacity * 2, limit)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: doubled)
         larger.update(from: bytes + start, count: end - start)
         discarded += Int64(start)
         bytes.deallocate()
         bytes = larger
         end -= start
         start = 0
-        capacity *= 2
+        capacity = doubled
+        return true
     }
 }

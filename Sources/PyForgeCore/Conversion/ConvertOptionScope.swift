@@ -5,6 +5,7 @@
 public enum ConvertOption: String, CaseIterable, Sendable {
     case compression, compressionLevel, rowGroupSize
     case allStrings, delimiter, quote, escape, encoding, noHeader, skipRows, allowRagged, nullValues
+    case maxRecordBytes
     case noFlatten
     case recordPath, rowTag, flattenStrategy, arrayHandling, namespaceHandling
     case sheets, combine, separate, header
@@ -23,6 +24,7 @@ public enum ConvertOption: String, CaseIterable, Sendable {
         case .encoding: return [.csv, .dbase]
         case .noHeader, .skipRows: return [.csv, .excel]
         case .noFlatten: return [.json]
+        case .maxRecordBytes: return [.csv, .json]
         case .recordPath: return [.xml, .json]
         case .rowTag, .flattenStrategy, .arrayHandling, .namespaceHandling: return [.xml]
         case .sheets, .combine, .separate, .header: return [.excel]

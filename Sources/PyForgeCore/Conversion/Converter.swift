@@ -52,7 +52,10 @@ public enum Converter {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         switch InputFormat(path: path) {
         case .csv: return CSVSource(path: path, options: csv)
-        case .json: return JSONSource(path: path, options: JSONOptions(flatten: json.flatten, allStrings: csv.allStrings || json.allStrings, recordPath: json.recordPath))
+        case .json:
+            var options = json
+            options.allStrings = csv.allStrings || json.allStrings
+            return JSONSource(path: path, options: options)
         case .xml: return XMLSource(path: path, options: xml)
         case .excel: return try ExcelSource.single(path: path, options: excel)
         case .dbase: return DBaseSource(path: path, options: dbase)

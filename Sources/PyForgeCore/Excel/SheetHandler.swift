@@ -44,9 +44,14 @@ final class CellBatch {
     @inline(__always)
     func set(row: Int, column: Int, kind: CellKind, value: Double) {
         while column >= columns.count { columns.append(Slots(kinds: [], values: [])) }
-        if columns[column].kinds.isEmpty {
-            // Allocated on first use: a lone cell in column XFD must not allocate the 16k columns before it.
-            columns[column] = Slots(kinds: [UInt8](repeating: 0, count: capacity), values: [Double](repeating: 0, count: capacity))
+        let allocated = columns[column].kinds.count
+        if row >= allocated {
+            // Allocated on first use and grown by doubling: a lone cell in column XFD must not
+            // allocate the 16k columns before it, and a row of 8,000 cells must not allocate a
+            // whole batch of rows for each of them.
+            let size = Swift.min(capacity, Swift.max(row + 1, allocated * 2, 64))
+            columns[column].kinds.append(contentsOf: repeatElement(0, count: size - allocated))
+            columns[column].values.append(contentsOf: repeatElement(0, count: size - allocated))
         }
         columns[column].kinds[row] = kind.rawValue
         columns[column].values[row] = value
@@ -54,7 +59,17 @@ final class CellBatch {
 
     @inline(__always)
     func kind(_ row: Int, _ column: Int) -> CellKind {
-        column < columns.count && !columns[column].kinds.isEmpty ? CellKind(rawValue: columns[column].kinds[row]) ?? .empty : .empty
+        column < columns.count && row < columns[column].kinds.count ? CellKind(rawValue: columns[column].kinds[row]) ?? .empty : .empty
+    }
+
+    /// Pads every used column to the batch's rows (empty cells), so that readers index any
+    /// row of a handed-over batch.
+    func seal() {
+        for c in columns.indices where !columns[c].kinds.isEmpty && columns[c].kinds.count < rowCount {
+            let missing = rowCount - columns[c].kinds.count
+            columns[c].kinds.append(contentsOf: repeatElement(0, count: missing))
+            columns[c].values.append(contentsOf: repeatElement(0, count: missing))
+        }
     }
 }
 
@@ -108,6 +123,7 @@ final class SheetHandler: ExcelXMLHandler {
     /// Hands over the rows read so far (at the end of the sheet).
     func flush() {
         if current.rowCount > 0 {
+            current.seal()
             ready.append(current)
             current = CellBatch(capacity: batchRows)
         }
@@ -200,6 +216,7 @@ final class SheetHandler: ExcelXMLHandler {
                 current.rowNumbers.append(Int32(truncatingIfNeeded: rowNumber))
                 current.rowCount += 1
                 if current.rowCount == batchRows {
+                    current.seal()
                     ready.append(current)
                     current = CellBatch(capacity: batchRows)
                 }

@@ -41,9 +41,27 @@ final class InputFile {
         guard (info.st_mode & S_IFMT) != S_IFDIR else {
             throw .unreadableInput(path: path, reason: "it is a directory, not a file")
         }
+        // A FIFO without a writer would block open() for ever, a device like /dev/zero never
+        // ends, and every reader may read its input twice (sniffing, a restart after a type
+        // is widened), which a pipe cannot do: only regular files are inputs.
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw .unreadableInput(
+                path: path,
+                reason: "it is \(Self.kind(info.st_mode)), not a regular file, and pyforge reads its input more than once. Save the data to a file first (for example: cat > data.csv) and convert that file")
+        }
         let fd = systemOpen(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(operation: "open", path: path, reason: systemMessage(errno)) }
         return (fd, Int64(info.st_size))
+    }
+
+    private static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "a special file"
+        }
     }
 
     deinit { close(descriptor) }

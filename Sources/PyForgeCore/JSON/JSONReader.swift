@@ -15,6 +15,8 @@ public struct JSONOptions: Sendable, Equatable {
     /// top-level values are the records, never looked for inside an object (NDJSON of one
     /// line is one record, whatever arrays it holds).
     public var recordPath: [String]?
+    /// The largest record read before refusing the file (`--max-record-bytes`).
+    public var maxRecordBytes = ResourceLimits.defaultMaxRecordBytes
 
     public init(flatten: Bool = true, allStrings: Bool = false, recordPath: [String]? = nil) {
         self.flatten = flatten
@@ -108,7 +110,7 @@ public final class JSONReader: TableReader {
         self.progress = progress
         source = try JSONInput.open(path)
         compressed = InputCompression(path: path) != .none
-        buffer = ChunkBuffer(source: source, capacity: 8 << 20)
+        buffer = ChunkBuffer(source: source, capacity: 8 << 20, limit: options.maxRecordBytes)
         parser = JSONRecordParser(flatten: options.flatten, names: override?.fields.map(\.name) ?? [])
         types = override?.fields.map { InferredType(override: $0.type) } ?? []
         schema = override ?? Schema([])
@@ -231,7 +233,7 @@ public final class JSONReader: TableReader {
             framing = saved
             buffer.start = saved.start
             if complete || buffer.exhausted { return }
-            if buffer.isFull { buffer.grow() }
+            if buffer.isFull && !buffer.grow() { throw recordTooLarge() }
             try buffer.refill()
         }
     }
@@ -252,7 +254,7 @@ public final class JSONReader: TableReader {
                 // A record cut by the end of the buffer: read on and parse it again.
                 guard scanner.ranOut(error), !buffer.exhausted else { throw malformed(at: error.offset, error.reason) }
                 guard allowRefill else { break }
-                if buffer.start == 0 && buffer.isFull { buffer.grow() }
+                if buffer.start == 0 && buffer.isFull && !buffer.grow() { throw recordTooLarge() }
                 try buffer.refill()
                 framing.start = buffer.start
                 continue
@@ -261,6 +263,9 @@ public final class JSONReader: TableReader {
             let valid = UTF8Validation.validPrefixLength(UnsafeRawBufferPointer(start: buffer.bytes + start, count: end - start))
             if valid < end - start {
                 throw malformed(at: start + valid, "byte 0x\(String(buffer.bytes[start + valid], radix: 16, uppercase: true)) is not valid UTF-8 (JSON text must be UTF-8)")
+            }
+            if parser.names.count > ResourceLimits.maxColumns {
+                throw ResourceLimits.tooManyColumns(path: path, location: "line \(framing.line) (record \(framing.records + 1))")
             }
             framing.records += 1
             if framing.records > repeatedKeyCountedThrough {
@@ -293,7 +298,8 @@ public final class JSONReader: TableReader {
         while types.count < parser.names.count { types.append(options.allStrings ? .string : .unknown) }
         let input = UnsafePointer(buffer.bytes)
         parser.scratch.withUnsafeBufferPointer { scratch in
-            for (i, slot) in parser.slots.enumerated() where slot.present && types[i] != .string {
+            for i in parser.presentColumns where types[i] != .string {
+                let slot = parser.slots[i]
                 let text = parser.text(slot, input: input, scratch: scratch)
                 let t = inferredType(of: slot.kind, text)
                 if t == .unknown || types[i] == t { continue }
@@ -310,7 +316,7 @@ public final class JSONReader: TableReader {
             if buffer.exhausted {
                 throw malformed(at: buffer.end, framing.layout == .array ? "the array is not closed with ']'" : "the last record is cut off")
             }
-            if buffer.start == 0 && buffer.isFull { buffer.grow() }
+            if buffer.start == 0 && buffer.isFull && !buffer.grow() { throw recordTooLarge() }
             try buffer.refill()
         }
     }
@@ -409,6 +415,10 @@ public final class JSONReader: TableReader {
         return pos
     }
 
+    private func recordTooLarge() -> ConversionError {
+        ResourceLimits.recordTooLarge(path: path, location: "line \(framing.line) (record \(framing.records + 1))", limit: buffer.limit)
+    }
+
     private func malformed(at offset: Int, _ reason: String) -> ConversionError {
         var line = framing.line
         var k = buffer.start
@@ -422,10 +432,12 @@ public final class JSONReader: TableReader {
     // MARK: Batches
 
     public func next() throws(ConversionError) -> ReadStep {
-        var builders = types.map { JSONColumnBuilder(type: $0, capacity: 4096) }
+        // Wide tables get fewer records per batch: a batch holds records × columns values.
+        let batchRecords = ResourceLimits.batchRows(Self.batchRecords, columns: types.count)
+        var builders = types.map { JSONColumnBuilder(type: $0, capacity: Swift.min(4096, batchRecords)) }
         var mismatch: (column: Int, type: InferredType)? = nil
         var newColumn = false
-        let count = try records(limit: Self.batchRecords, createColumns: false) { parser throws(ConversionError) in
+        let count = try records(limit: batchRecords, createColumns: false) { parser throws(ConversionError) in
             if parser.names.count > builders.count {
                 newColumn = true
                 return false

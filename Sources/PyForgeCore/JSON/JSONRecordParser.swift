@@ -37,6 +37,9 @@ struct JSONRecordParser {
     /// Decoded text of the current record's values.
     var scratch: [UInt8] = []
     var slots: [JSONSlot] = []
+    /// The columns the current record has a value for: clearing and inferring visit these
+    /// only, so a record costs its own keys, not every column seen so far.
+    private(set) var presentColumns: [Int] = []
     private var path: [UInt8] = []
     private var key: [UInt8] = []
     /// A key the current record holds twice (the column of the first such key): only the last
@@ -128,7 +131,8 @@ struct JSONRecordParser {
     /// Parses the object at the scanner's position into `slots`.
     mutating func parse(_ scanner: inout JSONScanner) throws(JSONScanner.Failure) {
         scratch.removeAll(keepingCapacity: true)
-        for i in 0..<slots.count { slots[i].present = false }
+        for i in presentColumns { slots[i].present = false }
+        presentColumns.removeAll(keepingCapacity: true)
         path.removeAll(keepingCapacity: true)
         keyOrdinal = 0
         repeatedKey = nil
@@ -187,6 +191,7 @@ struct JSONRecordParser {
         if slots[index].present && repeatedKey == nil { repeatedKey = index }
         let start = scratch.count
         let kind: JSONValueKind
+        if !slots[index].present { presentColumns.append(index) }
         switch scanner.peek() {
         case 0x22?:
             if let span = try scanner.plainString() {

@@ -37,6 +37,9 @@ final class XMLPushParser {
     /// Whether any element started (a file without one is not XML at all).
     private var sawElement = false
     private var bytesFed = 0
+    /// Elements open now. libxml2's push parser keeps no depth limit of its own, and the
+    /// readers' per-element state grows with the depth, so the parser keeps one.
+    private var depth = 0
     let entities = XMLInternalEntities()
     /// The entity just declared: libxml2 looks it up right after its declaration (to keep
     /// its raw text), which is not a reference and must neither expand nor charge it.
@@ -114,6 +117,13 @@ final class XMLPushParser {
         if let context { xmlStopParser(context) }
     }
 
+    private func tooDeep() -> ConversionError {
+        .malformedInput(
+            path: path, location: "line \(line)",
+            reason: "elements are nested more than \(ResourceLimits.maxXMLDepth) deep, the most pyforge reads",
+            fix: "check that the file is the XML it should be (real data is rarely nested more than a few dozen levels), or flatten it before converting")
+    }
+
     private func entityRefusal(_ refusal: XMLInternalEntities.Refusal) -> ConversionError {
         .malformedInput(path: path, location: "line \(line)", reason: refusal.reason, fix: refusal.fix)
     }
@@ -156,12 +166,20 @@ final class XMLPushParser {
         handler.startElementNs = { context, local, prefix, uri, _, _, count, _, attributes in
             Unmanaged<XMLPushParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { parser in
                 parser.sawElement = true
+                parser.depth += 1
+                guard parser.depth <= ResourceLimits.maxXMLDepth else {
+                    parser.refuse(parser.tooDeep())
+                    return
+                }
                 parser.sink.startElement(
                     local: local!, prefix: prefix, uri: uri, attributeCount: Int(count), attributes: attributes)
             }
         }
         handler.endElementNs = { context, _, _, _ in
-            Unmanaged<XMLPushParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.sink.endElement() }
+            Unmanaged<XMLPushParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { parser in
+                parser.depth -= 1
+                parser.sink.endElement()
+            }
         }
         handler.characters = { context, bytes, count in
             Unmanaged<XMLPushParser>.fromOpaque(context!)._withUnsafeGuaranteedRef { $0.sink.characters(bytes!, Int(count)) }

@@ -137,11 +137,13 @@ public final class XMLReader: TableReader {
     /// Parses chunks until a batch of rows is collected; false at the end of the input.
     private func collectNext() throws(ConversionError) -> Bool {
         builder.resetBatch()
-        while !ended && builder.rows < Self.batchRows {
+        // Wide tables get fewer rows per batch: a batch holds rows × columns values.
+        while !ended && builder.rows < ResourceLimits.batchRows(Self.batchRows, columns: builder.columns.count) {
             let n = try input.read(into: buffer)
             try parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), isFinal: n == 0)
             if n == 0 { ended = true }
             progress?.setBytesRead(input.fileBytesRead)
+            if builder.tooManyColumns { throw ResourceLimits.tooManyColumns(path: path, location: "line \(parser.line)") }
             if let name = builder.unexpectedColumn {
                 throw .invalidOption("'\(path)' changed while it was being read: it now has a field '\(name)' that the first reading did not see.")
             }

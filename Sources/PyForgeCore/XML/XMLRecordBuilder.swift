@@ -33,6 +33,8 @@ final class XMLRecordBuilder: XMLEventSink {
     /// After a restart the columns are fixed; a name outside them means the file changed.
     private let fixedColumns: Bool
     private(set) var unexpectedColumn: String?
+    /// A field beyond `ResourceLimits.maxColumns` turned up; the reader stops with an error.
+    private(set) var tooManyColumns = false
     /// Rows collected since the last `resetBatch()`.
     private(set) var rows = 0
     private(set) var records = 0
@@ -45,12 +47,12 @@ final class XMLRecordBuilder: XMLEventSink {
     private var recordDepth = 0
 
     /// Name tree of the fields seen under the record element; node 0 is the record itself.
+    /// A node keeps its own name and its parent, not its dotted path: paths copied per
+    /// level made the tree's memory grow with the square of the nesting depth.
     private struct Node {
-        var name: String
-        var childPrefix: String
-        var key: String = ""
-        /// The element (and attribute) names from the record down, for a warning.
-        var parts: [String] = []
+        var key: String
+        var parent: Int32 = -1
+        var isAttribute = false
         var column: Int32 = -1
         var children: [Child] = []
     }
@@ -60,7 +62,7 @@ final class XMLRecordBuilder: XMLEventSink {
         var isAttribute: Bool
         var node: Int32
     }
-    private var nodes: [Node] = [Node(name: "", childPrefix: "")]
+    private var nodes: [Node] = [Node(key: "")]
 
     /// An open element inside the current record.
     private struct Frame {
@@ -144,7 +146,7 @@ final class XMLRecordBuilder: XMLEventSink {
             siblings.start(local, isRecord: isRecord)
             guard isRecord else { return }
             recordDepth = depth
-            if nodes[0].name.isEmpty { nodes[0].name = displayName(local, qualifier(prefix, uri)) }
+            if nodes[0].key.isEmpty { nodes[0].key = displayName(local, qualifier(prefix, uri)) }
             let element: Int32 = options.arrays == .expand ? 0 : -1
             if element == 0 {
                 elementNode.append(0)
@@ -476,9 +478,7 @@ final class XMLRecordBuilder: XMLEventSink {
         if let entry = nodes[Int(parent)].children.first(where: { nodes[Int($0.node)].key == key && $0.isAttribute == isAttribute }) {
             return entry.node
         }
-        let prefix = nodes[Int(parent)].childPrefix
-        let name = prefix + (isAttribute ? "@" : "") + key
-        nodes.append(Node(name: name, childPrefix: name + ".", key: key, parts: nodes[Int(parent)].parts + [(isAttribute ? "@" : "") + key]))
+        nodes.append(Node(key: key, parent: parent, isAttribute: isAttribute))
         let node = Int32(nodes.count - 1)
         nodes[Int(parent)].children.append(
             Child(local: local, qualifier: qualifier, isAttribute: isAttribute, node: node))
@@ -488,7 +488,7 @@ final class XMLRecordBuilder: XMLEventSink {
     private func column(of node: Int32) -> Int32 {
         let existing = nodes[Int(node)].column
         if existing >= 0 { return existing }
-        let name = distinctNames.distinct(nodes[Int(node)].name, position: Int(node))
+        let name = distinctNames.distinct(self.name(of: node), position: Int(node))
         if let c = columnByName[name] {
             nodes[Int(node)].column = c
             return c
@@ -497,16 +497,39 @@ final class XMLRecordBuilder: XMLEventSink {
             if unexpectedColumn == nil { unexpectedColumn = name }
             return -1
         }
+        guard columns.count < ResourceLimits.maxColumns else {
+            tooManyColumns = true
+            return -1
+        }
         let c = addColumn(name)
         nodes[Int(node)].column = c
         return c
     }
 
+    /// The column name of a node: the record's name for the record itself, else the dotted
+    /// path below the record (`address.city`, `@id`).
+    private func name(of node: Int32) -> String {
+        if node == 0 { return nodes[0].key }
+        return parts(of: node).joined(separator: ".")
+    }
+
+    /// The element (and `@attribute`) names from the record down to `node`.
+    private func parts(of node: Int32) -> [String] {
+        var parts: [String] = []
+        var current = node
+        while current > 0 {
+            let entry = nodes[Int(current)]
+            parts.append(entry.isAttribute ? "@" + entry.key : entry.key)
+            current = entry.parent
+        }
+        return parts.reversed()
+    }
+
     /// The warning for nodes whose names clash, naming both.
     func clashWarning(in file: String) -> String? {
         distinctNames.warning(in: file) { node in
-            let parts = nodes[node].parts
-            if parts.isEmpty { return "the record element <\(nodes[node].name)>" }
+            if node == 0 { return "the record element <\(nodes[0].key)>" }
+            let parts = parts(of: Int32(node))
             return parts.count == 1 && !parts[0].hasPrefix("@") ? "the element <\(parts[0])>" : "the path " + parts.joined(separator: " > ")
         }
     }

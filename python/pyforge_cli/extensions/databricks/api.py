@@ -17,7 +17,7 @@ from .errors import ConversionFailed, PyForgeError, UnsupportedFeature
 # Options accepted by the server's `convert` method (pyforge convert's flags, snake_case).
 CONVERT_OPTIONS = (
     "force", "engine", "compression", "compression_level", "row_group_size", "all_strings",
-    "delimiter", "quote", "escape", "encoding", "no_header", "skip_rows", "allow_ragged", "null_values", "flatten", "sheets",
+    "delimiter", "quote", "escape", "encoding", "no_header", "skip_rows", "allow_ragged", "null_values", "max_record_bytes", "flatten", "sheets",
     "combine", "record_path", "row_tag", "mode", "merge_schema", "partition_by",
     "include_deleted", "tables", "pages", "metadata", "password", "table", "spark_remote",
 )
