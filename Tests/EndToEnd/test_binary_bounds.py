@@ -329,3 +329,21 @@ def test_dbase4_memo_length_past_the_end_of_the_memo_file_is_null(work, pyforge_
     assert result["code"] == 0, result["stderr"]
     assert "NOTE" in result["stderr"] and "null" in result["stderr"], result["stderr"]
     assert pq.read_table(work / "d4.parquet").column("NOTE").to_pylist() == [None]
+
+
+def test_records_pointing_at_one_memo_again_and_again_are_refused(work, pyforge_bin):
+    # 65,536 FoxPro records all pointing at one 40 KB memo: 2.6 GB from 370 KB of input.
+    # It used to trap (a batch's 32-bit offsets overflowed) after 2 GB of memory.
+    memo_length = 40_000
+    fpt = bytearray(512)
+    fpt[0:4] = struct.pack(">I", 2 + (8 + memo_length) // 64 + 1)
+    fpt[6:8] = struct.pack(">H", 64)
+    fpt += struct.pack(">II", 1, memo_length) + b"x" * memo_length
+    (work / "many.fpt").write_bytes(bytes(fpt))
+    (work / "many.dbf").write_bytes(dbf([("NOTE", "M", 4, 0)], [struct.pack("<I", 8)] * 65_536,
+                                        version=0x30, foxpro_backlink=True))
+    result = run_measured(pyforge_bin, work, "convert", "many.dbf", "many.parquet")
+    assert result["code"] == 1, result["stderr"]
+    assert "many.fpt" in result["stderr"] and "field 'NOTE'" in result["stderr"], result["stderr"]
+    assert "point at the same memo again and again" in result["stderr"]
+    assert not (work / "many.parquet").exists()
