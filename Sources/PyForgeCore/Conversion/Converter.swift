@@ -99,6 +99,9 @@ public enum Converter {
         if sameFile(path, request.inputPath) {
             throw .invalidOption("The output '\(path)' is the input file itself; pyforge never overwrites its input. Choose another output path.")
         }
+        if input == .dbase, let role = DBaseCompanionFiles.role(of: path, forTable: request.inputPath) {
+            throw .invalidOption("The output '\(path)' is the \(role) of the input table '\(request.inputPath)'; pyforge never overwrites its input or the files it belongs with. Choose another output path.")
+        }
         return (path, format)
     }
 

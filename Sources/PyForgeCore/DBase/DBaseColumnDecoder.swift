@@ -31,6 +31,12 @@ final class DBaseColumnDecoder {
     private(set) var invalid = 0
     private(set) var firstInvalid: String?
     private(set) var missingMemos = 0
+    /// Memo bytes this field has read. Each memo has its own blocks, so a field's memos add
+    /// up to at most the memo file; records pointing at one memo again and again would
+    /// multiply a small file into gigabytes (a 40 KB memo read 65,536 times is 2.6 GB).
+    private var memoBytesRead: Int64 = 0
+    /// Allowance beyond the memo file's size (a damaged dBase III memo may run into the next).
+    static let memoReadSlack: Int64 = 64 << 20
 
     init(field: DBaseField, visualFoxPro: Bool, codePage: CodePage, memo: MemoFile?, nullBit: Int?, lengthBit: Int?) {
         self.field = field
@@ -197,6 +203,19 @@ final class DBaseColumnDecoder {
         guard let bytes = try memo.read(block: block) else {
             missingMemos += 1
             return false
+        }
+        memoBytesRead += Int64(bytes.count)
+        guard memoBytesRead <= memo.file.size + Self.memoReadSlack else {
+            throw .malformedInput(
+                path: memo.path, location: "the memos of field '\(field.name)'",
+                reason: "the records read them to more than the memo file's \(memo.file.size) bytes (plus \(Self.memoReadSlack >> 20) MiB): records point at the same memo again and again",
+                fix: "the table is damaged or was made to multiply its memo file; copy it to a new table in dBase or FoxPro and convert the copy")
+        }
+        // A batch's values are addressed by 32-bit offsets; text may grow 3× into UTF-8.
+        guard out.data.count <= Int(Int32.max) - 3 * bytes.count else {
+            throw .malformedInput(
+                path: memo.path, location: "the memos of field '\(field.name)'",
+                reason: "one batch of records holds more than 2 GiB of memo text", fix: "split the table and convert the parts")
         }
         try bytes.withBytes { (raw) throws(ConversionError) in
             if type == .binary { out.append(raw) } else { text.append(raw, to: &out) }

@@ -277,6 +277,10 @@ final class ExcelReader: TableReader {
         if handler.errorCells > 0 {
             warnings.append("\(handler.errorCells) cell(s) in sheet '\(sheet.name)' hold Excel errors (#N/A, #DIV/0!, ...); they are null.")
         }
+        if let bad = handler.firstBadDate {
+            let more = handler.badDates > 1 ? " (and \(handler.badDates - 1) more such cell(s))" : ""
+            warnings.append("Sheet '\(sheet.name)' cell \(bad.cell)\(more) holds the date serial \(ValueFormatting.double(bad.serial)), which is no date: serials from \(system.validSerials) stand for 0001-01-01 to 9999-12-31; it was read as null.")
+        }
         if handler.mergedRanges > 0 {
             warnings.append("Sheet '\(sheet.name)' has \(handler.mergedRanges) merged range(s); each value is in the range's top-left cell and the other cells are null.")
         }

@@ -85,6 +85,10 @@ final class SheetHandler: ExcelXMLHandler {
     var ready: [CellBatch] = []
     var dimension: String?
     private(set) var errorCells = 0
+    /// Date-styled numbers that are no date (outside 0001-01-01 to 9999-12-31), read as
+    /// null: how many, and the first one's cell and serial for the warning.
+    private(set) var badDates = 0
+    private(set) var firstBadDate: (cell: String, serial: Double)?
     private(set) var mergedRanges = 0
     private(set) var badStringIndex: (row: Int, index: Int)?
     /// A row or column position beyond Excel's grid (1,048,576 rows × 16,384 columns); reading
@@ -302,6 +306,14 @@ final class SheetHandler: ExcelXMLHandler {
             }
             value = number
             kind = cellStyle >= 0 && cellStyle < dateStyles.count && dateStyles[cellStyle] != 0 ? .dateSerial : .number
+            if kind == .dateSerial && dateSystem.micros(serial: number) == nil {
+                // Null with a warning, as dBase reads a date that is no date.
+                badDates += 1
+                if firstBadDate == nil { firstBadDate = (CellReference.columnName(column) + String(rowNumber), number) }
+                current.set(row: row, column: column, kind: .empty, value: 0)
+                rowHasValue = true
+                return
+            }
         }
         current.set(row: row, column: column, kind: kind, value: value)
         rowHasValue = true

@@ -58,14 +58,18 @@ struct ZipDirectory {
             && Self.u32(tail, eocd - 20) == 0x0706_4B50
         {
             let zip64Offset = Int64(bitPattern: Self.u64(tail, eocd - 20 + 8))
-            guard zip64Offset >= 0, zip64Offset + 56 <= size else { throw corrupt("its ZIP64 directory record points outside the file") }
+            guard zip64Offset >= 0, zip64Offset <= size - 56 else { throw corrupt("its ZIP64 directory record points outside the file") }
             let record = try Self.read(file, at: zip64Offset, count: 56)
             guard Self.u32(record, 0) == 0x0606_4B50 else { throw corrupt("its ZIP64 directory record is damaged") }
             count = Int64(bitPattern: Self.u64(record, 32))
             directorySize = Int64(bitPattern: Self.u64(record, 40))
             directoryOffset = Int64(bitPattern: Self.u64(record, 48))
         }
-        guard directoryOffset >= 0, directorySize >= 0, directoryOffset + directorySize <= size, directorySize < 1 << 30 else {
+        // Compared by subtraction: offsets read from the file may be near Int64.max.
+        guard count >= 0 else { throw corrupt("its ZIP64 directory record gives a negative entry count") }
+        guard directoryOffset >= 0, directorySize >= 0, directorySize <= size, directoryOffset <= size - directorySize,
+            directorySize < 1 << 30
+        else {
             throw corrupt("its central directory lies outside the file (the file is truncated)")
         }
         let directory = try Self.read(file, at: directoryOffset, count: Int(directorySize))
@@ -99,9 +103,14 @@ struct ZipDirectory {
             }
             p += 46 + nameLength + extraLength + commentLength
             guard entry.compressedSize >= 0, entry.uncompressedSize >= 0, entry.localHeaderOffset >= 0,
-                entry.localHeaderOffset + entry.compressedSize <= size
+                entry.compressedSize <= size, entry.localHeaderOffset <= size - entry.compressedSize
             else { throw corrupt("the entry '\(entry.name)' lies outside the file (the file is truncated)") }
-            if entries[entry.name] == nil { order.append(entry.name) }
+            // Readers disagree on which of two same-named entries counts (the first, the
+            // last): a workbook that holds one part twice is damaged or made to mislead.
+            guard entries[entry.name] == nil else {
+                throw corrupt("it holds the entry '\(entry.name)' twice, and a workbook holds each part once (the file is damaged, or was made so that programs read different contents)")
+            }
+            order.append(entry.name)
             entries[entry.name] = entry
         }
         self.entries = entries

@@ -59,11 +59,15 @@ public enum FileInspector {
     ) -> ValidationReport {
         do {
             let info = try info(path: path, csv: csv, json: json, xml: xml, dbase: dbase, pdfPassword: pdfPassword)
-            // `info` reads an encrypted PDF's structure even when it cannot decrypt it; then
-            // the document does not convert, for the reason the conversion gives.
-            if InputFormat(path: path) == .pdf, info.details["encryption_opened_with"]?.hasPrefix("nothing") == true {
+            // `info` reads a PDF's structure only (even an encrypted one it cannot decrypt);
+            // the document converts when every page's text can be extracted, which also
+            // reports the pages a limit stopped.
+            var warnings = info.warnings
+            if InputFormat(path: path) == .pdf {
                 do {
-                    _ = try PDFTextExtractor(path: path, password: pdfPassword)
+                    let extractor = try PDFTextExtractor(path: path, password: pdfPassword)
+                    for number in extractor.pages.indices { _ = try extractor.text(ofPage: number + 1) }
+                    warnings += extractor.warnings.filter { !warnings.contains($0) }
                 } catch {
                     return ValidationReport(
                         path: path, valid: false, format: info.format, rows: info.rows, columns: [], errors: [error.description],
@@ -72,7 +76,7 @@ public enum FileInspector {
             }
             return ValidationReport(
                 path: path, valid: true, format: info.format, rows: info.rows, columns: info.columns, errors: [],
-                warnings: info.warnings)
+                warnings: warnings)
         } catch {
             return ValidationReport(
                 path: path, valid: false, format: InputFormat(path: path)?.rawValue, rows: nil, columns: [],

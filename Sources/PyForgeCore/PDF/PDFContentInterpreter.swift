@@ -5,6 +5,12 @@ final class PDFContentInterpreter {
     static let maxFormDepth = 16
     /// Most operands one operator may take before the stack is considered garbage.
     static let maxOperands = 4096
+    /// Most operations one page may run: every operator, in the page's content and in
+    /// the form XObjects it draws, and every character it shows. Forms that draw each
+    /// other several times multiply (16 forms, each drawing the next one ten times, make
+    /// 10^15 copies of the last from a few KiB), so the work a page may cause is bounded
+    /// here rather than by the file's size.
+    static let maxOperationsPerPage = 5_000_000
 
     private let document: PDFDocument
     private var fonts: [Int: PDFFont]
@@ -14,7 +20,16 @@ final class PDFContentInterpreter {
     private var textMatrix = PDFMatrix.identity
     private var lineMatrix = PDFMatrix.identity
     private var formsInProgress = Set<Int>()
+    /// The current page's budget and number, for the warning when it runs out.
+    private var operations = 0
+    private var pageNumber = 0
+    private var stopped = false
+    /// Forms decoded for the current page, by object number: a form drawn many times is
+    /// decoded once.
+    private var decodedForms: [Int: [UInt8]] = [:]
     private(set) var warnings: [String] = []
+    /// Warnings given for the current page: one each, however often its cause repeats.
+    private var pageWarnings = Set<String>()
 
     init(document: PDFDocument, fonts: [Int: PDFFont] = [:]) {
         self.document = document
@@ -29,6 +44,12 @@ final class PDFContentInterpreter {
         layout = PDFTextLayout()
         state = PDFGraphicsState()
         stack = []
+        operations = 0
+        pageNumber = number
+        stopped = false
+        decodedForms = [:]
+        pageWarnings = []
+        defer { decodedForms = [:] }
         let contents = document.resolved(page.dictionary["Contents"])
         var parts: [PDFObject] = []
         if case .array(let items) = contents { parts = items.map { document.resolved($0) } } else { parts = [contents] }
@@ -60,7 +81,9 @@ final class PDFContentInterpreter {
                     if op == Op.bi {
                         Self.skipInlineImage(&parser.lexer)
                     } else if op != .trueValue && op != .falseValue && op != .null {
+                        guard spend() else { return }
                         try execute(op, operands, resources: resources, location: location, depth: depth)
+                        if stopped { return }
                         operands.removeAll(keepingCapacity: true)
                         continue
                     }
@@ -75,6 +98,21 @@ final class PDFContentInterpreter {
                 }
             }
         }
+    }
+
+    /// Counts one operation against the page's budget; false once it is spent (the first
+    /// time, with a warning naming the page).
+    private func spend() -> Bool {
+        guard !stopped else { return false }
+        operations += 1
+        guard operations > Self.maxOperationsPerPage else { return true }
+        stopped = true
+        warn("Page \(pageNumber): stopped after \(Self.maxOperationsPerPage) operations; the text of this page may be incomplete (its content and the form XObjects it draws run more operations than pyforge allows per page).")
+        return false
+    }
+
+    private func warn(_ warning: String) {
+        if pageWarnings.insert(warning).inserted { warnings.append(warning) }
     }
 
     enum Op {
@@ -182,6 +220,7 @@ final class PDFContentInterpreter {
         var m = textMatrix.concatenating(state.ctm)
         let deviceSize = abs(size) * (m.c * m.c + m.d * m.d).squareRoot()
         font.forEachCode(string) { text, width, isSpace in
+            guard spend() else { return }
             let length = (m.a * m.a + m.b * m.b).squareRoot()
             let (dirX, dirY) = length > 0 ? (m.a / length, m.b / length) : (1.0, 0.0)
             let x = m.e + state.rise * m.c, y = m.f + state.rise * m.d
@@ -200,12 +239,18 @@ final class PDFContentInterpreter {
         let number = object.reference?.number ?? -1
         guard case .stream(let form) = document.resolved(object), form.dictionary.name("Subtype") == "Form" else { return }
         guard depth < Self.maxFormDepth, !formsInProgress.contains(number) else {
-            warnings.append("A form XObject (\(name)) on \(location) draws itself or nests more than \(Self.maxFormDepth) deep; its inner copies were skipped.")
+            warn("A form XObject (\(name)) on \(location) draws itself or nests more than \(Self.maxFormDepth) deep; its inner copies were skipped.")
             return
         }
         formsInProgress.insert(number)
         defer { formsInProgress.remove(number) }
-        let data = try document.decode(form, location: "form XObject \(name) on \(location)")
+        let data: [UInt8]
+        if let decoded = decodedForms[number] {
+            data = decoded
+        } else {
+            data = try document.decode(form, location: "form XObject \(name) on \(location)")
+            if number >= 0 { decodedForms[number] = data }
+        }
         let saved = (state, stack.count, textMatrix, lineMatrix)
         if let m = document.resolved(form.dictionary["Matrix"]).array.flatMap(PDFMatrix.init) { state.ctm = m.concatenating(state.ctm) }
         let formResources = document.resolved(form.dictionary["Resources"]).dictionary ?? resources

@@ -38,10 +38,13 @@ public enum PDFFilters {
     ) throws(PDFError) -> [UInt8] {
         switch filter {
         case "FlateDecode", "Fl":
-            return try predict(try inflate(data, location: location, limit: limit), parms: parms, location: location)
+            return try predict(try inflate(data, location: location, limit: limit), parms: parms, location: location, limit: limit)
         case "LZWDecode", "LZW":
             let early = parms?.int("EarlyChange") ?? 1
-            return try predict(try lzw(data, earlyChange: early != 0, location: location, limit: limit), parms: parms, location: location)
+            guard early == 0 || early == 1 else {
+                throw .malformed(location: location, reason: "its /DecodeParms give /EarlyChange \(early); it must be 0 or 1")
+            }
+            return try predict(try lzw(data, earlyChange: early == 1, location: location, limit: limit), parms: parms, location: location, limit: limit)
         case "ASCIIHexDecode", "AHx": return asciiHex(data)
         case "ASCII85Decode", "A85": return try ascii85(data, location: location)
         case "RunLengthDecode", "RL": return try runLength(data, location: location, limit: limit)
@@ -97,14 +100,30 @@ public enum PDFFilters {
         return output
     }
 
-    /// Undoes a PNG (10–15) or TIFF (2) predictor (§7.4.4.4).
-    public static func predict(_ data: [UInt8], parms: PDFDictionary?, location: String) throws(PDFError) -> [UInt8] {
+    /// Undoes a PNG (10–15) or TIFF (2) predictor (§7.4.4.4). Its parameters come from the
+    /// file: each is checked against the range the specification gives, and the row they
+    /// make must fit the stream's decoded-size limit (a row buffer is allocated from it).
+    public static func predict(
+        _ data: [UInt8], parms: PDFDictionary?, location: String, limit: Int = maxDecodedBytes
+    ) throws(PDFError) -> [UInt8] {
         guard let parms, let predictor = parms.int("Predictor"), predictor > 1 else { return data }
-        let colors = max(1, min(parms.int("Colors") ?? 1, 32))
-        let bits = max(1, min(parms.int("BitsPerComponent") ?? 8, 16))
-        let columns = max(1, min(parms.int("Columns") ?? 1, 1 << 24))
+        func refuse(_ reason: String) -> PDFError { .malformed(location: location, reason: "its /DecodeParms " + reason) }
+        guard predictor == 2 || (10...15).contains(predictor) else {
+            throw refuse("give /Predictor \(predictor); predictors are 1 (none), 2 (TIFF) or 10 to 15 (PNG)")
+        }
+        let colors = parms.int("Colors") ?? 1
+        let bits = parms.int("BitsPerComponent") ?? 8
+        let columns = parms.int("Columns") ?? 1
+        guard colors >= 1, colors <= 32 else { throw refuse("give /Colors \(colors); it must be 1 to 32") }
+        guard [1, 2, 4, 8, 16].contains(bits) else { throw refuse("give /BitsPerComponent \(bits); it must be 1, 2, 4, 8 or 16") }
+        guard columns >= 1 else { throw refuse("give /Columns \(columns); it must be at least 1") }
+        // colors × bits ≤ 512, so only the product with /Columns can overflow.
+        let (rowBits, overflow) = (colors * bits).multipliedReportingOverflow(by: columns)
+        guard !overflow, rowBits / 8 < limit else {
+            throw PDFError.limit(location: location, reason: "its /DecodeParms give /Columns \(columns) × /Colors \(colors) × /BitsPerComponent \(bits): predictor rows longer than the \(limit >> 20) MiB a stream may decode to")
+        }
         let pixelBytes = max(1, (colors * bits + 7) / 8)
-        let rowBytes = (colors * bits * columns + 7) / 8
+        let rowBytes = (rowBits + 7) / 8
         if predictor == 2 {
             guard bits == 8 else { return data }
             var out = data
@@ -117,16 +136,19 @@ public enum PDFFilters {
         }
         var out: [UInt8] = []
         out.reserveCapacity(data.count)
-        var previous = [UInt8](repeating: 0, count: rowBytes)
-        var current = [UInt8](repeating: 0, count: rowBytes)
+        // A row longer than the data is present only in part; a byte depends only on the
+        // bytes before it, so the buffers need not be longer than the data.
+        let bufferBytes = min(rowBytes, data.count)
+        var previous = [UInt8](repeating: 0, count: bufferBytes)
+        var current = [UInt8](repeating: 0, count: bufferBytes)
         var i = 0
         while i < data.count {
             let type = data[i]
             i += 1
-            let n = min(rowBytes, data.count - i)
-            for k in 0..<rowBytes { current[k] = k < n ? data[i + k] : 0 }
+            let n = min(bufferBytes, data.count - i)
+            for k in 0..<bufferBytes { current[k] = k < n ? data[i + k] : 0 }
             i += n
-            for k in 0..<rowBytes {
+            for k in 0..<bufferBytes {
                 let left = k >= pixelBytes ? current[k - pixelBytes] : 0
                 let up = previous[k]
                 let upLeft = k >= pixelBytes ? previous[k - pixelBytes] : 0

@@ -39,6 +39,18 @@ import Testing
         #expect(ExcelDateSystem.excel1900.micros(serial: 1e12) == nil)
     }
 
+    @Test func serialsOutsideYears1To9999AreNotDates() {
+        // 9999-12-31 is the last date; the day after is none (Excel shows ##### for it).
+        #expect(ExcelDateSystem.excel1900.days(serial: 2_958_465) == Int32(day(9999, 12, 31)))
+        #expect(ExcelDateSystem.excel1900.micros(serial: 2_958_466) == nil)
+        #expect(ExcelDateSystem.excel1900.days(serial: -693_593) == Int32(day(1, 1, 1)))
+        #expect(ExcelDateSystem.excel1900.micros(serial: -693_594) == nil)
+        #expect(ExcelDateSystem.excel1904.days(serial: 2_957_003) == Int32(day(9999, 12, 31)))
+        #expect(ExcelDateSystem.excel1904.micros(serial: 2_957_004) == nil)
+        #expect(ExcelDateSystem.excel1900.validSerials == "-693593 to 2958465")
+        #expect(ExcelDateSystem.excel1904.validSerials == "-695055 to 2957003")
+    }
+
     @Test func cellTypes() {
         let system = ExcelDateSystem.excel1900
         #expect(ExcelCellType.of(.dateSerial, 45_000, system) == .date)

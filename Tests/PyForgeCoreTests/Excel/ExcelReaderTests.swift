@@ -62,6 +62,26 @@ import Testing
         #expect(header.fields.map(\.name) == ["region", "amount"])
     }
 
+    @Test func dateSerialsThatAreNoDateAreNullWithAWarningNamingTheCell() throws {
+        // B holds only such serials: it was read again and again before (typed double,
+        // refused by the double column) until "the file changed while it was being read".
+        let rows = """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>when</t></is></c><c r="B1" t="inlineStr"><is><t>never</t></is></c></row>\
+            <row r="2"><c r="A2" s="1"><v>45000</v></c><c r="B2" s="1"><v>1E+300</v></c></row>\
+            <row r="3"><c r="A3" s="1"><v>3000000</v></c></row>
+            """
+        let (schema, batches, reader) = try read(StoredZip.workbook(rows: rows, styles: styles))
+        #expect(schema.fields.map(\.type) == [.date32, .string])
+        let batch = try #require(batches.first)
+        #expect(batch.columns[0].values == ColumnValues.int32s([19_431, 0]))
+        #expect(batch.columns[0].validity == [1, 0])
+        #expect(batch.columns[1].validity == [0, 0])
+        #expect(reader.warnings.contains {
+            $0.contains("cell B2 (and 1 more such cell(s)) holds the date serial 1e+300") && $0.contains("-693593 to 2958465")
+                && $0.contains("read as null")
+        })
+    }
+
     @Test func typesHeaderSharedAndInlineStringsDatesAndErrors() throws {
         let rows = """
             <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="inlineStr"><is><t>when</t></is></c>\

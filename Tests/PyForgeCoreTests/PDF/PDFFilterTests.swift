@@ -38,4 +38,44 @@ import Testing
     @Test func imageFiltersAreNamed() {
         #expect(throws: PDFError.self) { try PDFFilters.apply("DCTDecode", to: [1], parms: nil, location: "test") }
     }
+
+    private func parms(_ entries: [String: Int]) -> PDFDictionary {
+        PDFDictionary(entries.mapValues { PDFObject.int($0) })
+    }
+
+    @Test func predictorRowLongerThanTheDataIsDecodedFromTheDataAlone() throws {
+        // One PNG Sub row, 1 MB long by /Columns, holding 3 bytes: no 1 MB buffers.
+        let decoded = try PDFFilters.predict([1, 1, 1, 1], parms: parms(["Predictor": 11, "Columns": 1_000_000]), location: "test")
+        #expect(decoded == [1, 2, 3])
+    }
+
+    @Test func predictorRowsBeyondTheStreamLimitAreRefused() {
+        for columns in [1 << 24, Int.max / 2] {
+            let p = parms(["Predictor": 12, "Columns": columns, "Colors": 32, "BitsPerComponent": 16])
+            #expect { try PDFFilters.predict([0, 1], parms: p, location: "test") } throws: { error in
+                guard case .limit(_, let reason) = error as? PDFError else { return false }
+                return reason.contains("/Columns \(columns)")
+            }
+        }
+        // The limit is the stream's: a smaller one refuses shorter rows.
+        #expect(throws: PDFError.self) { try PDFFilters.predict([0, 1], parms: parms(["Predictor": 12, "Columns": 64]), location: "test", limit: 32) }
+    }
+
+    @Test func decodeParametersOutsideTheirRangeAreNamed() throws {
+        let cases: [([String: Int], String)] = [
+            (["Predictor": 7], "/Predictor 7"), (["Predictor": 12, "Colors": 0], "/Colors 0"),
+            (["Predictor": 12, "Colors": 33], "/Colors 33"), (["Predictor": 12, "BitsPerComponent": 3], "/BitsPerComponent 3"),
+            (["Predictor": 12, "Columns": 0], "/Columns 0"),
+        ]
+        for (entries, named) in cases {
+            #expect { try PDFFilters.predict([0, 1], parms: parms(entries), location: "test") } throws: { error in
+                (error as? PDFError)?.description.contains(named) == true
+            }
+        }
+        #expect { try PDFFilters.apply("LZWDecode", to: [0x80], parms: parms(["EarlyChange": 2]), location: "test") } throws: { error in
+            (error as? PDFError)?.description.contains("/EarlyChange 2") == true
+        }
+        // Predictor 1 (and below) means none: the data passes unchanged.
+        #expect(try PDFFilters.predict([7, 8], parms: parms(["Predictor": 1, "Columns": -1]), location: "test") == [7, 8])
+    }
 }
