@@ -86,6 +86,7 @@ final class AccessTableReader: TableReader {
     private func readRow() {
         let handle = database.handle
         let page = UnsafeRawPointer(handle) + MemoryLayout<MdbHandle>.offset(of: \MdbHandle.pg_buf)!
+        let pageSize = Int(handle.pointee.fmt.pointee.pg_size)
         for i in 0..<columns.count {
             let field = fields[i]
             let index = Int(field.colnum)
@@ -95,7 +96,9 @@ final class AccessTableReader: TableReader {
                 columns[index].append(int32: field.is_null == 0 ? 1 : 0)
                 continue
             }
-            if field.is_null != 0 {
+            // libmdb cracks a damaged row into fields outside the page (negative sizes,
+            // ends past the page, found by scripts/fuzz): such a value is read as null.
+            if field.is_null != 0 || start < 0 || size < 0 || start + size > pageSize {
                 columns[index].appendNull()
                 continue
             }
