@@ -94,3 +94,13 @@ let package = Package(
         .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol"]),
     ]
 )
+
+// libFuzzer targets (Fuzz/, run by scripts/fuzz): declared only when PYFORGE_FUZZ=1, so the
+// ordinary build and the release build never see them. They need -sanitize=fuzzer, which
+// brings its own main(), and a scratch path of their own (.build/fuzz).
+if Context.environment["PYFORGE_FUZZ"] == "1" {
+    package.targets.append(
+        .executableTarget(
+            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Parquet", "ExtensionProtocol", "Columnar"],
+            path: "Fuzz/Sources/pyforge-fuzz"))
+}

@@ -69,23 +69,24 @@ struct CompactProtocolReader {
             for shift in stride(from: 0, to: 64, by: 8) { bits |= UInt64(try readByte()) << UInt64(shift) }
             return .double(Double(bitPattern: bits))
         case .binary:
-            let length = Int(try readVarint())
-            guard length >= 0, position + length <= bytes.count else {
-                throw .corruptMetadata("A Thrift string runs past the end of the metadata.")
-            }
+            let length = try readCount(orThrow: "A Thrift string runs past the end of the metadata.")
             let value = Array(bytes[position..<position + length])
             position += length
             return .binary(value)
         case .list, .set:
             let header = try readByte()
             var count = Int(header >> 4)
-            if count == 15 { count = Int(try readVarint()) }
+            if count == 15 { count = try readCount(orThrow: "A Thrift list claims more elements than bytes remain.") }
             guard let elementType = CompactType(rawValue: header & 0x0F) else {
                 throw .corruptMetadata("Unknown Thrift list element type.")
             }
             guard count <= bytes.count - position else {
                 throw .corruptMetadata("A Thrift list claims more elements than bytes remain.")
             }
+            // Lists of lists nest like structs: one header byte per level.
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { throw .corruptMetadata("Thrift nesting is too deep.") }
             var elements: [ThriftValue] = []
             elements.reserveCapacity(count)
             for _ in 0..<count {
@@ -97,8 +98,11 @@ struct CompactProtocolReader {
             }
             return .list(elements)
         case .map:
-            let count = Int(try readVarint())
+            let count = try readCount(orThrow: "A Thrift map claims more entries than bytes remain.")
             if count == 0 { return .map([]) }
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { throw .corruptMetadata("Thrift nesting is too deep.") }
             let types = try readByte()
             guard let keyType = CompactType(rawValue: types >> 4), let valueType = CompactType(rawValue: types & 0x0F) else {
                 throw .corruptMetadata("Unknown Thrift map types.")
@@ -109,6 +113,14 @@ struct CompactProtocolReader {
         case .structure:
             return .structure(try readStruct())
         }
+    }
+
+    /// A length or element count: a varint read from the file, so any value up to 2^64 - 1;
+    /// every element takes at least one byte, so more than the bytes left is corrupt.
+    private mutating func readCount(orThrow message: String) throws(ParquetError) -> Int {
+        let value = try readVarint()
+        guard value <= UInt64(bytes.count - position) else { throw .corruptMetadata(message) }
+        return Int(value)
     }
 
     private mutating func readByte() throws(ParquetError) -> UInt8 {

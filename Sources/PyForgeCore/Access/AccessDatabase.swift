@@ -85,6 +85,10 @@ final class AccessDatabase: @unchecked Sendable {
         guard magic == "Standard Jet DB" || magic == "Standard ACE DB" else {
             throw .unsupportedFormat(path: path, detail: "it does not start with an Access (Jet/ACE) database header")
         }
+        // The version byte (0x14) says the page size; a file ending before it is truncated.
+        guard head.count > 0x14 else {
+            throw malformed("byte \(file.size)", "the file is truncated: \(file.size) bytes end inside the database header")
+        }
         let pageSize: Int64 = head[0x14] == 0 ? 2048 : 4096
         guard file.size >= pageSize * 2, file.size % pageSize == 0 else {
             throw malformed("byte \(file.size)", "the file is truncated: \(file.size) bytes is not a whole number of \(pageSize)-byte pages")

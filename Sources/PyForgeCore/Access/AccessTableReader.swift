@@ -140,7 +140,9 @@ final class AccessTableReader: TableReader {
                 columns[index].append(int32: field.is_null == 0 ? 1 : 0)
                 continue
             }
-            if field.is_null != 0 {
+            // libmdb cracks a damaged row into fields outside the page (negative sizes,
+            // ends past the page, found by scripts/fuzz): such a value is read as null.
+            if field.is_null != 0 || start < 0 || size < 0 || start + size > pageSize {
                 columns[index].appendNull()
                 continue
             }

@@ -1,0 +1,20 @@
+import PyForgeCore
+
+/// The CSV tokenizer, sniffer (dialect, header, title rows, encoding) and reader, with the
+/// option sets chosen by the input's length so each input meets one of them.
+enum CSVFuzz {
+    static let optionSets: [CSVOptions] = [
+        CSVOptions(),
+        CSVOptions(allStrings: true),
+        CSVOptions(allowRagged: true, nullValues: ["NA", ""]),
+        CSVOptions(delimiter: UInt8(ascii: ";"), quote: .some(nil), escape: UInt8(ascii: "\\"), hasHeader: false, skipRows: 1),
+    ]
+
+    static func run(_ bytes: [UInt8]) {
+        let name = TextInputName.name("input.csv", for: bytes)
+        let path = ScratchFile.write(bytes, named: name)
+        defer { ScratchFile.remove(name) }
+        let options = optionSets[bytes.count % optionSets.count]
+        TableDrain.drain { () throws(ConversionError) in CSVSource(path: path, options: options) }
+    }
+}

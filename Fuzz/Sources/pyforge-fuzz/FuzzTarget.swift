@@ -1,0 +1,17 @@
+/// A named fuzz target: what one input is fed to.
+struct FuzzTarget: Sendable {
+    let name: String
+    let run: @Sendable ([UInt8]) -> Void
+
+    static let all: [FuzzTarget] = [
+        FuzzTarget(name: "csv", run: CSVFuzz.run),
+        FuzzTarget(name: "json", run: JSONFuzz.run),
+        FuzzTarget(name: "xml", run: XMLFuzz.run),
+        FuzzTarget(name: "xlsx", run: ExcelFuzz.run),
+        FuzzTarget(name: "dbase", run: DBaseFuzz.run),
+        FuzzTarget(name: "pdf", run: PDFFuzz.run),
+        FuzzTarget(name: "access", run: AccessFuzz.run),
+        FuzzTarget(name: "protocol", run: ProtocolFuzz.run),
+        FuzzTarget(name: "parquet-footer", run: ParquetFooterFuzz.run),
+    ]
+}
