@@ -26,12 +26,14 @@ extension ConvertCommand {
             if json { try console.printJSON(FailureReport(input: self.paths.joined(separator: " "), error: error)) }
             throw CommandFailure(error)
         }
-        let engine = EngineChoice(engineName)
-        let logger = console.logger
+        let commandLine = LegacyArguments.rewrite(Array(CommandLine.arguments.dropFirst()))
         let converted = BatchConversion.run(
             requests, workers: workerCount,
             convert: { (request: ConvertRequest) throws(ConversionError) -> [ConversionResult] in
-                try ConversionService.convert(request, engine: engine, environment: environment, progress: nil, logger: logger)
+                // Each file in its own process: a crash or an out-of-memory kill fails that file only.
+                try IsolatedConversion.run(
+                    arguments: Self.workerArguments(commandLine, for: request.inputPath), input: request.inputPath,
+                    output: request.outputPath, environment: environment)
             },
             finished: { outcome in Console.reportBatchFile(outcome, console: console) })
         let outcomes = patternFailures + converted
@@ -45,6 +47,38 @@ extension ConvertCommand {
             created.removeIfEmpty()
             throw ExitCode.failure
         }
+    }
+}
+
+extension ConvertCommand {
+    /// The batch's command line again, for the worker converting `input`: `--worker-for`
+    /// goes right after `convert` (after a `--`, it would be read as an input path).
+    static func workerArguments(_ commandLine: [String], for input: String) -> [String] {
+        var arguments = commandLine
+        if let at = arguments.firstIndex(of: "convert") {
+            arguments.insert(contentsOf: ["--worker-for", input], at: at + 1)
+            return arguments
+        }
+        return ["convert", "--worker-for", input] + arguments
+    }
+
+    /// A batch's worker: converts `input` as the batch would (same options, same output
+    /// path) in this process and answers its parent with a WorkerOutcome on stdout.
+    func runAsWorker(_ input: String, _ console: Console) {
+        WorkerProcess.becomeWorker(environment: ProcessInfo.processInfo.environment)
+        let channel = IsolatedConversion.claimStdout()
+        var template = request
+        template.outputPath = nil
+        let outcome: WorkerOutcome
+        do throws(ConversionError) {
+            let planned = try BatchConversion.plan([input], template: template, outputDirectory: outputDir)
+            let results = try ConversionService.convert(
+                planned[0], engine: EngineChoice(engineName), environment: conversionEnvironment, progress: nil, logger: console.logger)
+            outcome = WorkerOutcome(results: results)
+        } catch {
+            outcome = WorkerOutcome(error: error)
+        }
+        IsolatedConversion.answer(outcome, on: channel)
     }
 }
 

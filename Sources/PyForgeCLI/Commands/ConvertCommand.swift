@@ -34,6 +34,11 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(help: "Batch: files converted at once (default: PYFORGE_PARALLEL_WORKERS, else the number of cores).")
     var workers: Int?
 
+    /// Internal: a batch's worker process converting this one input of the batch the
+    /// other arguments describe (ConvertCommand+Batch).
+    @Option(help: ArgumentHelp(visibility: .private))
+    var workerFor: String?
+
     /// The single input (not a batch).
     var input: String { paths[0] }
 
@@ -160,6 +165,10 @@ struct ConvertCommand: AsyncParsableCommand {
         let console = Console(verbose: globals.verbose)
         if forcePyspark {
             console.warning("--force-pyspark is PyForge 1.x's flag; it now means --engine spark (Spark Connect through the Databricks extension; see 'pyforge extensions list').")
+        }
+        if let workerFor {
+            runAsWorker(workerFor, console)
+            return
         }
         if previewSchema {
             try preview(console)
