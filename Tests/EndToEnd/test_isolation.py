@@ -158,3 +158,24 @@ def test_delta_stale_data_temporaries_are_swept(pyforge_bin, work):
     assert appended.returncode == 0, appended.stderr
     assert not stale.exists() and live.exists()
     assert sorted(DeltaTable(str(table)).to_pyarrow_table().column("id").to_pylist()) == [1, 1, 2, 2]
+
+
+def test_serve_workers_relay_progress(pyforge_bin, work):
+    """The worker's counts reach the client: the last `$/progress` before the answer holds
+    every byte and row (the server sends it however fast the conversion was)."""
+    source = work / "p.csv"
+    source.write_text("id\n" + "".join(f"{i}\n" for i in range(500)))
+    client = Client(pyforge_bin, base_env())
+    client.send_line(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "convert",
+                                 "params": {"input": str(source), "progress_token": "p"}}))
+    progress = []
+    while True:
+        message = json.loads(client.process.stdout.readline())
+        if message.get("method") == "$/progress":
+            progress.append(message["params"])
+        elif message.get("id") == 1:
+            break
+    assert message["result"]["rows"] == 500, message
+    assert progress[-1]["done"] == progress[-1]["total"] == source.stat().st_size, progress
+    assert progress[-1]["message"] == "500 rows"
+    assert client.close() == 0

@@ -110,7 +110,7 @@ public final class PyForgeServer: @unchecked Sendable {
             reporter.start()
             defer { reporter.stop() }
             // In a worker process: a crash or an out-of-memory kill fails this request only.
-            let results = try ServeWorker.convert(params, environment: request.environment(environment))
+            let results = try ServeWorker.convert(params, environment: request.environment(environment), progress: progress)
             return try JSONValue(encoding: results.count == 1 ? ServeConvertResult.one(results[0]) : ServeConvertResult.many(results))
         case "info":
             let target = try params.decode(ServePathParams.self)

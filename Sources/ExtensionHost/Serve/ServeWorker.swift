@@ -20,13 +20,13 @@ public enum ServeWorker {
     static let arguments = ["serve", "--stdio", "--worker"]
 
     /// In the server: the request converted by a worker.
-    static func convert(_ params: JSONValue, environment: [String: String]) throws -> [ConversionResult] {
+    static func convert(_ params: JSONValue, environment: [String: String], progress: ProgressCounter) throws -> [ConversionResult] {
         let request = try params.decode(ServeConvertParams.self)
         let converted = try request.request()
         let encoded = try JSONEncoder().encode(params)
         return try IsolatedConversion.run(
             arguments: arguments, stdin: [UInt8](encoded), input: converted.inputPath, output: converted.outputPath,
-            environment: environment)
+            environment: environment, progress: progress)
     }
 
     /// In the worker.
@@ -45,9 +45,13 @@ public enum ServeWorker {
         do {
             let params = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
             let request = try params.decode(ServeConvertParams.self)
+            let converted = try request.request()
+            let progress = ProgressCounter(totalBytes: Converter.fileSize(converted.inputPath))
+            let relay = IsolatedConversion.ProgressRelay(progress, channel: channel)
+            defer { relay.stop() }
             let results = try ConversionService.convert(
-                try request.request(), engine: EngineChoice(request.engine ?? "auto"), environment: request.environment(environment),
-                progress: nil, logger: logger)
+                converted, engine: EngineChoice(request.engine ?? "auto"), environment: request.environment(environment),
+                progress: progress, logger: logger)
             outcome = WorkerOutcome(results: results)
         } catch let error as ConversionError {
             outcome = WorkerOutcome(error: error)

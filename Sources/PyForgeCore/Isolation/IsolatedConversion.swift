@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -25,18 +26,34 @@ public struct WorkerOutcome: Codable, Sendable {
 public enum IsolatedConversion {
     /// Runs `pyforge arguments…` (which answers with a WorkerOutcome) for `input`, writing
     /// `output` (a file or directory; nil when the worker picks it beside the input).
+    /// `progress` follows the worker's `progress BYTES ROWS` lines.
     public static func run(
-        arguments: [String], stdin: [UInt8] = [], input: String, output: String?, environment: [String: String]
+        arguments: [String], stdin: [UInt8] = [], input: String, output: String?, environment: [String: String],
+        progress: ProgressCounter? = nil
     ) throws(ConversionError) -> [ConversionResult] {
         let oomKillsBefore = WorkerDeath.outOfMemoryKills()
-        guard let exit = WorkerProcess.run(arguments: arguments, input: stdin, environment: environment) else {
+        let lines = LineSplitter()
+        let exit = WorkerProcess.run(arguments: arguments, input: stdin, environment: environment) { chunk in
+            guard let progress else { return }
+            for line in lines.feed(chunk) {
+                let fields = line.split(separator: UInt8(ascii: " "))
+                guard fields.count == 3, fields[0].elementsEqual("progress".utf8),
+                      let bytes = Int64(String(decoding: fields[1], as: UTF8.self)),
+                      let rows = Int64(String(decoding: fields[2], as: UTF8.self)) else { continue }
+                progress.setBytesRead(bytes)
+                progress.setRows(rows)
+            }
+        }
+        guard let exit else {
             throw .io(operation: "start a worker process for", path: input, reason: systemMessage(errno))
         }
         if let signal = exit.signal {
             removeLeftovers(output: output, input: input)
             throw WorkerDeath.error(input: input, signal: signal, oomKillsBefore: oomKillsBefore)
         }
-        guard let outcome = try? JSONDecoder().decode(WorkerOutcome.self, from: Data(exit.output)) else {
+        // The outcome is the last line; progress lines come before it.
+        let last = exit.output.split(separator: UInt8(ascii: "\n")).last ?? []
+        guard let outcome = try? JSONDecoder().decode(WorkerOutcome.self, from: Data(last)) else {
             removeLeftovers(output: output, input: input)
             // Interrupted on its own (a terminal's Ctrl-C reaches the whole process group).
             if [SIGINT, SIGTERM, SIGHUP].contains(where: { exit.status == 128 + $0 }) { throw .cancelled }
@@ -46,16 +63,64 @@ public enum IsolatedConversion {
         return outcome.results
     }
 
-    /// Sends the outcome on `channel` (the worker's original stdout).
+    /// Sends the outcome on `channel` (the worker's original stdout), as one line.
     public static func answer(_ outcome: WorkerOutcome, on channel: Int32) {
         guard let data = try? JSONEncoder().encode(outcome) else { return }
-        let bytes = [UInt8](data)
+        send([UInt8](data) + [UInt8(ascii: "\n")], on: channel)
+    }
+
+    /// In a worker: a `progress BYTES ROWS` line every quarter second until `stop`, then a
+    /// last one with the final counts.
+    public final class ProgressRelay: @unchecked Sendable {
+        private let counter: ProgressCounter
+        private let channel: Int32
+        private let running = Atomic<Bool>(true)
+        private var thread: BackgroundThread?
+
+        public init(_ counter: ProgressCounter, channel: Int32) {
+            self.counter = counter
+            self.channel = channel
+            thread = BackgroundThread { [self] in
+                while running.load(ordering: .relaxed) {
+                    for _ in 0..<25 where running.load(ordering: .relaxed) { usleep(10_000) }
+                    guard running.load(ordering: .relaxed) else { return }
+                    report()
+                }
+            }
+            thread?.start()
+        }
+
+        public func stop() {
+            running.store(false, ordering: .relaxed)
+            thread?.join()
+            report()
+        }
+
+        private func report() {
+            IsolatedConversion.send(Array("progress \(counter.bytesRead) \(counter.rows)\n".utf8), on: channel)
+        }
+    }
+
+    static func send(_ bytes: [UInt8], on channel: Int32) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { write(channel, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return }
             offset += n
+        }
+    }
+
+    /// Splits a byte stream into lines.
+    final class LineSplitter: @unchecked Sendable {
+        private var pending: [UInt8] = []
+
+        func feed(_ chunk: [UInt8]) -> [ArraySlice<UInt8>] {
+            pending += chunk
+            guard let end = pending.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
+            let complete = Array(pending[..<end])
+            pending.removeFirst(end + 1)
+            return complete.split(separator: UInt8(ascii: "\n"))
         }
     }
 

@@ -23,7 +23,10 @@ public enum WorkerProcess {
     public static let parentVariable = "PYFORGE_WORKER_PARENT"
 
     /// Runs `/proc/self/exe arguments…` with `input` on its stdin; nil when it could not start.
-    public static func run(arguments: [String], input: [UInt8] = [], environment: [String: String]) -> Exit? {
+    /// `received` sees the child's stdout as it arrives (progress lines).
+    public static func run(
+        arguments: [String], input: [UInt8] = [], environment: [String: String], received: (([UInt8]) -> Void)? = nil
+    ) -> Exit? {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0 else { return nil }
         guard pipe(&outPipe) == 0 else {
@@ -71,7 +74,7 @@ public enum WorkerProcess {
         defer { TemporaryFileRegistry.releaseWorker(token) }
         writeAll(inPipe[1], input)
         close(inPipe[1])
-        let output = readAll(outPipe[0])
+        let output = readAll(outPipe[0], received: received)
         close(outPipe[0])
         var status: Int32 = 0
         while waitpid(child, &status, 0) < 0 && errno == EINTR {}
@@ -117,7 +120,7 @@ public enum WorkerProcess {
         }
     }
 
-    private static func readAll(_ fd: Int32) -> [UInt8] {
+    private static func readAll(_ fd: Int32, received: (([UInt8]) -> Void)?) -> [UInt8] {
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while true {
@@ -125,6 +128,7 @@ public enum WorkerProcess {
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return result }
             result.append(contentsOf: buffer[0..<n])
+            received?(Array(buffer[0..<n]))
         }
     }
 }
