@@ -37,17 +37,17 @@ def serve_workers(server: int) -> list[int]:
     return found
 
 
-def workers_for(path: Path) -> list[int]:
-    """Batch worker processes converting `path` (their command line names it)."""
+def live_batch_workers(batch: int) -> list[int]:
+    """The batch's worker processes still running (not zombies)."""
     found = []
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
         try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
             argv = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
-        except OSError:
+        except (OSError, ValueError):
             continue
-        if str(path).encode() in argv and b"--worker-for" in argv:
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[1]) == batch and fields[0] != "Z" and b"--batch-worker" in argv:
             found.append(int(entry))
     return found
 
@@ -82,7 +82,13 @@ def test_a_crashed_file_fails_alone_and_the_batch_goes_on(pyforge_bin, work):
     out = work / "out"
     batch = subprocess.Popen([str(pyforge_bin), "convert", str(work / "*.csv"), "--output-dir", str(out), "--workers", "2"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=base_env())
-    worker = wait_for(lambda: workers_for(fifo), "the worker converting the FIFO runs")[0]
+    # Once the nine others are written, the one worker still running is the FIFO's (the
+    # other thread's worker ended with its thread).
+    def stuck_worker():
+        written = out.exists() and len([p for p in out.iterdir() if p.suffix == ".parquet"]) == 9
+        running = live_batch_workers(batch.pid)
+        return written and len(running) == 1 and running
+    worker = wait_for(stuck_worker, "nine files are written and only the FIFO's worker runs")[0]
     os.kill(worker, signal.SIGSEGV)
     stdout, stderr = batch.communicate(timeout=120)
     assert batch.returncode == 1, stderr

@@ -34,10 +34,10 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(help: "Batch: files converted at once (default: PYFORGE_PARALLEL_WORKERS, else the number of cores).")
     var workers: Int?
 
-    /// Internal: a batch's worker process converting this one input of the batch the
-    /// other arguments describe (ConvertCommand+Batch).
-    @Option(help: ArgumentHelp(visibility: .private))
-    var workerFor: String?
+    /// Internal: a batch's worker process, converting the inputs named on its stdin as
+    /// the batch the other arguments describe would (ConvertCommand+Batch).
+    @Flag(help: ArgumentHelp(visibility: .private))
+    var batchWorker = false
 
     /// The single input (not a batch).
     var input: String { paths[0] }
@@ -166,8 +166,8 @@ struct ConvertCommand: AsyncParsableCommand {
         if forcePyspark {
             console.warning("--force-pyspark is PyForge 1.x's flag; it now means --engine spark (Spark Connect through the Databricks extension; see 'pyforge extensions list').")
         }
-        if let workerFor {
-            runAsWorker(workerFor, console)
+        if batchWorker {
+            runAsWorker(console)
             return
         }
         if previewSchema {

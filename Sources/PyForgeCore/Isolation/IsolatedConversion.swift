@@ -44,6 +44,19 @@ public enum IsolatedConversion {
                 progress.setRows(rows)
             }
         }
+        return try interpret(exit, input: input, output: output, oomKillsBefore: oomKillsBefore)
+    }
+
+    /// Converts `input` in `pool`'s worker for this thread (a batch).
+    public static func run(pool: WorkerPool, input: String, output: String?) throws(ConversionError) -> [ConversionResult] {
+        let oomKillsBefore = WorkerDeath.outOfMemoryKills()
+        return try interpret(pool.run(input: input), input: input, output: output, oomKillsBefore: oomKillsBefore)
+    }
+
+    /// The worker's results, its error, or why it died.
+    private static func interpret(
+        _ exit: WorkerProcess.Exit?, input: String, output: String?, oomKillsBefore: Int?
+    ) throws(ConversionError) -> [ConversionResult] {
         guard let exit else {
             throw .io(operation: "start a worker process for", path: input, reason: systemMessage(errno))
         }

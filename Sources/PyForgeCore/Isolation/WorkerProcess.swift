@@ -22,11 +22,15 @@ public enum WorkerProcess {
     /// The environment variable that tells a worker which process it belongs to.
     public static let parentVariable = "PYFORGE_WORKER_PARENT"
 
-    /// Runs `/proc/self/exe arguments…` with `input` on its stdin; nil when it could not start.
-    /// `received` sees the child's stdout as it arrives (progress lines).
-    public static func run(
-        arguments: [String], input: [UInt8] = [], environment: [String: String], received: (([UInt8]) -> Void)? = nil
-    ) -> Exit? {
+    /// A started worker: its pid, the write end of its stdin and the read end of its stdout.
+    struct Started {
+        var pid: pid_t
+        var stdin: Int32
+        var stdout: Int32
+    }
+
+    /// Starts `/proc/self/exe arguments…`; nil when it could not start.
+    static func spawn(arguments: [String], environment: [String: String]) -> Started? {
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0 else { return nil }
         guard pipe(&outPipe) == 0 else {
@@ -70,12 +74,26 @@ public enum WorkerProcess {
             close(outPipe[0])
             return nil
         }
-        let token = TemporaryFileRegistry.registerWorker(child)
+        return Started(pid: child, stdin: inPipe[1], stdout: outPipe[0])
+    }
+
+    /// Runs `/proc/self/exe arguments…` with `input` on its stdin; nil when it could not start.
+    /// `received` sees the child's stdout as it arrives (progress lines).
+    public static func run(
+        arguments: [String], input: [UInt8] = [], environment: [String: String], received: (([UInt8]) -> Void)? = nil
+    ) -> Exit? {
+        guard let started = spawn(arguments: arguments, environment: environment) else { return nil }
+        let token = TemporaryFileRegistry.registerWorker(started.pid)
         defer { TemporaryFileRegistry.releaseWorker(token) }
-        writeAll(inPipe[1], input)
-        close(inPipe[1])
-        let output = readAll(outPipe[0], received: received)
-        close(outPipe[0])
+        writeAll(started.stdin, input)
+        close(started.stdin)
+        let output = readAll(started.stdout, received: received)
+        close(started.stdout)
+        return reap(started.pid, output: output)
+    }
+
+    /// Waits for the worker to end and says how it did.
+    static func reap(_ child: pid_t, output: [UInt8]) -> Exit {
         var status: Int32 = 0
         while waitpid(child, &status, 0) < 0 && errno == EINTR {}
         // We are being interrupted and stopped this worker: the signal handler exits the
@@ -110,7 +128,7 @@ public enum WorkerProcess {
     /// PR_SET_PDEATHSIG from <linux/prctl.h>.
     private static let setParentDeathSignal: Int32 = 1
 
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
