@@ -185,3 +185,22 @@ def test_serve_workers_relay_progress(pyforge_bin, work):
     assert progress[-1]["done"] == progress[-1]["total"] == source.stat().st_size, progress
     assert progress[-1]["message"] == "500 rows"
     assert client.close() == 0
+
+
+def test_workers_die_with_a_killed_batch(pyforge_bin, work):
+    """kill -9 of the batch: its workers get PR_SET_PDEATHSIG and end too."""
+    fifo = work / "stuck.csv"
+    os.mkfifo(fifo)
+    batch = subprocess.Popen([str(pyforge_bin), "convert", str(fifo), str(fifo), "--output-dir", str(work / "out")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=base_env())
+    worker = wait_for(lambda: live_batch_workers(batch.pid), "the worker runs")[0]
+    batch.kill()
+    batch.wait()
+
+    def gone():
+        try:
+            stat = Path(f"/proc/{worker}/stat").read_text()
+        except OSError:
+            return True
+        return stat[stat.rindex(")") + 2] == "Z"
+    wait_for(gone, "the orphaned worker ends")
