@@ -80,7 +80,7 @@ public struct TemporaryName: Equatable, Sendable {
         var buffer = [CChar](repeating: 0, count: 256)
         gethostname(&buffer, buffer.count - 1)
         var hash: UInt32 = 2_166_136_261
-        for byte in String(cString: buffer).utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        for byte in buffer.prefix(while: { $0 != 0 }).map({ UInt8(bitPattern: $0) }) { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
         let digits = String(hash, radix: 16)
         return String(repeating: "0", count: 8 - digits.count) + digits
     }()

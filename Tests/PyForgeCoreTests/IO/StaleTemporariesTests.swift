@@ -32,7 +32,7 @@ import Testing
         let stale = root + "/.out.csv.pyforge-\(me.host)-\(me.pid)-\(me.startTime + 1)-abcdef"
         let live = root + "/.out.csv.pyforge-\(me.host)-\(me.pid)-\(me.startTime)-abcdef"
         let other = root + "/.other.csv.pyforge-\(me.host)-\(me.pid)-\(me.startTime + 1)-abcdef"
-        for path in [stale, live, other] { FileManager.default.createFile(atPath: path, contents: Data([1])) }
+        for path in [stale, live, other] { _ = FileManager.default.createFile(atPath: path, contents: Data([1])) }
         #expect(StaleTemporaries.sweep(output: root + "/out.csv", remove: false) == [stale])
         #expect(FileManager.default.fileExists(atPath: stale))
         #expect(StaleTemporaries.sweep(output: root + "/out.csv") == [stale])
