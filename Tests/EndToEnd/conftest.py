@@ -30,7 +30,7 @@ DEFAULT_BINARY = REPO_ROOT / ".build" / "release" / "pyforge"
 # Text that must never reach a user: crash reports and stack traces.
 CRASH_MARKERS = ("Traceback", "Fatal error", "Stack dump", "fatalError", "Segmentation fault")
 
-# Temporary files pyforge writes next to the output: `.<name>.pyforge-XXXXXX`.
+# Temporary files pyforge writes next to the output: `.<name>.pyforge-<host>-<pid>-<start>-XXXXXX`.
 TEMP_MARKER = ".pyforge-"
 
 UTC = dt.timezone.utc

@@ -109,8 +109,8 @@ public final class PyForgeServer: @unchecked Sendable {
             let reporter = ProgressReporter(token: params["progress_token"].flatMap { if case .string(let t) = $0 { return t } else { return nil } } ?? id.description, counter: progress, server: self)
             reporter.start()
             defer { reporter.stop() }
-            let results = try ConversionService.convert(
-                converted, engine: EngineChoice(request.engine ?? "auto"), environment: request.environment(environment), progress: progress, logger: logger)
+            // In a worker process: a crash or an out-of-memory kill fails this request only.
+            let results = try ServeWorker.convert(params, environment: request.environment(environment), progress: progress)
             return try JSONValue(encoding: results.count == 1 ? ServeConvertResult.one(results[0]) : ServeConvertResult.many(results))
         case "info":
             let target = try params.decode(ServePathParams.self)

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import ExtensionHost
 #if canImport(FoundationEssentials)
@@ -26,14 +31,17 @@ extension ConvertCommand {
             if json { try console.printJSON(FailureReport(input: self.paths.joined(separator: " "), error: error)) }
             throw CommandFailure(error)
         }
-        let engine = EngineChoice(engineName)
-        let logger = console.logger
+        // Files are converted in worker processes: a crash or an out-of-memory kill fails that
+        // file only. Each batch thread keeps its worker for the next file (WorkerPool).
+        let pool = WorkerPool(
+            arguments: Self.workerArguments(LegacyArguments.rewrite(Array(CommandLine.arguments.dropFirst()))), environment: environment)
         let converted = BatchConversion.run(
             requests, workers: workerCount,
             convert: { (request: ConvertRequest) throws(ConversionError) -> [ConversionResult] in
-                try ConversionService.convert(request, engine: engine, environment: environment, progress: nil, logger: logger)
+                try IsolatedConversion.run(pool: pool, input: request.inputPath, output: request.outputPath)
             },
             finished: { outcome in Console.reportBatchFile(outcome, console: console) })
+        pool.close()
         let outcomes = patternFailures + converted
         let elapsed = started.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -44,6 +52,52 @@ extension ConvertCommand {
             // When nothing was written, the output directories made for the batch go again.
             created.removeIfEmpty()
             throw ExitCode.failure
+        }
+    }
+}
+
+extension ConvertCommand {
+    /// The batch's command line again, for its workers: `--batch-worker` goes right after
+    /// `convert` (after a `--`, it would be read as an input path).
+    static func workerArguments(_ commandLine: [String]) -> [String] {
+        var arguments = commandLine
+        if let at = arguments.firstIndex(of: "convert") {
+            arguments.insert("--batch-worker", at: at + 1)
+            return arguments
+        }
+        return ["convert", "--batch-worker"] + arguments
+    }
+
+    /// A batch's worker: converts each input named on stdin (a path and a NUL byte) as the
+    /// batch would (same options, same output path) and answers each with a WorkerOutcome
+    /// line on stdout; ends at EOF.
+    func runAsWorker(_ console: Console) {
+        WorkerProcess.becomeWorker(environment: ProcessInfo.processInfo.environment)
+        let channel = IsolatedConversion.claimStdout()
+        var template = request
+        template.outputPath = nil
+        var pending: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            guard let end = pending.firstIndex(of: 0) else {
+                let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return }
+                pending.append(contentsOf: buffer[0..<n])
+                continue
+            }
+            let input = String(decoding: pending[..<end], as: UTF8.self)
+            pending.removeFirst(end + 1)
+            let outcome: WorkerOutcome
+            do throws(ConversionError) {
+                let planned = try BatchConversion.plan([input], template: template, outputDirectory: outputDir)
+                let results = try ConversionService.convert(
+                    planned[0], engine: EngineChoice(engineName), environment: conversionEnvironment, progress: nil, logger: console.logger)
+                outcome = WorkerOutcome(results: results)
+            } catch {
+                outcome = WorkerOutcome(error: error)
+            }
+            IsolatedConversion.answer(outcome, on: channel)
         }
     }
 }

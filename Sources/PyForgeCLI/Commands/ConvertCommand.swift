@@ -19,7 +19,7 @@ struct ConvertCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
         abstract: "Convert a file, or a batch of files (glob patterns, --output-dir, --workers), to Parquet (default), CSV, JSON, NDJSON or a Delta Lake table; a PDF to text.",
-        discussion: "The output defaults to <input stem>.<format> beside the input (<input stem>_delta for Delta). A file is written to a temporary file and renamed into place only when complete; a Delta table gets its data files first and becomes visible in one log commit.\n\nBatch mode: glob patterns (quoted, expanded by pyforge), more than two paths, or two paths with --output-dir convert every file independently on --workers threads (default: PYFORGE_PARALLEL_WORKERS, else the number of cores), each to <output dir or its own directory>/<stem>.<format>. One line per file, then a summary; exit code 1 if any file failed, after the others finished.")
+        discussion: "The output defaults to <input stem>.<format> beside the input (<input stem>_delta for Delta). A file is written to a temporary file and renamed into place only when complete; a Delta table gets its data files first and becomes visible in one log commit.\n\nBatch mode: glob patterns (quoted, expanded by pyforge), more than two paths, or two paths with --output-dir convert every file independently in --workers worker processes (default: PYFORGE_PARALLEL_WORKERS, else the number of cores; a crash or an out-of-memory kill fails that file only), each to <output dir or its own directory>/<stem>.<format>. One line per file, then a summary; exit code 1 if any file failed, after the others finished.")
 
     @OptionGroup var globals: GlobalOptions
 
@@ -33,6 +33,11 @@ struct ConvertCommand: AsyncParsableCommand {
 
     @Option(help: "Batch: files converted at once (default: PYFORGE_PARALLEL_WORKERS, else the number of cores).")
     var workers: Int?
+
+    /// Internal: a batch's worker process, converting the inputs named on its stdin as
+    /// the batch the other arguments describe would (ConvertCommand+Batch).
+    @Flag(help: ArgumentHelp(visibility: .private))
+    var batchWorker = false
 
     /// The single input (not a batch).
     var input: String { paths[0] }
@@ -160,6 +165,10 @@ struct ConvertCommand: AsyncParsableCommand {
         let console = Console(verbose: globals.verbose)
         if forcePyspark {
             console.warning("--force-pyspark is PyForge 1.x's flag; it now means --engine spark (Spark Connect through the Databricks extension; see 'pyforge extensions list').")
+        }
+        if batchWorker {
+            runAsWorker(console)
+            return
         }
         if previewSchema {
             try preview(console)

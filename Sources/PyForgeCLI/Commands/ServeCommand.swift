@@ -17,12 +17,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Speak over stdin and stdout (the only transport).")
     var stdio = false
 
+    /// Internal: run one convert request as the server's worker process (ServeWorker).
+    @Flag(help: ArgumentHelp(visibility: .private))
+    var worker = false
+
     func validate() throws {
         guard stdio else { throw ValidationError("Pass --stdio: pyforge serve speaks JSON-RPC over stdin/stdout.") }
     }
 
     func run() async throws {
         let console = Console(verbose: globals.verbose)
+        if worker {
+            throw ExitCode(ServeWorker.run(environment: ProcessInfo.processInfo.environment, logger: console.logger))
+        }
         let code = PyForgeServer(environment: ProcessInfo.processInfo.environment, logger: console.logger).run()
         throw ExitCode(code)
     }

@@ -16,6 +16,9 @@ public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible
     case io(operation: String, path: String, reason: String)
     case outputFailed(path: String, reason: String)
     case cancelled
+    /// The process converting `input` died (a trap, a signal, the out-of-memory killer);
+    /// other conversions of the batch or server went on.
+    case conversionCrashed(input: String, reason: String)
 
     public var description: String {
         switch self {
@@ -41,6 +44,8 @@ public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible
             return "Writing '\(path)' failed: \(Self.sentence(reason)) No output was left behind."
         case .cancelled:
             return "The conversion was interrupted; no output was written."
+        case .conversionCrashed(let input, let reason):
+            return "Converting '\(input)' \(reason)"
         }
     }
 
@@ -74,3 +79,6 @@ public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 }
+
+/// Worker processes report a failure to their parent as JSON (IsolatedConversion).
+extension ConversionError: Codable {}

@@ -26,6 +26,8 @@ public final class ProgressCounter: Sendable {
 
     func setBytesRead(_ value: Int64) { consumed.store(value, ordering: .relaxed) }
     func addRows(_ value: Int) { rowCount.add(Int64(value), ordering: .relaxed) }
+    /// A worker process's counts, relayed to its parent (IsolatedConversion).
+    func setRows(_ value: Int64) { rowCount.store(value, ordering: .relaxed) }
     func reset() {
         consumed.store(0, ordering: .relaxed)
         rowCount.store(0, ordering: .relaxed)

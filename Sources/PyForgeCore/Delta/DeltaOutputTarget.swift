@@ -21,6 +21,8 @@ final class DeltaOutputTarget: OutputTarget {
         self.path = path
         self.options = options
         self.delta = delta
+        // Data files and checkpoints a killed writer left half-written go first.
+        if Converter.isDirectory(path) { StaleTemporaries.sweep(tree: path) }
         if DeltaLog.exists(path) {
             if delta.mode == .error {
                 throw .deltaTableExists(path: path)

@@ -22,6 +22,8 @@ enum DeltaTableInfo {
             "table_id": snapshot.tableID,
         ]
         if !orphans.isEmpty { details["orphaned_files"] = orphans.joined(separator: ",") }
+        let stale = StaleTemporaries.sweep(tree: path, remove: false)
+        if !stale.isEmpty { details["stale_temporaries"] = stale.joined(separator: ",") }
         for entry in snapshot.history.suffix(10) {
             details["history.\(DeltaLog.paddedVersion(entry.version).suffix(6))"] = [entry.operation, entry.timestamp.map { "at \($0) ms" }].compactMap { $0 }.joined(separator: " ")
         }
@@ -31,7 +33,8 @@ enum DeltaTableInfo {
             columns: snapshot.schema.fields.map { FileInfo.Column(name: $0.name, type: DeltaSchema.typeName($0.type), nullable: $0.nullable) },
             details: details, rowGroups: nil,
             warnings: (unknownRows ? ["Some files carry no row counts; the row total counts only the others."] : [])
-                + (orphans.isEmpty ? [] : ["\(orphans.count) data file(s) are not part of any version (left by a failed write); readers ignore them."]))
+                + (orphans.isEmpty ? [] : ["\(orphans.count) data file(s) are not part of any version (left by a failed write); readers ignore them."])
+                + (stale.isEmpty ? [] : ["\(stale.count) temporary file(s) were left by a writer that died; the next write to the table removes them."]))
     }
 
     /// Relative paths of the Parquet files under the table directory (the log excluded).

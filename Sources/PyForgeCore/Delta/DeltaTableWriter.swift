@@ -191,7 +191,8 @@ final class DeltaTableWriter: OutputWriter {
         }
         filesCreated += 1
         let name = "part-\(String(format5(filesCreated - 1)))-\(UUID().uuidString.lowercased())-c000\(suffix)"
-        let output = try AtomicOutputFile(path: absoluteDirectory + name, overwrite: false)
+        // DeltaOutputTarget swept the table's stale temporaries once, before writing.
+        let output = try AtomicOutputFile(path: absoluteDirectory + name, overwrite: false, sweepStale: false)
         let writer: ParquetFileWriter
         do {
             writer = try ParquetFileWriter(

@@ -15,7 +15,9 @@ public final class AtomicOutputFile {
     private var registration: Int?
     private var finished = false
 
-    public init(path: String, overwrite: Bool) throws(ConversionError) {
+    /// `sweepStale`: first remove this output's temporaries left by writers that died
+    /// (a Delta table sweeps its whole directory once instead).
+    public init(path: String, overwrite: Bool, sweepStale: Bool = true) throws(ConversionError) {
         self.path = path
         self.overwrite = overwrite
         if !overwrite && access(path, F_OK) == 0 { throw .outputExists(path: path) }
@@ -24,8 +26,9 @@ public final class AtomicOutputFile {
         guard stat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
             throw .io(operation: "write to", path: directory, reason: "the output directory does not exist")
         }
+        if sweepStale { StaleTemporaries.sweep(output: path) }
         let name = path.split(separator: "/").last.map(String.init) ?? path
-        var template = Array("\(directory)/.\(name).pyforge-XXXXXX".utf8CString)
+        var template = Array("\(directory)/\(TemporaryName.template(for: name))".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             throw .io(operation: "create a temporary file in", path: directory, reason: systemMessage(errno))

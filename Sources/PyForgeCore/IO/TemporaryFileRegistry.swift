@@ -76,10 +76,64 @@ enum TemporaryFileRegistry {
         used.withLock { _ in processGroups[slot] = 0 }
     }
 
+    /// Worker processes running one conversion each (WorkerProcess; 0 = free slot).
+    nonisolated(unsafe) static let workers: UnsafeMutablePointer<Int32> = {
+        let pointer = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
+        pointer.initialize(repeating: 0, count: slotCount)
+        return pointer
+    }()
+
+    static func registerWorker(_ pid: Int32) -> Int? {
+        used.withLock { _ -> Int? in
+            for slot in 0..<slotCount where workers[slot] == 0 {
+                workers[slot] = pid
+                return slot
+            }
+            return nil
+        }
+    }
+
+    static func releaseWorker(_ slot: Int?) {
+        guard let slot else { return }
+        used.withLock { _ in workers[slot] = 0 }
+    }
+
+    /// Set once an interruption stops the workers: their ends are not failures to report.
+    static let stopping = Atomic<Bool>(false)
+
+    /// Async-signal-safe: asks every worker to stop (SIGTERM: each removes its own
+    /// temporary files and stops its extensions in order) and waits for them, at most
+    /// 10 seconds, then kills the rest. The workers stay unreaped: the threads that
+    /// started them reap them.
+    static func stopWorkers() {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        var any = false
+        for slot in 0..<slotCount where workers[slot] > 0 {
+            kill(workers[slot], SIGTERM)
+            any = true
+        }
+        guard any else { return }
+        var pause = timespec(tv_sec: 0, tv_nsec: 5_000_000)
+        for _ in 0..<2000 {
+            var running = false
+            for slot in 0..<slotCount where workers[slot] > 0 {
+                var info = siginfo_t()
+                // WNOWAIT: see whether it ended without reaping it (its pid stays ours).
+                if waitid(P_PID, id_t(workers[slot]), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_signo == 0 {
+                    running = true
+                }
+            }
+            if !running { return }
+            nanosleep(&pause, nil)
+        }
+        for slot in 0..<slotCount where workers[slot] > 0 { kill(workers[slot], SIGKILL) }
+    }
+
     /// Called from a signal handler: only async-signal-safe calls. Extensions are killed
     /// first and given a moment to die, since one still running could write a temporary
     /// file again after it was removed.
     static func unlinkAll() {
+        stopWorkers()
         for slot in 0..<slotCount where processGroups[slot] > 0 {
             kill(-processGroups[slot], SIGKILL)
         }
@@ -106,6 +160,7 @@ enum TemporaryFileRegistry {
         _ = storage
         _ = live
         _ = processGroups
+        _ = workers
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { received in
                 // Extensions running: the first signal asks them to stop in order (on

@@ -15,6 +15,11 @@ public enum FileInspector {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         if Converter.isDirectory(path) {
             guard DeltaLog.exists(path) else {
+                // A plain directory: worth a look only for outputs a killed writer left.
+                let stale = StaleTemporaries.sweep(tree: path, remove: false, depth: 0)
+                guard stale.isEmpty else {
+                    throw .unsupportedFormat(path: path, detail: "it is a directory without a Delta log; it holds \(stale.count) temporary file(s) left by a writer that died: \(stale.joined(separator: ", ")); converting to their output again removes them, or delete them")
+                }
                 throw .unsupportedFormat(path: path, detail: "it is a directory without a Delta log")
             }
             return try DeltaTableInfo.info(path: path)

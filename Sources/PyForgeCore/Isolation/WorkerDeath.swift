@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a worker process died, in words for the failure message: a crash (the signal's
+/// name) or the kernel's out-of-memory killer (seen in the memory cgroup's `oom_kill`
+/// counter, which rises when it kills something).
+public enum WorkerDeath {
+    /// The sentence naming the input and how its conversion ended.
+    public static func error(input: String, signal: Int32, oomKillsBefore: Int?) -> ConversionError {
+        if signal == SIGKILL, let before = oomKillsBefore, let after = outOfMemoryKills(), after > before {
+            return .conversionCrashed(input: input, reason: "ran out of memory (the kernel's out-of-memory killer stopped it); no output was written for it. Convert it with fewer --workers, or on a machine with more memory.")
+        }
+        return .conversionCrashed(input: input, reason: "crashed (\(name(of: signal))); no output was written for it. Please report this with the input file (a smaller copy that fails the same way helps).")
+    }
+
+    /// A worker that ended without a result it could report (it exited before writing one).
+    public static func error(input: String, exitStatus: Int32) -> ConversionError {
+        .conversionCrashed(input: input, reason: "stopped without a result (exit status \(exitStatus)); no output was written for it. Run 'pyforge convert' on it alone to see why.")
+    }
+
+    public static func name(of signal: Int32) -> String {
+        let names: [Int32: String] = [
+            SIGSEGV: "SIGSEGV", SIGBUS: "SIGBUS", SIGILL: "SIGILL", SIGTRAP: "SIGTRAP", SIGABRT: "SIGABRT",
+            SIGFPE: "SIGFPE", SIGKILL: "SIGKILL", SIGTERM: "SIGTERM", SIGINT: "SIGINT", SIGHUP: "SIGHUP",
+            SIGXCPU: "SIGXCPU", SIGXFSZ: "SIGXFSZ", SIGPIPE: "SIGPIPE",
+        ]
+        return names[signal] ?? "signal \(signal)"
+    }
+
+    /// Processes the out-of-memory killer ended in our memory cgroup so far (v2 or v1), or
+    /// nil when no cgroup tells.
+    public static func outOfMemoryKills() -> Int? {
+        var candidates: [String] = []
+        if let lines = readText("/proc/self/cgroup")?.split(separator: "\n") {
+            for line in lines {
+                let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+                guard parts.count == 3 else { continue }
+                if parts[0] == "0" { candidates.append("/sys/fs/cgroup\(parts[2])/memory.events") }
+                if parts[1].split(separator: ",").contains("memory") { candidates.append("/sys/fs/cgroup/memory\(parts[2])/memory.oom_control") }
+            }
+        }
+        // Inside a container the cgroup is the mount's root.
+        candidates += ["/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"]
+        for path in candidates {
+            guard let text = readText(path) else { continue }
+            for line in text.split(separator: "\n") where line.hasPrefix("oom_kill ") {
+                if let value = Int(line.dropFirst("oom_kill ".count)) { return value }
+            }
+        }
+        return nil
+    }
+
+    /// A small file of /proc or /sys, whole; nil when it cannot be read.
+    static func readText(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while bytes.count < 1 << 16 {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import Testing
+
+@testable import PyForgeCore
+
+@Suite struct WorkerDeathTests {
+    @Test func aCrashNamesTheFileAndTheSignal() {
+        let message = WorkerDeath.error(input: "data/a.csv", signal: 11, oomKillsBefore: nil).description
+        #expect(message.hasPrefix("Converting 'data/a.csv' crashed (SIGSEGV); no output was written for it."))
+    }
+
+    @Test func aKillWithoutAnOutOfMemoryKillIsNotCalledOne() {
+        let message = WorkerDeath.error(input: "a.csv", signal: 9, oomKillsBefore: Int.max).description
+        #expect(message.contains("crashed (SIGKILL)"))
+    }
+
+    @Test func aWorkerOutcomeRoundTripsItsError() throws {
+        let outcome = WorkerOutcome(error: .malformedInput(path: "a.csv", location: "line 2", reason: "r", fix: "f"))
+        let data = try JSONEncoder().encode(outcome)
+        #expect(try JSONDecoder().decode(WorkerOutcome.self, from: data).error == outcome.error)
+    }
+}
