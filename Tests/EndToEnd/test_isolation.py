@@ -1,11 +1,12 @@
 """Isolation and leftovers (issue #18): a crash or kill of one conversion fails that file
 or request only, and a writer killed with SIGKILL leaves a temporary that later runs remove.
 
-How a conversion is made to crash, honestly and deterministically: its input is a named
-pipe (FIFO) that nobody writes, so its worker blocks opening it; the test finds that
-worker in /proc (its command line names the FIFO) and sends it the signal a crash or the
-out-of-memory killer would (SIGSEGV, SIGKILL). No timing is involved: the worker waits
-until it is killed.
+How a conversion is made to crash, honestly and deterministically: an extension on the
+Python kit (the failure-modes fixture, mode "hang-on-stuck") accepts only `stuck*.csv` and
+never answers its convert, with limits of ten minutes, so that file's worker waits; the test
+finds that worker in /proc and sends it the signal a crash or the out-of-memory killer would
+(SIGSEGV, SIGKILL). No timing is involved: the worker waits until it is killed. (A FIFO no
+longer blocks: inputs that are not regular files are refused at once.)
 """
 from __future__ import annotations
 
@@ -20,7 +21,19 @@ import pyarrow.parquet as pq
 from deltalake import DeltaTable
 
 from conftest import assert_no_crash, base_env, wait_for
+from test_extension_failure_modes import environment, install
 from test_serve import Client
+
+# The hanging extension waits far longer than any test: the worker is killed first.
+HANGING = {"startup": 20, "probe": 20, "idle": 600, "absolute": 600}
+
+
+def stuck_input(work: Path) -> Path:
+    """An input whose conversion hangs in the installed extension until it is killed."""
+    install(work, "python", "hang-on-stuck", timeouts=HANGING)
+    stuck = work / "stuck.csv"
+    stuck.write_text("id\n1\n")
+    return stuck
 
 
 def serve_workers(server: int) -> list[int]:
@@ -77,18 +90,17 @@ def dead_pid() -> int:
 def test_a_crashed_file_fails_alone_and_the_batch_goes_on(pyforge_bin, work):
     for i in range(9):
         (work / f"f{i}.csv").write_text(f"id,name\n{i},x\n{i + 1},y\n")
-    fifo = work / "stuck.csv"
-    os.mkfifo(fifo)
+    fifo = stuck_input(work)
     out = work / "out"
     batch = subprocess.Popen([str(pyforge_bin), "convert", str(work / "*.csv"), "--output-dir", str(out), "--workers", "2"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=base_env())
-    # Once the nine others are written, the one worker still running is the FIFO's (the
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(work))
+    # Once the nine others are written, the one worker still running is the stuck file's (the
     # other thread's worker ended with its thread).
     def stuck_worker():
         written = out.exists() and len([p for p in out.iterdir() if p.suffix == ".parquet"]) == 9
         running = live_batch_workers(batch.pid)
         return written and len(running) == 1 and running
-    worker = wait_for(stuck_worker, "nine files are written and only the FIFO's worker runs")[0]
+    worker = wait_for(stuck_worker, "nine files are written and only the stuck file's worker runs")[0]
     os.kill(worker, signal.SIGSEGV)
     stdout, stderr = batch.communicate(timeout=120)
     assert batch.returncode == 1, stderr
@@ -101,10 +113,9 @@ def test_a_crashed_file_fails_alone_and_the_batch_goes_on(pyforge_bin, work):
 
 
 def test_a_killed_serve_request_fails_and_the_next_succeeds(pyforge_bin, work):
-    fifo = work / "stuck.csv"
-    os.mkfifo(fifo)
+    fifo = stuck_input(work)
     (work / "a.csv").write_text("id\n1\n2\n3\n")
-    client = Client(pyforge_bin, base_env())
+    client = Client(pyforge_bin, environment(work))
     client.send_line(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "convert",
                                  "params": {"input": str(fifo), "output": str(work / "stuck.parquet")}}))
     worker = wait_for(lambda: serve_workers(client.process.pid), "the serve worker runs")[0]
@@ -189,10 +200,9 @@ def test_serve_workers_relay_progress(pyforge_bin, work):
 
 def test_workers_die_with_a_killed_batch(pyforge_bin, work):
     """kill -9 of the batch: its workers get PR_SET_PDEATHSIG and end too."""
-    fifo = work / "stuck.csv"
-    os.mkfifo(fifo)
+    fifo = stuck_input(work)
     batch = subprocess.Popen([str(pyforge_bin), "convert", str(fifo), str(fifo), "--output-dir", str(work / "out")],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=base_env())
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment(work))
     worker = wait_for(lambda: live_batch_workers(batch.pid), "the worker runs")[0]
     batch.kill()
     batch.wait()
