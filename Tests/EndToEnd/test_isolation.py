@@ -36,22 +36,9 @@ def stuck_input(work: Path) -> Path:
     return stuck
 
 
-def serve_workers(server: int) -> list[int]:
-    """The server's worker processes (its children started with `serve --worker`)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            argv = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
-        except (OSError, ValueError):
-            continue
-        if int(stat[stat.rindex(")") + 2:].split()[1]) == server and b"--worker" in argv:
-            found.append(int(entry))
-    return found
-
-
-def live_batch_workers(batch: int) -> list[int]:
-    """The batch's worker processes still running (not zombies)."""
+def children(parent: int, flag: bytes, live_only: bool = False) -> list[int]:
+    """`parent`'s child processes whose command line holds `flag` (from /proc); with
+    `live_only`, not the zombies."""
     found = []
     for entry in os.listdir("/proc"):
         try:
@@ -60,9 +47,19 @@ def live_batch_workers(batch: int) -> list[int]:
         except (OSError, ValueError):
             continue
         fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[1]) == batch and fields[0] != "Z" and b"--batch-worker" in argv:
+        if int(fields[1]) == parent and flag in argv and not (live_only and fields[0] == "Z"):
             found.append(int(entry))
     return found
+
+
+def serve_workers(server: int) -> list[int]:
+    """The server's worker processes (its children started with `serve --worker`)."""
+    return children(server, b"--worker")
+
+
+def live_batch_workers(batch: int) -> list[int]:
+    """The batch's worker processes still running (not zombies)."""
+    return children(batch, b"--batch-worker", live_only=True)
 
 
 def host_hash() -> str:

@@ -106,8 +106,14 @@ public final class PyForgeServer: @unchecked Sendable {
             let request = try params.decode(ServeConvertParams.self)
             let converted = try request.request()
             let progress = ProgressCounter(totalBytes: Converter.fileSize(converted.inputPath))
-            let reporter = ProgressReporter(token: params["progress_token"].flatMap { if case .string(let t) = $0 { return t } else { return nil } } ?? id.description, counter: progress, server: self)
-            reporter.start()
+            let token = params["progress_token"].flatMap { if case .string(let t) = $0 { return t } else { return nil } } ?? id.description
+            // Every quarter second, and the final counts before the response.
+            let reporter = PeriodicReport { [unowned self] in
+                let params = ProgressParams(
+                    token: token, done: Double(progress.bytesRead), total: Double(progress.totalBytes),
+                    message: "\(progress.rows) rows")
+                send(.notification(method: Method.progress, params: try? JSONValue(encoding: params)))
+            }
             defer { reporter.stop() }
             // In a worker process: a crash or an out-of-memory kill fails this request only.
             let results = try ServeWorker.convert(params, environment: request.environment(environment), progress: progress)
@@ -143,48 +149,6 @@ public final class PyForgeServer: @unchecked Sendable {
             return try JSONValue(encoding: ExtensionStatus.check(report, environment: environment))
         default:
             throw ResponseError(code: ResponseError.methodNotFound, message: "pyforge serve has no method '\(method)'")
-        }
-    }
-
-    /// Sends `$/progress` for a running conversion every quarter second.
-    private final class ProgressReporter: @unchecked Sendable {
-        let token: String
-        let counter: ProgressCounter
-        unowned let server: PyForgeServer
-        private let running = Atomic<Bool>(true)
-        private var thread: BackgroundThread?
-
-        init(token: String, counter: ProgressCounter, server: PyForgeServer) {
-            self.token = token
-            self.counter = counter
-            self.server = server
-        }
-
-        func start() {
-            thread = BackgroundThread { [self] in
-                while running.load(ordering: .relaxed) {
-                    // Sleep in short slices so a finished conversion is answered at once.
-                    for _ in 0..<25 where running.load(ordering: .relaxed) { usleep(10_000) }
-                    guard running.load(ordering: .relaxed) else { return }
-                    report()
-                }
-            }
-            thread?.start()
-        }
-
-        /// Stops the ticks and sends the final counts, before the response: every conversion
-        /// reports its progress at least once, however fast it was.
-        func stop() {
-            running.store(false, ordering: .relaxed)
-            thread?.join()
-            report()
-        }
-
-        private func report() {
-            let params = ProgressParams(
-                token: token, done: Double(counter.bytesRead), total: Double(counter.totalBytes),
-                message: "\(counter.rows) rows")
-            server.send(.notification(method: Method.progress, params: try? JSONValue(encoding: params)))
         }
     }
 }

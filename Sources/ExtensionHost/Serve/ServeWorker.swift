@@ -47,7 +47,7 @@ public enum ServeWorker {
             let request = try params.decode(ServeConvertParams.self)
             let converted = try request.request()
             let progress = ProgressCounter(totalBytes: Converter.fileSize(converted.inputPath))
-            let relay = IsolatedConversion.ProgressRelay(progress, channel: channel)
+            let relay = IsolatedConversion.relayProgress(progress, channel: channel)
             defer { relay.stop() }
             let results = try ConversionService.convert(
                 converted, engine: EngineChoice(request.engine ?? "auto"), environment: request.environment(environment),

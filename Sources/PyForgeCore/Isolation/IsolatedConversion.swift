@@ -84,34 +84,8 @@ public enum IsolatedConversion {
 
     /// In a worker: a `progress BYTES ROWS` line every quarter second until `stop`, then a
     /// last one with the final counts.
-    public final class ProgressRelay: @unchecked Sendable {
-        private let counter: ProgressCounter
-        private let channel: Int32
-        private let running = Atomic<Bool>(true)
-        private var thread: BackgroundThread?
-
-        public init(_ counter: ProgressCounter, channel: Int32) {
-            self.counter = counter
-            self.channel = channel
-            thread = BackgroundThread { [self] in
-                while running.load(ordering: .relaxed) {
-                    for _ in 0..<25 where running.load(ordering: .relaxed) { usleep(10_000) }
-                    guard running.load(ordering: .relaxed) else { return }
-                    report()
-                }
-            }
-            thread?.start()
-        }
-
-        public func stop() {
-            running.store(false, ordering: .relaxed)
-            thread?.join()
-            report()
-        }
-
-        private func report() {
-            IsolatedConversion.send(Array("progress \(counter.bytesRead) \(counter.rows)\n".utf8), on: channel)
-        }
+    public static func relayProgress(_ counter: ProgressCounter, channel: Int32) -> PeriodicReport {
+        PeriodicReport { send(Array("progress \(counter.bytesRead) \(counter.rows)\n".utf8), on: channel) }
     }
 
     static func send(_ bytes: [UInt8], on channel: Int32) {
