@@ -48,22 +48,28 @@ enum TemporaryFileRegistry {
         }
     }
 
-    /// Process groups of running extensions, killed on interruption (0 = free slot).
-    nonisolated(unsafe) static let processGroups: UnsafeMutablePointer<Int32> = {
+    /// A table of process ids for the signal handler: fixed, preallocated, 0 = free slot.
+    private static func pidTable() -> UnsafeMutablePointer<Int32> {
         let pointer = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
         pointer.initialize(repeating: 0, count: slotCount)
         return pointer
-    }()
+    }
 
-    static func registerProcessGroup(_ pgid: Int32) -> Int? {
+    /// Puts `id` in the first free slot of `table`; nil when the table is full.
+    private static func register(_ id: Int32, in table: UnsafeMutablePointer<Int32>) -> Int? {
         used.withLock { _ -> Int? in
-            for slot in 0..<slotCount where processGroups[slot] == 0 {
-                processGroups[slot] = pgid
+            for slot in 0..<slotCount where table[slot] == 0 {
+                table[slot] = id
                 return slot
             }
             return nil
         }
     }
+
+    /// Process groups of running extensions, killed on interruption (0 = free slot).
+    nonisolated(unsafe) static let processGroups = pidTable()
+
+    static func registerProcessGroup(_ pgid: Int32) -> Int? { register(pgid, in: processGroups) }
 
     /// Async-signal-safe: whether an extension's process group is registered.
     static func hasProcessGroups() -> Bool {
@@ -77,21 +83,9 @@ enum TemporaryFileRegistry {
     }
 
     /// Worker processes running one conversion each (WorkerProcess; 0 = free slot).
-    nonisolated(unsafe) static let workers: UnsafeMutablePointer<Int32> = {
-        let pointer = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
-        pointer.initialize(repeating: 0, count: slotCount)
-        return pointer
-    }()
+    nonisolated(unsafe) static let workers = pidTable()
 
-    static func registerWorker(_ pid: Int32) -> Int? {
-        used.withLock { _ -> Int? in
-            for slot in 0..<slotCount where workers[slot] == 0 {
-                workers[slot] = pid
-                return slot
-            }
-            return nil
-        }
-    }
+    static func registerWorker(_ pid: Int32) -> Int? { register(pid, in: workers) }
 
     static func releaseWorker(_ slot: Int?) {
         guard let slot else { return }
