@@ -6,10 +6,11 @@
 # poppler-utils (pdftotext, pdfinfo: the PDF tests' independent reader; never linked), qpdf
 # (writes PDF 1.5 object streams and encrypted PDFs for the tests), fonts-dejavu-core (the
 # TrueType font the tests embed), debootstrap (the minimal root file system the wheel is
-# tested on), binutils (strip, readelf and objdump for the wheel) and zstd (the command the
-# compressed-input tests write .zst files with).
+# tested on), binutils (strip, readelf and objdump for the wheel), zstd (the command the
+# compressed-input tests write .zst files with) and time (GNU /usr/bin/time: the peak RSS of
+# one pyforge run in the resource-bound tests).
 set -euo pipefail
-packages=(libsnappy-dev libzstd-dev zlib1g-dev libxml2-dev libbz2-dev mdbtools-dev mdbtools pkg-config poppler-utils qpdf fonts-dejavu-core debootstrap binutils zstd)
+packages=(libsnappy-dev libzstd-dev zlib1g-dev libxml2-dev libbz2-dev mdbtools-dev mdbtools pkg-config poppler-utils qpdf fonts-dejavu-core debootstrap binutils zstd time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
