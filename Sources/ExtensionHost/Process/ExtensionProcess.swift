@@ -71,22 +71,19 @@ public final class ExtensionProcess: @unchecked Sendable {
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)
 
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var child: pid_t = 0
-        let status = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        let spawned = spawnProcess(
+            executable, arguments: [executable] + arguments, environment: environment, actions: &actions, attributes: &attributes)
         close(stdinPipe[0])
         close(stdoutPipe[1])
         close(stderrPipe[1])
-        guard status == 0 else {
+        let child: pid_t
+        switch spawned {
+        case .success(let pid): child = pid
+        case .failure(let failure):
             close(stdinPipe[1])
             close(stdoutPipe[0])
             close(stderrPipe[0])
-            throw SpawnError(executable: executable, reason: String(cString: strerror(status)))
+            throw SpawnError(executable: executable, reason: failure.reason)
         }
         pid = child
         interruptToken = InterruptCleanup.remember(processGroup: child)

@@ -59,17 +59,11 @@ public enum WorkerProcess {
         // would only bury it.
         childEnvironment["SWIFT_BACKTRACE"] = "enable=no"
         let executable = "/proc/self/exe"
-        let argv = (["pyforge"] + arguments).map { strdup($0) } + [nil]
-        let envp = childEnvironment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var child: pid_t = 0
-        let spawned = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        let spawned = spawnProcess(
+            executable, arguments: ["pyforge"] + arguments, environment: childEnvironment, actions: &actions, attributes: &attributes)
         close(inPipe[0])
         close(outPipe[1])
-        guard spawned == 0 else {
+        guard case .success(let child) = spawned else {
             close(inPipe[1])
             close(outPipe[0])
             return nil
