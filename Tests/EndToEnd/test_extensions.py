@@ -284,3 +284,21 @@ def test_batch_leaves_no_temporary_output(pyforge_bin, work):
         assert pq.read_table(work / "out" / name).to_pylist() == [
             {"id": 1, "name": "a"}, {"id": 2, "name": "b"}, {"id": 3, "name": "c"}]
     assert surviving_extension_processes(path) == []
+
+
+def test_force_core_overrides_a_claimed_path(pyforge_bin, work):
+    """SPEC §15.4: a pyforge started by an extension (which has PYFORGE_FORCE_CORE=true in its
+    environment) must never hand a claimed path back to the extension — that was an unbounded
+    process chain when the Databricks extension ran the built-in engine on a /Volumes input."""
+    path = install_fake(work, "success")
+    manifest = json.loads((path / "fake" / "pyforge-extension.json").read_text())
+    manifest["pathPrefixes"] = [str(work) + "/"]
+    manifest["protocolVersions"] = ["1.1"]  # pathPrefixes came with 1.1
+    (path / "fake" / "pyforge-extension.json").write_text(json.dumps(manifest))
+    (path / "fake" / "protocol").write_text("1.1")
+    claimed = convert(pyforge_bin, work, path)
+    assert json.loads(claimed.stdout)["engine"] == "fake", claimed.stderr  # the claim is honoured...
+    (work / "out.parquet").unlink()
+    proc = convert(pyforge_bin, work, path, "--engine", "core", env_extra={"PYFORGE_FORCE_CORE": "true"})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["engine"] == "core"  # ...but not under PYFORGE_FORCE_CORE

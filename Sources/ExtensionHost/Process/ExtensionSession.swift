@@ -49,6 +49,10 @@ public final class ExtensionSession: @unchecked Sendable {
         // Every extension may run the built-in engine through the host's binary (1.1).
         var environment = environment
         environment["PYFORGE_HOST_BIN"] = ExtensionDiscovery.currentExecutable ?? environment["PYFORGE_HOST_BIN"]
+        // A pyforge started from inside an extension never delegates again (SPEC §15.4): an
+        // extension running the built-in engine on a path it claims would otherwise be handed
+        // the same conversion, and so on, one process pair per level.
+        environment["PYFORGE_FORCE_CORE"] = "true"
         let process: ExtensionProcess
         do {
             process = try ExtensionProcess(executable: discovered.executable, environment: environment)

@@ -34,14 +34,18 @@ public enum ExtensionRouter {
         _ request: ConvertRequest, engine: EngineChoice, environment: [String: String], report: DiscoveryReport,
         progress: ProgressCounter?, logger: Logger
     ) throws(ConversionError) -> ConversionResult {
-        let forceCore = environment["PYFORGE_FORCE_CORE"].map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
+        // PYFORGE_FORCE_CORE wins over claimed paths too: it is how a pyforge started by an
+        // extension (SPEC §15.4) is kept from handing the same conversion back to it.
+        if environment["PYFORGE_FORCE_CORE"].map({ ["1", "true", "yes"].contains($0.lowercased()) }) ?? false {
+            return try Converter.convert(request, progress: progress, logger: logger)
+        }
         let started = monotonicNow()
         let (outputPath, format) = try Converter.resolveOutput(request)
         let inputFormat = InputFormat(path: request.inputPath)?.rawValue ?? "unknown"
         let selection = try CandidateSelection(
             report: report, request: request, outputPath: outputPath, inputFormat: inputFormat, format: format, engine: engine)
         let claimed = !selection.claimants.isEmpty
-        guard engine != .core || claimed, !(forceCore && engine == .auto && !claimed) else {
+        guard engine != .core || claimed else {
             return try Converter.convert(request, progress: progress, logger: logger)
         }
         if let table = request.table {
