@@ -8,6 +8,8 @@ proxy's answer matters.
 """
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import signal
@@ -20,7 +22,6 @@ import pytest
 
 from conftest import REPO_ROOT, wait_for
 
-sys.path.insert(0, str(REPO_ROOT / "Tests" / "Workspace"))
 from proxy_handle import SparkProxy, spark_python  # noqa: E402
 import spark_proxy  # noqa: E402
 
@@ -165,3 +166,155 @@ def test_the_notebook_socket_needs_no_token_and_carries_pyspark(proxy, tmp_path)
     remote = f"unix://{socket_path};user_id=simulated-user;session_id=8c6a4c0e-8a40-4b8e-9a39-5d6b2e1f0a77"
     assert pyspark_json(remote, "range", "5000") == {"count": 5000, "sum": 5000 * 4999 // 2}
     assert methods(endpoint.calls())[-1] == "ReleaseSession"
+
+
+# --------------------------------------------------------------------------------------
+# Volumes FUSE (volumes_fuse.py), checked from outside through the kernel
+# --------------------------------------------------------------------------------------
+
+RENAME_NOREPLACE = 1
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def renameat2(old: Path, new: Path, flags: int) -> None:
+    if _libc.renameat2(-100, os.fsencode(old), -100, os.fsencode(new), flags) != 0:  # AT_FDCWD
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(old))
+
+
+@pytest.fixture
+def volume(volumes_fuse, request):
+    """A fresh directory inside the mount: (path through FUSE, the same path in the backing dir)."""
+    name = request.node.name.replace("[", "-").replace("]", "")
+    (volumes_fuse.backing / name).mkdir()
+    return volumes_fuse.mountpoint / name, volumes_fuse.backing / name
+
+
+def test_hard_links_are_refused(volume):
+    """delta-rs#2540: link(2) on the Volumes mount fails ("Function not implemented"). The FUSE
+    server answers ENOSYS; Linux 6.x kernels hand that to the caller as EPERM (fs/fuse/dir.c
+    fuse_link maps -ENOSYS to -EPERM), older ones (Ubuntu 22.04's 5.15, as on Databricks
+    Runtime 13-15) as ENOSYS: both mean "no hard links here"."""
+    mounted, backing = volume
+    (mounted / "a").write_bytes(b"data")
+    with pytest.raises(OSError) as caught:
+        os.link(mounted / "a", mounted / "b")
+    assert caught.value.errno in (errno.ENOSYS, errno.EPERM)
+    assert not (backing / "b").exists()
+
+
+def test_symbolic_links_are_refused(volume):
+    mounted, backing = volume
+    with pytest.raises(OSError) as caught:
+        os.symlink("a", mounted / "s")
+    assert caught.value.errno == errno.ENOSYS
+    assert not os.path.lexists(backing / "s")
+
+
+def test_appending_to_an_existing_file_is_an_illegal_seek(volume):
+    mounted, backing = volume
+    (mounted / "log.txt").write_text("one\n")
+    with pytest.raises(OSError) as caught:
+        open(mounted / "log.txt", "a")
+    assert caught.value.errno == errno.ESPIPE
+    assert (backing / "log.txt").read_text() == "one\n"
+    # A new file opened for append has nothing to append to: its writes are sequential.
+    with open(mounted / "new.txt", "a") as handle:
+        handle.write("fresh\n")
+    assert (backing / "new.txt").read_text() == "fresh\n"
+
+
+@pytest.mark.parametrize("how", ["seek-back", "hole", "in-place"])
+def test_non_sequential_writes_are_illegal_seeks(volume, how):
+    mounted, backing = volume
+    target = mounted / "f.bin"
+    if how == "in-place":
+        target.write_bytes(b"0123456789")
+        fd = os.open(target, os.O_WRONLY)
+        offset = 0
+    else:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        os.write(fd, b"0123456789")
+        offset = 2 if how == "seek-back" else 20
+    try:
+        with pytest.raises(OSError) as caught:
+            os.pwrite(fd, b"XY", offset)
+        assert caught.value.errno == errno.ESPIPE
+    finally:
+        os.close(fd)
+    assert (backing / "f.bin").read_bytes() == b"0123456789"
+
+
+def test_sequential_writes_reads_with_seeks_and_stat_work(volume):
+    mounted, backing = volume
+    payload = bytes(range(256)) * 40_000  # 10 MB: many FUSE write requests, all in order
+    with open(mounted / "big.bin", "wb") as handle:
+        for start in range(0, len(payload), 1 << 20):
+            handle.write(payload[start:start + (1 << 20)])
+    assert (backing / "big.bin").read_bytes() == payload
+    assert os.stat(mounted / "big.bin").st_size == len(payload)
+    with open(mounted / "big.bin", "rb") as handle:
+        handle.seek(5_000_000)
+        assert handle.read(100) == payload[5_000_000:5_000_100]
+        handle.seek(10)
+        assert handle.read(10) == payload[10:20]
+    # Rewriting a file from scratch (O_TRUNC, or ftruncate to 0 on the handle) is sequential.
+    (mounted / "big.bin").write_bytes(b"short")
+    fd = os.open(mounted / "big.bin", os.O_WRONLY)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, b"again")
+    finally:
+        os.close(fd)
+    assert (backing / "big.bin").read_bytes() == b"again"
+
+
+def test_exclusive_create_works_and_refuses_an_existing_file(volume):
+    mounted, backing = volume
+    fd = os.open(mounted / "x", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    os.write(fd, b"1")
+    os.close(fd)
+    with pytest.raises(FileExistsError):
+        os.open(mounted / "x", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    assert (backing / "x").read_bytes() == b"1"
+
+
+def test_rename_directories_unlink_and_rmdir_work(volume):
+    mounted, backing = volume
+    (mounted / "d" / "sub").mkdir(parents=True)
+    (mounted / "d" / "sub" / "part-0").write_bytes(b"p")
+    os.rename(mounted / "d", mounted / "e")
+    assert (backing / "e" / "sub" / "part-0").read_bytes() == b"p" and not (backing / "d").exists()
+    (mounted / "other").write_bytes(b"o")
+    os.rename(mounted / "other", mounted / "e" / "sub" / "part-0")  # replaces, as POSIX rename does
+    assert (backing / "e" / "sub" / "part-0").read_bytes() == b"o"
+    assert sorted(os.listdir(mounted / "e" / "sub")) == ["part-0"]
+    os.unlink(mounted / "e" / "sub" / "part-0")
+    os.rmdir(mounted / "e" / "sub")
+    os.rmdir(mounted / "e")
+    assert os.listdir(backing) == []
+
+
+def test_rename_noreplace_is_not_available(volume):
+    """The real mount's answer to renameat2 flags is not documented; the simulator answers like
+    a FUSE server without them (the kernel reports EINVAL), so code cannot rely on an atomic
+    no-replace publish. The kernel itself refuses NOREPLACE onto a name it sees (EEXIST)."""
+    mounted, backing = volume
+    (mounted / "a").write_bytes(b"a")
+    (mounted / "b").write_bytes(b"b")
+    with pytest.raises(OSError) as caught:
+        renameat2(mounted / "a", mounted / "c", RENAME_NOREPLACE)
+    assert caught.value.errno == errno.EINVAL
+    with pytest.raises(FileExistsError):
+        renameat2(mounted / "a", mounted / "b", RENAME_NOREPLACE)
+    assert sorted(os.listdir(backing)) == ["a", "b"]
+
+
+def test_the_backing_directory_and_the_mount_agree_at_once(volume):
+    """The workspace REST stand-in writes the backing directory directly: no kernel caching."""
+    mounted, backing = volume
+    assert not (mounted / "late").exists()
+    (backing / "late").write_bytes(b"12345")
+    assert (mounted / "late").read_bytes() == b"12345"
+    (backing / "late").write_bytes(b"1234567")
+    assert os.stat(mounted / "late").st_size == 7
