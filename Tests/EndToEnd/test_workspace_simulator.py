@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import grpc
@@ -163,7 +164,7 @@ def test_the_notebook_socket_needs_no_token_and_carries_pyspark(proxy, tmp_path)
     socket_path = tmp_path / "grpc.sock"
     endpoint = proxy(listen=f"unix:{socket_path}")
     assert socket_path.is_socket()
-    remote = f"unix://{socket_path};user_id=simulated-user;session_id=8c6a4c0e-8a40-4b8e-9a39-5d6b2e1f0a77"
+    remote = f"unix://{socket_path};user_id=simulated-user;session_id={uuid.uuid4()}"
     assert pyspark_json(remote, "range", "5000") == {"count": 5000, "sum": 5000 * 4999 // 2}
     assert methods(endpoint.calls())[-1] == "ReleaseSession"
 
@@ -318,3 +319,137 @@ def test_the_backing_directory_and_the_mount_agree_at_once(volume):
     assert (mounted / "late").read_bytes() == b"12345"
     (backing / "late").write_bytes(b"1234567")
     assert os.stat(mounted / "late").st_size == 7
+
+
+# --------------------------------------------------------------------------------------
+# Driver, cluster and laptop (workspace_supervisor.py)
+# --------------------------------------------------------------------------------------
+
+PYTHON = sys.executable  # the test venv's Python: shared by both machines at the same path
+
+
+def exists_in(workspace, machine: str, path: str) -> bool:
+    run = workspace.run_in_driver if machine == "driver" else workspace.run_in_cluster
+    proc = run([PYTHON, "-c", "import os, sys; sys.exit(0 if os.path.lexists(sys.argv[1]) else 3)", path])
+    assert proc.returncode in (0, 3), proc.stderr
+    return proc.returncode == 0
+
+
+def spark_in_driver(workspace, *command: str, kind: str = "serverless") -> subprocess.CompletedProcess:
+    """pyspark on the driver, through the notebook's socket named by driver_env's SPARK_REMOTE."""
+    remote = workspace.driver_env(kind)["SPARK_REMOTE"]
+    return workspace.run_in_driver([workspace.spark_python, REPO_ROOT / "Tests" / "Workspace" / "spark_client.py",
+                                    "--remote", remote, *command])
+
+
+def last_json(proc: subprocess.CompletedProcess) -> dict:
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_the_laptop_has_no_volumes_and_no_notebook_socket(workspace):
+    assert not os.path.lexists("/Volumes") and not os.path.lexists("/databricks")
+    assert exists_in(workspace, "driver", "/databricks/sparkconnect/grpc.sock")
+    assert not exists_in(workspace, "cluster", "/databricks/sparkconnect/grpc.sock")
+
+
+def test_driver_and_cluster_see_the_same_volume_through_fuse(workspace):
+    path = workspace.volume_path("main", "raw", "shared", "from-driver.txt")
+    written = workspace.run_in_driver([PYTHON, "-c", "import sys; open(sys.argv[1], 'w').write('hello')", path])
+    assert written.returncode == 0, written.stderr
+    assert workspace.backing_path(path).read_text() == "hello"
+    read = workspace.run_in_cluster(["cat", path])
+    assert read.returncode == 0 and read.stdout == "hello", read.stderr
+    # The FUSE rules hold inside the machines too: no hard links on the driver's /Volumes.
+    link = workspace.run_in_driver([PYTHON, "-c", "import os, sys; os.link(sys.argv[1], sys.argv[1] + '.link')", path])
+    assert link.returncode != 0 and ("Operation not permitted" in link.stderr or "Function not implemented" in link.stderr)
+    mounts = workspace.run_in_driver(["cat", "/proc/self/mountinfo"]).stdout
+    assert any(line.split()[4] == "/Volumes" and " fuse.volumes " in line for line in mounts.splitlines())
+
+
+def test_the_cluster_does_not_see_the_drivers_tmp_home_or_working_directory(workspace):
+    for driver_path in ("/tmp/driver-only.csv", "/root/notebook-dir/driver-only.csv"):
+        host = workspace.driver_host_path(driver_path)
+        host.parent.mkdir(parents=True, exist_ok=True)
+        host.write_text("a\n1\n")
+        assert exists_in(workspace, "driver", driver_path)
+        assert not exists_in(workspace, "cluster", driver_path)
+    pwd = workspace.run_in_driver(["pwd"], cwd="/root/notebook-dir")
+    assert pwd.stdout.strip() == "/root/notebook-dir"
+    # Nor does the driver see the cluster's files, nor the laptop's /tmp.
+    workspace.cluster_host_path("/tmp/cluster-only").write_text("c")
+    assert not exists_in(workspace, "driver", "/tmp/cluster-only")
+    assert not exists_in(workspace, "driver", workspace.info["state"])
+
+
+def test_spark_cannot_read_a_driver_local_path(workspace):
+    """The boundary issue #14 is about: a path on the driver means nothing to the cluster."""
+    workspace.driver_host_path("/tmp/local-input.csv").write_text("a,b\n1,2\n")
+    proc = spark_in_driver(workspace, "read", "csv", "/tmp/local-input.csv")
+    assert proc.returncode != 0 and "PATH_NOT_FOUND" in proc.stderr, proc.stderr[-2000:]
+
+
+def test_unqualified_spark_paths_land_in_the_clusters_dbfs_root(workspace):
+    result = last_json(spark_in_driver(workspace, "write-range", "10", "parquet", "unqualified-out"))
+    assert result == {"written": 10}
+    assert sorted(p.name for p in (workspace.dbfs_root / "unqualified-out").glob("part-*.parquet"))
+    assert not exists_in(workspace, "driver", "/root/unqualified-out")
+    assert not exists_in(workspace, "driver", "/dbfs/unqualified-out")
+
+
+def test_the_driver_reaches_spark_only_through_the_socket(workspace):
+    port = workspace.info["cluster"]["spark_port"]
+    probe = ("import socket, sys\n"
+             "s = socket.socket(); s.settimeout(5)\n"
+             "sys.exit(s.connect_ex(('127.0.0.1', int(sys.argv[1]))))")
+    assert workspace.run_in_driver([PYTHON, "-c", probe, str(port)]).returncode != 0
+    assert workspace.run_on_laptop([PYTHON, "-c", probe, str(port)]).returncode == 0  # the server is up
+    links = workspace.run_in_driver(["ip", "-o", "link"]).stdout.splitlines()
+    assert [line.split(":")[1].strip() for line in links] == ["lo"]
+
+
+@pytest.mark.parametrize("kind", ["serverless", "classic"])
+def test_pyspark_in_the_notebook_writes_a_volume_through_the_socket(workspace, kind):
+    out = workspace.volume_path("main", "raw", "out", f"range-{kind}.parquet")
+    assert last_json(spark_in_driver(workspace, "write-range", "1000", "parquet", out, kind=kind)) == {"written": 1000}
+    import pyarrow.parquet as pq
+    table = pq.read_table(workspace.backing_path(out))
+    assert table.num_rows == 1000 and sorted(table.column("id").to_pylist()) == list(range(1000))
+    assert workspace.read_through_cluster(out)["count"] == 1000
+    calls = methods(workspace.notebook_proxy.calls())
+    assert "ExecutePlan" in calls and calls[-1] == "ReleaseSession"
+
+
+def test_a_dropped_stream_on_the_notebook_socket_is_survived_by_pyspark(workspace):
+    workspace.notebook_proxy.control(drop_execute_once_after=1)
+    assert last_json(spark_in_driver(workspace, "range", "300000"))["count"] == 300000
+    calls = workspace.notebook_proxy.calls()
+    assert [c["fault"] for c in calls if c["fault"]] == ["drop"]
+    assert "ReattachExecute" in methods(calls)
+
+
+def test_driver_env_matches_what_the_extension_detects(workspace):
+    serverless, classic = workspace.driver_env("serverless"), workspace.driver_env("classic")
+    assert serverless["DATABRICKS_RUNTIME_VERSION"].startswith("client.") and serverless["IS_SERVERLESS"] == "TRUE"
+    assert classic["DATABRICKS_RUNTIME_VERSION"] == "15.4" and classic["DB_IS_DRIVER"] == "TRUE" and classic["DB_CLUSTER_ID"]
+    for env in (serverless, classic):
+        assert env["SPARK_REMOTE"].startswith("unix:///databricks/sparkconnect/grpc.sock;user_id=")
+    assert serverless["SPARK_REMOTE"] != workspace.driver_env("serverless")["SPARK_REMOTE"]  # a new session each
+
+
+def test_the_laptop_reaches_the_cluster_only_with_the_token(workspace):
+    remote = workspace.laptop_spark_remote.replace("sc://127.0.0.1:", "sc://localhost:")  # pyspark: no TLS on localhost
+    assert pyspark_json(remote, "range", "100")["count"] == 100
+    wrong = pyspark(remote.replace(workspace.laptop_token, "not-the-token"), "range", "100")
+    assert wrong.returncode != 0 and "Invalid authentication token" in wrong.stderr
+    assert {"UNAUTHENTICATED", "OK"} <= {c["status"] for c in workspace.laptop_proxy.calls()}
+
+
+def test_the_files_api_serves_the_same_storage(workspace):
+    import urllib.request
+    path = workspace.volume_path("main", "raw", "api", "via-api.txt")
+    workspace.run_in_driver([PYTHON, "-c", "import sys; open(sys.argv[1], 'w').write('over rest')", path])
+    request = urllib.request.Request(f"{workspace.files_api}/api/2.0/fs/files{path}",
+                                     headers={"Authorization": f"Bearer {workspace.laptop_token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.read() == b"over rest"

@@ -22,41 +22,11 @@ def spark_python() -> str:
     return os.environ.get("PYFORGE_TEST_SPARK_PYTHON", str(REPO_ROOT / ".venv-spark" / "bin" / "python"))
 
 
-class SparkProxy:
-    def __init__(self, listen: str, upstream: str, state_dir: Path, *, upstream_token: str | None = None,
-                 require_token: str | None = None, extra: list[str] | None = None,
-                 python: str = sys.executable, start_timeout: float = 30.0):
-        state_dir.mkdir(parents=True, exist_ok=True)
-        self.log_path = state_dir / "calls.jsonl"
-        self.control_path = state_dir / "control.json"
-        self.stderr_path = state_dir / "proxy.err"
-        argv = [python, str(HERE / "spark_proxy.py"), "--listen", listen, "--upstream", upstream,
-                "--log", str(self.log_path), "--control", str(self.control_path)]
-        if upstream_token:
-            argv += ["--upstream-token", upstream_token]
-        if require_token:
-            argv += ["--require-token", require_token]
-        argv += extra or []
-        with open(self.stderr_path, "wb") as stderr:
-            self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=stderr, text=True)
-        line = self._first_line(start_timeout)
-        if not line.startswith("listening "):
-            self.stop()
-            raise RuntimeError(f"spark_proxy did not start ({line!r}); see {self.stderr_path}: "
-                               f"{self.stderr_path.read_text(errors='replace')[-2000:]}")
-        self.address = line.split(" ", 1)[1].strip()
+class ProxyFiles:
+    """A running proxy's control file and call log (also for a proxy another process started)."""
 
-    def _first_line(self, timeout: float) -> str:
-        import selectors
-        with selectors.DefaultSelector() as selector:
-            selector.register(self.process.stdout, selectors.EVENT_READ)
-            if not selector.select(timeout):
-                return ""
-        return self.process.stdout.readline()
-
-    @property
-    def port(self) -> int:
-        return int(self.address.rpartition(":")[2])
+    def __init__(self, log_path: Path, control_path: Path):
+        self.log_path, self.control_path = Path(log_path), Path(control_path)
 
     # -- faults ----------------------------------------------------------------------------
 
@@ -85,6 +55,42 @@ class SparkProxy:
         if self.log_path.exists():
             with open(self.log_path, "r+") as handle:
                 handle.truncate(0)
+
+
+class SparkProxy(ProxyFiles):
+    def __init__(self, listen: str, upstream: str, state_dir: Path, *, upstream_token: str | None = None,
+                 require_token: str | None = None, extra: list[str] | None = None,
+                 python: str = sys.executable, start_timeout: float = 30.0):
+        state_dir.mkdir(parents=True, exist_ok=True)
+        super().__init__(state_dir / "calls.jsonl", state_dir / "control.json")
+        self.stderr_path = state_dir / "proxy.err"
+        argv = [python, str(HERE / "spark_proxy.py"), "--listen", listen, "--upstream", upstream,
+                "--log", str(self.log_path), "--control", str(self.control_path)]
+        if upstream_token:
+            argv += ["--upstream-token", upstream_token]
+        if require_token:
+            argv += ["--require-token", require_token]
+        argv += extra or []
+        with open(self.stderr_path, "wb") as stderr:
+            self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=stderr, text=True)
+        line = self._first_line(start_timeout)
+        if not line.startswith("listening "):
+            self.stop()
+            raise RuntimeError(f"spark_proxy did not start ({line!r}); see {self.stderr_path}: "
+                               f"{self.stderr_path.read_text(errors='replace')[-2000:]}")
+        self.address = line.split(" ", 1)[1].strip()
+
+    def _first_line(self, timeout: float) -> str:
+        import selectors
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.process.stdout, selectors.EVENT_READ)
+            if not selector.select(timeout):
+                return ""
+        return self.process.stdout.readline()
+
+    @property
+    def port(self) -> int:
+        return int(self.address.rpartition(":")[2])
 
     def stop(self) -> None:
         if self.process.poll() is None:

@@ -15,6 +15,8 @@ Commands (one JSON document on stdout):
   read FORMAT PATH [--option k=v]… [--limit N]
                               {"count", "schema": [[name, type]…], "rows": first N rows sorted}
   sql TEXT [--limit N]        same shape as read
+  write-range N FORMAT PATH   {"written": N}: spark.range(N) saved at PATH (a path as given: the
+                              server resolves it, so a relative one lands in its working dir)
 """
 from __future__ import annotations
 
@@ -73,6 +75,10 @@ def main(argv: list[str]) -> int:
     sql = commands.add_parser("sql")
     sql.add_argument("text")
     sql.add_argument("--limit", type=int, default=20)
+    write = commands.add_parser("write-range")
+    write.add_argument("n", type=int)
+    write.add_argument("format")
+    write.add_argument("path")
     args = parser.parse_args(argv)
     spark = session(args.remote)
     try:
@@ -85,6 +91,9 @@ def main(argv: list[str]) -> int:
                 key, _, value = option.partition("=")
                 reader = reader.option(key, value)
             result = describe(reader.load(args.path), args.limit)
+        elif args.command == "write-range":
+            spark.range(0, args.n).write.format(args.format).mode("overwrite").save(args.path)
+            result = {"written": args.n}
         else:
             result = describe(spark.sql(args.text), args.limit)
     finally:

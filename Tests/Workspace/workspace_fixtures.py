@@ -1,14 +1,24 @@
 """pytest fixtures of the workspace simulator (imported by Tests/EndToEnd/conftest.py).
 
-See Tests/Workspace/README.md for what each imitates and how to use it from a test.
+See Tests/Workspace/README.md for what each piece imitates and how to use it from a test.
 """
 from __future__ import annotations
 
 import os
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 
+from proxy_handle import HERE
 from volumes_handle import VolumesMount
+from workspace_client import Workspace
+
+START_TIMEOUT = 600  # the cluster's Spark server: ~15 s alone, minutes while builds share the cores
 
 
 def require_workspace() -> bool:
@@ -35,3 +45,59 @@ def volumes_fuse(tmp_path_factory):
         unavailable(str(error))
     yield mount
     mount.stop()
+
+
+def start_supervisor(log: Path) -> tuple[subprocess.Popen | None, Path | str]:
+    """Starts workspace_supervisor.py with a fresh state directory under the host's /tmp;
+    returns (process, workspace.json) or (None, why it failed)."""
+    state = Path(tempfile.mkdtemp(prefix="pyforge-workspace-"))
+    with open(log, "wb") as stderr:
+        process = subprocess.Popen([sys.executable, str(HERE / "workspace_supervisor.py"), "--state", str(state)],
+                                   stdout=subprocess.PIPE, stderr=stderr, stdin=subprocess.DEVNULL, text=True)
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        line = process.stdout.readline() if selector.select(START_TIMEOUT) else ""
+    if not line.startswith("ready "):
+        stop_supervisor(process)
+        return None, f"{log.read_text(errors='replace')[-3000:]}"
+    return process, line.split(" ", 1)[1].strip()
+
+
+def stop_supervisor(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def workspace_session(tmp_path_factory):
+    """The simulated workspace for the whole session: the one scripts/test started
+    (PYFORGE_TEST_WORKSPACE names its workspace.json), else one of this session's own, torn
+    down at its end."""
+    given = os.environ.get("PYFORGE_TEST_WORKSPACE")
+    if given:
+        if not Path(given).is_file():
+            unavailable(f"PYFORGE_TEST_WORKSPACE={given} does not exist (did the simulator start? see its log)")
+        yield Workspace(given)
+        return
+    process, result = start_supervisor(tmp_path_factory.mktemp("workspace") / "supervisor.log")
+    if process is None:
+        unavailable(str(result))
+    try:
+        yield Workspace(result)
+    finally:
+        stop_supervisor(process)
+
+
+@pytest.fixture
+def workspace(workspace_session):
+    """The session's workspace with both Spark proxies' faults reset and their call logs
+    emptied before (and after) the test."""
+    workspace_session.reset_faults()
+    yield workspace_session
+    workspace_session.reset_faults()
