@@ -453,3 +453,35 @@ def test_the_files_api_serves_the_same_storage(workspace):
                                      headers={"Authorization": f"Bearer {workspace.laptop_token}"})
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.read() == b"over rest"
+
+
+def test_processes_left_running_on_the_driver_are_found_and_killed(workspace):
+    """The `workspace` fixture fails a test that leaves processes behind on the driver."""
+    started = workspace.run_in_driver(["sh", "-c", "sleep 600 > /dev/null 2>&1 &"])
+    assert started.returncode == 0
+    assert any("sleep 600" in line for line in workspace.driver_processes())
+    assert workspace.kill_driver_processes() >= 1
+    assert workspace.driver_processes() == []
+
+
+# --------------------------------------------------------------------------------------
+# Smoke test: today's pyforge in the notebook
+# --------------------------------------------------------------------------------------
+
+
+def test_core_engine_in_the_notebook_converts_a_volume_csv_into_the_volume(workspace, pyforge_bin):
+    import pyarrow.parquet as pq
+    assert exists_in(workspace, "driver", str(pyforge_bin)), (
+        f"{pyforge_bin} is not visible on the driver: build it inside the repository or set PYFORGE_BIN "
+        "before the simulator starts (it shares that directory)")
+    source = workspace.volume_path("main", "raw", "in", "orders.csv")
+    rows = [(i, f"name {i}", i * 1.5) for i in range(500)]
+    workspace.backing_path(source).write_text("id,name,amount\n" + "".join(f"{i},{n},{a}\n" for i, n, a in rows))
+    output = workspace.volume_path("main", "raw", "smoke", "orders.parquet")
+    proc = workspace.run_in_driver([pyforge_bin, "convert", source, output, "--engine", "core"],
+                                   env=workspace.driver_env("serverless"))
+    assert proc.returncode == 0, proc.stderr
+    table = pq.read_table(workspace.backing_path(output))
+    assert table.to_pydict() == {"id": [r[0] for r in rows], "name": [r[1] for r in rows], "amount": [r[2] for r in rows]}
+    assert sorted(os.listdir(workspace.backing_path(output).parent)) == ["orders.parquet"]  # no temporary left
+    assert workspace.read_through_cluster(output)["count"] == 500

@@ -10,6 +10,7 @@ import subprocess
 import uuid
 from pathlib import Path, PurePosixPath
 
+import machine_processes
 from proxy_handle import HERE, ProxyFiles
 
 # DATABRICKS_RUNTIME_VERSION as the runtime sets it: "15.4" on classic compute (the Clusters
@@ -117,10 +118,23 @@ class Workspace:
                       timeout: float = 300, input: str | None = None) -> subprocess.CompletedProcess:
         """Runs argv on the notebook's driver (its file system view and loopback-only network),
         with only PATH, LC_ALL, HOME=/root and `env` (None values remove a key) in its
-        environment: pass driver_env(...) for the Databricks variables."""
-        return subprocess.run(self._enter("driver", cwd, network=True) + [str(a) for a in argv],
-                              env=self._base_env(env, "/root"), input=input, capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", timeout=timeout)
+        environment: pass driver_env(...) for the Databricks variables. On a timeout every
+        process in the driver is killed (not only argv's), then TimeoutExpired is raised."""
+        try:
+            return subprocess.run(self._enter("driver", cwd, network=True) + [str(a) for a in argv],
+                                  env=self._base_env(env, "/root"), input=input, capture_output=True, text=True,
+                                  encoding="utf-8", errors="replace", timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill_driver_processes()
+            raise
+
+    def driver_processes(self) -> list[str]:
+        """"PID: command line" of every process running on the driver (the holder aside)."""
+        return machine_processes.describe(machine_processes.members(self.info["driver"]["pid"]))
+
+    def kill_driver_processes(self) -> int:
+        """Kills whatever still runs on the driver (e.g. children a run left behind)."""
+        return machine_processes.kill_members(self.info["driver"]["pid"])
 
     def run_in_cluster(self, argv: list, env: dict[str, str | None] | None = None, cwd: str = "/dbfs",
                        timeout: float = 300) -> subprocess.CompletedProcess:

@@ -97,7 +97,16 @@ def workspace_session(tmp_path_factory):
 @pytest.fixture
 def workspace(workspace_session):
     """The session's workspace with both Spark proxies' faults reset and their call logs
-    emptied before (and after) the test."""
+    emptied before (and after) the test. A process still running on the driver after the
+    test is an error of the test (nothing may be left behind in a notebook): it is killed and
+    named."""
+    workspace_session.kill_driver_processes()
     workspace_session.reset_faults()
     yield workspace_session
     workspace_session.reset_faults()
+    left = workspace_session.driver_processes()
+    if left:
+        workspace_session.kill_driver_processes()
+        pytest.fail("processes were left running on the driver after the test (killed now):\n"
+                    + "\n".join(left[:20]) + (f"\n… and {len(left) - 20} more" if len(left) > 20 else ""),
+                    pytrace=False)

@@ -37,6 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
+import machine_processes  # noqa: E402
 from proxy_handle import SparkProxy, spark_python  # noqa: E402
 from volumes_handle import VolumesMount, is_mounted  # noqa: E402
 
@@ -70,10 +71,16 @@ def base_prefix(python: str) -> str:
 
 def shared_directories(extra: list[str]) -> list[str]:
     """The software both machines run, bound at the same paths: the repository, both venvs and
-    the Python they were made from. Nested entries are dropped (a recursive bind covers them)."""
+    the Python they were made from, and the directories of the binaries under test
+    (PYFORGE_BIN, PYFORGE_DATABRICKS_BIN) when they live elsewhere. Nested entries are dropped
+    (a recursive bind covers them)."""
+    # Binaries both by the path given and resolved (…/.build/release is a link SwiftPM makes).
+    binaries = {os.path.dirname(resolve(os.environ[name]))
+                for name in ("PYFORGE_BIN", "PYFORGE_DATABRICKS_BIN") if os.environ.get(name)
+                for resolve in (os.path.abspath, os.path.realpath)}
     candidates = {str(REPO_ROOT), str(venv_of(sys.executable)), str(venv_of(spark_python())),
                   base_prefix(sys.executable), base_prefix(spark_python()), *extra}
-    candidates = {os.path.realpath(c) for c in candidates if os.path.isdir(c)}
+    candidates = {os.path.realpath(c) for c in candidates if os.path.isdir(c)} | {b for b in binaries if os.path.isdir(b)}
     system = ("/usr", "/etc", "/opt")
     kept = [c for c in sorted(candidates) if not c.startswith(system)]
     return [c for c in kept if not any(c != o and c.startswith(o + "/") for o in kept)]
@@ -211,6 +218,8 @@ class Supervisor:
                 elif kind in ("proxy", "fuse"):
                     handle.stop()
                 else:  # holders and the Files API stand-in exit when their stdin closes
+                    if kind == "holder" and handle.poll() is None:
+                        machine_processes.kill_members(handle.pid)  # whatever a run left behind
                     handle.stdin.close()
                     try:
                         handle.wait(timeout=10)
