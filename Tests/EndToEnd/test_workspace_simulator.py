@@ -485,3 +485,21 @@ def test_core_engine_in_the_notebook_converts_a_volume_csv_into_the_volume(works
     assert table.to_pydict() == {"id": [r[0] for r in rows], "name": [r[1] for r in rows], "amount": [r[2] for r in rows]}
     assert sorted(os.listdir(workspace.backing_path(output).parent)) == ["orders.parquet"]  # no temporary left
     assert workspace.read_through_cluster(output)["count"] == 500
+
+
+@pytest.mark.parametrize("kind, summary", [("serverless", "Databricks serverless (client."), ("classic", "Databricks classic (15.4")])
+def test_the_extension_detects_the_notebook_the_simulator_imitates(workspace, pyforge_bin, driver_extensions_path, kind, summary):
+    proc = workspace.run_in_driver([pyforge_bin, "env", "--json"],
+                                   env={**workspace.driver_env(kind), "PYFORGE_EXTENSIONS_PATH": driver_extensions_path})
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout)["extensions"]["databricks"]
+    assert found["isDatabricks"] is True and found["compute"] == kind and found["summary"].startswith(summary)
+    assert found["volumesMounted"] is True
+
+
+def test_the_extension_on_the_laptop_sees_no_databricks_but_the_workspace(workspace, pyforge_bin, databricks_extensions_dir):
+    proc = workspace.run_on_laptop([pyforge_bin, "env", "--json"],
+                                   env={**workspace.laptop_env(), "PYFORGE_EXTENSIONS_PATH": str(databricks_extensions_dir)})
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(proc.stdout)["extensions"]["databricks"]
+    assert found["isDatabricks"] is False and found["volumesMounted"] is False and found["filesAPI"] is True

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import uuid
 from pathlib import Path, PurePosixPath
@@ -64,6 +65,26 @@ class Workspace:
         """Same for the cluster: its /tmp, home, and DBFS root (/dbfs, where unqualified Spark
         paths land)."""
         return self._machine_path("cluster", cluster_path)
+
+    def install_in_driver(self, extensions_dir: Path | str, name: str = "pyforge-extensions") -> str:
+        """Copies an extension search-path directory (e.g. the `databricks_extensions_dir`
+        fixture's) into the driver's /tmp, which is where the driver can see it; returns the
+        driver path to put in PYFORGE_EXTENSIONS_PATH."""
+        target = f"/tmp/{name}"
+        host = self.driver_host_path(target)
+        if host.exists():
+            shutil.rmtree(host)
+        shutil.copytree(extensions_dir, host, symlinks=True)
+        return target
+
+    def reset_driver_home(self) -> None:
+        """Removes what runs leave in the driver's home (~/.cache with pyforge's extension
+        health record, ~/.local, ~/.databrickscfg), so one test's failures cannot put the
+        extension on hold for the next."""
+        home = self.driver_host_path("/root")
+        for name in (".cache", ".local"):
+            shutil.rmtree(home / name, ignore_errors=True)
+        (home / ".databrickscfg").unlink(missing_ok=True)
 
     @property
     def dbfs_root(self) -> Path:

@@ -96,12 +96,13 @@ def workspace_session(tmp_path_factory):
 
 @pytest.fixture
 def workspace(workspace_session):
-    """The session's workspace with both Spark proxies' faults reset and their call logs
-    emptied before (and after) the test. A process still running on the driver after the
+    """The session's workspace with both Spark proxies' faults reset, their call logs emptied
+    and the driver's ~/.cache, ~/.local and ~/.databrickscfg removed before the test. A process still running on the driver after the
     test is an error of the test (nothing may be left behind in a notebook): it is killed and
     named."""
     workspace_session.kill_driver_processes()
     workspace_session.reset_faults()
+    workspace_session.reset_driver_home()
     yield workspace_session
     workspace_session.reset_faults()
     left = workspace_session.driver_processes()
@@ -110,3 +111,10 @@ def workspace(workspace_session):
         pytest.fail("processes were left running on the driver after the test (killed now):\n"
                     + "\n".join(left[:20]) + (f"\n… and {len(left) - 20} more" if len(left) > 20 else ""),
                     pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def driver_extensions_path(workspace_session, databricks_extensions_dir) -> str:
+    """PYFORGE_EXTENSIONS_PATH for runs on the driver: the built Databricks extension
+    (conftest's `databricks_extensions_dir`) copied into the driver's /tmp."""
+    return workspace_session.install_in_driver(databricks_extensions_dir)
