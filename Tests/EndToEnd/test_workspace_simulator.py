@@ -160,6 +160,14 @@ def test_down_answers_unavailable_until_switched_back_by_control_file_or_signal(
     assert [c["fault"] for c in endpoint.calls() if c["fault"]][0] == "down"
 
 
+@pytest.mark.parametrize("flags, fault", [(["--down"], "down"), (["--refuse-for", "600"], "refuse")])
+def test_the_command_line_faults_answer_unavailable(proxy, flags, fault):
+    endpoint = proxy(extra=flags)
+    error = raw_config_call(endpoint.address, None)
+    assert isinstance(error, grpc.RpcError) and error.code() == grpc.StatusCode.UNAVAILABLE
+    assert [c["fault"] for c in endpoint.calls()] == [fault]
+
+
 def test_the_notebook_socket_needs_no_token_and_carries_pyspark(proxy, tmp_path):
     socket_path = tmp_path / "grpc.sock"
     endpoint = proxy(listen=f"unix:{socket_path}")
