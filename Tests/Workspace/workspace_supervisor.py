@@ -157,6 +157,9 @@ class Supervisor:
     # -- the whole -------------------------------------------------------------------------
 
     def start(self) -> dict:
+        if not os.access(spark_python(), os.X_OK):
+            raise RuntimeError(f"pyspark's Python is not at {spark_python()}: run scripts/spark-connect-server start "
+                               "once (it installs .venv-spark) or set PYFORGE_TEST_SPARK_PYTHON")
         self.state.mkdir(parents=True, exist_ok=True)
         self.shared = shared_directories(self.args.share)
         if any(str(self.state).startswith(d + "/") for d in self.shared):
