@@ -7,10 +7,12 @@
 # (writes PDF 1.5 object streams and encrypted PDFs for the tests), fonts-dejavu-core (the
 # TrueType font the tests embed), debootstrap (the minimal root file system the wheel is
 # tested on), binutils (strip, readelf and objdump for the wheel), zstd (the command the
-# compressed-input tests write .zst files with) and time (GNU /usr/bin/time: the peak RSS of
-# one pyforge run in the resource-bound tests).
+# compressed-input tests write .zst files with), time (GNU /usr/bin/time: the peak RSS of
+# one pyforge run in the resource-bound tests), fuse3 with libfuse3-dev (fusermount3 and the
+# libfuse3 that mfusepy loads: the workspace simulator's Volumes mount, Tests/Workspace) and
+# iproute2 (`ip`: the simulated driver's loopback-only network).
 set -euo pipefail
-packages=(libsnappy-dev libzstd-dev zlib1g-dev libxml2-dev libbz2-dev mdbtools-dev mdbtools pkg-config poppler-utils qpdf fonts-dejavu-core debootstrap binutils zstd time)
+packages=(libsnappy-dev libzstd-dev zlib1g-dev libxml2-dev libbz2-dev mdbtools-dev mdbtools pkg-config poppler-utils qpdf fonts-dejavu-core debootstrap binutils zstd time fuse3 libfuse3-dev iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

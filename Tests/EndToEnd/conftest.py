@@ -469,3 +469,13 @@ def spark_remote() -> str:
             pytest.fail("PYFORGE_TEST_SPARK_REMOTE is not set but PYFORGE_REQUIRE_SPARK=1", pytrace=False)
         pytest.skip("no Spark Connect server (scripts/spark-connect-server start sets PYFORGE_TEST_SPARK_REMOTE)")
     return remote
+
+
+# --------------------------------------------------------------------------------------
+# The workspace simulator's fixtures (Tests/Workspace/README.md)
+# --------------------------------------------------------------------------------------
+
+import sys as _sys  # noqa: E402
+
+_sys.path.insert(0, str(REPO_ROOT / "Tests" / "Workspace"))
+from workspace_fixtures import *  # noqa: E402,F401,F403
