@@ -302,3 +302,17 @@ def test_force_core_overrides_a_claimed_path(pyforge_bin, work):
     proc = convert(pyforge_bin, work, path, "--engine", "core", env_extra={"PYFORGE_FORCE_CORE": "true"})
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["engine"] == "core"  # ...but not under PYFORGE_FORCE_CORE
+
+
+def test_check_fails_a_cancelled_request_answered_with_another_error(pyforge_bin, work):
+    """The conformance suite promises "result or -32800" for a cancelled request (SPEC §7);
+    an extension answering -32603 must fail that check, not pass it as "answered"."""
+    path = install_fake(work, "probe-internal-error")
+    env = base_env()
+    env["HOME"] = str(work)
+    proc = subprocess.run([str(pyforge_bin), "extensions", "check", str(path / "fake"), "--json"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    checks = {c["name"]: c for c in json.loads(proc.stdout)}
+    assert proc.returncode == 1
+    assert not checks["cancellation"]["passed"]
+    assert "-32800, not error -32603" in checks["cancellation"]["detail"]

@@ -76,8 +76,14 @@ public enum ConformanceSuite {
             input: FileRef(path: "/nonexistent/pyforge-conformance.csv", format: found.manifest.inputFormats.first ?? "csv"),
             output: FileRef(path: "/nonexistent/out", format: found.manifest.outputFormats.first ?? "parquet")))
         switch connection.requestCancellingImmediately(Method.probe, probe, idle: 5) {
-        case .success, .failure(.errorResponse):
-            recorder.record("cancellation", true, "a cancelled request was still answered")
+        case .success:
+            recorder.record("cancellation", true, "a cancelled request was still answered, with its result")
+        case .failure(.errorResponse(let error)) where error.code == ResponseError.requestCancelled:
+            recorder.record("cancellation", true, "a cancelled request was answered with -32800")
+        case .failure(.errorResponse(let error)):
+            recorder.record(
+                "cancellation", false,
+                "a cancelled request must be answered with its result or error -32800, not error \(error.code) (\(error.message))")
         case .failure(let failure):
             recorder.record("cancellation", false, "a cancelled request must still be answered (result or -32800): \(failure.description)")
         }

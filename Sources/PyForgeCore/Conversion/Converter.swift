@@ -65,10 +65,15 @@ public enum Converter {
         case .parquet:
             throw .unsupportedConversion(input: "Parquet", output: "another format (use 'pyforge info' to inspect it)")
         case nil:
-            let name = path.split(separator: "/").last.map(String.init) ?? path
-            let ext = name.contains(".") ? "'." + (name.split(separator: ".").last.map(String.init) ?? "") + "'" : "no extension"
-            throw .unsupportedFormat(path: path, detail: "\(ext) is not a known input extension")
+            throw unknownInputFormat(path)
         }
+    }
+
+    /// The error for a path whose extension names no input format.
+    static func unknownInputFormat(_ path: String) -> ConversionError {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let ext = name.contains(".") ? "'." + (name.split(separator: ".").last.map(String.init) ?? "") + "'" : "no extension"
+        return .unsupportedFormat(path: path, detail: "\(ext) is not a known input extension")
     }
 
     /// The output path and format: explicit, or `<input stem>.<format>` beside the input.

@@ -45,8 +45,7 @@ public enum FileInspector {
         case .pdf:
             return try PDFInspector.info(path: path, password: pdfPassword)
         case nil:
-            _ = try Converter.source(for: path, csv: csv)  // throws the unsupported-format message
-            throw .unsupportedFormat(path: path, detail: "unknown extension")
+            throw Converter.unknownInputFormat(path)
         }
     }
 
