@@ -94,6 +94,9 @@ struct InstallSampleDatasetsCommand: AsyncParsableCommand {
         if let release {
             console.warning("--version \(release) is PyForge 1.x's dataset release; 2.x generates the datasets itself, so the files come from pyforge \(PyForgeVersion.current) whatever the version asked for.")
         }
+        // validate() parsed these already; parsing again cannot fail, but if it did the
+        // error would be the same sentence, not a trap.
+        let formats = try parsedFormats(), sizes = try parsedSizes()
         do throws(ConversionError) {
             if listInstalled {
                 let files = try SampleDatasets.listInstalled(destination: destination)
@@ -116,7 +119,7 @@ struct InstallSampleDatasetsCommand: AsyncParsableCommand {
                 return
             }
             let files = try SampleDatasets.install(
-                destination: destination, formats: try! parsedFormats(), sizes: try! parsedSizes(), force: force
+                destination: destination, formats: formats, sizes: sizes, force: force
             ) { file in
                 let verb = file.status == "written" ? "Wrote" : "Kept "
                 console.status("\(verb) \(destination)/\(file.entry.path)  \(Formatting.grouped(file.entry.rows)) rows  \(Formatting.bytes(file.entry.bytes))")
