@@ -25,7 +25,7 @@ extension SparkSession {
 
     /// Runs `plan` and collects its results (Arrow batches for queries).
     public func execute(_ plan: SparkPlan) async throws(SparkConnectError) -> SparkExecution {
-        let operationID = Self.newSessionID()
+        let operationID = Self.newSessionID()  // operation ids are random UUIDs too
         do {
             let execution = try await executeReattaching(plan, operationID: operationID)
             await releaseExecution(operationID, retrying: true)
