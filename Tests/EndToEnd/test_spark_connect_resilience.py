@@ -63,8 +63,11 @@ def start_proxy(spark_remote, socket_dir, tmp_path):
         proxy.stop()
 
 
-def notebook_remote(socket_dir: Path) -> str:
-    return f"unix://{socket_dir / 'grpc.sock'};user_id=ana;session_id={uuid.uuid4()}"
+def notebook_remote(socket_dir: Path, own_session: bool = False) -> str:
+    """The notebook's form carries the notebook's own session id; without one (own_session),
+    pyforge makes a session of its own and must release it."""
+    session = "" if own_session else f";session_id={uuid.uuid4()}"
+    return f"unix://{socket_dir / 'grpc.sock'};user_id=ana{session}"
 
 
 def write_csv(path: Path, n: int = ROWS) -> None:
@@ -92,11 +95,11 @@ def methods(proxy: SparkProxy, status: str | None = None) -> list[str]:
 def notebook(databricks_env, start_proxy, socket_dir, work):
     """notebook(*faults) -> (proxy, source CSV, env with SPARK_REMOTE on the proxy's socket)."""
 
-    def _notebook(*faults: str):
+    def _notebook(*faults: str, own_session: bool = False):
         proxy = start_proxy(*faults)
         source = work / "people.csv"
         write_csv(source)
-        return proxy, source, {**databricks_env, "SPARK_REMOTE": notebook_remote(socket_dir)}
+        return proxy, source, {**databricks_env, "SPARK_REMOTE": notebook_remote(socket_dir, own_session)}
 
     return _notebook
 
@@ -111,13 +114,26 @@ def spark_converts_like_the_core(run_json, databricks_env, env, source: Path, wo
     return result
 
 
-def test_the_notebook_socket_converts_and_releases_everything(run_json, databricks_env, notebook, work):
+def test_the_notebook_socket_converts_and_leaves_the_notebooks_session_open(run_json, databricks_env, notebook, work):
     proxy, source, env = notebook()
     result = spark_converts_like_the_core(run_json, databricks_env, env, source, work)
     assert "the notebook's Spark at unix://" in result["details"]["decision"]
     calls = methods(proxy, "OK")
-    assert "ExecutePlan" in calls and "ReleaseExecute" in calls and calls[-1] == "ReleaseSession", calls
+    assert "ExecutePlan" in calls and calls[-1] == "ReleaseExecute", calls
     assert "ReattachExecute" not in calls  # nothing broke, so nothing to resume
+    # The session is the notebook's (session_id in SPARK_REMOTE): never released, because the
+    # server refuses a released id for good and the notebook's next Spark call would fail.
+    assert "ReleaseSession" not in methods(proxy), calls
+    for name in ("spark.parquet", "core.parquet"):
+        (work / name).unlink()
+    spark_converts_like_the_core(run_json, databricks_env, env, source, work)
+
+
+def test_a_session_of_its_own_is_released(run_json, databricks_env, notebook, work):
+    proxy, source, env = notebook(own_session=True)
+    spark_converts_like_the_core(run_json, databricks_env, env, source, work)
+    calls = methods(proxy, "OK")
+    assert "ExecutePlan" in calls and "ReleaseExecute" in calls and calls[-1] == "ReleaseSession", calls
 
 
 def assert_resumed_after_the_drop(proxy: SparkProxy) -> None:
@@ -126,7 +142,7 @@ def assert_resumed_after_the_drop(proxy: SparkProxy) -> None:
     assert len(drops) == 1 and drops[0]["method"] == "ExecutePlan", calls
     after = [c["method"] for c in calls[calls.index(drops[0]) + 1:] if c["status"] == "OK"]
     assert after[:1] == ["ReattachExecute"], calls
-    assert "ReleaseExecute" in after and after[-1] == "ReleaseSession", calls
+    assert "ReleaseExecute" in after and "ReleaseSession" not in after, calls  # the notebook's session stays
 
 
 def test_a_stream_dropped_before_its_first_response_is_resumed(run_json, databricks_env, notebook, work):
@@ -160,7 +176,7 @@ def test_a_server_refusing_calls_at_first_is_retried(run_json, databricks_env, n
 @pytest.mark.parametrize("engine", ["spark", "auto"])
 def test_a_server_down_for_good_is_a_clear_error_and_the_core_converts(run_json, databricks_env, notebook, socket_dir,
                                                                        work, engine):
-    proxy, source, env = notebook("--down")
+    proxy, source, env = notebook("--down", own_session=True)
     env = {**env, "PYFORGE_SPARK_RETRY_MAX_SECONDS": "2", "PYFORGE_SPARK_MIN_BYTES": "1000"}
     proc, result = run_json("convert", source, work / "out.parquet", "--engine", engine, "--json", env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
@@ -179,7 +195,7 @@ def test_a_server_down_for_good_is_a_clear_error_and_the_core_converts(run_json,
 
 def test_a_spark_failure_still_releases_the_operation_and_the_session(run_json, notebook, work):
     # A short row: Spark's FAILFAST CSV reader fails the write; the core engine then converts.
-    proxy, _, env = notebook()
+    proxy, _, env = notebook(own_session=True)
     source = work / "ragged.csv"
     source.write_text("a,b\n1,2\n3\n")
     proc, result = run_json("convert", source, work / "out.parquet", "--engine", "spark", "--json", env=env, timeout=300)

@@ -2,8 +2,8 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 
 /// One Spark Connect session over one HTTP/2 connection: `SparkSession.run(remote) { … }`
-/// connects, runs the body and closes the connection, releasing the server-side session
-/// whether the body succeeded or not.
+/// connects, runs the body and closes the connection, releasing the server-side session it
+/// made whether the body succeeded or not.
 public struct SparkSession: Sendable {
     public let remote: SparkRemote
     public let sessionID: String
@@ -97,9 +97,13 @@ public struct SparkSession: Sendable {
         throw .protocolError(ProtobufError(problem: "the query '\(query)' returned no value"))
     }
 
-    /// Ends the server-side session (`ReleaseSession`); a failure is ignored, since the server
-    /// expires abandoned sessions on its own.
+    /// Ends the server-side session (`ReleaseSession`) when this client made it; a failure is
+    /// ignored, since the server expires abandoned sessions on its own. A session named by the
+    /// remote (`session_id`, as a notebook's `SPARK_REMOTE` carries) belongs to someone else —
+    /// the notebook's own Spark session — and the server refuses a released id for good
+    /// ("Session was closed"), so releasing it would break the user's next Spark call.
     func release(retrying: Bool) async {
+        guard remote.sessionID == nil else { return }
         _ = try? await unary("ReleaseSession", requests.releaseSession(), timeout: .seconds(3), policy: releasePolicy(retrying: retrying))
     }
 
