@@ -10,6 +10,9 @@ struct SparkEndpoint: Sendable {
     var isDatabricks: Bool
     /// Where it points, without secrets.
     var summary: String
+    /// The workspace credentials fetch their tokens (OAuth machine-to-machine): one must be put
+    /// into ``remote`` before connecting (`ConversionJob.authorisedEndpoint`).
+    var needsWorkspaceToken = false
 
     static func resolve(environment: [String: String]) throws(EndpointError) -> SparkEndpoint? {
         if let text = environment["SPARK_REMOTE"], !text.isEmpty {
@@ -25,12 +28,14 @@ struct SparkEndpoint: Sendable {
         for scheme in ["https://", "http://"] where host.hasPrefix(scheme) { host.removeFirst(scheme.count) }
         if let slash = host.firstIndex(of: "/") { host = String(host[..<slash]) }
         var remote = SparkRemote(host: host, port: 443, token: credentials.token, useTLS: true)
+        let fetched = credentials.token.isEmpty
         if let cluster = credentials.clusterID {
             remote.headers["x-databricks-cluster-id"] = cluster
-            return SparkEndpoint(remote: remote, isDatabricks: true, summary: "Databricks cluster \(cluster) at \(host)")
+            return SparkEndpoint(
+                remote: remote, isDatabricks: true, summary: "Databricks cluster \(cluster) at \(host)", needsWorkspaceToken: fetched)
         }
         remote.headers["x-databricks-session-id"] = SparkSession.newSessionID()
-        return SparkEndpoint(remote: remote, isDatabricks: true, summary: "Databricks serverless at \(host)")
+        return SparkEndpoint(remote: remote, isDatabricks: true, summary: "Databricks serverless at \(host)", needsWorkspaceToken: fetched)
     }
 }
 
