@@ -160,14 +160,12 @@ struct ConversionJob: Sendable {
     /// The Spark endpoint with a bearer token: workspace credentials without a fixed token
     /// (OAuth machine-to-machine) get one from the same token source as the Files API.
     private func authorisedEndpoint(reason: String) async throws(ConversionFailure) -> SparkEndpoint {
-        guard var endpoint = context.endpoint else { throw ConversionFailure(reason: reason, message: "No Spark endpoint is configured.") }
-        if endpoint.needsWorkspaceToken, let client = context.filesClient {
-            do {
-                endpoint.remote.token = try await client.tokens.token(for: endpoint.summary)
-            } catch {
-                throw ConversionFailure(reason: reason, message: context.redact(error.description))
-            }
+        guard let endpoint = context.endpoint else { throw ConversionFailure(reason: reason, message: "No Spark endpoint is configured.") }
+        guard let client = context.filesClient else { return endpoint }
+        do {
+            return try await endpoint.authorised { () async throws(VolumeError) in try await client.tokens.token(for: endpoint.summary) }
+        } catch {
+            throw ConversionFailure(reason: reason, message: context.redact(error.description))
         }
-        return endpoint
     }
 }

@@ -14,6 +14,15 @@ struct SparkEndpoint: Sendable {
     /// into ``remote`` before connecting (`ConversionJob.authorisedEndpoint`).
     var needsWorkspaceToken = false
 
+    /// This endpoint with a bearer token from `token` when it needs one fetched (OAuth
+    /// machine-to-machine: the Files API's token source, so both use the same credentials).
+    func authorised<Failure: Error>(by token: () async throws(Failure) -> String) async throws(Failure) -> SparkEndpoint {
+        guard needsWorkspaceToken else { return self }
+        var endpoint = self
+        endpoint.remote.token = try await token()
+        return endpoint
+    }
+
     static func resolve(environment: [String: String]) throws(EndpointError) -> SparkEndpoint? {
         if let text = environment["SPARK_REMOTE"], !text.isEmpty {
             let remote: SparkRemote
