@@ -12,7 +12,7 @@ over the directory --root (which holds Volumes/<catalog>/<schema>/<volume>/...),
 file and committed only once its whole body arrived, so a dropped upload leaves nothing; a
 wrong token gets what the workspace's front door answers, 403 with a numeric error code
 ({"error_code": 403, "message": "Invalid access token."}); and GET honours a single
-`Range: bytes=first-last` (or `first-`) with 206 Partial Content.
+`Range: bytes=first-last` (or `first-`, or the suffix `-count`) with 206 Partial Content.
 
 Also (see the modules for what they imitate and from which source):
   - OAuth machine-to-machine (workspace_oauth.py): with --client-id/--client-secret, the
@@ -223,11 +223,17 @@ class Handler(MultipartEndpoints, http.server.BaseHTTPRequestHandler):
         first, last, status = 0, size - 1, 200
         wanted = self.headers.get("Range") if method == "GET" else None
         if wanted:
-            match = re.fullmatch(r"bytes=(\d+)-(\d*)", wanted.strip())
-            if not match:
+            # One inclusive, zero-based range as RFC 9110 §14.1.2 writes it (the Files API reference,
+            # "Download a file": "The range is inclusive and zero-based, see RFC 9110"):
+            # bytes=first-last, bytes=first- or the suffix bytes=-count.
+            match = re.fullmatch(r"bytes=(\d*)-(\d*)", wanted.strip())
+            if not match or not (match.group(1) or match.group(2)):
                 return self.send_error_json(400, "INVALID_PARAMETER_VALUE", "Unsupported Range.")
-            first = int(match.group(1))
-            last = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
+            if not match.group(1):
+                first, last = max(0, size - int(match.group(2))), size - 1
+            else:
+                first = int(match.group(1))
+                last = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
             if first >= size or last < first:
                 return self.send_error_json(416, "REQUESTED_RANGE_NOT_SATISFIABLE", "The range is outside the file.")
             status = 206
