@@ -4,7 +4,7 @@ import Testing
 @testable import DatabricksExtension
 
 /// Databricks Connect from workspace credentials: the bearer token is the Files API's.
-@Suite struct SparkEndpointTests {
+@Suite struct SparkEndpointAuthorisationTests {
     let oauth = [
         "HOME": "/nonexistent", "DATABRICKS_HOST": "https://dbc.cloud.databricks.com",
         "DATABRICKS_CLIENT_ID": "svc-1", "DATABRICKS_CLIENT_SECRET": "s3cr3t'\"$", "DATABRICKS_CLUSTER_ID": "0101-abc",
