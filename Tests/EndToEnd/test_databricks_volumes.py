@@ -123,7 +123,8 @@ def test_volume_paths_off_databricks_without_a_workspace_say_what_to_set(run, da
 def files_api(tmp_path, databricks_env):
     root = tmp_path / "workspace"
     (root / "Volumes" / "main" / "sales" / "raw").mkdir(parents=True)
-    server = subprocess.Popen([sys.executable, str(SERVER), "--root", str(root), "--token", TOKEN, "--port", "0"],
+    server = subprocess.Popen([sys.executable, str(SERVER), "--root", str(root), "--token", TOKEN, "--port", "0",
+                               "--client-id", "unused", "--client-secret", "unused"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     port = int(server.stdout.readline().strip())
     base = f"http://127.0.0.1:{port}"
@@ -256,5 +257,129 @@ def test_files_api_rejected_token(run, files_api, work):
     write_orders(work / "orders.csv", 5)
     proc = run("convert", work / "orders.csv", "/Volumes/main/sales/raw/o.parquet", env={**env, "DATABRICKS_TOKEN": "wrong-token-xyz"})
     assert proc.returncode != 0
-    assert "token was rejected" in proc.stderr
+    assert "the workspace rejected the token (expired or revoked)" in proc.stderr
+    assert "databricks auth login --host" in proc.stderr and "READ VOLUME" not in proc.stderr
     assert "wrong-token-xyz" not in proc.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# Multipart uploads (a small threshold stands in for the SDK's 50 MiB)
+# ---------------------------------------------------------------------------------------
+
+MULTIPART = {"PYFORGE_DATABRICKS_MULTIPART_THRESHOLD": "65536", "PYFORGE_DATABRICKS_MULTIPART_PART_SIZE": "65536"}
+
+
+def write_wide(path: Path, n: int = 6000) -> None:
+    """A CSV whose Parquet is a few hundred KiB: hex strings barely compress."""
+    import hashlib
+    lines = ["id,digest"] + [f"{i},{hashlib.sha256(str(i).encode()).hexdigest()}" for i in range(n)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def server_state(base: str, what: str):
+    with urllib.request.urlopen(base + what) as response:
+        return json.loads(response.read())
+
+
+def test_files_api_multipart_upload_with_a_retried_part(run, files_api, work):
+    root, env, fault = files_api
+    base = env["DATABRICKS_HOST"]
+    write_wide(work / "wide.csv")
+    fault(method="PUT", path="part:2", status=503, count=1)
+    proc = run("convert", work / "wide.csv", "/Volumes/main/sales/raw/wide.parquet", env={**env, **MULTIPART})
+    assert proc.returncode == 0, proc.stderr
+    out = root / "Volumes" / "main" / "sales" / "raw" / "wide.parquet"
+    assert out.stat().st_size > 3 * 65536
+    table = pq.read_table(out)
+    import hashlib
+    assert table.num_rows == 6000
+    assert table.column("digest").to_pylist() == [hashlib.sha256(str(i).encode()).hexdigest() for i in range(6000)]
+    log = server_state(base, "/__requests")
+    parts = [(r["path"], r["status"]) for r in log if r["path"].startswith("part:")]
+    assert ("part:2", 503) in parts and ("part:2", 200) in parts
+    # Every attempt at a part asked for a fresh URL: one more URL than parts stored.
+    assert len({p for p, s in parts if s == 200}) == len([r for r in log if "create-upload-part-urls" in r["path"]]) - 1
+    initiate, complete = [r["query"] for r in log if r["method"] == "POST" and r["path"].endswith("wide.parquet")]
+    assert initiate == "action=initiate-upload&overwrite=false"
+    assert complete.startswith("action=complete-upload&upload_type=multipart&session_token=")
+    assert server_state(base, "/__sessions")["open"] == 0
+    assert_token_hidden(proc)
+
+
+def test_files_api_multipart_failure_aborts_and_leaves_nothing(run, files_api, work):
+    root, env, fault = files_api
+    base = env["DATABRICKS_HOST"]
+    write_wide(work / "wide.csv")
+    fault(method="PUT", path="part:3", status=500, count=-1, message="storage is failing")
+    proc = run("convert", work / "wide.csv", "/Volumes/main/sales/raw/wide.parquet", env={**env, **MULTIPART}, timeout=180)
+    assert proc.returncode != 0
+    assert "wide.parquet" in proc.stderr and "HTTP 500" in proc.stderr
+    assert not (root / "Volumes" / "main" / "sales" / "raw" / "wide.parquet").exists()
+    assert [p.name for p in (root / "Volumes").rglob("*") if p.is_file()] == []
+    state = server_state(base, "/__sessions")
+    assert state["open"] == 0 and state["staged"] == 0
+    assert [r["path"] for r in server_state(base, "/__requests")][-2:] == ["/api/2.0/fs/create-abort-upload-url", "abort"]
+    assert_token_hidden(proc)
+
+
+# ---------------------------------------------------------------------------------------
+# info and validate on Volume paths go through the extension (SPEC §15.6)
+# ---------------------------------------------------------------------------------------
+
+
+def test_files_api_info_on_a_volume_path(run_json, run, files_api):
+    root, env, _ = files_api
+    write_orders(root / "Volumes" / "main" / "sales" / "raw" / "orders.csv", 42)
+    proc, info = run_json("info", "/Volumes/main/sales/raw/orders.csv", "--format", "json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert info["path"] == "/Volumes/main/sales/raw/orders.csv"
+    assert info["format"] == "csv" and info["rows"] == 42
+    assert [c["name"] for c in info["columns"]] == ["order_id", "customer", "total"]
+    proc = run("info", "/Volumes/main/sales/raw/orders.csv", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "/Volumes/main/sales/raw/orders.csv" in proc.stdout and "pyforge-databricks-" not in proc.stdout
+    assert_token_hidden(proc)
+
+
+def test_files_api_info_on_a_parquet_volume_file(run_json, files_api, work):
+    root, env, _ = files_api
+    import pyarrow as pa
+    pq.write_table(pa.table({"a": list(range(1000)), "b": [str(i) for i in range(1000)]}),
+                   root / "Volumes" / "main" / "sales" / "raw" / "t.parquet", row_group_size=300)
+    proc, info = run_json("info", "dbfs:/Volumes/main/sales/raw/t.parquet", "--format", "json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert info["rows"] == 1000 and info["file_name"] == "t.parquet"
+    assert [group["rows"] for group in info["row_groups"]] == [300, 300, 300, 100]
+
+
+def test_files_api_validate_on_volume_paths(run, run_json, files_api):
+    root, env, _ = files_api
+    volume = root / "Volumes" / "main" / "sales" / "raw"
+    write_orders(volume / "orders.csv", 9)
+    proc, report = run_json("validate", "/Volumes/main/sales/raw/orders.csv", "--json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert report["valid"] is True and report["rows"] == 9
+    (volume / "broken.json").write_text('{"a": 1,, }', encoding="utf-8")
+    proc = run("validate", "/Volumes/main/sales/raw/broken.json", env=env)
+    assert proc.returncode == 1
+    assert "/Volumes/main/sales/raw/broken.json" in proc.stderr and "pyforge-databricks-" not in proc.stderr
+    proc = run("validate", "/Volumes/main/sales/raw/missing.csv", env=env)
+    assert proc.returncode != 0 and "does not exist" in proc.stderr
+    assert_token_hidden(proc)
+
+
+def test_fuse_info_and_validate_on_a_volume_path(run_json, fuse):
+    root, env = fuse
+    write_orders(root / "main" / "sales" / "raw" / "orders.csv", 11)
+    proc, info = run_json("info", "/Volumes/main/sales/raw/orders.csv", "--format", "json", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert info["path"] == "/Volumes/main/sales/raw/orders.csv" and info["rows"] == 11
+    proc, report = run_json("validate", "/Volumes/main/sales/raw/orders.csv", "--json", env=env)
+    assert proc.returncode == 0 and report["valid"] is True
+
+
+def test_info_on_a_volume_path_without_a_workspace_says_what_to_set(run, databricks_env):
+    proc = run("info", "/Volumes/main/sales/raw/orders.csv", env=databricks_env)
+    assert proc.returncode != 0
+    assert "DATABRICKS_HOST and DATABRICKS_TOKEN" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr

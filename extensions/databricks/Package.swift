@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(
             name: "DatabricksExtensionTests",
             dependencies: [
-                "DatabricksExtension", "DatabricksEnvironment", "SparkConnect",
+                "DatabricksExtension", "DatabricksEnvironment", "SparkConnect", "UnityCatalogVolumes",
                 .product(name: "ExtensionProtocol", package: corePackage),
             ]),
     ]

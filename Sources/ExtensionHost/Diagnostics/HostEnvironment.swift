@@ -12,8 +12,8 @@ public struct HostEnvironment: Sendable, Codable {
     /// Extension name → its `environment` answer, or `{"error": ...}`.
     public var extensions: [String: JSONValue]
 
-    static let shown = ["PYFORGE_LOG_LEVEL", "PYFORGE_FORCE_CORE", "PYFORGE_PARALLEL_WORKERS", "PYFORGE_EXTENSIONS_PATH", "DATABRICKS_RUNTIME_VERSION", "DATABRICKS_HOST", "DATABRICKS_CLUSTER_ID", "DATABRICKS_CONFIG_PROFILE"]
-    static let secret = ["DATABRICKS_TOKEN", "SPARK_REMOTE"]
+    static let shown = ["PYFORGE_LOG_LEVEL", "PYFORGE_FORCE_CORE", "PYFORGE_PARALLEL_WORKERS", "PYFORGE_EXTENSIONS_PATH", "DATABRICKS_RUNTIME_VERSION", "DATABRICKS_HOST", "DATABRICKS_CLUSTER_ID", "DATABRICKS_CONFIG_PROFILE", "DATABRICKS_CLIENT_ID", "DATABRICKS_AUTH_TYPE"]
+    static let secret = ["DATABRICKS_TOKEN", "DATABRICKS_CLIENT_SECRET", "SPARK_REMOTE"]
 
     public static func gather(environment: [String: String]) -> HostEnvironment {
         let searchPath = ExtensionDiscovery.searchPath(environment: environment, executablePath: ExtensionDiscovery.currentExecutable)

@@ -36,6 +36,8 @@ struct InfoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console(verbose: globals.verbose)
+        // A Volume path is not on this machine: the extension claiming it runs the command.
+        if try ClaimedPathCommand.runIfClaimed("info", input: input) { return }
         do {
             let info = try FileInspector.info(
                 path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options(allStrings: false, recordPath: xml.recordPath, maxRecordBytes: csv.maxRecordBytes), xml: xml.xmlOptions(allStrings: false),

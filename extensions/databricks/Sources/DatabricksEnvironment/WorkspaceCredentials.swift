@@ -1,4 +1,5 @@
-/// A Databricks workspace host and personal access token, read from the environment or a
+/// A Databricks workspace host and how to authenticate to it (a personal access token, OAuth
+/// client credentials or the Databricks CLI's cached login), read from the environment or a
 /// config file profile.
 ///
 /// Credentials live only in memory: they are not `Codable`, and ``description``,
@@ -7,8 +8,12 @@
 public struct WorkspaceCredentials: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The workspace URL, normalised: `https://adb-123.4.azuredatabricks.net` (scheme added, no trailing `/`).
     public var host: String
-    /// The personal access token. Never print it.
+    /// The bearer token known now: the personal access token, or the Databricks CLI's cached
+    /// access token; empty for OAuth machine-to-machine, whose tokens are fetched when needed.
+    /// Never print it.
     public var token: String
+    /// Which kind of credentials these are (and the OAuth client, for machine-to-machine).
+    public var authentication: WorkspaceAuthentication = .personalAccessToken
     /// Where the credentials came from, for example `environment (DATABRICKS_HOST, DATABRICKS_TOKEN)`
     /// or `~/.databrickscfg profile DEFAULT`.
     public var source: String
@@ -28,9 +33,14 @@ public struct WorkspaceCredentials: Sendable, CustomStringConvertible, CustomDeb
         self.serverless = serverless
     }
 
-    /// The host and where the token came from; never the token.
+    /// The host and where the credentials came from; never a token or secret.
     public var description: String {
-        var text = "\(host) (token from \(tokenSource ?? source))"
+        var text: String
+        switch authentication {
+        case .personalAccessToken: text = "\(host) (token from \(tokenSource ?? source))"
+        case .oauthMachineToMachine(let clientID, _): text = "\(host) (OAuth client \(clientID) from \(source))"
+        case .databricksCLI: text = "\(host) (Databricks CLI login via \(source))"
+        }
         if let clusterID { text += ", cluster \(clusterID)" }
         if serverless { text += ", serverless" }
         return text
@@ -41,15 +51,26 @@ public struct WorkspaceCredentials: Sendable, CustomStringConvertible, CustomDeb
 
     /// What `dump` shows: everything but the token.
     public var customMirror: Mirror {
-        Mirror(self, children: ["host": host, "token": "[REDACTED]", "source": source, "clusterID": clusterID as Any, "serverless": serverless])
+        Mirror(self, children: [
+            "host": host, "token": "[REDACTED]", "authType": authentication.authType, "source": source,
+            "clusterID": clusterID as Any, "serverless": serverless,
+        ])
     }
 
-    /// Replaces the token, and `Bearer <token>`, with `[REDACTED]` wherever it appears in `text`.
+    /// Replaces the token (and `Bearer <token>`) and any OAuth client secret with `[REDACTED]`
+    /// wherever they appear in `text`.
     public func redact(_ text: String) -> String {
-        guard !token.isEmpty else { return text }
+        var text = Self.redact(token, in: text)
+        if case .oauthMachineToMachine(_, let secret) = authentication { text = Self.redact(secret.value, in: text) }
         return text
-            .replacing("Bearer \(token)", with: "[REDACTED]")
-            .replacing(token, with: "[REDACTED]")
+    }
+
+    /// Replaces `secret`, and `Bearer <secret>`, with `[REDACTED]` in `text`.
+    public static func redact(_ secret: String, in text: String) -> String {
+        guard !secret.isEmpty else { return text }
+        return text
+            .replacing("Bearer \(secret)", with: "[REDACTED]")
+            .replacing(secret, with: "[REDACTED]")
     }
 
     /// Adds `https://` when no scheme is given and drops trailing slashes.

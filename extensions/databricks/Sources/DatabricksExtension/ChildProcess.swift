@@ -43,14 +43,19 @@ enum ChildProcess {
     /// Runs the program on NIO's thread pool for blocking work: reading its output and
     /// `waitpid` block a thread for as long as the child runs, which must be neither a thread
     /// of Swift's cooperative pool nor an event loop.
-    static func run(_ executable: String, arguments: [String], environment: [String: String]) async throws -> Finished {
+    /// Standard error goes to `errorFile` when given (created or truncated), else `/dev/null`.
+    static func run(
+        _ executable: String, arguments: [String], environment: [String: String], errorFile: String? = nil
+    ) async throws -> Finished {
         try await NIOThreadPool.singleton.runIfActive {
-            try runBlocking(executable, arguments: arguments, environment: environment)
+            try runBlocking(executable, arguments: arguments, environment: environment, errorFile: errorFile)
         }
     }
 
     /// Spawns the child, reads its standard output to the end and reaps it. Blocks.
-    static func runBlocking(_ executable: String, arguments: [String], environment: [String: String]) throws(Failure) -> Finished {
+    static func runBlocking(
+        _ executable: String, arguments: [String], environment: [String: String], errorFile: String? = nil
+    ) throws(Failure) -> Finished {
         var output: [Int32] = [0, 0]
         guard pipe(&output) == 0 else { throw Failure(executable: executable, reason: String(cString: strerror(errno))) }
         // Only the child's copy (made by dup2 below) may outlive the spawn in another process.
@@ -68,7 +73,7 @@ enum ChildProcess {
         // Standard input stays the host's protocol channel: the child must never read from it.
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, output[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errorFile ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         // Nothing else of this process either (the kit's copy of the protocol's stdout, NIO's
         // sockets): every other inherited descriptor is closed on exec.
         closeOnExecAboveStandardStreams()

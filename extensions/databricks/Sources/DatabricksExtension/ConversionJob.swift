@@ -42,8 +42,8 @@ struct ConversionJob: Sendable {
         if context.mountAvailable {
             return ((try? FileManager.default.attributesOfItem(atPath: context.mount.localPath(volume)))?[.size] as? Int64) ?? 0
         }
-        guard let credentials = context.credentials else { return 0 }
-        return (try? await FilesAPIClient(credentials: credentials).metadata(of: volume))?.size ?? 0
+        guard let client = context.filesClient else { return 0 }
+        return (try? await client.metadata(of: volume))?.size ?? 0
     }
 
     func decide() async -> EnginePlanner.Decision {
@@ -76,7 +76,7 @@ struct ConversionJob: Sendable {
         var columns: [(name: String, type: String)] = []
         switch decision.engine {
         case .spark:
-            guard let endpoint = context.endpoint else { throw ConversionFailure(reason: "sparkFailed", message: "No Spark endpoint is configured.") }
+            let endpoint = try await authorisedEndpoint(reason: "sparkFailed")
             let readPath = inputVolume != nil && endpoint.isDatabricks ? inputVolume!.path : localInput
             let summary = try await SparkConversion(endpoint: endpoint).run(
                 readPath: readPath, samplePath: localInput, inputFormat: input.format, output: work)
@@ -104,7 +104,7 @@ struct ConversionJob: Sendable {
 
     /// `--table`: Spark writes the catalog table; there is no file to deliver.
     private func writeTable(_ table: String, localInput: String, decision: EnginePlanner.Decision) async throws(ConversionFailure) -> ConvertResult {
-        guard let endpoint = context.endpoint else { throw ConversionFailure(reason: "engineFailed", message: "No Spark endpoint is configured.") }
+        let endpoint = try await authorisedEndpoint(reason: "engineFailed")
         let mode: SparkSaveMode = options.force || options.mode == "overwrite" ? .overwrite : options.mode == "append" ? .append : .errorIfExists
         let readPath = inputVolume != nil && endpoint.isDatabricks ? inputVolume!.path : localInput
         let written = try await SparkConversion(endpoint: endpoint).writeTable(
@@ -121,10 +121,10 @@ struct ConversionJob: Sendable {
     private func stageInput(_ scratch: Scratch) async throws(ConversionFailure) -> String {
         guard let volume = inputVolume else { return input.path }
         if context.mountAvailable { return context.mount.localPath(volume) }
-        let credentials = try requireCredentials(for: volume)
+        let client = try requireFilesClient(for: volume)
         let local = scratch.path + "/input-" + (volume.lastComponent ?? "file")
         do {
-            try await FilesAPIClient(credentials: credentials).download(volume, to: local)
+            try await client.download(volume, to: local)
         } catch {
             throw ConversionFailure(reason: "volumeFailed", message: context.redact(error.description))
         }
@@ -141,8 +141,7 @@ struct ConversionJob: Sendable {
             if context.mountAvailable {
                 try context.mount.install(localFile: local, at: volume, overwrite: options.force)
             } else {
-                let credentials = try requireCredentials(for: volume)
-                try await FilesAPIClient(credentials: credentials).upload(local, to: volume, overwrite: options.force)
+                try await requireFilesClient(for: volume).upload(local, to: volume, overwrite: options.force)
             }
         } catch let failure as ConversionFailure {
             throw failure
@@ -151,10 +150,22 @@ struct ConversionJob: Sendable {
         }
     }
 
-    private func requireCredentials(for volume: VolumePath) throws(ConversionFailure) -> WorkspaceCredentials {
-        if let credentials = context.credentials { return credentials }
+    private func requireFilesClient(for volume: VolumePath) throws(ConversionFailure) -> FilesAPIClient {
+        if let client = context.filesClient { return client }
         throw ConversionFailure(
             reason: "volumeFailed",
-            message: "'\(volume.path)' is in a Unity Catalog Volume, but this machine is not Databricks (no /Volumes mount) and no workspace is configured\(context.credentialsProblem.map { " (\($0))" } ?? ""). Set DATABRICKS_HOST and DATABRICKS_TOKEN, or a profile in ~/.databrickscfg, to use the Files API.")
+            message: "'\(volume.path)' is in a Unity Catalog Volume, but this machine is not Databricks (no /Volumes mount) and no workspace is configured\(context.credentialsProblem.map { " (\($0))" } ?? ""). Set DATABRICKS_HOST and DATABRICKS_TOKEN (or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET), or a profile in ~/.databrickscfg, to use the Files API.")
+    }
+
+    /// The Spark endpoint with a bearer token: workspace credentials without a fixed token
+    /// (OAuth machine-to-machine) get one from the same token source as the Files API.
+    private func authorisedEndpoint(reason: String) async throws(ConversionFailure) -> SparkEndpoint {
+        guard let endpoint = context.endpoint else { throw ConversionFailure(reason: reason, message: "No Spark endpoint is configured.") }
+        guard let client = context.filesClient else { return endpoint }
+        do {
+            return try await endpoint.authorised { () async throws(VolumeError) in try await client.tokens.token(for: endpoint.summary) }
+        } catch {
+            throw ConversionFailure(reason: reason, message: context.redact(error.description))
+        }
     }
 }

@@ -18,7 +18,7 @@ public struct DatabricksExtension: ExtensionHandler {
     public var capabilities: JSONValue? {
         .object([
             "engines": .array([.string("spark")]),
-            "methods": .array([.string("environment")]),
+            "methods": .array([.string("environment"), .string("inspect")]),
             "environment": EnvironmentReport(context: context).json,
         ])
     }
@@ -53,8 +53,11 @@ public struct DatabricksExtension: ExtensionHandler {
     }
 
     public func handle(method: String, params: JSONValue?, context requestContext: RequestContext) async throws -> JSONValue? {
-        guard method == "environment" else { return nil }
-        return EnvironmentReport(context: context).json
+        switch method {
+        case "environment": return EnvironmentReport(context: context).json
+        case "inspect": return try await VolumeInspection(context: context).run(params)
+        default: return nil
+        }
     }
 
     private var noEndpointAdvice: String {

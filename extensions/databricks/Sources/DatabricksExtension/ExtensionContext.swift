@@ -17,6 +17,8 @@ struct ExtensionContext: Sendable {
     var mount: VolumeMount
     var credentials: WorkspaceCredentials?
     var credentialsProblem: String?
+    /// The Files API client for `credentials`, one per process so an OAuth token is fetched once.
+    var filesClient: FilesAPIClient?
     var core: CoreConversion?
     var thresholdOverride: Int64?
     /// On Databricks the volumes are a FUSE mount read and written like local files.
@@ -31,12 +33,15 @@ struct ExtensionContext: Sendable {
             thresholdOverride: variables["PYFORGE_SPARK_MIN_BYTES"].flatMap { Int64($0) }, mountAvailable: mounted)
         do { context.endpoint = try SparkEndpoint.resolve(environment: variables) } catch { context.endpointProblem = error.description }
         do { context.credentials = try WorkspaceCredentials.resolve(environment: variables) } catch { context.credentialsProblem = "\(error)" }
+        context.filesClient = context.credentials.map {
+            FilesAPIClient(credentials: $0, multipart: MultipartSettings.from(environment: variables))
+        }
         return context
     }
 
     /// Removes every secret this process knows from a message.
     func redact(_ text: String) -> String {
-        var text = credentials?.redact(text) ?? text
+        var text = filesClient?.tokens.redact(text) ?? credentials?.redact(text) ?? text
         if let token = endpoint?.remote.token, !token.isEmpty { text = text.replacing(token, with: "[REDACTED]") }
         return text
     }

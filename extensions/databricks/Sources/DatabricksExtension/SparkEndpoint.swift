@@ -11,6 +11,18 @@ struct SparkEndpoint: Sendable {
     var isDatabricks: Bool
     /// Where it points, without secrets.
     var summary: String
+    /// The workspace credentials fetch their tokens (OAuth machine-to-machine): one must be put
+    /// into ``remote`` before connecting (`ConversionJob.authorisedEndpoint`).
+    var needsWorkspaceToken = false
+
+    /// This endpoint with a bearer token from `token` when it needs one fetched (OAuth
+    /// machine-to-machine: the Files API's token source, so both use the same credentials).
+    func authorised<Failure: Error>(by token: () async throws(Failure) -> String) async throws(Failure) -> SparkEndpoint {
+        guard needsWorkspaceToken else { return self }
+        var endpoint = self
+        endpoint.remote.token = try await token()
+        return endpoint
+    }
 
     static func resolve(environment: [String: String]) throws(EndpointError) -> SparkEndpoint? {
         let retryPolicy: SparkRetryPolicy
@@ -39,12 +51,14 @@ struct SparkEndpoint: Sendable {
         for scheme in ["https://", "http://"] where host.hasPrefix(scheme) { host.removeFirst(scheme.count) }
         if let slash = host.firstIndex(of: "/") { host = String(host[..<slash]) }
         var remote = SparkRemote(host: host, port: 443, token: credentials.token, useTLS: true)
+        let fetched = credentials.token.isEmpty
         if let cluster = credentials.clusterID {
             remote.headers["x-databricks-cluster-id"] = cluster
-            return SparkEndpoint(remote: remote, isDatabricks: true, summary: "Databricks cluster \(cluster) at \(host)")
+            return SparkEndpoint(
+                remote: remote, isDatabricks: true, summary: "Databricks cluster \(cluster) at \(host)", needsWorkspaceToken: fetched)
         }
         remote.headers["x-databricks-session-id"] = SparkSession.newSessionID()
-        return SparkEndpoint(remote: remote, isDatabricks: true, summary: "Databricks serverless at \(host)")
+        return SparkEndpoint(remote: remote, isDatabricks: true, summary: "Databricks serverless at \(host)", needsWorkspaceToken: fetched)
     }
 }
 

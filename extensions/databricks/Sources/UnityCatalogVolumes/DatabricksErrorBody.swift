@@ -25,7 +25,8 @@ struct DatabricksErrorBody: Sendable, Equatable {
             payload.code != nil || payload.message != nil
         {
             switch payload.code {
-            case .name(let name): code = name
+            // Some front ends quote the number ("403"); it still only repeats the status.
+            case .name(let name): (code, codeIsNumeric) = (name, Int(name) != nil)
             case .number(let number): (code, codeIsNumeric) = (String(number), true)
             case nil: break
             }

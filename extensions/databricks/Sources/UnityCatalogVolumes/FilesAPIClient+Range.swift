@@ -10,8 +10,8 @@ extension FilesAPIClient {
     /// the whole file (200) is read only as far as the range.
     public func read(_ path: VolumePath, bytes range: Range<Int64>) async throws(VolumeError) -> [UInt8] {
         guard !range.isEmpty else { return [] }
-        return try await perform(on: path, access: .read) {
-            var ranged = request(.GET, FilesAPIEndpoint.file(path, host: credentials.host))
+        return try await perform(on: path, access: .read) { () async throws(VolumeError) in
+            var ranged = try await request(.GET, FilesAPIEndpoint.file(path, host: credentials.host))
             ranged.headers.add(name: "Range", value: "bytes=\(range.lowerBound)-\(range.upperBound - 1)")
             return ranged
         } onSuccess: { response in

@@ -6,20 +6,29 @@ extension FilesAPIClient {
     /// Sends the request built by `makeRequest` until it succeeds, retrying 408, 429, 5xx and
     /// broken connections (also mid-body) as the retry policy allows, and turns failures into
     /// ``VolumeError``s. Local file errors (a ``VolumeError`` thrown while streaming) are not retried.
+    /// An OAuth token the workspace rejects is dropped and the request sent once more with a
+    /// fresh one (it may have lapsed in flight); any other rejected token is final.
     func perform<Result: Sendable>(
         on path: VolumePath, access: VolumeError.Access, overwrite: Bool = true,
-        request makeRequest: () throws(VolumeError) -> HTTPTransferRequest,
+        request makeRequest: () async throws(VolumeError) -> HTTPTransferRequest,
         onSuccess: (HTTPTransferResponse) async throws -> Result
     ) async throws(VolumeError) -> Result {
         var attempt = 0
+        var renewedToken = false
         while true {
             attempt += 1
             if Task.isCancelled { throw .cancelled(path: path.path) }
             let retryable: FailedAttempt
+            let built: HTTPTransferRequest
             do {
-                let answer: Answer<Result> = try await httpClient.execute(try makeRequest()) { response in
+                built = try await makeRequest()
+            } catch .oauthTokenFailed(_, let clientID, let endpoint, let reason) {
+                throw .oauthTokenFailed(path: path.path, clientID: clientID, endpoint: endpoint, reason: reason)
+            }
+            do {
+                let answer: Answer<Result> = try await httpClient.execute(built) { response in
                     guard (200..<300).contains(Int(response.status.code)) else {
-                        return .failed(await FailedAttempt(response: response, redact: credentials.redact))
+                        return .failed(await FailedAttempt(response: response, redact: tokens.redact))
                     }
                     return .succeeded(try await onSuccess(response))
                 }
@@ -27,8 +36,14 @@ extension FilesAPIClient {
                 case .succeeded(let result):
                     return result
                 case .failed(let failure):
+                    if failure.rejectsToken, !renewedToken, tokens.invalidate(Self.bearer(of: built)) {
+                        renewedToken = true
+                        attempt -= 1
+                        continue
+                    }
                     guard failure.isRetryable else {
-                        throw failure.error(path: path, access: access, overwrite: overwrite, attempts: attempt)
+                        throw failure.error(
+                            path: path, access: access, overwrite: overwrite, attempts: attempt, renewal: TokenRenewal(credentials))
                     }
                     retryable = failure
                 }
@@ -38,10 +53,11 @@ extension FilesAPIClient {
                 throw .cancelled(path: path.path)
             } catch {
                 if Task.isCancelled { throw .cancelled(path: path.path) }
-                retryable = FailedAttempt(connectionError: error, redact: credentials.redact)
+                retryable = FailedAttempt(connectionError: error, redact: tokens.redact)
             }
             guard attempt < retry.maxAttempts, retryable.isRetryable else {
-                throw retryable.error(path: path, access: access, overwrite: overwrite, attempts: attempt)
+                throw retryable.error(
+                    path: path, access: access, overwrite: overwrite, attempts: attempt, renewal: TokenRenewal(credentials))
             }
             do {
                 try await Task.sleep(for: retry.delay(beforeRetry: attempt, retryAfter: retryable.retryAfter))
@@ -49,6 +65,14 @@ extension FilesAPIClient {
                 throw .cancelled(path: path.path)
             }
         }
+    }
+}
+
+extension FilesAPIClient {
+    /// The token a request carried.
+    static func bearer(of request: HTTPTransferRequest) -> String {
+        let value = request.headers.first(name: "Authorization") ?? ""
+        return value.hasPrefix("Bearer ") ? String(value.dropFirst(7)) : ""
     }
 }
 
@@ -92,15 +116,21 @@ struct FailedAttempt: Sendable {
         connectionRetryable = TransportFailure.isRetryable(connectionError)
     }
 
+    /// Whether the workspace refused the token itself (401, or 403 with a body saying so).
+    var rejectsToken: Bool {
+        status == 401 || (status == 403 && body?.rejectsToken == true)
+    }
+
     /// Maps the status to what the user needs to know.
-    func error(path: VolumePath, access: VolumeError.Access, overwrite: Bool, attempts: Int) -> VolumeError {
+    func error(
+        path: VolumePath, access: VolumeError.Access, overwrite: Bool, attempts: Int, renewal: TokenRenewal
+    ) -> VolumeError {
         guard let status else {
             return .connectionFailed(path: path.path, attempts: attempts, reason: connectionReason ?? "the connection failed")
         }
         switch status {
-        case 401: return .tokenRejected(path: path.path, serverMessage: serverMessage)
         // The workspace answers a bad token with 403 too, told apart by its body.
-        case 403 where body?.rejectsToken == true: return .tokenRejected(path: path.path, serverMessage: serverMessage)
+        case _ where rejectsToken: return .tokenRejected(path: path.path, serverMessage: serverMessage, renewal: renewal)
         case 403: return .permissionDenied(path: path.path, access: access, serverMessage: serverMessage)
         case 404: return .notFound(path: path.path)
         case 409 where access == .write && !overwrite: return .destinationExists(path: path.path)

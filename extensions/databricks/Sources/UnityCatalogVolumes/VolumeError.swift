@@ -16,7 +16,9 @@ public enum VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The destination exists and overwriting was not asked for.
     case destinationExists(path: String)
     /// The workspace rejected the token (HTTP 401, or 403 with a body saying so).
-    case tokenRejected(path: String, serverMessage: String?)
+    case tokenRejected(path: String, serverMessage: String?, renewal: TokenRenewal)
+    /// No OAuth access token could be had from the workspace's token endpoint.
+    case oauthTokenFailed(path: String, clientID: String, endpoint: String, reason: String)
     /// The principal lacks a Unity Catalog privilege (HTTP 403).
     case permissionDenied(path: String, access: Access, serverMessage: String?)
     /// The Files API answered with an unexpected status, after any retries.
@@ -40,11 +42,13 @@ public enum VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "and that you have USE CATALOG, USE SCHEMA and READ VOLUME on it (objects you cannot see look missing)."
         case .destinationExists(let path):
             return "'\(path)' already exists. Use --force to overwrite it, or choose another destination."
-        case .tokenRejected(let path, let serverMessage):
-            return "Could not access '\(path)': the token was rejected (expired or revoked)\(detail(serverMessage)). "
-                + "Create a new personal access token in the workspace (Settings > Developer > Access tokens) "
-                + "and put it in DATABRICKS_TOKEN or the token line of your ~/.databrickscfg profile; "
-                + "check that DATABRICKS_HOST is the workspace the token belongs to."
+        case .tokenRejected(let path, let serverMessage, let renewal):
+            return "Could not access '\(path)': the workspace rejected the token (expired or revoked)\(detail(serverMessage)). "
+                + renewal.advice
+        case .oauthTokenFailed(let path, let clientID, let endpoint, let reason):
+            return "Could not access '\(path)': the workspace gave no OAuth token to client \(clientID) at \(endpoint) (\(reason)). "
+                + "Check DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET (or the profile's client_id and client_secret) "
+                + "and DATABRICKS_HOST; create a new OAuth secret for the service principal if it expired."
         case .permissionDenied(let path, let access, let serverMessage):
             let privilege = access == .read ? "READ VOLUME" : "WRITE VOLUME"
             let verb = access == .read ? "read" : "write"

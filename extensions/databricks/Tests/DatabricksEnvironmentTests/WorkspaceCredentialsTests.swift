@@ -116,8 +116,9 @@ import Testing
         let error = #expect(throws: CredentialsError.self) {
             try WorkspaceCredentials.resolve(environment: ["HOME": "/nonexistent", "DATABRICKS_HOST": "h"])
         }
-        #expect(error == .missingToken(hostSource: "DATABRICKS_HOST"))
+        #expect(error == .missingToken(hostSource: "DATABRICKS_HOST", loginCommand: "databricks auth login --host https://h"))
         #expect(error?.description.contains("Set DATABRICKS_TOKEN") == true)
+        #expect(error?.description.contains("DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET") == true)
     }
 
     @Test func tokenWithoutHost() {

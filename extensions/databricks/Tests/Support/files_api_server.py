@@ -12,7 +12,13 @@ over the directory --root (which holds Volumes/<catalog>/<schema>/<volume>/...),
 file and committed only once its whole body arrived, so a dropped upload leaves nothing; a
 wrong token gets what the workspace's front door answers, 403 with a numeric error code
 ({"error_code": 403, "message": "Invalid access token."}); and GET honours a single
-`Range: bytes=first-last` (or `first-`) with 206 Partial Content.
+`Range: bytes=first-last` (or `first-`, or the suffix `-count`) with 206 Partial Content.
+
+Also (see the modules for what they imitate and from which source):
+  - OAuth machine-to-machine (workspace_oauth.py): with --client-id/--client-secret, the
+    workspace's /oidc endpoints issue access tokens living --token-lifetime seconds, accepted
+    like --token until they expire;
+  - multipart uploads (files_api_multipart.py): initiate, presigned part URLs, complete, abort.
 
 Faults are injected through control endpoints, which need no token:
   POST /__faults   JSON {"method": "PUT", "path": "/Volumes/c/s/v/f.csv", "count": 2,
@@ -21,10 +27,15 @@ Faults are injected through control endpoints, which need no token:
                    "count": -1 means every matching request; a missing "path" or "method"
                    matches any. "status" answers with a Databricks JSON error;
                    "drop_after_bytes" closes the connection after that many body bytes
-                   (of the upload for PUT, of the response for GET).
+                   (of the upload for PUT, of the response for GET);
+                   "delay_seconds" waits that long before answering (a slow transfer);
+                   "action" matches the query's action (initiate-upload, complete-upload).
+                   A multipart part is matched as method "PUT", path "part:<n>".
   POST /__reset    clears faults and the request log.
   GET  /__requests JSON list of {"method", "path", "query", "status"} handled so far
                    ("query": the request's query string, e.g. "overwrite=false").
+  GET  /__sessions {"open": multipart sessions neither completed nor aborted,
+                   "staged": files in the staging directory, "tokens_issued": OAuth tokens}.
 
 Prints its port on stdout when ready (use --port 0 for a free one) and exits when stdin closes.
 Standard library only.
@@ -39,28 +50,37 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 import urllib.parse
 
+from files_api_multipart import MultipartEndpoints, Sessions
+from workspace_oauth import OAuthIssuer
+
+FS = "/api/2.0/fs"
 FILES = "/api/2.0/fs/files"
 DIRECTORIES = "/api/2.0/fs/directories"
 
 
 class State:
-    def __init__(self, root, token):
+    def __init__(self, root, token, oauth):
         self.root = os.path.abspath(root)
         self.token = token
+        self.oauth = oauth
         self.staging = tempfile.mkdtemp(prefix="files-api-staging-")
+        self.sessions = Sessions(self.staging)
         self.lock = threading.Lock()
         self.faults = []
         self.requests = []
 
-    def take_fault(self, method, path):
+    def take_fault(self, method, path, action=None):
         """Returns the first fault matching the request and counts it down."""
         with self.lock:
             for fault in self.faults:
                 if fault.get("method") not in (None, method):
                     continue
                 if fault.get("path") not in (None, path):
+                    continue
+                if fault.get("action") not in (None, action):
                     continue
                 count = fault.get("count", 1)
                 if count == 0:
@@ -75,9 +95,13 @@ class State:
             self.requests.append({"method": method, "path": path, "query": query, "status": status})
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(MultipartEndpoints, http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     state: State = None
+
+    def handle_one_request(self):
+        self.__dict__.pop("body", None)  # a kept-alive connection's next request has its own
+        super().handle_one_request()
 
     def log_message(self, format, *args):  # quiet: the tests read stdout for the port only
         pass
@@ -88,16 +112,41 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/__requests":
             with self.state.lock:
                 return self.send_json(200, self.state.requests)
+        if self.path == "/__sessions":
+            staged = sum(len(files) for _, _, files in os.walk(self.state.staging))
+            with self.state.lock:
+                issued = self.state.oauth.issued
+                return self.send_json(200, {"open": self.state.sessions.open_count(), "staged": staged, "tokens_issued": issued})
+        if self.path == "/oidc/.well-known/oauth-authorization-server":
+            return self.send_json(200, self.state.oauth.metadata(self.base_url()))
         self.handle_api("GET")
 
     def do_HEAD(self):
         self.handle_api("HEAD")
 
     def do_PUT(self):
+        if self.path.startswith("/__storage/part?"):
+            return self.put_part()
         self.handle_api("PUT")
+
+    def do_DELETE(self):
+        if self.path.startswith("/__storage/abort?"):
+            return self.abort_upload()
+        self.handle_api("DELETE")
 
     def do_POST(self):
         body = self.read_body_fully()
+        self.body = body
+        path = urllib.parse.urlsplit(self.path).path
+        if path == "/oidc/v1/token":
+            with self.state.lock:
+                status, payload = self.state.oauth.issue(self.headers, body)
+            self.state.log("POST", path, "", status)
+            return self.send_json(status, payload)
+        if path in (FS + "/create-upload-part-urls", FS + "/create-abort-upload-url"):
+            return self.presigned_url(path, body)
+        if path.startswith(FILES + "/"):
+            return self.handle_api("POST")
         if self.path == "/__faults":
             fault = json.loads(body or b"{}")
             with self.state.lock:
@@ -122,11 +171,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_error_json(404, "ENDPOINT_NOT_FOUND", "No API found for '%s'." % raw_path, method)
         self.current = (method, volume_path, url.query)
 
-        if self.headers.get("Authorization") != "Bearer " + self.state.token:
+        if not self.authorized():
             self.discard_body()
             return self.send_error_json(403, 403, "Invalid access token.")
 
-        fault = self.state.take_fault(method, volume_path)
+        query = urllib.parse.parse_qs(url.query)
+        action = query.get("action", [None])[0]
+        fault = self.state.take_fault(method, volume_path, action)
+        if fault and "delay_seconds" in fault:
+            time.sleep(fault["delay_seconds"])
         if fault and "status" in fault:
             self.discard_body()
             message = fault.get("message", "Injected failure.")
@@ -145,6 +198,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.make_directory(method, local)
         if method in ("GET", "HEAD"):
             return self.read_file(method, local, drop_after)
+        if method == "POST" and action == "initiate-upload":
+            return self.initiate_upload(volume_path, local, query)
+        if method == "POST" and action == "complete-upload":
+            return self.complete_upload(volume_path, local, query)
+        if method != "PUT":
+            return self.send_error_json(405, "METHOD_NOT_ALLOWED", "Not supported here.")
         return self.write_file(url, local, drop_after)
 
     # Endpoints
@@ -164,11 +223,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         first, last, status = 0, size - 1, 200
         wanted = self.headers.get("Range") if method == "GET" else None
         if wanted:
-            match = re.fullmatch(r"bytes=(\d+)-(\d*)", wanted.strip())
-            if not match:
+            # One inclusive, zero-based range as RFC 9110 §14.1.2 writes it (the Files API reference,
+            # "Download a file": "The range is inclusive and zero-based, see RFC 9110"):
+            # bytes=first-last, bytes=first- or the suffix bytes=-count.
+            match = re.fullmatch(r"bytes=(\d*)-(\d*)", wanted.strip())
+            if not match or not (match.group(1) or match.group(2)):
                 return self.send_error_json(400, "INVALID_PARAMETER_VALUE", "Unsupported Range.")
-            first = int(match.group(1))
-            last = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
+            if not match.group(1):
+                first, last = max(0, size - int(match.group(2))), size - 1
+            else:
+                first = int(match.group(1))
+                last = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
             if first >= size or last < first:
                 return self.send_error_json(416, "REQUESTED_RANGE_NOT_SATISFIABLE", "The range is outside the file.")
             status = 206
@@ -236,6 +301,38 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     # Helpers
 
+    def authorized(self):
+        header = self.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return False
+        bearer = header[len("Bearer "):]
+        with self.state.lock:
+            return bearer == self.state.token or self.state.oauth.valid(bearer)
+
+    def base_url(self):
+        return "http://" + self.headers.get("Host", "127.0.0.1")
+
+    def receive_body(self, drop_after):
+        """Reads the Content-Length body into a staging file; None (and the answer sent) if it broke off."""
+        length = int(self.headers.get("Content-Length", "-1"))
+        if length < 0:
+            self.send_error_json(411, "LENGTH_REQUIRED", "Content-Length is required.")
+            return None
+        fd, staged = tempfile.mkstemp(dir=self.state.staging)
+        received = 0
+        with os.fdopen(fd, "wb") as out:
+            while received < length:
+                want = min(64 * 1024, length - received)
+                if drop_after is not None:
+                    want = min(want, drop_after - received)
+                if want <= 0 or not (chunk := self.rfile.read(want)):
+                    os.unlink(staged)
+                    self.drop_connection()
+                    return None
+                out.write(chunk)
+                received += len(chunk)
+        return staged
+
     def local_path(self, volume_path):
         """Maps /Volumes/c/s/v/... under the root, refusing anything that escapes it."""
         parts = volume_path.split("/")
@@ -248,6 +345,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def discard_body(self):
+        if hasattr(self, "body"):
+            return  # a POST body is read on arrival
         length = int(self.headers.get("Content-Length", "0"))
         while length > 0:
             chunk = self.rfile.read(min(length, 64 * 1024))
@@ -293,9 +392,12 @@ def main():
     parser.add_argument("--token", required=True, help="the bearer token to accept")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--client-id", help="the OAuth client id to accept (enables /oidc/v1/token)")
+    parser.add_argument("--client-secret", help="the OAuth client secret to accept")
+    parser.add_argument("--token-lifetime", type=int, default=3600, help="seconds an OAuth access token lives")
     args = parser.parse_args()
 
-    Handler.state = State(args.root, args.token)
+    Handler.state = State(args.root, args.token, OAuthIssuer(args.client_id, args.client_secret, args.token_lifetime))
     server = http.server.ThreadingHTTPServer((args.host, args.port), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -11,9 +11,13 @@ import Testing
         DatabricksErrorBody(Array(json.utf8))
     }
 
-    func mapped(_ status: Int, _ json: String, access: VolumeError.Access = .read) -> VolumeError {
+    static let renewal = TokenRenewal.personalAccessToken(host: "https://dbc.cloud.databricks.com")
+
+    func mapped(
+        _ status: Int, _ json: String, access: VolumeError.Access = .read, renewal: TokenRenewal = Self.renewal
+    ) -> VolumeError {
         FailedAttempt(status: status, body: body(json), redact: { $0 })
-            .error(path: path, access: access, overwrite: true, attempts: 1)
+            .error(path: path, access: access, overwrite: true, attempts: 1, renewal: renewal)
     }
 
     @Test func numericErrorCode() throws {
@@ -40,9 +44,24 @@ import Testing
 
     @Test func a403ForTheTokenIsARejectedToken() {
         let error = mapped(403, #"{"error_code": 403, "message": "Invalid access token."}"#)
-        #expect(error == .tokenRejected(path: path.path, serverMessage: "Invalid access token."))
-        #expect(error.description.contains("the token was rejected (expired or revoked)"))
+        #expect(error == .tokenRejected(path: path.path, serverMessage: "Invalid access token.", renewal: Self.renewal))
+        #expect(error.description.contains("the workspace rejected the token (expired or revoked)"))
         #expect(error.description.contains("Create a new personal access token"))
+        #expect(error.description.contains("'databricks auth login --host https://dbc.cloud.databricks.com'"))
+        #expect(!error.description.contains("READ VOLUME"))
+    }
+
+    /// The renewal advice follows the kind of credentials that were refused.
+    @Test func rejectedTokenAdviceByKind() {
+        let json = #"{"error_code": 403, "message": "Invalid access token."}"#
+        let oauth = mapped(403, json, renewal: .oauthClient(clientID: "svc-1"))
+        #expect(oauth.description.contains("OAuth secret of service principal svc-1"))
+        #expect(oauth.description.contains("DATABRICKS_CLIENT_SECRET"))
+        let cli = mapped(403, json, renewal: .databricksCLI(command: "databricks auth login --host https://h --profile dev"))
+        #expect(cli.description.contains("Run 'databricks auth login --host https://h --profile dev' to log in again"))
+        // An expired token, said in words, is a rejected token too; a string code works as a number does.
+        #expect(mapped(403, #"{"error_code": "403", "message": "Token is expired."}"#) == .tokenRejected(
+            path: path.path, serverMessage: "Token is expired.", renewal: Self.renewal))
     }
 
     @Test func a403ForAGrantIsPermissionDenied() {
@@ -53,8 +72,8 @@ import Testing
 
     @Test func a401IsARejectedTokenWhateverTheBody() {
         #expect(mapped(401, #"{"error_code": "UNAUTHENTICATED", "message": "Credential was not sent."}"#)
-            == .tokenRejected(path: path.path, serverMessage: "UNAUTHENTICATED: Credential was not sent."))
-        #expect(mapped(401, "") == .tokenRejected(path: path.path, serverMessage: nil))
+            == .tokenRejected(path: path.path, serverMessage: "UNAUTHENTICATED: Credential was not sent.", renewal: Self.renewal))
+        #expect(mapped(401, "") == .tokenRejected(path: path.path, serverMessage: nil, renewal: Self.renewal))
     }
 
     @Test func httpDates() throws {

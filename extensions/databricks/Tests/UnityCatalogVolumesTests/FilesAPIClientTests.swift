@@ -252,10 +252,12 @@ import Testing
             let error = await #expect(throws: VolumeError.self) {
                 try await server.client(token: wrongToken).download(path, to: local.path + "/a.csv")
             }
-            #expect(error == .tokenRejected(path: path.path, serverMessage: "Invalid access token."))
+            let renewal = TokenRenewal.personalAccessToken(host: server.baseURL)
+            #expect(error == .tokenRejected(path: path.path, serverMessage: "Invalid access token.", renewal: renewal))
             let message = error?.description ?? ""
-            #expect(message.hasPrefix("Could not access '/Volumes/main/sales/raw/a.csv': the token was rejected (expired or revoked)"))
+            #expect(message.hasPrefix("Could not access '/Volumes/main/sales/raw/a.csv': the workspace rejected the token (expired or revoked)"))
             #expect(message.contains("Create a new personal access token"))
+            #expect(message.contains("databricks auth login --host \(server.baseURL)"))
             #expect(!message.contains("READ VOLUME"))
             #expect(!message.contains(wrongToken))
             #expect(local.allFiles().isEmpty)
@@ -265,7 +267,7 @@ import Testing
             let headError = await #expect(throws: VolumeError.self) {
                 try await server.client(token: wrongToken).metadata(of: path)
             }
-            #expect(headError == .tokenRejected(path: path.path, serverMessage: "Invalid access token."))
+            #expect(headError == .tokenRejected(path: path.path, serverMessage: "Invalid access token.", renewal: renewal))
         }
     }
 

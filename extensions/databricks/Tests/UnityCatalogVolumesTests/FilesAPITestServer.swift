@@ -17,14 +17,22 @@ final class FilesAPITestServer {
         .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Support/files_api_server.py").path
 
-    /// Starts the server with the volume `main.sales.raw` and waits for its port.
-    init() throws {
+    /// The OAuth client the server accepts (its `/oidc/v1/token` issues tokens for it).
+    let clientID = "svc-\(UUID().uuidString.prefix(8).lowercased())"
+    let clientSecret = "dose-'\"$\\`;&|-\(UUID().uuidString.lowercased())"
+
+    /// Starts the server with the volume `main.sales.raw` and waits for its port; OAuth
+    /// access tokens live `tokenLifetime` seconds.
+    init(tokenLifetime: Int = 3600) throws {
         root = try TemporaryDirectory("files-api")
         try FileManager.default.createDirectory(atPath: root.path + "/Volumes/main/sales/raw", withIntermediateDirectories: true)
         let python = ProcessInfo.processInfo.environment["PYFORGE_TEST_PYTHON"] ?? "python3"
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, Self.script, "--root", root.path, "--token", token, "--port", "0"]
+        process.arguments = [
+            python, Self.script, "--root", root.path, "--token", token, "--port", "0",
+            "--client-id", clientID, "--client-secret", clientSecret, "--token-lifetime", String(tokenLifetime),
+        ]
         process.standardInput = input
         process.standardOutput = output
         try process.run()
@@ -57,12 +65,29 @@ final class FilesAPITestServer {
         WorkspaceCredentials(host: baseURL, token: token ?? self.token, source: "test")
     }
 
+    /// OAuth machine-to-machine credentials for the server's client (`secret` to get a wrong one).
+    func oauthCredentials(secret: String? = nil) -> WorkspaceCredentials {
+        var credentials = WorkspaceCredentials(host: baseURL, token: "", source: "test")
+        credentials.authentication = .oauthMachineToMachine(clientID: clientID, clientSecret: Secret(secret ?? clientSecret))
+        return credentials
+    }
+
     /// A client with tiny delays, so retries cost milliseconds.
-    func client(token: String? = nil, attempts: Int = 5) -> FilesAPIClient {
+    func client(
+        token: String? = nil, attempts: Int = 5, credentials given: WorkspaceCredentials? = nil,
+        multipart: MultipartSettings = .default
+    ) -> FilesAPIClient {
         FilesAPIClient(
-            credentials: credentials(token: token),
+            credentials: given ?? credentials(token: token),
             retry: RetryPolicy(maxAttempts: attempts, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50)),
-            timeouts: .init(connect: .milliseconds(500), stall: .seconds(10)))
+            timeouts: .init(connect: .milliseconds(500), stall: .seconds(10)), multipart: multipart)
+    }
+
+    /// Multipart sessions still open, files in the staging area, and OAuth tokens issued.
+    func sessions() async throws -> (open: Int, staged: Int, tokensIssued: Int) {
+        let data = try await control("GET", "/__sessions", body: nil)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Int] ?? [:]
+        return (object["open"] ?? -1, object["staged"] ?? -1, object["tokens_issued"] ?? -1)
     }
 
     /// Where the server keeps a volume path on disk.
