@@ -1,12 +1,15 @@
 """Delta tables and directory outputs (a workbook's sheets, an Access database's tables) into
 Unity Catalog Volumes, through the Databricks extension, both ways:
 
-- "fuse": on Databricks, /Volumes is a FUSE mount. Here a directory stands in for it
-  (PYFORGE_VOLUMES_ROOT) and an LD_PRELOAD shim (fixtures/volumes/without_links.c) gives it
-  the mount's known limits: link(2) fails with ENOSYS (delta-io/delta-rs#2540), rename
-  flags with EINVAL. The core must commit without hard links.
+- "fuse": on Databricks, /Volumes is a FUSE mount: the workspace simulator's Volumes FUSE
+  (Tests/Workspace/volumes_fuse.py: link(2) refused, rename flags refused, sequential
+  writes only), reached through PYFORGE_VOLUMES_ROOT. The core must commit without hard
+  links. "Two drivers" are two FUSE mounts of the same backing directory, as two cluster
+  nodes see one volume.
 - "files_api": off Databricks, the Files API stand-in (files_api_server.py): data files are
   uploaded, then the commit with PUT ...?overwrite=false as the put-if-absent.
+- A medium with no put-if-absent at all is played by an LD_PRELOAD shim
+  (fixtures/volumes/without_links.c) over a plain directory.
 
 Tables are read back by delta-rs (deltalake) and pyarrow, never by pyforge."""
 from __future__ import annotations
@@ -16,19 +19,20 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import REPO_ROOT, parse_single_json, wait_for
+from conftest import base_env, parse_single_json, wait_for
 from test_databricks_volumes import SERVER, TOKEN
+from volumes_handle import VolumesMount
 
 deltalake = pytest.importorskip("deltalake")
 
 SHIM = Path(__file__).parent / "fixtures" / "volumes" / "without_links.c"
 ACCESS = Path(os.environ.get("PYFORGE_ACCESS_FIXTURES", "/work/shared/fixtures/access"))
-VOLUME = "/Volumes/main/sales/raw"
 
 
 @pytest.fixture(scope="session")
@@ -38,14 +42,26 @@ def without_links(tmp_path_factory) -> Path:
     return library
 
 
-class Volume:
-    """Where the volume's files really are (`root`), and the environment that reaches it."""
+@pytest.fixture(scope="session")
+def second_driver_mount(volumes_fuse, tmp_path_factory):
+    """A second FUSE mount of the simulator's backing directory: another node's view."""
+    root = tmp_path_factory.mktemp("volumes-fuse-second")
+    mount = VolumesMount(volumes_fuse.backing, root / "mnt", log=root / "fuse.log")
+    yield mount
+    mount.stop()
 
-    def __init__(self, kind: str, root: Path, env: dict, base: str | None = None):
-        self.kind, self.root, self.env, self.base = kind, root, env, base
+
+class Volume:
+    """A volume `/Volumes/main/sales/<name>`: where its files really are (`root`), and the
+    environments that reach it (`env`; `drivers`: one per driver)."""
+
+    def __init__(self, kind: str, name: str, root: Path, drivers: list[dict], base: str | None = None):
+        self.kind, self.name, self.root, self.drivers, self.base = kind, name, root, drivers, base
+        self.env = drivers[0]
+        self.path = f"/Volumes/main/sales/{name}"
 
     def local(self, volume_path: str) -> Path:
-        return self.root / volume_path[len(VOLUME) + 1:]
+        return self.root / volume_path[len(self.path) + 1:]
 
     def requests(self) -> list[dict]:
         import urllib.request
@@ -53,30 +69,43 @@ class Volume:
             return json.loads(response.read())
 
 
-def fuse_volume(tmp_path: Path, databricks_env: dict, without_links: Path) -> Volume:
-    mount = tmp_path / "Volumes"
-    root = mount / "main" / "sales" / "raw"
-    root.mkdir(parents=True)
-    env = {**databricks_env, "DATABRICKS_RUNTIME_VERSION": "15.4.x-scala2.12", "PYFORGE_VOLUMES_ROOT": str(mount),
-           "LD_PRELOAD": str(without_links), "NO_LINKS_UNDER": str(mount)}
-    return Volume("fuse", root, env)
+def on_databricks(databricks_env: dict, mount: Path) -> dict:
+    return {**databricks_env, "DATABRICKS_RUNTIME_VERSION": "15.4.x-scala2.12", "PYFORGE_VOLUMES_ROOT": str(mount)}
 
 
 @pytest.fixture(params=["fuse", "files_api"])
-def volume(request, tmp_path, databricks_env, without_links):
+def volume(request, tmp_path, databricks_env):
+    name = "v" + uuid.uuid4().hex[:10]
     if request.param == "fuse":
-        yield fuse_volume(tmp_path, databricks_env, without_links)
+        fuse = request.getfixturevalue("volumes_fuse")
+        second = request.getfixturevalue("second_driver_mount")
+        root = Path(fuse.backing) / "main" / "sales" / name
+        root.mkdir(parents=True)
+        yield Volume("fuse", name, root, [on_databricks(databricks_env, fuse.mountpoint),
+                                          on_databricks(databricks_env, second.mountpoint)])
         return
     workspace = tmp_path / "workspace"
-    root = workspace / "Volumes" / "main" / "sales" / "raw"
+    root = workspace / "Volumes" / "main" / "sales" / name
     root.mkdir(parents=True)
     # Three entries a listing page, so the client must follow next_page_token.
     server = subprocess.Popen([sys.executable, str(SERVER), "--root", str(workspace), "--token", TOKEN, "--port", "0",
                                "--page-size", "3"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{int(server.stdout.readline().strip())}"
-    yield Volume("files_api", root, {**databricks_env, "DATABRICKS_HOST": base, "DATABRICKS_TOKEN": TOKEN}, base)
+    env = {**databricks_env, "DATABRICKS_HOST": base, "DATABRICKS_TOKEN": TOKEN}
+    yield Volume("files_api", name, root, [env, {**env, "HOME": str(tmp_path / "second-home")}], base)
     server.stdin.close()
     server.wait(timeout=10)
+
+
+def environment(overrides: dict) -> dict:
+    """The environment `run` would give a process, for the ones started with Popen."""
+    env = base_env()
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
 
 
 def write_batch(path: Path, batch: str, n: int, first: int = 0) -> Path:
@@ -113,7 +142,7 @@ def commit_method(volume: Volume) -> str:
 
 
 def test_delta_create_append_overwrite(run, volume, work):
-    target = f"{VOLUME}/orders_delta"
+    target = f"{volume.path}/orders_delta"
     table = volume.local(target)
     proc, result = convert(run, write_batch(work / "a.csv", "a", 200), target, volume)
     assert proc.returncode == 0, proc.stderr
@@ -142,7 +171,7 @@ def test_delta_create_append_overwrite(run, volume, work):
 
 
 def test_delta_partitioned_into_a_volume(run, volume, work):
-    target = f"{VOLUME}/by_region"
+    target = f"{volume.path}/by_region"
     proc, result = convert(run, write_batch(work / "a.csv", "a", 90), target, volume, "--partition-by", "region")
     assert proc.returncode == 0, proc.stderr
     proc, result = convert(run, write_batch(work / "b.csv", "b", 9, first=100), target, volume, "--mode", "append")
@@ -152,12 +181,12 @@ def test_delta_partitioned_into_a_volume(run, volume, work):
     assert sorted({Path(uri).parent.name for uri in table.file_uris()}) == ["region=east", "region=north", "region=south"]
     rows = table.to_pyarrow_table().to_pylist()
     assert len(rows) == 99
-    assert {r["region"] for r in rows if r["id"] == 101} == {"south"}
+    assert {r["region"] for r in rows if r["id"] == 101} == {"east"}  # 101 % 3 == 2
     assert leftovers(volume.root) == []
 
 
 def test_delta_checkpoint_after_ten_versions(run, volume, work):
-    target = f"{VOLUME}/long_lived"
+    target = f"{volume.path}/long_lived"
     for version in range(11):
         proc, result = convert(run, write_batch(work / f"{version}.csv", f"v{version:02}", 3), target, volume,
                                *(["--mode", "append"] if version else []))
@@ -173,24 +202,17 @@ def test_delta_checkpoint_after_ten_versions(run, volume, work):
 
 
 def test_six_concurrent_appends_from_two_drivers_land_once_each(run, volume, work, pyforge_bin):
-    target = f"{VOLUME}/shared"
+    target = f"{volume.path}/shared"
     proc, _ = convert(run, write_batch(work / "base.csv", "base", 10), target, volume)
     assert proc.returncode == 0, proc.stderr
-    from conftest import base_env
     processes = []
-    for driver in ("d1", "d2"):
+    for driver, driver_env in (("d1", volume.drivers[0]), ("d2", volume.drivers[1])):
         for n in range(3):
             name = f"{driver}-{n}"
             source = write_batch(work / f"{name}.csv", name, 20 + n)
-            # Each driver has its own HOME (its own health record and caches), as two machines would.
-            home = work / driver
-            home.mkdir(exist_ok=True)
-            env = {**base_env(), **{k: v for k, v in volume.env.items() if v is not None}, "HOME": str(home)}
-            for key in [k for k, v in volume.env.items() if v is None]:
-                env.pop(key, None)
             processes.append((name, subprocess.Popen(
                 [str(pyforge_bin), "convert", str(source), target, "-f", "delta", "--mode", "append", "--json"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)))
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(driver_env))))
     versions = []
     for name, process in processes:
         out, err = process.communicate(timeout=300)
@@ -202,7 +224,7 @@ def test_six_concurrent_appends_from_two_drivers_land_once_each(run, volume, wor
     for name, _ in processes:
         n = int(name[-1])
         assert [r["id"] for r in rows if r["batch"] == name] == list(range(20 + n)), name
-    assert len(rows) == 10 + 3 * 20 + 3
+    assert len(rows) == 10 + 2 * (20 + 21 + 22)
     log = sorted(p.name for p in (volume.local(target) / "_delta_log").iterdir() if p.suffix == ".json")
     assert log == [f"{v:020}.json" for v in range(7)]
     if volume.kind == "files_api":
@@ -231,13 +253,12 @@ def descendants(pid: int) -> list[int]:
 
 
 def test_a_writer_killed_mid_write_leaves_a_readable_table(volume, work, pyforge_bin, run):
-    target = f"{VOLUME}/survivor"
+    target = f"{volume.path}/survivor"
     proc, _ = convert(run, write_batch(work / "base.csv", "base", 10), target, volume)
     assert proc.returncode == 0, proc.stderr
-    from conftest import base_env
     scratch = work / "tmp"
     scratch.mkdir()
-    env = {**base_env(), **{k: v for k, v in volume.env.items() if v is not None}, "TMPDIR": str(scratch)}
+    env = {**environment(volume.env), "TMPDIR": str(scratch)}
     table = volume.local(target)
     before = {p.name for p in table.rglob("*")}
     big = write_batch(work / "big.csv", "big", 400_000)
@@ -265,14 +286,16 @@ def test_a_writer_killed_mid_write_leaves_a_readable_table(volume, work, pyforge
 
 
 def test_without_any_put_if_absent_the_commit_says_so(run, tmp_path, databricks_env, without_links, work):
-    volume = fuse_volume(tmp_path, databricks_env, without_links)
-    volume.env["NO_EXCLUSIVE_CREATE"] = "1"
-    target = f"{VOLUME}/unguarded"
+    mount = tmp_path / "Volumes"
+    (mount / "main" / "sales" / "raw").mkdir(parents=True)
+    env = {**on_databricks(databricks_env, mount), "LD_PRELOAD": str(without_links), "NO_LINKS_UNDER": str(mount),
+           "NO_EXCLUSIVE_CREATE": "1"}
+    volume = Volume("shim", "raw", mount / "main" / "sales" / "raw", [env])
+    target = f"{volume.path}/unguarded"
     proc, result = convert(run, write_batch(work / "a.csv", "a", 5), target, volume)
     assert proc.returncode == 0, proc.stderr
     assert result["details"]["delta_commit"] == "unguarded-rename"
     assert any("no put-if-absent" in w and "one machine at a time" in w for w in result["warnings"]), result
-    assert "no put-if-absent" in proc.stderr
     assert read_table(volume.local(target))[1][0]["id"] == 0
 
 
@@ -293,9 +316,9 @@ def make_workbook(path: Path) -> None:
 
 def test_multi_sheet_workbook_into_a_volume(run_json, volume, work):
     make_workbook(work / "book.xlsx")
-    proc, result = run_json("convert", work / "book.xlsx", f"{VOLUME}/book_parquet", "--json", env=volume.env, timeout=300)
+    proc, result = run_json("convert", work / "book.xlsx", f"{volume.path}/book_parquet", "--json", env=volume.env, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    directory = volume.local(f"{VOLUME}/book_parquet")
+    directory = volume.local(f"{volume.path}/book_parquet")
     assert sorted(p.name for p in directory.iterdir()) == ["Customers.parquet", "Orders.parquet"]
     assert pq.read_table(directory / "Orders.parquet").to_pylist()[2] == {"id": 2, "item": "item 2"}
     assert pq.read_table(directory / "Customers.parquet").column("city").to_pylist() == ["London", "Helsinki"]
@@ -305,10 +328,10 @@ def test_multi_sheet_workbook_into_a_volume(run_json, volume, work):
 
 def test_multi_sheet_delivery_refuses_existing_files_and_leaves_nothing_new(run, volume, work):
     make_workbook(work / "book.xlsx")
-    directory = volume.local(f"{VOLUME}/book_parquet")
+    directory = volume.local(f"{volume.path}/book_parquet")
     directory.mkdir()
     (directory / "Orders.parquet").write_bytes(b"existing")
-    proc = run("convert", work / "book.xlsx", f"{VOLUME}/book_parquet", env=volume.env, timeout=300)
+    proc = run("convert", work / "book.xlsx", f"{volume.path}/book_parquet", env=volume.env, timeout=300)
     assert proc.returncode != 0
     assert "--force" in proc.stderr, proc.stderr
     assert (directory / "Orders.parquet").read_bytes() == b"existing"
@@ -319,9 +342,9 @@ def test_multi_sheet_delivery_refuses_existing_files_and_leaves_nothing_new(run,
 def test_access_database_into_a_volume(run_json, volume, work, database):
     source = ACCESS / database
     assert source.is_file(), f"the Access fixture {source} is missing"
-    proc, result = run_json("convert", source, f"{VOLUME}/types_parquet", "--json", env=volume.env, timeout=300)
+    proc, result = run_json("convert", source, f"{volume.path}/types_parquet", "--json", env=volume.env, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    directory = volume.local(f"{VOLUME}/types_parquet")
+    directory = volume.local(f"{volume.path}/types_parquet")
     files = sorted(p.name for p in directory.iterdir())
     assert files and all(name.endswith(".parquet") for name in files)
     assert sum(pq.read_metadata(directory / name).num_rows for name in files) == result["rows"] > 0

@@ -32,7 +32,7 @@ struct VolumeDeltaTable: Sendable {
         let ourVersion: Int64
         do {
             let before = try await downloadLog(client, into: stage)
-            do {
+            do throws(ConversionFailure) {
                 outcome = try await core.run(input: input, output: stage, format: "delta", arguments: options.deltaArguments)
             } catch {
                 throw ConversionFailure(reason: error.reason, message: error.message.replacing(stage, with: table.path))

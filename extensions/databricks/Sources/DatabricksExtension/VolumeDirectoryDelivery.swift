@@ -23,7 +23,7 @@ struct VolumeDirectoryDelivery: Sendable {
 
     func deliver(through mount: VolumeMount) throws(VolumeError) {
         var delivered: [String] = []
-        do {
+        do throws(VolumeError) {
             for relative in files() {
                 let target = destination.appending(relative)
                 try mount.install(localFile: local + "/" + relative, at: target, overwrite: overwrite)
@@ -37,7 +37,7 @@ struct VolumeDirectoryDelivery: Sendable {
 
     func deliver(through client: FilesAPIClient) async throws(VolumeError) {
         var delivered: [VolumePath] = []
-        do {
+        do throws(VolumeError) {
             for relative in files() {
                 let target = destination.appending(relative)
                 try await client.upload(local + "/" + relative, to: target, overwrite: overwrite)

@@ -186,7 +186,7 @@ public struct SparkRemote: Sendable, Hashable, CustomStringConvertible {
 
 extension String {
     /// Decodes %XX escapes (connection-string values may carry them); invalid escapes stay.
-    fileprivate func removingPercentEncoding() -> String {
+    package func removingPercentEncoding() -> String {
         guard contains("%") else { return self }
         var bytes: [UInt8] = []
         var utf8 = Array(self.utf8)[...]

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import HTTPTransfer
 import NIOCore
+import NIOHTTP1
 
 /// One entry of a directory listing (`GET /api/2.0/fs/directories{path}`; the Files API
 /// reference's `DirectoryEntry`, as databricks-sdk-py `service/files.py` decodes it).
@@ -43,7 +44,7 @@ extension FilesAPIClient {
         repeat {
             let query = token.map { "?page_token=" + FilesAPIEndpoint.percentEncoded($0) } ?? ""
             let page: ListPage
-            do {
+            do throws(VolumeError) {
                 page = try await perform(on: directory, access: .read) {
                     request(.GET, FilesAPIEndpoint.directory(directory, host: credentials.host) + query)
                 } onSuccess: { response in
@@ -70,7 +71,7 @@ extension FilesAPIClient {
 
     /// Deletes a file (`DELETE /api/2.0/fs/files{path}`); a missing file is fine.
     public func delete(_ path: VolumePath) async throws(VolumeError) {
-        do {
+        do throws(VolumeError) {
             try await perform(on: path, access: .write) {
                 request(.DELETE, FilesAPIEndpoint.file(path, host: credentials.host))
             } onSuccess: { _ in }
@@ -82,7 +83,7 @@ extension FilesAPIClient {
     /// Uploads `localFile` only if nothing is at `path` (`PUT …?overwrite=false`, the Files
     /// API's put-if-absent); false when a file is already there (409 `ALREADY_EXISTS`).
     public func uploadIfAbsent(_ localFile: String, to path: VolumePath) async throws(VolumeError) -> Bool {
-        do {
+        do throws(VolumeError) {
             try await upload(localFile, to: path, overwrite: false)
             return true
         } catch .destinationExists {
