@@ -32,7 +32,7 @@ from volumes_handle import VolumesMount
 deltalake = pytest.importorskip("deltalake")
 
 SHIM = Path(__file__).parent / "fixtures" / "volumes" / "without_links.c"
-ACCESS = Path(os.environ.get("PYFORGE_ACCESS_FIXTURES", "/work/shared/fixtures/access"))
+ACCESS = Path(__file__).parent / "fixtures" / "access"
 
 
 @pytest.fixture(scope="session")
