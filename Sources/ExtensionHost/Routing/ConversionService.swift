@@ -11,7 +11,7 @@ public enum ConversionService {
     ) throws(ConversionError) -> [ConversionResult] {
         let format = InputFormat(path: request.inputPath)
         let report = ExtensionRouter.discover(environment)
-        let claimed = report.claimsAPath(of: request)
+        let claimed = report.claimsAPath(of: request) && !ExtensionRouter.forcesCore(environment)
         let run = { () throws(ConversionError) -> [ConversionResult] in
             if format == .excel || format == .access, engine == .auto || engine == .core, !claimed {
                 return try Converter.convertAll(request, progress: progress, logger: logger)

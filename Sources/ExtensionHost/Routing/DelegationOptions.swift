@@ -14,11 +14,16 @@ struct DelegationOptions: Sendable, Equatable {
     /// or a Delta output (`error`, `append`, `overwrite`).
     var table: String? = nil
     var mode: String? = nil
+    /// A Delta output to a claimed path (direct, §16.1): `--partition-by` and `--merge-schema`.
+    var partitionBy: [String] = []
+    var mergeSchema = false
 
     var json: JSONValue {
         var members: [String: JSONValue] = ["engine": .string(engine), "force": .bool(force), "direct": .bool(direct)]
         if let table { members["table"] = .string(table) }
         if let mode { members["mode"] = .string(mode) }
+        if !partitionBy.isEmpty { members["partitionBy"] = .array(partitionBy.map { .string($0) }) }
+        if mergeSchema { members["mergeSchema"] = .bool(true) }
         return .object(members)
     }
 

@@ -36,7 +36,7 @@ public enum ExtensionRouter {
     ) throws(ConversionError) -> ConversionResult {
         // PYFORGE_FORCE_CORE wins over claimed paths too: it is how a pyforge started by an
         // extension (SPEC §15.4) is kept from handing the same conversion back to it.
-        if environment["PYFORGE_FORCE_CORE"].map({ ["1", "true", "yes"].contains($0.lowercased()) }) ?? false {
+        if forcesCore(environment) {
             return try Converter.convert(request, progress: progress, logger: logger)
         }
         let started = monotonicNow()
@@ -139,6 +139,11 @@ public enum ExtensionRouter {
             let reason = notDelegated.attempts.first.map { $0.failure.description } ?? "it did not convert"
             throw .outputFailed(path: table, reason: "extension '\(provider.manifest.name)' did not write the table: \(reason)")
         }
+    }
+
+    /// `PYFORGE_FORCE_CORE` (set for the built-in engine an extension runs): no extensions.
+    static func forcesCore(_ environment: [String: String]) -> Bool {
+        environment["PYFORGE_FORCE_CORE"].map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
     }
 
     /// The extensions on the search path `environment` names.
@@ -299,12 +304,16 @@ public enum ExtensionRouter {
 
     /// What a session is sent as `options` (§4.4): nothing under 1.0; from 1.1 the engine,
     /// `force` and `direct` (and `table`, `mode` for `--table`); from 1.2, for a Delta output
-    /// written in place, the write `mode`.
+    /// written in place, the write `mode`. A Delta table at a claimed path (direct, from 1.1)
+    /// gets `mode`, `partitionBy` and `mergeSchema`: its claimant writes it, nobody else can.
     static func sentOptions(_ options: DelegationOptions, format: OutputFormat, request: ConvertRequest, session: ExtensionSession) -> DelegationOptions? {
         guard session.protocolVersion >= .v1_1 else { return nil }
         var sent = options
-        if format == .delta && !options.direct && session.protocolVersion >= .v1_2 {
-            sent.mode = request.force && request.delta.mode == .error ? DeltaWriteMode.overwrite.rawValue : request.delta.mode.rawValue
+        guard format == .delta, options.table == nil, options.direct || session.protocolVersion >= .v1_2 else { return sent }
+        sent.mode = request.force && request.delta.mode == .error ? DeltaWriteMode.overwrite.rawValue : request.delta.mode.rawValue
+        if options.direct {
+            sent.partitionBy = request.delta.partitionBy
+            sent.mergeSchema = request.delta.mergeSchema
         }
         return sent
     }

@@ -18,8 +18,7 @@ public enum PathInspection {
     public static func run(
         _ command: String, path: String, arguments: [String], environment: [String: String]
     ) throws(ConversionError) -> Outcome? {
-        let forceCore = environment["PYFORGE_FORCE_CORE"].map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
-        if forceCore { return nil }
+        if ExtensionRouter.forcesCore(environment) { return nil }
         let claimants = ExtensionRouter.discover(environment).found.filter { $0.manifest.claims(path) }
         guard !claimants.isEmpty else { return nil }
         var reasons: [String] = []

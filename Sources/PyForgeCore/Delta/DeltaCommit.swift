@@ -32,12 +32,19 @@ public struct DeltaOptions: Sendable {
     }
 }
 
-/// Writes the next `_delta_log` commit with put-if-absent semantics: the commit file
-/// is created by `link(2)`, which fails if another writer took the version first. The
-/// loser re-reads the log, checks that the other commits do not conflict with its own,
-/// and retries at the next version.
+/// Writes the next `_delta_log` commit with put-if-absent semantics (`DeltaLogPut`: link,
+/// rename without replace, or an exclusive claim), which fails if another writer took the
+/// version first. The loser re-reads the log, checks that the other commits do not
+/// conflict with its own, and retries at the next version.
 enum DeltaCommitter {
     static let maxAttempts = 200
+    /// How long a loser waits for a claimed (still empty) commit to receive its content.
+    static let defaultClaimWaitMilliseconds = 5_000
+
+    struct Committed {
+        var version: Int64
+        var method: CommitMethod
+    }
 
     struct Plan {
         var table: String
@@ -52,17 +59,20 @@ enum DeltaCommitter {
         var schemaString: String?
     }
 
-    static func commit(_ plan: Plan) throws(ConversionError) -> Int64 {
+    static func commit(_ plan: Plan, medium: CommitMedium = .system, claimWaitMilliseconds: Int = defaultClaimWaitMilliseconds) throws(ConversionError) -> Committed {
         var snapshot = plan.readSnapshot
         for _ in 0..<maxAttempts {
             // Taken per attempt, so a commit that lost a race is not older than the one before it.
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             let version = (snapshot?.version ?? -1) + 1
             let text = actions(plan, snapshot: snapshot, version: version, now: now).joined(separator: "\n") + "\n"
-            if try putIfAbsent(text, at: DeltaLog.commitPath(plan.table, version), table: plan.table) {
-                return version
+            let path = DeltaLog.commitPath(plan.table, version)
+            if let method = try putIfAbsent(text, at: path, table: plan.table, medium: medium) {
+                return Committed(version: version, method: method)
             }
-            // Lost the race for this version: see what was committed meanwhile.
+            // Lost the race for this version: see what was committed meanwhile, once the
+            // winner's claim (if it used one) holds its content.
+            waitForContent(path, milliseconds: claimWaitMilliseconds)
             let current = try DeltaLog.snapshot(plan.table)
             try checkConflicts(plan, planned: snapshot, current: current)
             snapshot = current
@@ -88,20 +98,30 @@ enum DeltaCommitter {
         }
     }
 
-    /// Creates `path` holding `text` only if it does not exist yet.
-    private static func putIfAbsent(_ text: String, at path: String, table: String) throws(ConversionError) -> Bool {
+    /// Creates `path` holding `text` only if it does not exist yet; nil when another writer
+    /// holds the version.
+    private static func putIfAbsent(_ text: String, at path: String, table: String, medium: CommitMedium) throws(ConversionError) -> CommitMethod? {
         if mkdir(DeltaLog.logDirectory(table), 0o755) != 0 && errno != EEXIST {
             throw .io(operation: "create the log directory", path: DeltaLog.logDirectory(table), reason: systemMessage(errno))
         }
         let temporary = DeltaLog.logDirectory(table) + "/." + UUID().uuidString.lowercased() + ".json.tmp"
         try writeDurably(text, to: temporary)
         defer { unlink(temporary) }
-        if link(temporary, path) == 0 {
-            syncDirectory(DeltaLog.logDirectory(table))
-            return true
+        guard case .created(let method) = try DeltaLogPut.put(temporary: temporary, at: path, medium: medium) else { return nil }
+        syncDirectory(DeltaLog.logDirectory(table))
+        return method
+    }
+
+    /// An empty commit file is either a claim whose content is on its way (`DeltaLogPut`,
+    /// exclusive create then rename: microseconds) or one whose writer died in between (a
+    /// no-op version). Polls until it has content, at most `milliseconds`.
+    static func waitForContent(_ path: String, milliseconds: Int) {
+        var info = stat()
+        var waited = 0
+        while waited < milliseconds, stat(path, &info) == 0, info.st_size == 0 {
+            usleep(20_000)
+            waited += 20
         }
-        if errno == EEXIST { return false }
-        throw .io(operation: "commit to", path: path, reason: systemMessage(errno))
     }
 
     static func writeDurably(_ text: String, to path: String) throws(ConversionError) {

@@ -143,15 +143,22 @@ final class DeltaOutputTarget: OutputTarget {
             table: path, mode: delta.mode, schema: writer.tableSchema, partitionColumns: writer.partitionColumns,
             files: writer.written, readSnapshot: snapshot,
             schemaString: appendSchemaString(writer.tableSchema))
-        let version: Int64
+        let committed: DeltaCommitter.Committed
         do {
-            version = try DeltaCommitter.commit(plan)
+            committed = try DeltaCommitter.commit(plan)
         } catch {
             discard()
             throw error
         }
+        let version = committed.version
         committedVersion = version
-        var notes = ["delta_version": String(version), "data_files": String(writer.written.count)]
+        var notes = [
+            "delta_version": String(version), "data_files": String(writer.written.count),
+            "delta_commit": committed.method.rawValue,
+        ]
+        if committed.method == .unguarded {
+            commitWarning = "The storage of '\(path)' has no put-if-absent (no hard links, rename flags or exclusive create), so version \(version) was committed by check-then-rename: writers on this machine are refused while one commits, but writers on other machines are not detected. Write to this table from one machine at a time."
+        }
         if DeltaCheckpoint.isDue(version) {
             // The commit stands either way: a failed checkpoint only costs readers time.
             do {
@@ -166,5 +173,6 @@ final class DeltaOutputTarget: OutputTarget {
 
     var bytesWritten: Int64 { writer?.written.reduce(0) { $0 + $1.size } ?? 0 }
     private var checkpointWarning: String?
-    var writerWarnings: [String] { checkpointWarning.map { [$0] } ?? [] }
+    private var commitWarning: String?
+    var writerWarnings: [String] { [commitWarning, checkpointWarning].compactMap { $0 } }
 }

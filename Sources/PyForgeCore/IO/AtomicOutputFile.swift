@@ -79,8 +79,9 @@ public final class AtomicOutputFile {
             } else if errno == EEXIST {
                 discard()
                 throw .outputExists(path: path)
-            } else if errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP || errno == EXDEV {
-                // File systems without hard links (some FUSE mounts): check, then rename.
+            } else if [EPERM, ENOTSUP, EOPNOTSUPP, EXDEV, ENOSYS, EMLINK].contains(errno) {
+                // File systems without hard links (FUSE mounts such as Unity Catalog Volumes
+                // answer ENOSYS): check, then rename.
                 guard access(path, F_OK) != 0 else {
                     discard()
                     throw .outputExists(path: path)

@@ -53,6 +53,11 @@ struct ConversionJob: Sendable {
         }
         let planner = EnginePlanner(environment: context.environment, endpoint: context.endpoint, thresholdOverride: context.thresholdOverride)
         var decision = planner.decide(inputFormat: input.format, outputFormat: output.format, inputBytes: await inputBytes(), requested: options.engine)
+        // A Delta table in a volume is the core's: its commits need the put-if-absent rules
+        // of `VolumeDeltaTable`.
+        if output.format == "delta", outputVolume != nil, options.direct {
+            return EnginePlanner.Decision(engine: .core, reason: "the core engine writes Delta tables into volumes (\(context.mountAvailable ? "through the mount" : "through the Files API"))")
+        }
         // A remote cluster writes into a volume only through the mount it shares with us.
         if decision.engine == .spark, outputVolume != nil, !context.mountAvailable {
             decision = EnginePlanner.Decision(engine: .core, reason: "Spark cannot hand a single file into a volume from outside Databricks; the core engine converts and the Files API uploads")
@@ -67,6 +72,11 @@ struct ConversionJob: Sendable {
         let localInput = try await stageInput(scratch)
         if let table = options.table {
             return try await writeTable(table, localInput: localInput, decision: decision)
+        }
+        if output.format == "delta", let volume = outputVolume, options.direct {
+            progress(decision.sentence)
+            let outcome = try await writeDeltaTable(volume, localInput: localInput, scratch: scratch)
+            return result(decision, rows: outcome.rows, warnings: outcome.warnings, columns: outcome.columns, details: outcome.details)
         }
         // Where the engine writes: the host's temporary file, or a local file we deliver.
         let work = options.direct ? scratch.path + "/" + URL(fileURLWithPath: output.path).lastPathComponent : output.path
@@ -93,13 +103,37 @@ struct ConversionJob: Sendable {
             progress("delivering output")
             try await deliver(work)
         }
+        return result(decision, rows: rows, warnings: warnings, columns: columns)
+    }
+
+    private func result(
+        _ decision: EnginePlanner.Decision, rows: Int, warnings: [String], columns: [(name: String, type: String)],
+        details: [String: String] = [:]
+    ) -> ConvertResult {
         var metadata: [String: JSONValue] = [
             "decision": .string(decision.sentence), "engine": .string(decision.engine.rawValue),
             "environment": .string(context.environment.summary),
             "columns": .array(columns.map { .object(["name": .string($0.name), "type": .string($0.type)]) }),
         ]
+        for (key, value) in details { metadata[key] = .string(value) }
         if let volume = outputVolume { metadata["outputVolume"] = .string(volume.path) }
         return ConvertResult(rows: rows, engine: decision.engine == .spark ? "spark" : "databricks-core", warnings: warnings, metadata: .object(metadata))
+    }
+
+    /// `-f delta` into a volume: in place through the mount, else staged and committed
+    /// through the Files API (`VolumeDeltaTable`).
+    private func writeDeltaTable(_ volume: VolumePath, localInput: String, scratch: Scratch) async throws(ConversionFailure) -> CoreConversion.Outcome {
+        guard let core = context.core else {
+            throw ConversionFailure(reason: "coreFailed", message: "The core engine's binary was not found (the host sets PYFORGE_HOST_BIN; or put pyforge on PATH).")
+        }
+        let writer = VolumeDeltaTable(table: volume, options: options, core: core)
+        if context.mountAvailable { return try await writer.writeThroughMount(context.mount, input: localInput) }
+        let client = try requireFilesClient(for: volume)
+        do throws(ConversionFailure) {
+            return try await writer.writeThroughFilesAPI(client, input: localInput, scratch: scratch)
+        } catch {
+            throw ConversionFailure(reason: error.reason, message: context.redact(error.message))
+        }
     }
 
     /// `--table`: Spark writes the catalog table; there is no file to deliver.
@@ -137,11 +171,19 @@ struct ConversionJob: Sendable {
         guard let volume = outputVolume else {
             throw ConversionFailure(reason: "badOutput", message: "'\(output.path)' is not a Unity Catalog Volume path, so this extension cannot write it directly.")
         }
+        // A workbook's sheets or a database's tables: a directory of files.
+        let directory = VolumeDirectoryDelivery(local: local, destination: volume, overwrite: options.force)
+        let isDirectory = LocalFiles.isDirectory(local)
         do {
             if context.mountAvailable {
-                try context.mount.install(localFile: local, at: volume, overwrite: options.force)
+                if isDirectory { try directory.deliver(through: context.mount) } else {
+                    try context.mount.install(localFile: local, at: volume, overwrite: options.force)
+                }
             } else {
-                try await requireFilesClient(for: volume).upload(local, to: volume, overwrite: options.force)
+                let client = try requireFilesClient(for: volume)
+                if isDirectory { try await directory.deliver(through: client) } else {
+                    try await client.upload(local, to: volume, overwrite: options.force)
+                }
             }
         } catch let failure as ConversionFailure {
             throw failure

@@ -14,6 +14,8 @@ struct CoreConversion: Sendable {
         var rows: Int
         var warnings: [String]
         var columns: [(name: String, type: String)]
+        /// The result's `details` (for a Delta table: `delta_version`, `delta_commit`).
+        var details: [String: String] = [:]
     }
 
     static func locate(environment: [String: String]) -> CoreConversion? {
@@ -29,13 +31,16 @@ struct CoreConversion: Sendable {
 
     /// Runs the core engine to completion. It stays in this extension's process group, so
     /// the host's shutdown ladder reaches it before the host removes `output`.
-    func run(input: String, output: String, format: String) async throws(ConversionFailure) -> Outcome {
+    /// `arguments` are the write options (the default replaces a staged file; a Delta table
+    /// gets its `--mode` and partitioning instead). A workbook or database with several
+    /// sheets or tables gives a directory of outputs, whose rows are added up.
+    func run(input: String, output: String, format: String, arguments: [String] = ["--force"]) async throws(ConversionFailure) -> Outcome {
         var environment = ProcessInfo.processInfo.environment
         environment["PYFORGE_FORCE_CORE"] = "true"
         let finished: ChildProcess.Finished
         do {
             finished = try await ChildProcess.run(
-                executable, arguments: ["convert", input, output, "--format", format, "--engine", "core", "--force", "--json"],
+                executable, arguments: ["convert", input, output, "--format", format, "--engine", "core", "--json"] + arguments,
                 environment: environment)
         } catch {
             throw ConversionFailure(reason: "coreFailed", message: "The core engine could not be run: \(error)")
@@ -46,7 +51,10 @@ struct CoreConversion: Sendable {
                 reason: "coreFailed",
                 message: report?.error ?? "The core engine '\(executable)' \(finished.exitDescription) without a result; run `pyforge convert` on the same input with `--engine core` to see its error.")
         }
-        return Outcome(rows: report.rows ?? 0, warnings: report.warnings ?? [], columns: (report.columns ?? []).map { ($0.name, $0.type) })
+        let parts = report.outputs ?? [report]
+        return Outcome(
+            rows: parts.reduce(0) { $0 + ($1.rows ?? 0) }, warnings: parts.flatMap { $0.warnings ?? [] },
+            columns: (parts.first?.columns ?? []).map { ($0.name, $0.type) }, details: report.details ?? [:])
     }
 
 
@@ -60,6 +68,9 @@ struct CoreConversion: Sendable {
         var rows: Int?
         var warnings: [String]?
         var columns: [Column]?
+        var details: [String: String]?
         var error: String?
+        /// Several outputs (one per sheet or table).
+        var outputs: [Report]?
     }
 }

@@ -40,7 +40,7 @@ extension SparkRemote {
 
 extension String {
     /// Decodes %XX escapes (connection-string values may carry them); invalid escapes stay.
-    func removingPercentEncoding() -> String {
+    package func removingPercentEncoding() -> String {
         guard contains("%") else { return self }
         var bytes: [UInt8] = []
         var utf8 = Array(self.utf8)[...]

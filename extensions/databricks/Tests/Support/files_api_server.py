@@ -6,7 +6,7 @@ the /api/2.0/fs/files and /api/2.0/fs/directories endpoints), not pyforge's clie
 reference says what a missing parameter means, the stand-in does that, so a client relying on
 an assumption the real service does not share fails here.
 
-Serves GET/HEAD/PUT /api/2.0/fs/files/Volumes/... and PUT /api/2.0/fs/directories/Volumes/...
+Serves GET/HEAD/PUT/DELETE /api/2.0/fs/files/Volumes/... and GET/PUT /api/2.0/fs/directories/Volumes/...
 over the directory --root (which holds Volumes/<catalog>/<schema>/<volume>/...), checking
 `Authorization: Bearer <--token>`. Like the real service, an upload is written to a staging
 file and committed only once its whole body arrived, so a dropped upload leaves nothing; a
@@ -71,6 +71,7 @@ class State:
         self.lock = threading.Lock()
         self.faults = []
         self.requests = []
+        self.page_size = 1000
 
     def take_fault(self, method, path, action=None):
         """Returns the first fault matching the request and counts it down."""
@@ -195,7 +196,12 @@ class Handler(MultipartEndpoints, http.server.BaseHTTPRequestHandler):
             return self.send_error_json(400, "INVALID_PARAMETER_VALUE", "Not a volume path.")
         if kind == "directories":
             self.discard_body()
+            if method == "GET":
+                return self.list_directory(local, url.query)
             return self.make_directory(method, local)
+        if method == "DELETE":
+            self.discard_body()
+            return self.delete_file(local)
         if method in ("GET", "HEAD"):
             return self.read_file(method, local, drop_after)
         if method == "POST" and action == "initiate-upload":
@@ -290,14 +296,50 @@ class Handler(MultipartEndpoints, http.server.BaseHTTPRequestHandler):
                         return self.drop_connection()  # the client went away: commit nothing
                     out.write(chunk)
                     received += len(chunk)
-            if os.path.exists(local) and not overwrite:
+            # The check and the move are one step: with overwrite=false the service is a
+            # put-if-absent, which Delta writers rely on (two concurrent uploads: one 409s).
+            with self.state.lock:
+                refused = os.path.exists(local) and not overwrite
+                if not refused:
+                    shutil.move(staged, local)
+            if refused:
                 return self.send_error_json(409, "ALREADY_EXISTS", "The file being created already exists.")
-            shutil.move(staged, local)
             staged = None
             self.send_empty(204)
         finally:
             if staged and os.path.exists(staged):
                 os.unlink(staged)
+
+    def list_directory(self, local, query):
+        # "List directory contents" (GET /api/2.0/fs/directories{directory_path}): 404 for a
+        # missing directory; {"contents": [DirectoryEntry], "next_page_token"} with entries
+        # {path, name, is_directory, file_size, last_modified} (databricks-sdk-py
+        # service/files.py). Pages of --page-size entries, so clients must follow the token.
+        if not os.path.isdir(local):
+            return self.send_error_json(404, "NOT_FOUND", "The directory being accessed is not found.")
+        names = sorted(os.listdir(local))
+        start = int(urllib.parse.parse_qs(query).get("page_token", ["0"])[0] or 0)
+        page = names[start:start + self.state.page_size]
+        contents = []
+        for name in page:
+            full = os.path.join(local, name)
+            entry = {"name": name, "path": "/" + os.path.relpath(full, self.state.root), "is_directory": os.path.isdir(full),
+                     "last_modified": int(os.path.getmtime(full) * 1000)}
+            if not entry["is_directory"]:
+                entry["file_size"] = os.path.getsize(full)
+            contents.append(entry)
+        payload = {"contents": contents}
+        if start + self.state.page_size < len(names):
+            payload["next_page_token"] = str(start + self.state.page_size)
+        self.state.log(*self.current, 200)
+        self.send_json(200, payload)
+
+    def delete_file(self, local):
+        # "Delete a file" (DELETE /api/2.0/fs/files{file_path}): 404 when it does not exist.
+        if not os.path.isfile(local):
+            return self.send_error_json(404, "NOT_FOUND", "The file being accessed is not found.")
+        os.unlink(local)
+        self.send_empty(204)
 
     # Helpers
 
@@ -395,9 +437,11 @@ def main():
     parser.add_argument("--client-id", help="the OAuth client id to accept (enables /oidc/v1/token)")
     parser.add_argument("--client-secret", help="the OAuth client secret to accept")
     parser.add_argument("--token-lifetime", type=int, default=3600, help="seconds an OAuth access token lives")
+    parser.add_argument("--page-size", type=int, default=1000, help="entries per directory listing page")
     args = parser.parse_args()
 
     Handler.state = State(args.root, args.token, OAuthIssuer(args.client_id, args.client_secret, args.token_lifetime))
+    Handler.state.page_size = args.page_size
     server = http.server.ThreadingHTTPServer((args.host, args.port), Handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
