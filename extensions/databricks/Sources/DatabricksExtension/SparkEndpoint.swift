@@ -11,6 +11,10 @@ struct SparkEndpoint: Sendable {
     /// Where it points, without secrets.
     var summary: String
 
+    /// A server on this machine (a loopback address, not a Databricks endpoint) reads the
+    /// files this process reads; any other reads only what its cluster sees.
+    var sharesLocalFiles: Bool { !isDatabricks && SparkRemote.isLoopback(host: remote.host) }
+
     static func resolve(environment: [String: String]) throws(EndpointError) -> SparkEndpoint? {
         if let text = environment["SPARK_REMOTE"], !text.isEmpty {
             let remote: SparkRemote
