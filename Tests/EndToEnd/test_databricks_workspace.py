@@ -153,3 +153,30 @@ def test_laptop_table_from_a_volume_input(run_json, workspace, laptop):
     assert workspace.sql_through_cluster(f"SELECT COUNT(*) AS n FROM {table}")["rows"] == [["80"]]
 
 
+
+
+# ---------------------------------------------------------------------------------------
+# The notebook: the driver (its /Volumes mount, its Unix socket to Spark), the cluster
+# ---------------------------------------------------------------------------------------
+
+
+def driver_env(workspace, driver_extensions_path, kind="serverless", **extra) -> dict:
+    return {**workspace.driver_env(kind), "PYFORGE_EXTENSIONS_PATH": driver_extensions_path, "PYFORGE_SPARK_MIN_BYTES": "1000", **extra}
+
+
+def test_driver_small_volume_file_stays_on_the_core_engine(workspace, driver_extensions_path, pyforge_bin):
+    # The core engine reads the mount through a link in scratch: handed the /Volumes path, the
+    # host would give the claimed path back to the extension, which would call the core again.
+    name = unique_dirs(workspace, "in", "out")
+    source = workspace.volume_path("main", "raw", "in", name, "small.csv")
+    target = workspace.volume_path("main", "raw", "out", name, "small.parquet")
+    write_csv(workspace.backing_path(source), 20)
+    env = driver_env(workspace, driver_extensions_path, PYFORGE_SPARK_MIN_BYTES=None)
+    proc = workspace.run_in_driver([pyforge_bin, "convert", source, target, "--json"], env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["details"]["engine"] == "core" and result["details"]["decision"].startswith("Using the core engine (")
+    out = workspace.backing_path(target)
+    assert [p.name for p in out.parent.iterdir()] == ["small.parquet"] and pq.read_table(out).num_rows == 20
+    assert "ExecutePlan" not in [c["method"] for c in workspace.notebook_proxy.calls()]
+    assert staging_left(workspace) == []
