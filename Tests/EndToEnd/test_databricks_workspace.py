@@ -31,6 +31,20 @@ def write_csv(path: Path, n: int = 400) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def orders(fmt: str, n: int = 300) -> str:
+    """A JSON array or an XML document of n order records."""
+    if fmt == "json":
+        return json.dumps([{"order": i, "customer": f"c{i % 7}", "total": i / 4} for i in range(n)], indent=1)
+    return "<?xml version='1.0'?>\n<orders>\n" + "".join(
+        f"  <row><order>{i}</order><customer>c{i % 7}</customer><total>{i / 4}</total></row>\n" for i in range(n)) + "</orders>\n"
+
+
+def check_orders(path: Path, n: int = 300) -> None:
+    rows = {r["order"]: r for r in pq.read_table(path).to_pylist()}
+    assert len(rows) == n and rows[9]["customer"] == "c2" and rows[9]["total"] == 2.25
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
 def leftovers(root: Path) -> list[str]:
     """Staging names anywhere below root (Spark's `.x.spark-…`, pyforge's `.x.pyforge-…`)."""
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if ".spark-" in p.name or ".pyforge-" in p.name)
@@ -98,6 +112,20 @@ def test_laptop_volume_to_volume_stages_in_the_volume_and_sniffs_with_one_ranged
     # The input was never downloaded: a size (HEAD) and one ranged GET (206) for the sample.
     reads = [(r["method"], r["status"]) for r in files_api_log(workspace) if r["path"] == source]
     assert ("GET", 206) in reads and ("GET", 200) not in reads, reads
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_laptop_json_and_xml_volume_inputs(run_json, workspace, laptop, fmt):
+    name = unique_dirs(workspace, "in", "out")
+    source = workspace.volume_path("main", "raw", "in", name, f"orders.{fmt}")
+    target = workspace.volume_path("main", "raw", "out", name, "orders.parquet")
+    workspace.backing_path(source).write_text(orders(fmt), encoding="utf-8")
+    proc, result = run_json("convert", source, target, "--json", env=laptop, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert result["details"]["engine"] == "spark" and result["rows"] == 300
+    check_orders(workspace.backing_path(target))
+    assert workspace.read_through_cluster(target)["count"] == 300
+    assert staging_left(workspace) == []
 
 
 def test_laptop_local_input_goes_through_the_named_staging_area(run_json, workspace, laptop, work):
