@@ -208,3 +208,117 @@ def test_driver_small_volume_file_stays_on_the_core_engine(workspace, driver_ext
     assert [p.name for p in out.parent.iterdir()] == ["small.parquet"] and pq.read_table(out).num_rows == 20
     assert "ExecutePlan" not in [c["method"] for c in workspace.notebook_proxy.calls()]
     assert staging_left(workspace) == []
+
+
+@pytest.mark.parametrize("kind", ["serverless", "classic"])
+def test_driver_volume_csv_through_the_notebook_socket(workspace, driver_extensions_path, pyforge_bin, kind):
+    name = unique_dirs(workspace, "in", "out")
+    source = workspace.volume_path("main", "raw", "in", name, "big.csv")
+    target = workspace.volume_path("main", "raw", "out", name, "big.parquet")
+    write_csv(workspace.backing_path(source), 400)
+    proc = workspace.run_in_driver([pyforge_bin, "convert", source, target, "--engine", "auto", "--json"],
+                                   env=driver_env(workspace, driver_extensions_path, kind))
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["details"]["engine"] == "spark", result["details"]
+    assert result["details"]["decision"].startswith(f"Using Spark (Databricks {kind}")
+    out = workspace.backing_path(target)
+    assert [p.name for p in out.parent.iterdir()] == ["big.parquet"]
+    rows = {r["id"]: r for r in pq.read_table(out).to_pylist()}
+    assert len(rows) == 400 and rows[7] == {"id": 7, "name": "name, 7", "amount": 10.5}
+    seen = workspace.read_through_cluster(target)
+    assert seen["count"] == 400 and seen["schema"][:2] == [["id", "int"], ["name", "string"]]
+    assert "ExecutePlan" in [c["method"] for c in workspace.notebook_proxy.calls()]
+    assert staging_left(workspace) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_driver_json_and_xml_volume_inputs(workspace, driver_extensions_path, pyforge_bin, fmt):
+    name = unique_dirs(workspace, "in", "out")
+    source = workspace.volume_path("main", "raw", "in", name, f"orders.{fmt}")
+    target = workspace.volume_path("main", "raw", "out", name, "orders.parquet")
+    workspace.backing_path(source).write_text(orders(fmt), encoding="utf-8")
+    proc = workspace.run_in_driver([pyforge_bin, "convert", source, target, "--json"], env=driver_env(workspace, driver_extensions_path))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["details"]["engine"] == "spark"
+    check_orders(workspace.backing_path(target))
+    assert workspace.read_through_cluster(target)["count"] == 300
+    assert staging_left(workspace) == []
+
+
+def test_driver_table_from_a_volume_input(workspace, driver_extensions_path, pyforge_bin):
+    name = unique_dirs(workspace, "in")
+    source = workspace.volume_path("main", "raw", "in", name, "orders.csv")
+    write_csv(workspace.backing_path(source), 120)
+    table = f"pyforge_ws_{name}"
+    proc = workspace.run_in_driver([pyforge_bin, "convert", source, "--engine", "spark", "--table", table, "--json"],
+                                   env=driver_env(workspace, driver_extensions_path))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["rows"] == 120
+    assert workspace.sql_through_cluster(f"SELECT COUNT(*) AS n FROM {table}")["rows"] == [["120"]]
+
+
+def test_driver_forge_convert_from_python(workspace, driver_extensions_path, pyforge_bin):
+    name = unique_dirs(workspace, "in", "out")
+    source = workspace.volume_path("main", "raw", "in", name, "big.csv")
+    target = workspace.volume_path("main", "raw", "out", name, "big.parquet")
+    write_csv(workspace.backing_path(source), 250)
+    script = ("import json\nfrom pyforge_cli.extensions.databricks import forge\n"
+              f"r = forge.convert({source!r}, {target!r}, progress=False)\n"
+              "print(json.dumps({'rows': r['row_count'], 'details': r['details']}))\n")
+    env = driver_env(workspace, driver_extensions_path, PYFORGE_BIN=str(pyforge_bin), PYTHONPATH=str(REPO_ROOT / "python"))
+    proc = workspace.run_in_driver([sys.executable, "-c", script], env=env)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["rows"] == 250 and result["details"]["engine"] == "spark"
+    out = workspace.backing_path(target)
+    assert [p.name for p in out.parent.iterdir()] == ["big.parquet"] and pq.read_table(out).num_rows == 250
+    assert "ExecutePlan" in [c["method"] for c in workspace.notebook_proxy.calls()]
+    assert staging_left(workspace) == []
+
+
+def test_driver_local_output_needs_a_staging_area(workspace, driver_extensions_path, pyforge_bin):
+    name = unique_dirs(workspace, "in", "scratch")
+    source = workspace.volume_path("main", "raw", "in", name, "big.csv")
+    write_csv(workspace.backing_path(source), 90)
+    env = driver_env(workspace, driver_extensions_path)
+    proc = workspace.run_in_driver([pyforge_bin, "convert", source, "/root/plain.parquet", "--json"], env=env)
+    assert proc.returncode == 0, proc.stderr
+    decision = json.loads(proc.stdout)["details"]["decision"]
+    assert decision.startswith("Using the core engine (") and "--spark-staging" in decision
+    assert pq.read_table(workspace.driver_host_path("/root/plain.parquet")).num_rows == 90
+    area = workspace.volume_path("main", "raw", "scratch", name)
+    proc = workspace.run_in_driver([pyforge_bin, "convert", source, "/root/big.parquet", "--spark-staging", area, "--json"], env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["details"]["engine"] == "spark"
+    assert pq.read_table(workspace.driver_host_path("/root/big.parquet")).num_rows == 90
+    assert list(workspace.backing_path(area).iterdir()) == []
+    assert staging_left(workspace) == []
+
+
+def test_driver_replaces_an_output_only_with_force(workspace, driver_extensions_path, pyforge_bin):
+    name = unique_dirs(workspace, "in", "out")
+    source = workspace.volume_path("main", "raw", "in", name, "big.csv")
+    target = workspace.volume_path("main", "raw", "out", name, "big.parquet")
+    write_csv(workspace.backing_path(source), 50)
+    workspace.backing_path(target).write_bytes(b"keep me")
+    env = driver_env(workspace, driver_extensions_path)
+    proc = workspace.run_in_driver([pyforge_bin, "convert", source, target, "--engine", "spark"], env=env)
+    assert proc.returncode != 0 and "--force" in proc.stderr
+    assert workspace.backing_path(target).read_bytes() == b"keep me"
+    assert "ExecutePlan" not in [c["method"] for c in workspace.notebook_proxy.calls()]
+    proc = workspace.run_in_driver([pyforge_bin, "convert", source, target, "--engine", "spark", "--force"], env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert pq.read_table(workspace.backing_path(target)).num_rows == 50
+    assert staging_left(workspace) == []
+
+
+def test_driver_spark_failure_leaves_no_staging(workspace, driver_extensions_path, pyforge_bin):
+    # A short row: Spark's FAILFAST reader refuses it once the write job runs.
+    name = unique_dirs(workspace, "in", "out")
+    source = workspace.volume_path("main", "raw", "in", name, "ragged.csv")
+    workspace.backing_path(source).write_text("a,b\n" + "1,2\n" * 500 + "3\n")
+    target = workspace.volume_path("main", "raw", "out", name, "ragged.parquet")
+    workspace.run_in_driver([pyforge_bin, "convert", source, target, "--engine", "spark"], env=driver_env(workspace, driver_extensions_path))
+    assert "ExecutePlan" in [c["method"] for c in workspace.notebook_proxy.calls()]
+    assert staging_left(workspace) == []
