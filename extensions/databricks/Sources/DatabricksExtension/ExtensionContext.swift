@@ -52,7 +52,7 @@ struct ExtensionContext: Sendable {
     var sparkSeesVolumes: Bool { endpoint.map { $0.isDatabricks || environment.isDatabricks } ?? false }
 
     /// Spark is a server on this machine, off Databricks: it reads and writes our files.
-    var sparkSharesLocalFiles: Bool { endpoint.map { $0.sharesLocalFiles && !environment.isDatabricks } ?? false }
+    var sparkSharesLocalFiles: Bool { endpoint.map { $0.isOnThisMachine && !environment.isDatabricks } ?? false }
 
     /// A volume path as Spark is given it: through the mount's root where there is one (the
     /// same `/Volumes/...` on Databricks; a test's stand-in directory), else `/Volumes/...`.

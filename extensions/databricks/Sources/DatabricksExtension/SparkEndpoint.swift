@@ -12,9 +12,13 @@ struct SparkEndpoint: Sendable {
     /// Where it points, without secrets.
     var summary: String
 
-    /// A server on this machine (a loopback address, not a Databricks endpoint) reads the
-    /// files this process reads; any other reads only what its cluster sees.
-    var sharesLocalFiles: Bool { !isDatabricks && SparkRemote.isLoopback(host: remote.host) }
+    /// The server is on this machine: a Unix-domain socket, or a loopback address that is not
+    /// a Databricks endpoint. Off Databricks such a server reads the files this process reads
+    /// (ExtensionContext.sparkSharesLocalFiles); on a Databricks driver the socket leads to the
+    /// cluster, which does not.
+    var isOnThisMachine: Bool {
+        remote.unixSocketPath != nil || (!isDatabricks && SparkRemote.isLoopback(host: remote.host))
+    }
 
     static func resolve(environment: [String: String]) throws(EndpointError) -> SparkEndpoint? {
         let retryPolicy: SparkRetryPolicy

@@ -85,6 +85,20 @@ import UnityCatalogVolumes
         #expect(blocked.reason == "Spark Connect at sc://127.0.0.1:15002 does not see Unity Catalog Volumes, so it cannot read '/Volumes/main/raw/in/big.csv'")
     }
 
+    @Test func aSocketLeadsToTheClusterOnlyOnDatabricks() throws {
+        let socket = try SparkEndpoint.resolve(environment: ["SPARK_REMOTE": "unix:///tmp/grpc.sock;user_id=ana"])!
+        // Off Databricks, a socket is a server on this machine, reading its files.
+        let here = try plan(context(laptop, socket), input: "/data/big.csv", output: .local("/data/.big.parquet.pyforge-1")).get()
+        #expect(here == SparkRoute(input: .shared("/data/big.csv"), staging: .besideLocalOutput))
+        // In a notebook, it is the notebook's Spark: the cluster sees /Volumes and nothing local.
+        let route = try plan(context(notebook, socket, mounted: true), input: input.path, output: .volume(output)).get()
+        #expect(route == SparkRoute(input: .volume(input), staging: .volume(output.parent!)))
+        guard case .failure = plan(context(notebook, socket, mounted: true), input: "/tmp/big.csv", output: .volume(output)) else {
+            Issue.record("a driver-local file must not be sent to the cluster")
+            return
+        }
+    }
+
     @Test func aTableNeedsOnlyAReadableInput() throws {
         let route = try plan(context(notebook, localServer, mounted: true), input: input.path, output: nil).get()
         #expect(route == SparkRoute(input: .volume(input), staging: nil))
