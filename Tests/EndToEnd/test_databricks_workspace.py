@@ -259,21 +259,30 @@ def test_driver_table_from_a_volume_input(workspace, driver_extensions_path, pyf
 
 
 def test_driver_forge_convert_from_python(workspace, driver_extensions_path, pyforge_bin):
-    name = unique_dirs(workspace, "in", "out")
+    name = unique_dirs(workspace, "in", "out", "scratch")
     source = workspace.volume_path("main", "raw", "in", name, "big.csv")
     target = workspace.volume_path("main", "raw", "out", name, "big.parquet")
+    area = workspace.volume_path("main", "raw", "scratch", name)
     write_csv(workspace.backing_path(source), 250)
-    script = ("import json\nfrom pyforge_cli.extensions.databricks import forge\n"
-              f"r = forge.convert({source!r}, {target!r}, progress=False)\n"
-              "print(json.dumps({'rows': r['row_count'], 'details': r['details']}))\n")
-    env = driver_env(workspace, driver_extensions_path, PYFORGE_BIN=str(pyforge_bin), PYTHONPATH=str(REPO_ROOT / "python"))
-    proc = workspace.run_in_driver([sys.executable, "-c", script], env=env)
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert result["rows"] == 250 and result["details"]["engine"] == "spark"
+    # A Volume output, then a driver-local one through spark_staging (--spark-staging). One
+    # notebook session each: the client ends its session when done (ReleaseSession), and the
+    # server keeps a released session closed.
+    results = []
+    for destination, extra in ((target, ""), ("/root/local.parquet", f", spark_staging={area!r}")):
+        script = ("import json\nfrom pyforge_cli.extensions.databricks import forge\n"
+                  f"r = forge.convert({source!r}, {destination!r}, progress=False{extra})\n"
+                  "print(json.dumps({'rows': r['row_count'], 'details': r['details'], 'warnings': r['warnings']}))\n")
+        env = driver_env(workspace, driver_extensions_path, PYFORGE_BIN=str(pyforge_bin), PYTHONPATH=str(REPO_ROOT / "python"))
+        proc = workspace.run_in_driver([sys.executable, "-c", script], env=env)
+        assert proc.returncode == 0, proc.stderr
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    assert [r["rows"] for r in results] == [250, 250]
+    assert [r["details"].get("engine") for r in results] == ["spark", "spark"], results
     out = workspace.backing_path(target)
     assert [p.name for p in out.parent.iterdir()] == ["big.parquet"] and pq.read_table(out).num_rows == 250
-    assert "ExecutePlan" in [c["method"] for c in workspace.notebook_proxy.calls()]
+    assert pq.read_table(workspace.driver_host_path("/root/local.parquet")).num_rows == 250
+    assert list(workspace.backing_path(area).iterdir()) == []
+    assert [c["method"] for c in workspace.notebook_proxy.calls()].count("ExecutePlan") >= 2
     assert staging_left(workspace) == []
 
 
