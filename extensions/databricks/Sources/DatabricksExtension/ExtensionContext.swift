@@ -23,6 +23,10 @@ struct ExtensionContext: Sendable {
     var thresholdOverride: Int64?
     /// On Databricks the volumes are a FUSE mount read and written like local files.
     var mountAvailable: Bool
+    /// `--spark-staging` (PYFORGE_SPARK_STAGING): a volume directory where Spark conversions
+    /// of local files stage the input and the parts; or why the setting is invalid.
+    var sparkStaging: VolumePath?
+    var sparkStagingProblem: String?
 
     static func current(_ variables: [String: String] = ProcessInfo.processInfo.environment) -> ExtensionContext {
         let environment = DatabricksEnvironment.detect(environment: variables)
@@ -36,7 +40,30 @@ struct ExtensionContext: Sendable {
         context.filesClient = context.credentials.map {
             FilesAPIClient(credentials: $0, multipart: MultipartSettings.from(environment: variables))
         }
+        if let text = variables["PYFORGE_SPARK_STAGING"], !text.isEmpty {
+            do { context.sparkStaging = try SparkStagingArea.parse(text) } catch { context.sparkStagingProblem = error.message }
+        }
         return context
+    }
+
+    /// How this process reaches volume files: the mount, else the Files API, else not at all.
+    var volumeAccess: VolumeAccess? {
+        if mountAvailable { return .mount(mount) }
+        if let filesClient { return .filesAPI(filesClient) }
+        return credentials.map { .filesAPI(FilesAPIClient(credentials: $0)) }
+    }
+
+    /// Spark runs on a Databricks cluster (the notebook's own Spark, or a Databricks Connect
+    /// endpoint): it sees /Volumes, and nothing of this machine's other files.
+    var sparkSeesVolumes: Bool { endpoint.map { $0.isDatabricks || environment.isDatabricks } ?? false }
+
+    /// Spark is a server on this machine, off Databricks: it reads and writes our files.
+    var sparkSharesLocalFiles: Bool { endpoint.map { $0.isOnThisMachine && !environment.isDatabricks } ?? false }
+
+    /// A volume path as Spark is given it: through the mount's root where there is one (the
+    /// same `/Volumes/...` on Databricks; a test's stand-in directory), else `/Volumes/...`.
+    func sparkPath(_ path: VolumePath) -> String {
+        mountAvailable ? mount.localPath(path) : path.path
     }
 
     /// Removes every secret this process knows from a message.

@@ -24,6 +24,14 @@ struct SparkEndpoint: Sendable {
         return endpoint
     }
 
+    /// The server is on this machine: a Unix-domain socket, or a loopback address that is not
+    /// a Databricks endpoint. Off Databricks such a server reads the files this process reads
+    /// (ExtensionContext.sparkSharesLocalFiles); on a Databricks driver the socket leads to the
+    /// cluster, which does not.
+    var isOnThisMachine: Bool {
+        remote.unixSocketPath != nil || (!isDatabricks && SparkRemote.isLoopback(host: remote.host))
+    }
+
     static func resolve(environment: [String: String]) throws(EndpointError) -> SparkEndpoint? {
         let retryPolicy: SparkRetryPolicy
         do { retryPolicy = try SparkRetryPolicy.fromEnvironment(environment) } catch { throw EndpointError(message: error.description) }

@@ -84,7 +84,8 @@ struct VolumeDeltaTable: Sendable {
     }
 
     private func commitVersions(_ client: FilesAPIClient, log: VolumePath) async throws(VolumeError) -> [Int64] {
-        let entries = try await client.list(log) ?? []
+        let entries: [DirectoryEntry]
+        do { entries = try await client.list(log) } catch .notFound { return [] }
         return entries.compactMap { entry in
             entry.name.count == 25 && entry.name.hasSuffix(".json") && !entry.isDirectory ? Int64(entry.name.prefix(20)) : nil
         }.sorted()

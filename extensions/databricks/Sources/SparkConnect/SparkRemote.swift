@@ -123,7 +123,7 @@ public struct SparkRemote: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether a connection to `host` stays on this machine.
-    static func isLoopback(host: String) -> Bool {
+    public static func isLoopback(host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.") && host.split(separator: ".").count == 4
     }
 

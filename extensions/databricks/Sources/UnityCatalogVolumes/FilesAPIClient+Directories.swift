@@ -1,63 +1,88 @@
+import HTTPTransfer
+import NIOCore
+import NIOHTTP1
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import HTTPTransfer
-import NIOCore
-import NIOHTTP1
 
-/// One entry of a directory listing (`GET /api/2.0/fs/directories{path}`; the Files API
-/// reference's `DirectoryEntry`, as databricks-sdk-py `service/files.py` decodes it).
-public struct RemoteDirectoryEntry: Sendable, Equatable, Decodable {
+/// One entry of a directory listing (`GET /api/2.0/fs/directories{path}`).
+public struct DirectoryEntry: Sendable, Equatable {
     public var name: String
     public var isDirectory: Bool
-    public var fileSize: Int64?
+    public var size: Int64?
 
-    enum CodingKeys: String, CodingKey {
-        case name, isDirectory = "is_directory", fileSize = "file_size"
-    }
-
-    public init(name: String, isDirectory: Bool, fileSize: Int64?) {
+    public init(name: String, isDirectory: Bool, size: Int64?) {
         self.name = name
         self.isDirectory = isDirectory
-        self.fileSize = fileSize
+        self.size = size
     }
 }
 
-/// What directory outputs (Delta tables, a workbook's sheet files) need beyond single files:
-/// listing, small reads, put-if-absent uploads and deletes.
 extension FilesAPIClient {
-    private struct ListPage: Decodable {
-        var contents: [RemoteDirectoryEntry]?
-        var nextPageToken: String?
+    /// A listing page is JSON of a few hundred bytes per entry; a page larger than this is
+    /// not a listing, and reading it whole would be unbounded memory.
+    static let listingPageLimit = 16 << 20
 
-        enum CodingKeys: String, CodingKey {
-            case contents, nextPageToken = "next_page_token"
-        }
+    /// The entries of a directory, every page of them (`GET /api/2.0/fs/directories{path}`,
+    /// `contents` and `next_page_token`, as databricks-sdk-py's `list_directory_contents`).
+    public func list(_ directory: VolumePath) async throws(VolumeError) -> [DirectoryEntry] {
+        var entries: [DirectoryEntry] = []
+        var pageToken: String?
+        repeat {
+            let url = FilesAPIEndpoint.directory(directory, host: credentials.host)
+                + (pageToken.map { "?page_token=" + FilesAPIEndpoint.percentEncoded($0) } ?? "")
+            let page: ListingPage = try await perform(on: directory, access: .read) { () async throws(VolumeError) in
+                try await request(.GET, url)
+            } onSuccess: { response in
+                let body = try await response.body.collect(upTo: Self.listingPageLimit + 1)
+                guard body.readableBytes <= Self.listingPageLimit else {
+                    throw HTTPTransferError.invalidResponse(reason: "a directory listing page larger than 16 MiB")
+                }
+                do {
+                    return try JSONDecoder().decode(ListingPage.self, from: Data(body.readableBytesView))
+                } catch {
+                    throw HTTPTransferError.invalidResponse(reason: "a directory listing that is not the Files API's JSON")
+                }
+            }
+            for entry in page.contents ?? [] {
+                let name = entry.name ?? String(entry.path.split(separator: "/").last ?? "")
+                // A name that is not one path component would point elsewhere (removeTree
+                // deletes what the listing names), so it is not an entry of this directory.
+                guard !name.isEmpty, name != ".", name != "..", !name.contains("/") else { continue }
+                entries.append(DirectoryEntry(name: name, isDirectory: entry.is_directory ?? false, size: entry.file_size))
+            }
+            pageToken = page.next_page_token.flatMap { $0.isEmpty ? nil : $0 }
+        } while pageToken != nil
+        return entries
     }
 
-    /// The directory's entries, every page of them; nil when the directory does not exist (404).
-    public func list(_ directory: VolumePath) async throws(VolumeError) -> [RemoteDirectoryEntry]? {
-        var entries: [RemoteDirectoryEntry] = []
-        var token: String?
-        repeat {
-            let query = token.map { "?page_token=" + FilesAPIEndpoint.percentEncoded($0) } ?? ""
-            let page: ListPage
-            do throws(VolumeError) {
-                page = try await perform(on: directory, access: .read) { () async throws(VolumeError) in
-                    try await request(.GET, FilesAPIEndpoint.directory(directory, host: credentials.host) + query)
-                } onSuccess: { response in
-                    let body = try await response.body.collect(upTo: 64 << 20)
-                    return try JSONDecoder().decode(ListPage.self, from: Data(body.readableBytesView))
-                }
-            } catch .notFound {
-                return nil
-            }
-            entries += page.contents ?? []
-            token = page.nextPageToken.flatMap { $0.isEmpty ? nil : $0 }
-        } while token != nil
-        return entries
+    /// Deletes a file (`DELETE /api/2.0/fs/files{path}`); one already gone is fine.
+    public func delete(_ file: VolumePath) async throws(VolumeError) {
+        do {
+            try await perform(on: file, access: .write) { () async throws(VolumeError) in
+                try await request(.DELETE, FilesAPIEndpoint.file(file, host: credentials.host))
+            } onSuccess: { _ in }
+        } catch .notFound {}
+    }
+
+    /// Deletes a directory and everything in it. The service deletes only empty directories
+    /// (`DELETE /api/2.0/fs/directories{path}`), so the contents go first, depth first, as
+    /// databricks-sdk-py's `_VolumesPath.delete` does. One already gone is fine.
+    public func removeTree(_ directory: VolumePath) async throws(VolumeError) {
+        let entries: [DirectoryEntry]
+        do { entries = try await list(directory) } catch .notFound { return }
+        for entry in entries {
+            let child = directory.appending(entry.name)
+            if entry.isDirectory { try await removeTree(child) } else { try await delete(child) }
+        }
+        do {
+            try await perform(on: directory, access: .write) { () async throws(VolumeError) in
+                try await request(.DELETE, FilesAPIEndpoint.directory(directory, host: credentials.host))
+            } onSuccess: { _ in }
+        } catch .notFound {}
     }
 
     /// The whole content of a small file (a Delta commit), at most `limit` bytes.
@@ -66,17 +91,6 @@ extension FilesAPIClient {
             try await request(.GET, FilesAPIEndpoint.file(path, host: credentials.host))
         } onSuccess: { response in
             Array(try await response.body.collect(upTo: limit).readableBytesView)
-        }
-    }
-
-    /// Deletes a file (`DELETE /api/2.0/fs/files{path}`); a missing file is fine.
-    public func delete(_ path: VolumePath) async throws(VolumeError) {
-        do throws(VolumeError) {
-            try await perform(on: path, access: .write) { () async throws(VolumeError) in
-                try await request(.DELETE, FilesAPIEndpoint.file(path, host: credentials.host))
-            } onSuccess: { _ in }
-        } catch .notFound {
-            return
         }
     }
 
@@ -93,10 +107,23 @@ extension FilesAPIClient {
 }
 
 extension VolumePath {
-    /// The path of `relative` (`a/b.parquet`) inside this directory.
+    /// The path of `relative` (`name`, or `a/b.parquet`) inside this directory.
     public func appending(_ relative: String) -> VolumePath {
         VolumePath(
             catalog: catalog, schema: schema, volume: volume,
             components: components + relative.split(separator: "/").map(String.init))
     }
+}
+
+/// The JSON of one listing page; names as the service spells them.
+private struct ListingPage: Decodable {
+    struct Entry: Decodable {
+        var path: String
+        var name: String?
+        var is_directory: Bool?
+        var file_size: Int64?
+    }
+
+    var contents: [Entry]?
+    var next_page_token: String?
 }

@@ -6,13 +6,17 @@ the /api/2.0/fs/files and /api/2.0/fs/directories endpoints), not pyforge's clie
 reference says what a missing parameter means, the stand-in does that, so a client relying on
 an assumption the real service does not share fails here.
 
-Serves GET/HEAD/PUT/DELETE /api/2.0/fs/files/Volumes/... and GET/PUT /api/2.0/fs/directories/Volumes/...
-over the directory --root (which holds Volumes/<catalog>/<schema>/<volume>/...), checking
+Serves GET/HEAD/PUT/DELETE /api/2.0/fs/files/Volumes/... and PUT/GET/DELETE
+/api/2.0/fs/directories/Volumes/... over the directory --root (which holds Volumes/<catalog>/<schema>/<volume>/...), checking
 `Authorization: Bearer <--token>`. Like the real service, an upload is written to a staging
 file and committed only once its whole body arrived, so a dropped upload leaves nothing; a
 wrong token gets what the workspace's front door answers, 403 with a numeric error code
 ({"error_code": 403, "message": "Invalid access token."}); and GET honours a single
-`Range: bytes=first-last` (or `first-`, or the suffix `-count`) with 206 Partial Content.
+`Range: bytes=first-last` (or `first-`, or the suffix `-count`) with 206 Partial Content. A
+directory listing is {"contents": [{"path", "is_directory", "file_size", "last_modified", "name"}],
+"next_page_token"} in pages (1000 entries, the reference's maximum; fewer with --page-size or
+after POST /__settings); DELETE of a directory refuses one that is not empty ("To delete a
+non-empty directory, first delete all of its contents").
 
 Also (see the modules for what they imitate and from which source):
   - OAuth machine-to-machine (workspace_oauth.py): with --client-id/--client-secret, the
@@ -32,6 +36,7 @@ Faults are injected through control endpoints, which need no token:
                    "action" matches the query's action (initiate-upload, complete-upload).
                    A multipart part is matched as method "PUT", path "part:<n>".
   POST /__reset    clears faults and the request log.
+  POST /__settings JSON {"page_size": 2}: entries per listing page.
   GET  /__requests JSON list of {"method", "path", "query", "status"} handled so far
                    ("query": the request's query string, e.g. "overwrite=false").
   GET  /__sessions {"open": multipart sessions neither completed nor aborted,
@@ -138,6 +143,9 @@ class Handler(MultipartEndpoints, http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.read_body_fully()
         self.body = body
+        if self.path == "/__settings":
+            self.state.page_size = int(json.loads(body or b"{}").get("page_size", 1000))
+            return self.send_json(200, {"ok": True})
         path = urllib.parse.urlsplit(self.path).path
         if path == "/oidc/v1/token":
             with self.state.lock:
@@ -197,7 +205,9 @@ class Handler(MultipartEndpoints, http.server.BaseHTTPRequestHandler):
         if kind == "directories":
             self.discard_body()
             if method == "GET":
-                return self.list_directory(local, url.query)
+                return self.list_directory(url, volume_path, local)
+            if method == "DELETE":
+                return self.delete_directory(local)
             return self.make_directory(method, local)
         if method == "DELETE":
             self.discard_body()
@@ -220,6 +230,45 @@ class Handler(MultipartEndpoints, http.server.BaseHTTPRequestHandler):
         if os.path.isfile(local):
             return self.send_error_json(409, "RESOURCE_ALREADY_EXISTS", "A file exists at that path.")
         os.makedirs(local, exist_ok=True)
+        self.send_empty(204)
+
+    def list_directory(self, url, volume_path, local):
+        # "List directory contents" (GET /api/2.0/fs/directories{directory_path}): 404 for a
+        # missing directory; {"contents": [DirectoryEntry], "next_page_token"} with entries
+        # {path, name, is_directory, file_size, last_modified} (databricks-sdk-py
+        # service/files.py). Pages of page_size entries, so clients must follow the token.
+        if not os.path.isdir(local):
+            return self.send_error_json(404, "NOT_FOUND", "The directory being accessed is not found.")
+        names = sorted(os.listdir(local))
+        token = urllib.parse.parse_qs(url.query).get("page_token", ["0"])[0]
+        start = int(token) if token.isdigit() else 0
+        page = names[start:start + self.state.page_size]
+        contents = []
+        for name in page:
+            path = os.path.join(local, name)
+            entry = {"path": volume_path.rstrip("/") + "/" + name, "name": name, "is_directory": os.path.isdir(path)}
+            if not entry["is_directory"]:
+                entry["file_size"] = os.path.getsize(path)
+                entry["last_modified"] = int(os.path.getmtime(path) * 1000)
+            contents.append(entry)
+        payload = {"contents": contents}
+        if start + len(page) < len(names):
+            payload["next_page_token"] = str(start + len(page))
+        self.state.log(*self.current, 200)
+        self.send_json(200, payload)
+
+    def delete_directory(self, local):
+        if not os.path.isdir(local):
+            return self.send_error_json(404, "NOT_FOUND", "The directory being accessed is not found.")
+        if os.listdir(local):
+            return self.send_error_json(400, "DIRECTORY_NOT_EMPTY", "The directory is not empty.")
+        os.rmdir(local)
+        self.send_empty(204)
+
+    def delete_file(self, local):
+        if not os.path.isfile(local):
+            return self.send_error_json(404, "NOT_FOUND", "The file being accessed is not found.")
+        os.unlink(local)
         self.send_empty(204)
 
     def read_file(self, method, local, drop_after):
@@ -309,39 +358,6 @@ class Handler(MultipartEndpoints, http.server.BaseHTTPRequestHandler):
         finally:
             if staged and os.path.exists(staged):
                 os.unlink(staged)
-
-    def list_directory(self, local, query):
-        # "List directory contents" (GET /api/2.0/fs/directories{directory_path}): 404 for a
-        # missing directory; {"contents": [DirectoryEntry], "next_page_token"} with entries
-        # {path, name, is_directory, file_size, last_modified} (databricks-sdk-py
-        # service/files.py). Pages of --page-size entries, so clients must follow the token.
-        if not os.path.isdir(local):
-            return self.send_error_json(404, "NOT_FOUND", "The directory being accessed is not found.")
-        names = sorted(os.listdir(local))
-        start = int(urllib.parse.parse_qs(query).get("page_token", ["0"])[0] or 0)
-        page = names[start:start + self.state.page_size]
-        contents = []
-        for name in page:
-            full = os.path.join(local, name)
-            entry = {"name": name, "path": "/" + os.path.relpath(full, self.state.root), "is_directory": os.path.isdir(full),
-                     "last_modified": int(os.path.getmtime(full) * 1000)}
-            if not entry["is_directory"]:
-                entry["file_size"] = os.path.getsize(full)
-            contents.append(entry)
-        payload = {"contents": contents}
-        if start + self.state.page_size < len(names):
-            payload["next_page_token"] = str(start + self.state.page_size)
-        self.state.log(*self.current, 200)
-        self.send_json(200, payload)
-
-    def delete_file(self, local):
-        # "Delete a file" (DELETE /api/2.0/fs/files{file_path}): 404 when it does not exist.
-        if not os.path.isfile(local):
-            return self.send_error_json(404, "NOT_FOUND", "The file being accessed is not found.")
-        os.unlink(local)
-        self.send_empty(204)
-
-    # Helpers
 
     def authorized(self):
         header = self.headers.get("Authorization", "")

@@ -19,9 +19,12 @@ import Testing
         #expect(try await server.requestLog().first == "POST /oidc/v1/token 200")
     }
 
-    /// Tokens living 2 s and an upload slowed to outlast several: each request gets a fresh one.
+    /// Tokens living 4 s and an upload slowed (4 parts × 2.5 s) to outlast several: each request
+    /// gets a fresh one. A token is renewed once half its life is gone, which leaves 2 s for a
+    /// request to reach the server on a loaded machine (with 2 s tokens and 1 s of slack this
+    /// failed once under a parallel build).
     @Test func anUploadLongerThanATokensLifeSucceeds() async throws {
-        let server = try FilesAPITestServer(tokenLifetime: 2)
+        let server = try FilesAPITestServer(tokenLifetime: 4)
         let local = try TemporaryDirectory("oauth-local")
         defer {
             server.stop()
@@ -29,7 +32,7 @@ import Testing
         }
         let content = sampleBytes(1_200_000)
         let source = try local.write(content, to: "big.bin")
-        try await server.addFault(["method": "PUT", "delay_seconds": 1.2, "count": -1])
+        try await server.addFault(["method": "PUT", "delay_seconds": 2.5, "count": -1])
         let client = server.client(
             credentials: server.oauthCredentials(), multipart: MultipartSettings(threshold: 1 << 20, partSize: 300_000))
         try await client.upload(source, to: path, overwrite: true)
