@@ -36,6 +36,7 @@ struct InfoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console(verbose: globals.verbose)
+        try globals.installMemoryBudget()
         do {
             let info = try FileInspector.info(
                 path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options(allStrings: false, recordPath: xml.recordPath, maxRecordBytes: csv.maxRecordBytes), xml: xml.xmlOptions(allStrings: false),

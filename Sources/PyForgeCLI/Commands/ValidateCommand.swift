@@ -33,6 +33,7 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console(verbose: globals.verbose)
+        try globals.installMemoryBudget()
         let report = FileInspector.validate(path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options(allStrings: false, recordPath: xml.recordPath, maxRecordBytes: csv.maxRecordBytes),
             xml: xml.xmlOptions(allStrings: false), dbase: dbase.options(encoding: csv.encoding), pdfPassword: password)
         if json { try console.printJSON(report) }
