@@ -10,9 +10,11 @@ read by GNU time, from wait4: for a batch, the largest of the parent and its wor
 from __future__ import annotations
 
 import io
+import json
 import os
 import resource
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -84,6 +86,26 @@ def measured(binary: Path, args: list[str], cwd: Path, env: dict[str, str] | Non
         resource.setrlimit(resource.RLIMIT_DATA, before)
         os.environ.clear()
         os.environ.update(saved)
+
+
+def text_column_summary(path: Path, column: str) -> dict:
+    """Rows, ids and the distinct lengths and first characters of `column`, read by pyarrow
+    in small batches in a child process: hundreds of MB of text read here would raise this
+    process's peak RSS, which Linux passes on to every later child whose peak a test asserts."""
+    script = """
+import json, sys
+import pyarrow.parquet as pq
+f = pq.ParquetFile(sys.argv[1])
+ids, lengths, firsts = [], set(), set()
+for batch in f.iter_batches(batch_size=64):
+    d = batch.to_pydict()
+    ids += d.get("id", [])
+    for v in d[sys.argv[2]]:
+        lengths.add(len(v)); firsts.add(v[:1])
+print(json.dumps({"rows": f.metadata.num_rows, "ids": ids, "lengths": sorted(lengths), "firsts": sorted(firsts)}))
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(path), column], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
 
 
 def small_csvs(directory: Path, count: int) -> list[Path]:
@@ -188,9 +210,33 @@ def test_rows_repeating_a_long_shared_string_convert_in_smaller_batches(pyforge_
     output = tmp_path / "out.parquet"
     code, stderr, peak = measured(pyforge_bin, ["convert", str(source), str(output)], tmp_path)
     assert code == 0, stderr
-    column = pq.read_table(output).column("text")
-    assert len(column) == 3_000 and set(column.to_pylist()) == {value}
+    summary = text_column_summary(output, "text")
+    assert summary["rows"] == 3_000 and summary["lengths"] == [100_000] and summary["firsts"] == ["z"]
     assert peak < 700 * MIB, f"peak RSS {peak / MIB:.0f} MiB"
+
+
+@pytest.mark.parametrize("kind", ["ndjson", "xml"])
+def test_records_of_long_values_are_read_in_batches_within_the_budget(pyforge_bin, tmp_path, kind):
+    # 2,500 records of 200 KB: 500 MB of text, read in batches of at most 96 MiB of text
+    # (before the budget: one batch of every record).
+    value = "v" * 200_000
+    source = tmp_path / f"long.{kind}"
+    with source.open("w") as f:
+        if kind == "xml":
+            f.write("<rows>")
+            for k in range(2_500):
+                f.write(f"<row><id>{k}</id><text>{value}</text></row>")
+            f.write("</rows>")
+        else:
+            for k in range(2_500):
+                f.write(f'{{"id": {k}, "text": "{value}"}}\n')
+    output = tmp_path / "out.parquet"
+    code, stderr, peak = measured(pyforge_bin, ["convert", str(source), str(output)], tmp_path)
+    assert code == 0, stderr
+    summary = text_column_summary(output, "text")
+    assert summary["rows"] == 2_500 and summary["ids"] == list(range(2_500))
+    assert summary["lengths"] == [200_000] and summary["firsts"] == ["v"]
+    assert peak < 900 * MIB, f"peak RSS {peak / MIB:.0f} MiB"
 
 
 # --------------------------------------------------------------------------------------
@@ -203,7 +249,11 @@ def test_a_worker_meeting_the_process_limit_fails_alone(pyforge_bin, tmp_path):
     # copies, more than the 160 MiB of private memory the batch is allowed here.
     inputs = small_csvs(tmp_path, 3)
     wide = tmp_path / "wide-field.csv"
-    wide.write_text("id,blob\n1," + "b" * 60_000_000 + "\n")
+    with wide.open("w") as f:  # in pieces: a 60 MB string here would raise this process's peak
+        f.write("id,blob\n1,")
+        for _ in range(60):
+            f.write("b" * 1_000_000)
+        f.write("\n")
     inputs.insert(1, wide)
     out = tmp_path / "out"
     code, stderr, _ = measured(
