@@ -149,6 +149,32 @@ def pdf_seeds() -> list[bytes]:
     ]
 
 
+def encrypted_pdf_seeds() -> list[bytes]:
+    """The one-page seed encrypted by qpdf with each standard security handler revision
+    (RC4 40/128-bit, AES-128, AES-256 R5 and R6), mostly with an empty user password and
+    once with "fuzz" (the PDF target tries both); none when qpdf is missing."""
+    import shutil
+    import subprocess
+    import tempfile
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        print("qpdf not found: no encrypted PDF seeds")
+        return []
+    plain = one_page_pdf(b"BT /F1 12 Tf 72 720 Td (Secret text) Tj ET")
+    variants = [("", ["40"], True), ("", ["128", "--use-aes=n"], True), ("", ["128", "--use-aes=y"], False),
+                ("", ["256", "--force-R5"], True), ("", ["256"], False), ("fuzz", ["128", "--use-aes=y"], False)]
+    seeds = []
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / "plain.pdf"
+        source.write_bytes(plain)
+        for k, (user, key, weak) in enumerate(variants):
+            out = Path(work) / f"encrypted{k}.pdf"
+            subprocess.run([qpdf, *(["--allow-weak-crypto"] if weak else []), "--static-id", "--static-aes-iv", "--encrypt", user, "owner",
+                            *key, "--", str(source), str(out)], check=True)
+            seeds.append(out.read_bytes())
+    return seeds
+
+
 def access_seeds() -> list[bytes]:
     # The Access fixtures are 77 KB to 1.3 MB: scripts/fuzz adds their directory as a
     # second seed directory instead of copying them here.
@@ -177,9 +203,42 @@ def parquet_footer_seeds() -> list[bytes]:
     return [buffer.getvalue()]
 
 
+def delta_log_seeds() -> list[bytes]:
+    """Commits as pyforge writes them (protocol, metadata with a schema string, add with
+    stats, commitInfo), then an append and a remove, joined by the target's separator."""
+    schema = json.dumps({"type": "struct", "fields": [
+        {"name": "id", "type": "long", "nullable": True, "metadata": {}},
+        {"name": "when", "type": "timestamp", "nullable": True, "metadata": {}},
+        {"name": "part", "type": "string", "nullable": True, "metadata": {}},
+        {"name": "amount", "type": "decimal(18,4)", "nullable": True, "metadata": {}}]})
+    stats = json.dumps({"numRecords": 3, "minValues": {"id": 1}, "maxValues": {"id": 3}, "nullCount": {"id": 0}})
+    first = [{"protocol": {"minReaderVersion": 1, "minWriterVersion": 2}},
+             {"metaData": {"id": "5d3c4d1e-0000-4000-8000-000000000001", "format": {"provider": "parquet", "options": {}},
+                           "schemaString": schema, "partitionColumns": ["part"], "configuration": {}, "createdTime": 1700000000000}},
+             {"add": {"path": "part=a/part-00000.parquet", "partitionValues": {"part": "a"}, "size": 1234,
+                      "modificationTime": 1700000000000, "dataChange": True, "stats": stats}},
+             {"commitInfo": {"timestamp": 1700000000000, "operation": "WRITE"}}]
+    second = [{"add": {"path": "part=b%20c/part-00001.parquet", "partitionValues": {"part": None}, "size": 99,
+                       "modificationTime": 1700000000001, "dataChange": True, "stats": json.dumps({"numRecords": 1})}},
+              {"remove": {"path": "part=a/part-00000.parquet", "deletionTimestamp": 1700000000002, "dataChange": True}},
+              {"commitInfo": {"timestamp": 1700000000002, "operation": "DELETE"}}]
+    commit = lambda actions: "\n".join(json.dumps(a) for a in actions).encode() + b"\n"
+    separator = b"\n--PYFORGE-COMMIT--\n"
+    # The empty input: an empty commit file, whose read leaked its buffer (the first finding).
+    return [commit(first), commit(first) + separator + commit(second), b""]
+
+
+def temporary_name_seeds() -> list[bytes]:
+    """Temporary names as pyforge writes them, and the near misses the parser refuses."""
+    return [b".out.parquet.pyforge-1a2b3c4d-12345-987654-Ab3xYz", b".a.b.pyforge-.pyforge-00000000-1-0-zzzzzz",
+            b".out.parquet.pyforge-1a2b3c4d-0-1-abcdef", b".out.parquet.pyforge-XXXXXX", b"part-00000.parquet",
+            b".x.pyforge-ffffffff-2147483647-18446744073709551615-aaaaaa"]
+
+
 SEEDS = {
     "csv": csv_seeds, "json": json_seeds, "xml": xml_seeds, "xlsx": xlsx_seeds, "dbase": dbase_seeds,
-    "pdf": pdf_seeds, "access": access_seeds, "protocol": protocol_seeds, "parquet-footer": parquet_footer_seeds,
+    "pdf": lambda: pdf_seeds() + encrypted_pdf_seeds(), "access": access_seeds, "protocol": protocol_seeds,
+    "parquet-footer": parquet_footer_seeds, "delta-log": delta_log_seeds, "temporary-name": temporary_name_seeds,
 }
 
 

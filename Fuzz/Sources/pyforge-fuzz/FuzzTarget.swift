@@ -13,5 +13,7 @@ struct FuzzTarget: Sendable {
         FuzzTarget(name: "access", run: AccessFuzz.run),
         FuzzTarget(name: "protocol", run: ProtocolFuzz.run),
         FuzzTarget(name: "parquet-footer", run: ParquetFooterFuzz.run),
+        FuzzTarget(name: "delta-log", run: DeltaLogFuzz.run),
+        FuzzTarget(name: "temporary-name", run: TemporaryNameFuzz.run),
     ]
 }

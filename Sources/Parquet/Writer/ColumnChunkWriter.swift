@@ -16,6 +16,7 @@ final class ColumnChunkWriter {
     private let encoder: ValueEncoder
     private let compressor: PageCompressor
     private let pageBytes: Int
+    private let byteArrayPageLimit: Int
 
     // Current page.
     private var pageValidity: [UInt8] = []
@@ -42,6 +43,7 @@ final class ColumnChunkWriter {
         encoder = descriptor.makeEncoder(options)
         compressor = try PageCompressor(codec: options.compression, level: options.compressionLevel)
         pageBytes = options.pageBytes
+        byteArrayPageLimit = options.byteArrayPageLimit
     }
 
     /// Encoded, uncompressed bytes of the chunk so far (finished pages plus the open one).
@@ -50,7 +52,7 @@ final class ColumnChunkWriter {
     func append(_ column: Column, rows: Range<Int>) throws(ParquetError) {
         var start = rows.lowerBound
         while start < rows.upperBound {
-            let end = Swift.min(rows.upperBound, start + Self.appendSlice)
+            let end = try sliceEnd(column.values, from: start, to: Swift.min(rows.upperBound, start + Self.appendSlice))
             if let validity = column.validity {
                 try validity.withBuffer { v throws(ParquetError) in
                     try encoder.append(column.values, validity: v, rows: start..<end)
@@ -66,6 +68,31 @@ final class ColumnChunkWriter {
             if encoder.bufferedBytes >= pageBytes { try flushPage() }
             start = end
         }
+    }
+
+    /// Where a slice starting at `start` ends so that a byte-array column's page buffer stays
+    /// within `byteArrayPageLimit`: the open page is flushed first when even the next value
+    /// does not fit beside it. Other columns take the whole slice.
+    private func sliceEnd(_ values: ColumnValues, from start: Int, to end: Int) throws(ParquetError) -> Int {
+        guard case .bytes(let arrays) = values else { return end }
+        let first = Int(arrays.offsets[start])
+        // Bytes the encoder buffers for rows start..<row (values plus a 4-byte length each).
+        func span(_ row: Int) -> Int { Int(arrays.offsets[row]) - first + 4 * (row - start) }
+        if span(start + 1) > byteArrayPageLimit - encoder.bufferedBytes {
+            try flushPage()
+            guard span(start + 1) <= byteArrayPageLimit else {
+                throw .valueTooLarge(column: descriptor.field.name, bytes: span(start + 1) - 4)
+            }
+        }
+        let room = byteArrayPageLimit - encoder.bufferedBytes
+        guard span(end) > room else { return end }
+        // Offsets only grow: the last row that fits is found by bisection.
+        var low = start + 1, high = end
+        while low + 1 < high {
+            let middle = low + (high - low) / 2
+            if span(middle) <= room { low = middle } else { high = middle }
+        }
+        return low
     }
 
     private func recordLevels(_ validity: UnsafeBufferPointer<UInt8>) throws(ParquetError) {

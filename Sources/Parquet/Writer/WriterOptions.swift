@@ -9,6 +9,10 @@ public struct WriterOptions: Sendable {
     public var rowGroupRows: Int
     /// Target PLAIN size of a data page.
     public var pageBytes: Int
+    /// The most value bytes a byte-array column buffers for one page: a slice of rows that
+    /// would pass it ends the page first, since a page's sizes and the buffer's offsets
+    /// are 32-bit. A single value larger than this is refused (`valueTooLarge`).
+    public var byteArrayPageLimit: Int
     public var dictionaryEnabled: Bool
     /// A chunk falls back to PLAIN when its dictionary page would exceed this.
     public var dictionaryPageLimit: Int
@@ -31,7 +35,8 @@ public struct WriterOptions: Sendable {
         createdBy: String = "pyforge",
         keyValueMetadata: [KeyValue] = [],
         parallelColumns: Bool = true,
-        deltaEncoding: Bool = true
+        deltaEncoding: Bool = true,
+        byteArrayPageLimit: Int = Int(Int32.max) / 2
     ) {
         self.compression = compression
         self.compressionLevel = compressionLevel
@@ -44,10 +49,14 @@ public struct WriterOptions: Sendable {
         self.keyValueMetadata = keyValueMetadata
         self.parallelColumns = parallelColumns
         self.deltaEncoding = deltaEncoding
+        self.byteArrayPageLimit = byteArrayPageLimit
     }
 
     func validate() throws(ParquetError) {
         guard rowGroupBytes > 0, rowGroupRows > 0 else { throw .invalidOptions("row group limits must be positive") }
+        guard byteArrayPageLimit > 0, byteArrayPageLimit <= Int(Int32.max) / 2 else {
+            throw .invalidOptions("the byte-array page limit must be between 1 and 1 GiB")
+        }
         guard pageBytes > 0 else { throw .invalidOptions("the page size must be positive") }
         guard dictionaryPageLimit > 0 else { throw .invalidOptions("the dictionary page limit must be positive") }
     }

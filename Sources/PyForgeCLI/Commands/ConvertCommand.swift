@@ -166,6 +166,7 @@ struct ConvertCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console(verbose: globals.verbose)
+        try globals.installMemoryBudget()
         if forcePyspark {
             console.warning("--force-pyspark is PyForge 1.x's flag; it now means --engine spark (Spark Connect through the Databricks extension; see 'pyforge extensions list').")
         }
@@ -216,6 +217,7 @@ struct ConvertCommand: AsyncParsableCommand {
 
     func runSingle(_ console: Console) throws {
         let request = self.request
+        MemoryBackstop.prepare(input: request.inputPath)
         do {
             let progress = ProgressCounter(totalBytes: Converter.fileSize(input))
             let display = ProgressDisplay(label: input, counter: progress)

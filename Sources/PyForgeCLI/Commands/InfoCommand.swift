@@ -36,6 +36,7 @@ struct InfoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console(verbose: globals.verbose)
+        try globals.installMemoryBudget()
         // A Volume path is not on this machine: the extension claiming it runs the command.
         if try ClaimedPathCommand.runIfClaimed("info", input: input) { return }
         do {

@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console(verbose: globals.verbose)
+        try globals.installMemoryBudget()
         if worker {
             throw ExitCode(ServeWorker.run(environment: ProcessInfo.processInfo.environment, logger: console.logger))
         }

@@ -33,6 +33,7 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let console = Console(verbose: globals.verbose)
+        try globals.installMemoryBudget()
         // A Volume path is not on this machine: the extension claiming it runs the command.
         if try ClaimedPathCommand.runIfClaimed("validate", input: input) { return }
         let report = FileInspector.validate(path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options(allStrings: false, recordPath: xml.recordPath, maxRecordBytes: csv.maxRecordBytes),

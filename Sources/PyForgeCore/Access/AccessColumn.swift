@@ -68,6 +68,9 @@ struct AccessColumn {
         nulls += 1
     }
 
+    /// Text and binary bytes of the batch so far.
+    var byteCount: Int { bytes.data.count }
+
     mutating func append(int32 value: Int32) { ints32.append(value); validity.append(1) }
     mutating func append(int64 value: Int64) { ints64.append(value); validity.append(1) }
     mutating func append(int128 value: Int128) { ints128.append(value); validity.append(1) }

@@ -91,8 +91,10 @@ final class AccessTableReader: TableReader {
     func next() throws(ConversionError) -> ReadStep {
         guard !finished else { return .end }
         var count = 0
+        // A batch also ends at the memory budget's share of text (memo and OLE values).
+        let textLimit = MemoryBudget.current.batchBytes
         let (problem, said): (String?, String?) = Libmdb.call {
-            while count < Self.batchRows {
+            while count < Self.batchRows && columns.reduce(0, { $0 + $1.byteCount }) < textLimit {
                 let cracked = pyf_next_row(table, fields, &pagesVisited, database.pageCount)
                 switch cracked {
                 case Int32(PYF_ROW_END):

@@ -97,7 +97,7 @@ public final class CSVReader: TableReader {
         if let declared = options.encoding ?? learned.encoding { encoding = declared } else { encoding = try Self.detectEncoding(path) }
         input = try InputCompression.open(path)
         source = makeByteSource(input, encoding: encoding)
-        buffer = ChunkBuffer(source: source, capacity: Self.bufferSize, limit: options.maxRecordBytes)
+        buffer = ChunkBuffer(source: source, capacity: Self.bufferSize, limit: ResourceLimits.recordLimit(options.maxRecordBytes))
         try buffer.refill()
         var preamble = try CSVPreamble.consume(buffer, options: options, path: path)
         // Sniffing reads a bounded sample: the first MiB after the lines skipped.

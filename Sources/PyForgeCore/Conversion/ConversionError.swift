@@ -19,6 +19,9 @@ public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible
     /// The process converting `input` died (a trap, a signal, the out-of-memory killer);
     /// other conversions of the batch or server went on.
     case conversionCrashed(input: String, reason: String)
+    /// Going on would take more memory than `--max-memory` allows (MemoryBudget): `what`
+    /// needs more than `limit` bytes, its share of the `budget`.
+    case memoryBudgetExceeded(path: String, location: String, what: String, limit: Int, budget: Int)
 
     public var description: String {
         switch self {
@@ -46,6 +49,8 @@ public enum ConversionError: Error, Sendable, Equatable, CustomStringConvertible
             return "The conversion was interrupted; no output was written."
         case .conversionCrashed(let input, let reason):
             return "Converting '\(input)' \(reason)"
+        case .memoryBudgetExceeded(let path, let location, let what, let limit, let budget):
+            return "'\(path)' needs more memory than its budget at \(location): \(what) takes more than \(MemoryBudget.describe(limit)), its share of the \(MemoryBudget.describe(budget)) memory budget. Pass a larger --max-memory (for example --max-memory \(MemoryBudget.describe(MemoryBudget.suggestion(above: budget), compact: true))) or set \(MemoryBudget.variable)."
         }
     }
 

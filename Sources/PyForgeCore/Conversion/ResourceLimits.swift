@@ -30,9 +30,19 @@ public enum ResourceLimits {
             fix: "split the file into narrower tables, or check that it is the format its extension says")
     }
 
-    /// The error for a record larger than `limit` bytes.
+    /// The record limit the readers keep: `--max-record-bytes`, within the memory budget's
+    /// share for one value.
+    static func recordLimit(_ requested: Int) -> Int {
+        Swift.min(requested, MemoryBudget.current.valueBytes)
+    }
+
+    /// The error for a record larger than `limit` bytes (`recordLimit`).
     static func recordTooLarge(path: String, location: String, limit: Int) -> ConversionError {
-        .malformedInput(
+        let budget = MemoryBudget.current
+        if limit >= budget.valueBytes {
+            return budget.exceeded(path: path, location: location, what: "a record", limit: limit)
+        }
+        return .malformedInput(
             path: path, location: location,
             reason: "a record is longer than \(describeBytes(limit)), the --max-record-bytes limit",
             fix: "if the file really has records this long, pass a larger --max-record-bytes (for example --max-record-bytes \(limit * 4)); otherwise check its line ends and quotes")

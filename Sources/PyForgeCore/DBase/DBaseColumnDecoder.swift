@@ -211,8 +211,14 @@ final class DBaseColumnDecoder {
                 reason: "the records read them to more than the memo file's \(memo.file.size) bytes (plus \(Self.memoReadSlack >> 20) MiB): records point at the same memo again and again",
                 fix: "the table is damaged or was made to multiply its memo file; copy it to a new table in dBase or FoxPro and convert the copy")
         }
-        // A batch's values are addressed by 32-bit offsets; text may grow 3× into UTF-8.
-        guard out.data.count <= Int(Int32.max) - 3 * bytes.count else {
+        // A batch's memos are held together (a quarter of the memory budget) and addressed
+        // by 32-bit offsets; text may grow 3× into UTF-8.
+        let budget = MemoryBudget.current
+        let limit = Swift.min(budget.bytes / 4, Int(Int32.max))
+        guard out.data.count <= limit - 3 * bytes.count else {
+            if limit < Int(Int32.max) {
+                throw budget.exceeded(path: memo.path, location: "the memos of field '\(field.name)'", what: "one batch of records' memo text", limit: limit)
+            }
             throw .malformedInput(
                 path: memo.path, location: "the memos of field '\(field.name)'",
                 reason: "one batch of records holds more than 2 GiB of memo text", fix: "split the table and convert the parts")

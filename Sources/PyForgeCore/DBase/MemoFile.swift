@@ -45,16 +45,25 @@ final class MemoFile {
             guard head.count == 8 else { return nil }
             let length = Int(head[4]) << 24 | Int(head[5]) << 16 | Int(head[6]) << 8 | Int(head[7])
             guard length <= Self.maximumLength, Int64(length) <= available else { return nil }
+            try checkBudget(length, block: block)
             return try file.bytes(at: offset + 8, count: length)
         case .dBase4, .dBase3:
             let head = try file.bytes(at: offset, count: 8)
             if layout == .dBase4, head.count == 8, head[0] == 0xFF, head[1] == 0xFF, head[2] == 0x08, head[3] == 0x00 {
                 let length = Int(head[4]) | Int(head[5]) << 8 | Int(head[6]) << 16 | Int(head[7]) << 24
                 guard length >= 8, length - 8 <= Self.maximumLength, Int64(length - 8) <= available else { return nil }
+                try checkBudget(length - 8, block: block)
                 return try file.bytes(at: offset + 8, count: length - 8)
             }
             return try readToTerminator(from: offset)
         }
+    }
+
+    /// A memo is held whole: one larger than the memory budget's share for a value is refused.
+    private func checkBudget(_ length: Int, block: Int) throws(ConversionError) {
+        let budget = MemoryBudget.current
+        guard length > budget.valueBytes else { return }
+        throw budget.exceeded(path: path, location: "memo block \(block)", what: "the memo", limit: budget.valueBytes)
     }
 
     /// dBase III memos end at the first 0x1A (normally two of them).
@@ -62,6 +71,7 @@ final class MemoFile {
         var result: [UInt8] = []
         var position = offset
         while result.count <= Self.maximumLength {
+            try checkBudget(result.count + blockSize, block: Int(offset / Int64(blockSize)))
             let chunk = try file.bytes(at: position, count: blockSize)
             if let end = chunk.firstIndex(of: 0x1A) {
                 result += chunk[..<end]

@@ -42,6 +42,7 @@ final class ExcelReader: TableReader {
         entry = PrefetchingEntryReader(try workbook.openEntry(sheet.entry))
         progressBase = workbook.directory.entries[sheet.entry].map { $0.localHeaderOffset } ?? 0
         handler = SheetHandler(batchRows: Self.batchRows, dateStyles: styles, sharedStringCount: strings.count, dateSystem: system)
+        handler.sharedStringOffsets = strings.offsets
         handler.skipThroughRow = options.skipRows ?? 0
         parser = try ExcelXMLParser(entry, path: path, handler: handler)
         schema = Schema([])

@@ -78,11 +78,15 @@ final class ExcelWorkbook {
 
     func sharedStrings() throws(ConversionError) -> ByteArrays {
         if let loadedStrings { return loadedStrings }
-        let handler = SharedStringsHandler()
+        let budget = MemoryBudget.current
+        let handler = SharedStringsHandler(limit: budget.sharedStringsBytes)
         if let sharedStringsEntry, let entry = directory.entries[sharedStringsEntry] {
             try ExcelXMLParser.parse(ZipEntryReader(file: file, entry: entry, budget: partsBudget), path: path, handler: handler)
         }
-        guard handler.strings.data.count < Int(Int32.max) else {
+        if handler.exceeded {
+            guard handler.limit < budget.sharedStringsBytes else {
+                throw budget.exceeded(path: path, location: sharedStringsEntry ?? "its shared strings", what: "the shared-strings table", limit: handler.limit)
+            }
             throw .unreadableInput(path: path, reason: "its shared strings take more than 2 GiB, more than pyforge holds")
         }
         loadedStrings = handler.strings

@@ -33,6 +33,8 @@ final class CellBatch {
     /// The sheet row number (1-based) of each row, for messages.
     var rowNumbers: [Int32] = []
     var texts = ByteArrays()
+    /// Bytes of the string cells (shared and own), which the batch's columns will copy.
+    var textBytes = 0
 
     init(capacity: Int) {
         self.capacity = capacity
@@ -95,6 +97,14 @@ final class SheetHandler: ExcelXMLHandler {
     /// stops there, because such a number cannot come from Excel and, unchecked, it would
     /// overflow the row counter or allocate a column per number.
     private(set) var badPosition: (row: Int, what: String)?
+    /// The shared strings' offsets (for their lengths): a batch ends early once its string
+    /// cells reach `batchBytes`, since each cell copies its string into the batch, and one
+    /// short shared string repeated by many cells would otherwise multiply a small file.
+    var sharedStringOffsets: [Int32] = []
+    let batchBytes = MemoryBudget.current.batchBytes
+    private var rowBytes = 0
+    /// A row whose strings alone take more than `batchBytes`: reading stops there.
+    private(set) var oversizedRow: Int?
     static let maxRows = 1_048_576
     static let maxColumns = 16_384
     /// Rows numbered up to this one are not read (`--skip-rows`).
@@ -194,6 +204,7 @@ final class SheetHandler: ExcelXMLHandler {
                 }
                 column = -1
                 rowHasValue = false
+                rowBytes = 0
             } else if ExcelXMLName.equals(name, "rPh") {
                 phonetic += 1
             }
@@ -219,7 +230,7 @@ final class SheetHandler: ExcelXMLHandler {
                 guard rowHasValue else { return }  // blank rows are skipped
                 current.rowNumbers.append(Int32(truncatingIfNeeded: rowNumber))
                 current.rowCount += 1
-                if current.rowCount == batchRows {
+                if current.rowCount == batchRows || current.textBytes >= batchBytes {
                     current.seal()
                     ready.append(current)
                     current = CellBatch(capacity: batchRows)
@@ -239,6 +250,10 @@ final class SheetHandler: ExcelXMLHandler {
 
     /// The error for a sheet this handler stopped reading because it is malformed.
     func malformedError(path: String, sheet: String) -> ConversionError? {
+        if let oversizedRow {
+            let budget = MemoryBudget.current
+            return budget.exceeded(path: path, location: "sheet '\(sheet)' row \(oversizedRow)", what: "the row's text", limit: batchBytes)
+        }
         if let bad = badPosition {
             let location = bad.row > 0 && bad.row <= Self.maxRows ? "sheet '\(sheet)' row \(bad.row)" : "sheet '\(sheet)'"
             return .malformedInput(path: path, location: location, reason: bad.what,
@@ -312,6 +327,18 @@ final class SheetHandler: ExcelXMLHandler {
                 if firstBadDate == nil { firstBadDate = (CellReference.columnName(column) + String(rowNumber), number) }
                 current.set(row: row, column: column, kind: .empty, value: 0)
                 rowHasValue = true
+                return
+            }
+        }
+        if kind == .sharedString || kind == .text {
+            let index = Int(value)
+            let length = kind == .text ? capture.count
+                : index + 1 < sharedStringOffsets.count ? Int(sharedStringOffsets[index + 1] &- sharedStringOffsets[index]) : 0
+            rowBytes += length
+            current.textBytes += length
+            if rowBytes > batchBytes {
+                oversizedRow = rowNumber
+                stopRequested = true
                 return
             }
         }

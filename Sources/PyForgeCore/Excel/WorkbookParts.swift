@@ -70,6 +70,15 @@ final class StylesHandler: ExcelXMLHandler {
 /// Rich text is the concatenation of its runs; phonetic guides (`rPh`) are left out.
 final class SharedStringsHandler: ExcelXMLHandler {
     var strings = ByteArrays()
+    /// The most bytes the table may hold (offsets included): the memory budget's share,
+    /// and never past what 32-bit offsets address. Past it the parse stops.
+    let limit: Int
+    private(set) var exceeded = false
+
+    init(limit: Int) {
+        self.limit = Swift.min(limit, Int(Int32.max))
+        super.init()
+    }
     private var inItem = false
     private var inText = false
     private var phonetic = 0
@@ -95,13 +104,25 @@ final class SharedStringsHandler: ExcelXMLHandler {
             inText = false
         } else if ExcelXMLName.equals(name, "si") {
             inItem = false
-            strings.offsets.append(Int32(truncatingIfNeeded: strings.data.count))
+            guard fits(4) else { return }
+            strings.offsets.append(Int32(strings.data.count))
         } else if ExcelXMLName.equals(name, "rPh") {
             phonetic -= 1
         }
     }
 
     override func text(_ bytes: UnsafePointer<UInt8>, _ count: Int) {
-        if inText { strings.data.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count)) }
+        if inText && fits(count) { strings.data.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count)) }
+    }
+
+    /// Whether `more` bytes still fit the limit; when not, the parse stops.
+    private func fits(_ more: Int) -> Bool {
+        guard !exceeded else { return false }
+        if strings.data.count + 4 * strings.offsets.count + more > limit {
+            exceeded = true
+            stopRequested = true
+            return false
+        }
+        return true
     }
 }

@@ -13,12 +13,19 @@ public enum WorkerDeath {
         if signal == SIGKILL, let before = oomKillsBefore, let after = outOfMemoryKills(), after > before {
             return .conversionCrashed(input: input, reason: "ran out of memory (the kernel's out-of-memory killer stopped it); no output was written for it. Convert it with fewer --workers, or on a machine with more memory.")
         }
+        if signal == SIGKILL, oomKillsBefore == nil || outOfMemoryKills() == nil {
+            // No memory cgroup to ask: the out-of-memory killer is the likely sender.
+            return .conversionCrashed(input: input, reason: "was killed (SIGKILL), most likely by the kernel's out-of-memory killer; no output was written for it. Convert it with fewer --workers or a smaller --max-memory, or on a machine with more memory.")
+        }
         return .conversionCrashed(input: input, reason: "crashed (\(name(of: signal))); no output was written for it. Please report this with the input file (a smaller copy that fails the same way helps).")
     }
 
     /// A worker that ended without a result it could report (it exited before writing one).
     public static func error(input: String, exitStatus: Int32) -> ConversionError {
-        .conversionCrashed(input: input, reason: "stopped without a result (exit status \(exitStatus)); no output was written for it. Run 'pyforge convert' on it alone to see why.")
+        if exitStatus == MemoryBackstop.exhaustedStatus {
+            return .conversionCrashed(input: input, reason: MemoryBackstop.exhaustedReason(budget: MemoryBudget.current.bytes) + ".")
+        }
+        return .conversionCrashed(input: input, reason: "stopped without a result (exit status \(exitStatus)); no output was written for it. Run 'pyforge convert' on it alone to see why.")
     }
 
     public static func name(of signal: Int32) -> String {

@@ -47,6 +47,7 @@ public final class WorkerPool: @unchecked Sendable {
             closeDescriptor(started.stdin)
             closeDescriptor(started.stdout)
             let exit = WorkerProcess.reap(started.pid, output: [])
+            started.stderr.finish()
             TemporaryFileRegistry.releaseWorker(token)
             return exit
         }

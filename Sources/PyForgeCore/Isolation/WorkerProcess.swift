@@ -22,28 +22,35 @@ public enum WorkerProcess {
     /// The environment variable that tells a worker which process it belongs to.
     public static let parentVariable = "PYFORGE_WORKER_PARENT"
 
-    /// A started worker: its pid, the write end of its stdin and the read end of its stdout.
+    /// A started worker: its pid, the write end of its stdin, the read end of its stdout, and
+    /// the relay of its stderr.
     struct Started {
         var pid: pid_t
         var stdin: Int32
         var stdout: Int32
+        var stderr: WorkerStderr
     }
 
     /// Starts `/proc/self/exe arguments…`; nil when it could not start.
     static func spawn(arguments: [String], environment: [String: String]) -> Started? {
-        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0]
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard pipe(&inPipe) == 0 else { return nil }
         guard pipe(&outPipe) == 0 else {
             inPipe.forEach { close($0) }
             return nil
         }
+        guard pipe(&errPipe) == 0 else {
+            (inPipe + outPipe).forEach { close($0) }
+            return nil
+        }
         // Other workers started meanwhile must not hold these ends, or EOF never comes.
-        for fd in inPipe + outPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -58,17 +65,21 @@ public enum WorkerProcess {
         // A crash is reported by the parent in one sentence; the runtime's backtrace
         // would only bury it.
         childEnvironment["SWIFT_BACKTRACE"] = "enable=no"
+        // The same budget as ours (a serve worker has no --max-memory of its own).
+        childEnvironment[MemoryBudget.variable] = String(MemoryBudget.current.bytes)
         let executable = "/proc/self/exe"
         let spawned = spawnProcess(
             executable, arguments: ["pyforge"] + arguments, environment: childEnvironment, actions: &actions, attributes: &attributes)
         close(inPipe[0])
         close(outPipe[1])
+        close(errPipe[1])
         guard case .success(let child) = spawned else {
             close(inPipe[1])
             close(outPipe[0])
+            close(errPipe[0])
             return nil
         }
-        return Started(pid: child, stdin: inPipe[1], stdout: outPipe[0])
+        return Started(pid: child, stdin: inPipe[1], stdout: outPipe[0], stderr: WorkerStderr(relaying: errPipe[0]))
     }
 
     /// Runs `/proc/self/exe arguments…` with `input` on its stdin; nil when it could not start.
@@ -83,7 +94,9 @@ public enum WorkerProcess {
         close(started.stdin)
         let output = readAll(started.stdout, received: received)
         close(started.stdout)
-        return reap(started.pid, output: output)
+        let exit = reap(started.pid, output: output)
+        started.stderr.finish()
+        return exit
     }
 
     /// Waits for the worker to end and says how it did.
@@ -117,6 +130,7 @@ public enum WorkerProcess {
             watchdog.start()
         }
         if getppid() != parent { _exit(1) }
+        MemoryBackstop.becomeWorker()
     }
 
     /// PR_SET_PDEATHSIG from <linux/prctl.h>.

@@ -110,7 +110,7 @@ public final class JSONReader: TableReader {
         self.progress = progress
         source = try JSONInput.open(path)
         compressed = InputCompression(path: path) != .none
-        buffer = ChunkBuffer(source: source, capacity: 8 << 20, limit: options.maxRecordBytes)
+        buffer = ChunkBuffer(source: source, capacity: 8 << 20, limit: ResourceLimits.recordLimit(options.maxRecordBytes))
         parser = JSONRecordParser(flatten: options.flatten, names: override?.fields.map(\.name) ?? [])
         types = override?.fields.map { InferredType(override: $0.type) } ?? []
         schema = override ?? Schema([])
@@ -241,11 +241,12 @@ public final class JSONReader: TableReader {
     /// Finds and parses up to `limit` complete records, calling `body` after each; stops
     /// early when `body` returns false. Returns the number of records parsed.
     private func records(
-        limit: Int, createColumns: Bool, allowRefill: Bool = true,
+        limit: Int, createColumns: Bool, allowRefill: Bool = true, byteLimit: Int = .max,
         _ body: (inout JSONRecordParser) throws(ConversionError) -> Bool
     ) throws(ConversionError) -> Int {
         var count = 0
-        while count < limit && !framing.finished {
+        var bytes = 0
+        while count < limit && bytes < byteLimit && !framing.finished {
             guard let start = try nextRecordStart(allowRefill: allowRefill) else { break }
             var scanner = JSONScanner(UnsafePointer(buffer.bytes), from: start, to: buffer.end)
             do {
@@ -285,6 +286,7 @@ public final class JSONReader: TableReader {
             framing.start = end
             if createColumns { absorbTypes() }
             count += 1
+            bytes += end - start
             guard try body(&parser) else { break }
         }
         // Bytes of the file on disk; compressed input reports the compressed bytes read so far
@@ -437,7 +439,8 @@ public final class JSONReader: TableReader {
         var builders = types.map { JSONColumnBuilder(type: $0, capacity: Swift.min(4096, batchRecords)) }
         var mismatch: (column: Int, type: InferredType)? = nil
         var newColumn = false
-        let count = try records(limit: batchRecords, createColumns: false) { parser throws(ConversionError) in
+        // A batch also ends at the memory budget's share of text (records of long values).
+        let count = try records(limit: batchRecords, createColumns: false, byteLimit: MemoryBudget.current.batchBytes) { parser throws(ConversionError) in
             if parser.names.count > builders.count {
                 newColumn = true
                 return false

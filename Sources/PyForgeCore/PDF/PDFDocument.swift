@@ -201,7 +201,14 @@ public final class PDFDocument {
         guard limit > 0 else {
             throw .limit(location: location, reason: "the document's streams decode to more than \(Self.maxDocumentDecodedBytes >> 30) GiB together")
         }
-        let data = try PDFFilters.decode(stream, location: location, limit: limit, resolve: { [unowned self] in self.resolved($0) })
+        // One decoded stream is held whole: within the memory budget's share for it.
+        let share = MemoryBudget.current.bytes / 4
+        let data: [UInt8]
+        do throws(PDFError) {
+            data = try PDFFilters.decode(stream, location: location, limit: min(limit, share), resolve: { [unowned self] in self.resolved($0) })
+        } catch .limit(let location, let reason) where share < limit {
+            throw .limit(location: location, reason: "\(reason), its share of the \(MemoryBudget.describe(MemoryBudget.current.bytes)) memory budget; pass a larger --max-memory (for example --max-memory \(MemoryBudget.describe(MemoryBudget.suggestion(above: MemoryBudget.current.bytes), compact: true)))")
+        }
         decodedBytes += data.count
         return data
     }

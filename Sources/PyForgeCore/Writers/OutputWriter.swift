@@ -41,7 +41,7 @@ final class ParquetOutputWriter: OutputWriter {
         self.path = path
         let writerOptions = WriterOptions(
             compression: options.compression, compressionLevel: options.compressionLevel,
-            rowGroupBytes: options.rowGroupBytes, rowGroupRows: options.rowGroupRows ?? 64 << 20,
+            rowGroupBytes: min(options.rowGroupBytes, MemoryBudget.current.rowGroupBytes), rowGroupRows: options.rowGroupRows ?? 64 << 20,
             dictionaryEnabled: options.dictionary, createdBy: "pyforge version \(version)")
         do {
             writer = try ParquetFileWriter(sink: sink, schema: schema, options: writerOptions)

@@ -137,8 +137,11 @@ public final class XMLReader: TableReader {
     /// Parses chunks until a batch of rows is collected; false at the end of the input.
     private func collectNext() throws(ConversionError) -> Bool {
         builder.resetBatch()
-        // Wide tables get fewer rows per batch: a batch holds rows × columns values.
-        while !ended && builder.rows < ResourceLimits.batchRows(Self.batchRows, columns: builder.columns.count) {
+        // Wide tables get fewer rows per batch: a batch holds rows × columns values; and a
+        // batch ends at the memory budget's share of text (records of long values).
+        let textLimit = MemoryBudget.current.batchBytes
+        while !ended && builder.rows < ResourceLimits.batchRows(Self.batchRows, columns: builder.columns.count)
+            && builder.columns.reduce(0, { $0 + $1.byteCount }) < textLimit {
             let n = try input.read(into: buffer)
             try parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), isFinal: n == 0)
             if n == 0 { ended = true }

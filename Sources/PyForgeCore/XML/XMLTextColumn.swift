@@ -37,6 +37,9 @@ final class XMLTextColumn {
         appendNull()
     }
 
+    /// Text bytes of the batch so far.
+    var byteCount: Int { bytes.count }
+
     /// Empties the column for the next batch.
     func reset() {
         bytes.truncate(to: 0)

@@ -14,6 +14,17 @@ import Testing
         #expect(message.contains("crashed (SIGKILL)"))
     }
 
+    @Test func aKillNoCgroupCanExplainIsLikelyTheOutOfMemoryKiller() {
+        let message = WorkerDeath.error(input: "a.csv", signal: 9, oomKillsBefore: nil).description
+        #expect(message.hasPrefix("Converting 'a.csv' was killed (SIGKILL), most likely by the kernel's out-of-memory killer"))
+    }
+
+    @Test func aWorkerThatMetTheBackstopRanOutOfItsBudget() {
+        let message = WorkerDeath.error(input: "a.csv", exitStatus: MemoryBackstop.exhaustedStatus).description
+        #expect(message.hasPrefix("Converting 'a.csv' ran out of its memory budget: an allocation failed"))
+        #expect(message.contains("--max-memory") && message.hasSuffix("."))
+    }
+
     @Test func aWorkerOutcomeRoundTripsItsError() throws {
         let outcome = WorkerOutcome(error: .malformedInput(path: "a.csv", location: "line 2", reason: "r", fix: "f"))
         let data = try JSONEncoder().encode(outcome)

@@ -109,6 +109,20 @@ import Testing
         }
     }
 
+    /// An empty commit file (the delta-log fuzz target's first finding: it leaked the read
+    /// buffer) reads as a commit without actions.
+    @Test func anEmptyCommitHoldsNoActions() throws {
+        let table = try Self.table([[Self.protocolAction, Self.metadata, Self.add("a")], []])
+        let snapshot = try DeltaLog.snapshot(table)
+        #expect(snapshot.version == 1 && snapshot.files.count == 1)
+        let empty = try Self.table([[]])
+        #expect {
+            try DeltaLog.snapshot(empty)
+        } throws: { error in
+            "\(error)".contains("no commit holds the table's metadata")
+        }
+    }
+
     @Test func aBrokenActionNamesItsLine() throws {
         let table = try Self.table([[Self.protocolAction, Self.metadata, #"{"add":{"path":"a""#]])
         #expect {
