@@ -193,8 +193,9 @@ def driver_env(workspace, driver_extensions_path, kind="serverless", **extra) ->
 
 
 def test_driver_small_volume_file_stays_on_the_core_engine(workspace, driver_extensions_path, pyforge_bin):
-    # The core engine reads the mount through a link in scratch: handed the /Volumes path, the
-    # host would give the claimed path back to the extension, which would call the core again.
+    # The extension runs the core engine on the /Volumes path itself; the host it starts has
+    # PYFORGE_FORCE_CORE (SPEC §15.4) and so never hands the claimed path back (this was an
+    # endless chain of processes before). The workspace fixture fails on any process left.
     name = unique_dirs(workspace, "in", "out")
     source = workspace.volume_path("main", "raw", "in", name, "small.csv")
     target = workspace.volume_path("main", "raw", "out", name, "small.parquet")
