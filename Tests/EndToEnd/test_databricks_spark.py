@@ -11,6 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 TOKEN = "pyforge-test-token"
+# Nothing listens on port 9: retrying UNAVAILABLE for the default 30 s would only slow the
+# tests (retries themselves are tested in test_spark_connect_resilience.py).
+QUICK_GIVE_UP = {"PYFORGE_SPARK_RETRY_MAX_SECONDS": "0.5"}
 
 
 def rows_by_key(path: Path, key: str) -> dict:
@@ -122,7 +125,7 @@ def test_an_unreachable_server_falls_back_with_the_reason(run_json, databricks_e
     source = work / "people.csv"
     write_csv(source, 10)
     proc, result = run_json("convert", source, work / "out.parquet", "--engine", "spark", "--json",
-                            env=with_remote(databricks_env, "sc://127.0.0.1:9/;token=x"), timeout=120)
+                            env={**with_remote(databricks_env, "sc://127.0.0.1:9/;token=x"), **QUICK_GIVE_UP}, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert result["engine"] == "core"
     assert "Cannot reach the Spark Connect server at sc://127.0.0.1:9" in proc.stderr
@@ -193,7 +196,7 @@ def test_a_spark_server_that_is_down_does_not_trip_the_extensions_circuit_breake
     # (its health record counts its own failures, not the Spark server's).
     source = work / "people.csv"
     write_csv(source, 5)
-    env = with_remote(databricks_env, "sc://127.0.0.1:9/;token=x")
+    env = {**with_remote(databricks_env, "sc://127.0.0.1:9/;token=x"), **QUICK_GIVE_UP}
     for attempt in range(4):
         proc = run("convert", source, work / "out.parquet", "--engine", "spark", "--force", env=env, timeout=120)
         assert proc.returncode == 0, proc.stderr

@@ -25,6 +25,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = REPO_ROOT / "extensions" / "databricks"
 SESSION = "9f3b6a2e-4c1d-4e8f-a7b5-0c2d4e6f8a1b"
+OPERATION = "0b7a5c1e-2d3f-4a6b-8c9d-0e1f2a3b4c5d"
 
 # Runs under pyspark's interpreter: parses each file as the message type it is sent as and
 # prints {case: {"fields": MessageToDict, "understood": bool}}.
@@ -54,6 +55,12 @@ KINDS = {
     "analyze_version": "AnalyzePlanRequest",
     "release_session": "ReleaseSessionRequest",
     "query_from_connection_string": "ExecutePlanRequest",
+    "query_from_socket_remote": "ExecutePlanRequest",
+    "execute_reattachable": "ExecutePlanRequest",
+    "reattach_execute": "ReattachExecuteRequest",
+    "reattach_execute_from_start": "ReattachExecuteRequest",
+    "release_execute_all": "ReleaseExecuteRequest",
+    "release_execute_until": "ReleaseExecuteRequest",
 }
 
 HEADER = {"session_id": SESSION, "user_context": {"user_id": "ana"}, "client_type": "pyforge"}
@@ -86,6 +93,16 @@ EXPECTED = {
     # id in canonical (lowercase) form, user_id in UserContext, user_agent as client_type.
     "query_from_connection_string": {"session_id": "550e8400-e29b-41d4-a716-446655440000", "user_context": {"user_id": "bo"},
                                      "client_type": "my_app", "plan": {"root": {"sql": {"query": "SELECT 1"}}}},
+    # From unix:///databricks/sparkconnect/grpc.sock;user_id=4711;session_id=...: the notebook's socket.
+    "query_from_socket_remote": {"session_id": "550e8400-e29b-41d4-a716-446655440000", "user_context": {"user_id": "4711"},
+                                 "client_type": "pyforge", "plan": {"root": {"sql": {"query": "SELECT 1"}}}},
+    # Reattachable execution (pyspark's reattach.py sends the same fields).
+    "execute_reattachable": {**HEADER, "operation_id": OPERATION, "plan": {"root": {"sql": {"query": "SELECT 1"}}},
+                             "request_options": [{"reattach_options": {"reattachable": True}}]},
+    "reattach_execute": {**HEADER, "operation_id": OPERATION, "last_response_id": "r-7"},
+    "reattach_execute_from_start": {**HEADER, "operation_id": OPERATION},
+    "release_execute_all": {**HEADER, "operation_id": OPERATION, "release_all": {}},
+    "release_execute_until": {**HEADER, "operation_id": OPERATION, "release_until": {"response_id": "r-9"}},
 }
 
 

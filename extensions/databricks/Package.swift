@@ -97,7 +97,8 @@ let package = Package(
                 "UnityCatalogVolumes", "DatabricksEnvironment", "HTTPTransfer",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]),
-        .testTarget(name: "SparkConnectTests", dependencies: ["SparkConnect"]),
+        .testTarget(
+            name: "SparkConnectTests", dependencies: ["SparkConnect", .product(name: "GRPCCore", package: "grpc-swift-2")]),
         .testTarget(
             name: "DatabricksExtensionTests",
             dependencies: [

@@ -37,12 +37,14 @@ struct ServeConvertParams: Decodable {
     var password: String?
     var table: String?
     var spark_remote: String?
+    var spark_staging: String?
 
-    /// The server's environment with this request's Spark endpoint, which the Databricks
-    /// extension reads from SPARK_REMOTE.
+    /// The server's environment with this request's Spark endpoint and staging area, which
+    /// the Databricks extension reads from SPARK_REMOTE and PYFORGE_SPARK_STAGING.
     func environment(_ base: [String: String]) -> [String: String] {
         var environment = base
         if let spark_remote { environment["SPARK_REMOTE"] = spark_remote }
+        if let spark_staging { environment["PYFORGE_SPARK_STAGING"] = spark_staging }
         return environment
     }
 

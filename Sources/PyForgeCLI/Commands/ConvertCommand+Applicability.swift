@@ -34,6 +34,12 @@ extension ConvertCommand {
         if sparkRemote != nil, !["auto", "spark"].contains(engineName.lowercased()) {
             throw ValidationError("--spark-remote applies only to --engine spark or auto (Spark Connect); --engine \(engine) does not use Spark.")
         }
+        if sparkStaging != nil, !["auto", "spark"].contains(engineName.lowercased()) {
+            throw ValidationError("--spark-staging applies only to --engine spark or auto (Spark Connect); --engine \(engine) does not use Spark.")
+        }
+        if let sparkStaging, !(sparkStaging.hasPrefix("/Volumes/") || sparkStaging.hasPrefix("dbfs:/Volumes/")) {
+            throw ValidationError("--spark-staging must be a Unity Catalog Volume directory such as /Volumes/main/default/scratch; got '\(sparkStaging)'.")
+        }
         let given = givenScopedOptions
         guard !given.isEmpty else { return }
         let inputs = isBatch ? paths : [input]

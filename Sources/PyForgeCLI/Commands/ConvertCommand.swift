@@ -72,6 +72,9 @@ struct ConvertCommand: AsyncParsableCommand {
     @Option(help: "Spark Connect server for --engine spark/auto, e.g. sc://host:15002/;token=TOKEN (default: SPARK_REMOTE, or Databricks Connect settings).")
     var sparkRemote: String?
 
+    @Option(help: "A Unity Catalog Volume directory where a Spark cluster and this machine meet, e.g. /Volumes/main/default/scratch: a local input is uploaded there for Spark, and Spark's output for a local file is staged there (both removed afterwards).")
+    var sparkStaging: String?
+
     // PyForge 1.x's switch to its PySpark CSV converter; Spark now runs through --engine spark.
     @Flag(help: .hidden)
     var forcePyspark = false
@@ -183,11 +186,12 @@ struct ConvertCommand: AsyncParsableCommand {
         try runSingle(console)
     }
 
-    /// The process environment, with --spark-remote passed on as SPARK_REMOTE (which is how
-    /// the Databricks extension reads it).
+    /// The process environment, with --spark-remote passed on as SPARK_REMOTE and
+    /// --spark-staging as PYFORGE_SPARK_STAGING (which is how the Databricks extension reads them).
     var conversionEnvironment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         if let sparkRemote { environment["SPARK_REMOTE"] = sparkRemote }
+        if let sparkStaging { environment["PYFORGE_SPARK_STAGING"] = sparkStaging }
         return environment
     }
 

@@ -13,6 +13,7 @@ public struct PyForgeCommand: AsyncParsableCommand {
               PYFORGE_PARALLEL_WORKERS Threads for batch conversion (default: the number of cores).
               PYFORGE_EXTENSIONS_PATH  Colon-separated directories searched for extensions.
               SPARK_REMOTE             Spark Connect server for --engine spark (sc://host:15002/;token=...).
+              PYFORGE_SPARK_STAGING    Volume directory where a remote Spark meets local files (--spark-staging).
               DATABRICKS_HOST, DATABRICKS_TOKEN
                                        Workspace for Unity Catalog Volume paths off Databricks (Files API)
                                        and Databricks Connect (with DATABRICKS_CLUSTER_ID, or

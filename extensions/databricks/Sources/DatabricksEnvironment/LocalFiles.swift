@@ -13,6 +13,18 @@ package enum LocalFiles {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// Whether anything exists at `path` (a symbolic link counts, even a dangling one).
+    package static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    /// The size of the file at `path` (symbolic links followed), or nil when it cannot be found.
+    package static func size(_ path: String) -> Int64? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int64(info.st_size) : nil
+    }
+
     /// At most `limit` bytes from the start of the file, or nil when it cannot be opened or read.
     package static func readPrefix(_ path: String, upTo limit: Int) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

@@ -6,11 +6,17 @@ import FoundationEssentials
 import Foundation
 #endif
 import SparkConnect
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import UnityCatalogVolumes
 
 /// One conversion the host offered: where its input comes from (a local file, the Volumes
 /// mount, or the Files API), which engine converts it, and where the result goes (the host's
-/// temporary file, or — in direct mode — a volume, staged locally and copied in one pass).
+/// temporary file, or — in direct mode — a volume: the core engine's file copied in one pass,
+/// Spark's part file moved there from a staging directory inside the volume).
 struct ConversionJob: Sendable {
     var input: FileRef
     var output: FileRef
@@ -35,63 +41,70 @@ struct ConversionJob: Sendable {
 
     var touchesVolumes: Bool { inputVolume != nil || outputVolume != nil }
 
-    /// The input's size: the host's figure, else the mount's or the Files API's.
+    /// The input's size: the host's figure, else the mount's or the Files API's (`HEAD`).
     func inputBytes() async -> Int64 {
-        if let size = input.size { return size }
-        guard let volume = inputVolume else { return 0 }
+        // A host that cannot see a volume path reports its size as 0.
+        guard let volume = inputVolume else { return input.size ?? 0 }
+        if let size = input.size, size > 0 { return size }
         if context.mountAvailable {
-            return ((try? FileManager.default.attributesOfItem(atPath: context.mount.localPath(volume)))?[.size] as? Int64) ?? 0
+            return LocalFiles.size(context.mount.localPath(volume)) ?? 0
         }
         guard let credentials = context.credentials else { return 0 }
         return (try? await FilesAPIClient(credentials: credentials).metadata(of: volume))?.size ?? 0
     }
 
+    /// Where Spark would read and write for this job, or why it cannot.
+    var sparkRoute: Result<SparkRoute, SparkRoute.Blocked> {
+        let destination: SparkRoute.Output? =
+            options.table != nil ? nil : outputVolume.map { .volume($0) } ?? .local(output.path)
+        return SparkRoute.plan(input: input.path, inputVolume: inputVolume, output: destination, context: context)
+    }
+
     func decide() async -> EnginePlanner.Decision {
         if let table = options.table {
-            guard let endpoint = context.endpoint else { return EnginePlanner.Decision(engine: .core, reason: "no Spark endpoint is configured") }
-            return EnginePlanner.Decision(engine: .spark, reason: "table \(table), \(endpoint.summary)")
+            // A table needs no staging, only an input Spark can read.
+            switch sparkRoute {
+            case .failure(let blocked): return EnginePlanner.Decision(engine: .core, reason: blocked.reason)
+            case .success(let route): return EnginePlanner.Decision(engine: .spark, reason: "table \(table), \(context.endpoint?.summary ?? "Spark"); \(route.summary)")
+            }
         }
         let planner = EnginePlanner(environment: context.environment, endpoint: context.endpoint, thresholdOverride: context.thresholdOverride)
-        var decision = planner.decide(inputFormat: input.format, outputFormat: output.format, inputBytes: await inputBytes(), requested: options.engine)
-        // A remote cluster writes into a volume only through the mount it shares with us.
-        if decision.engine == .spark, outputVolume != nil, !context.mountAvailable {
-            decision = EnginePlanner.Decision(engine: .core, reason: "Spark cannot hand a single file into a volume from outside Databricks; the core engine converts and the Files API uploads")
-        }
-        return decision
+        return planner.decide(
+            inputFormat: input.format, outputFormat: output.format, inputBytes: await inputBytes(), requested: options.engine, route: sparkRoute)
     }
 
     func run(_ decision: EnginePlanner.Decision, progress: @Sendable (String) -> Void) async throws(ConversionFailure) -> ConvertResult {
         let scratch = try Scratch()
         defer { scratch.remove() }
-        progress("preparing input")
-        let localInput = try await stageInput(scratch)
         if let table = options.table {
-            return try await writeTable(table, localInput: localInput, decision: decision)
+            return try await writeTable(table, decision: decision)
         }
-        // Where the engine writes: the host's temporary file, or a local file we deliver.
-        let work = options.direct ? scratch.path + "/" + URL(fileURLWithPath: output.path).lastPathComponent : output.path
         progress(decision.sentence)
         var rows = 0
         var warnings: [String] = []
         var columns: [(name: String, type: String)] = []
         switch decision.engine {
         case .spark:
-            guard let endpoint = context.endpoint else { throw ConversionFailure(reason: "sparkFailed", message: "No Spark endpoint is configured.") }
-            let readPath = inputVolume != nil && endpoint.isDatabricks ? inputVolume!.path : localInput
-            let summary = try await SparkConversion(endpoint: endpoint).run(
-                readPath: readPath, samplePath: localInput, inputFormat: input.format, output: work)
-            rows = summary.rows
-            columns = summary.columns
+            guard let endpoint = context.endpoint, case .success(let route) = sparkRoute else {
+                throw ConversionFailure(reason: "sparkFailed", message: "No Spark endpoint is configured.")
+            }
+            let job = SparkFileJob(route: route, endpoint: endpoint, context: context, inputFormat: input.format, force: options.force)
+            let outcome = try await job.run(output: outputVolume.map { .volume($0) } ?? .local(output.path), scratch: scratch)
+            (rows, columns, warnings) = (outcome.summary.rows, outcome.summary.columns, outcome.warnings)
         case .core:
             guard let core = context.core else {
                 throw ConversionFailure(reason: "coreFailed", message: "The core engine's binary was not found (the host sets PYFORGE_HOST_BIN; or put pyforge on PATH).")
             }
+            progress("preparing input")
+            let localInput = try await stageInput(scratch)
+            // Where the engine writes: the host's temporary file, or a local file we deliver.
+            let work = options.direct ? scratch.path + "/" + URL(fileURLWithPath: output.path).lastPathComponent : output.path
             let outcome = try await core.run(input: localInput, output: work, format: output.format)
             (rows, warnings, columns) = (outcome.rows, outcome.warnings, outcome.columns)
-        }
-        if options.direct {
-            progress("delivering output")
-            try await deliver(work)
+            if options.direct {
+                progress("delivering output")
+                try await deliver(work)
+            }
         }
         var metadata: [String: JSONValue] = [
             "decision": .string(decision.sentence), "engine": .string(decision.engine.rawValue),
@@ -103,24 +116,45 @@ struct ConversionJob: Sendable {
     }
 
     /// `--table`: Spark writes the catalog table; there is no file to deliver.
-    private func writeTable(_ table: String, localInput: String, decision: EnginePlanner.Decision) async throws(ConversionFailure) -> ConvertResult {
+    private func writeTable(_ table: String, decision: EnginePlanner.Decision) async throws(ConversionFailure) -> ConvertResult {
         guard let endpoint = context.endpoint else { throw ConversionFailure(reason: "engineFailed", message: "No Spark endpoint is configured.") }
+        let route: SparkRoute
+        switch sparkRoute {
+        case .success(let found): route = found
+        case .failure(let blocked): throw ConversionFailure(reason: "badInput", message: "Spark cannot write the table \(table): \(blocked.reason).")
+        }
         let mode: SparkSaveMode = options.force || options.mode == "overwrite" ? .overwrite : options.mode == "append" ? .append : .errorIfExists
-        let readPath = inputVolume != nil && endpoint.isDatabricks ? inputVolume!.path : localInput
-        let written = try await SparkConversion(endpoint: endpoint).writeTable(
-            table, readPath: readPath, samplePath: localInput, inputFormat: input.format, format: output.format, mode: mode)
+        var staged = StagedFiles()
+        let written: (rows: Int, columns: [SparkColumn])
+        do {
+            let read = try await SparkInput(route: route.input, inputFormat: input.format).prepare(context, staged: &staged)
+            written = try await SparkConversion(endpoint: endpoint).writeTable(table, read: read, format: output.format, mode: mode)
+        } catch {
+            _ = await staged.removeAll(context)
+            throw error
+        }
+        let warnings = await staged.removeAll(context)
         let metadata: [String: JSONValue] = [
             "decision": .string(decision.sentence), "engine": .string("spark"), "table": .string(table),
             "environment": .string(context.environment.summary),
             "columns": .array(written.columns.map { .object(["name": .string($0.name), "type": .string($0.type)]) }),
         ]
-        return ConvertResult(rows: written.rows, engine: "spark", warnings: [], metadata: .object(metadata))
+        return ConvertResult(rows: written.rows, engine: "spark", warnings: warnings, metadata: .object(metadata))
     }
 
     /// A local path holding the input: the path itself, the mount, or a download.
     private func stageInput(_ scratch: Scratch) async throws(ConversionFailure) -> String {
         guard let volume = inputVolume else { return input.path }
-        if context.mountAvailable { return context.mount.localPath(volume) }
+        if context.mountAvailable {
+            // Not the /Volumes path itself: the host hands claimed paths back to this extension
+            // even with --engine core (SPEC §15.3), so the core engine would call us again, and
+            // so on. A link in scratch names the same file without the claimed prefix.
+            let link = scratch.path + "/input-" + (volume.lastComponent ?? "file")
+            guard symlink(context.mount.localPath(volume), link) == 0 else {
+                throw ConversionFailure(reason: "volumeFailed", message: "Linking '\(volume.path)' into the scratch directory '\(scratch.path)' failed (errno \(errno)); set TMPDIR to a writable local directory.")
+            }
+            return link
+        }
         let credentials = try requireCredentials(for: volume)
         let local = scratch.path + "/input-" + (volume.lastComponent ?? "file")
         do {

@@ -36,6 +36,10 @@ public struct DatabricksExtension: ExtensionHandler {
         let decision = await job.decide()
         // The choice is worth a line only where Spark was a possibility.
         let shown = context.endpoint != nil || context.environment.isDatabricks ? decision.sentence : nil
+        if job.options.table != nil, decision.engine != .spark {
+            // Only Spark writes tables: the reason it cannot is the host's error.
+            return ProbeResult(accept: false, reason: "Spark cannot write the table: \(context.redact(decision.reason))", decision: shown)
+        }
         if decision.engine == .spark || job.touchesVolumes || job.options.table != nil {
             return ProbeResult(accept: true, reason: decision.sentence, priority: 10, decision: shown)
         }

@@ -11,6 +11,10 @@ import DatabricksEnvironment
 ///   many executors, while the core engine reads through the FUSE mount or the Files API;
 /// - a Spark endpoint elsewhere (a local Spark Connect server) runs on the same cores as the
 ///   core engine and, as measured (benchmarks/spark_vs_core.py), never catches up.
+///
+/// Size is weighed only once Spark can do the job at all: the route (`SparkRoute`) says
+/// whether Spark can read the input and the destination can receive its output, from facts
+/// checked on this machine; where it cannot, the reason is the decision's.
 struct EnginePlanner: Sendable {
     enum Engine: String, Sendable {
         case spark, core
@@ -40,7 +44,10 @@ struct EnginePlanner: Sendable {
     var endpoint: SparkEndpoint?
     var thresholdOverride: Int64?
 
-    func decide(inputFormat: String, outputFormat: String, inputBytes: Int64, requested: ConversionOptions.Engine) -> Decision {
+    func decide(
+        inputFormat: String, outputFormat: String, inputBytes: Int64, requested: ConversionOptions.Engine,
+        route: Result<SparkRoute, SparkRoute.Blocked>
+    ) -> Decision {
         let what = "\(formatBytes(inputBytes)) \(inputFormat.uppercased())"
         if requested == .core { return Decision(engine: .core, reason: "--engine core") }
         guard let endpoint else {
@@ -52,8 +59,13 @@ struct EnginePlanner: Sendable {
         guard Self.sparkOutputs.contains(outputFormat) else {
             return Decision(engine: .core, reason: "Spark does not write \(outputFormat) as one file")
         }
+        // Asked for by name, Spark is refused only by what it cannot do; in auto, size
+        // comes first (a small file stays on the core engine whatever the route).
         if requested == .spark {
-            return Decision(engine: .spark, reason: "--engine spark, \(endpoint.summary), \(what)")
+            switch route {
+            case .failure(let blocked): return Decision(engine: .core, reason: blocked.reason)
+            case .success(let route): return Decision(engine: .spark, reason: "--engine spark, \(endpoint.summary), \(what); \(route.summary)")
+            }
         }
         guard let threshold = thresholdOverride ?? (endpoint.isDatabricks || environment.isDatabricks ? Self.databricksThreshold : nil) else {
             return Decision(engine: .core, reason: "\(what); a Spark endpoint off Databricks (\(endpoint.summary)) is slower than the core engine at any size")
@@ -61,7 +73,12 @@ struct EnginePlanner: Sendable {
         guard inputBytes >= threshold else {
             return Decision(engine: .core, reason: "\(what) is below the Spark threshold of \(formatBytes(threshold))")
         }
-        let place = environment.isDatabricks ? environment.summary : endpoint.summary
-        return Decision(engine: .spark, reason: "\(place), \(what)")
+        switch route {
+        case .failure(let blocked):
+            return Decision(engine: .core, reason: "\(what), but \(blocked.reason)")
+        case .success(let route):
+            let place = environment.isDatabricks ? environment.summary : endpoint.summary
+            return Decision(engine: .spark, reason: "\(place), \(what); \(route.summary)")
+        }
     }
 }

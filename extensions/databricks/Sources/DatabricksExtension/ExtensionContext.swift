@@ -21,6 +21,10 @@ struct ExtensionContext: Sendable {
     var thresholdOverride: Int64?
     /// On Databricks the volumes are a FUSE mount read and written like local files.
     var mountAvailable: Bool
+    /// `--spark-staging` (PYFORGE_SPARK_STAGING): a volume directory where Spark conversions
+    /// of local files stage the input and the parts; or why the setting is invalid.
+    var sparkStaging: VolumePath?
+    var sparkStagingProblem: String?
 
     static func current(_ variables: [String: String] = ProcessInfo.processInfo.environment) -> ExtensionContext {
         let environment = DatabricksEnvironment.detect(environment: variables)
@@ -31,7 +35,29 @@ struct ExtensionContext: Sendable {
             thresholdOverride: variables["PYFORGE_SPARK_MIN_BYTES"].flatMap { Int64($0) }, mountAvailable: mounted)
         do { context.endpoint = try SparkEndpoint.resolve(environment: variables) } catch { context.endpointProblem = error.description }
         do { context.credentials = try WorkspaceCredentials.resolve(environment: variables) } catch { context.credentialsProblem = "\(error)" }
+        if let text = variables["PYFORGE_SPARK_STAGING"], !text.isEmpty {
+            do { context.sparkStaging = try SparkStagingArea.parse(text) } catch { context.sparkStagingProblem = error.message }
+        }
         return context
+    }
+
+    /// How this process reaches volume files: the mount, else the Files API, else not at all.
+    var volumeAccess: VolumeAccess? {
+        if mountAvailable { return .mount(mount) }
+        return credentials.map { .filesAPI(FilesAPIClient(credentials: $0)) }
+    }
+
+    /// Spark runs on a Databricks cluster (the notebook's own Spark, or a Databricks Connect
+    /// endpoint): it sees /Volumes, and nothing of this machine's other files.
+    var sparkSeesVolumes: Bool { endpoint.map { $0.isDatabricks || environment.isDatabricks } ?? false }
+
+    /// Spark is a server on this machine, off Databricks: it reads and writes our files.
+    var sparkSharesLocalFiles: Bool { endpoint.map { $0.sharesLocalFiles && !environment.isDatabricks } ?? false }
+
+    /// A volume path as Spark is given it: through the mount's root where there is one (the
+    /// same `/Volumes/...` on Databricks; a test's stand-in directory), else `/Volumes/...`.
+    func sparkPath(_ path: VolumePath) -> String {
+        mountAvailable ? mount.localPath(path) : path.path
     }
 
     /// Removes every secret this process knows from a message.

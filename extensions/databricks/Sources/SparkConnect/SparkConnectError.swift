@@ -2,6 +2,8 @@
 public enum SparkConnectError: Error, Sendable, CustomStringConvertible {
     /// The connection string does not parse.
     case invalidRemote(String)
+    /// A PYFORGE_SPARK_* setting is out of range.
+    case invalidSetting(String)
     /// No server listens, DNS fails, TLS fails.
     case unreachable(server: String, detail: String)
     /// The server refused the token (or none was sent).
@@ -14,7 +16,7 @@ public enum SparkConnectError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidRemote(let message):
+        case .invalidRemote(let message), .invalidSetting(let message):
             return message
         case .unreachable(let server, let detail):
             return "Cannot reach the Spark Connect server at \(server) (\(detail)). Check that it is running and that SPARK_REMOTE or --spark-remote names the right host and port."
@@ -35,6 +37,12 @@ public enum SparkConnectError: Error, Sendable, CustomStringConvertible {
         case .protocolError(let error):
             return error.description
         }
+    }
+
+    /// The server could not be reached (after the retries the policy allows).
+    public var isUnreachable: Bool {
+        if case .unreachable = self { return true }
+        return false
     }
 
     /// Spark error messages start with their error class in brackets: "[PATH_NOT_FOUND] ...".

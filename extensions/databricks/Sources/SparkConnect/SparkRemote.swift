@@ -22,6 +22,11 @@ public struct SparkRemote: Sendable, Hashable, CustomStringConvertible {
     public var userAgent: String?
     public var sessionID: String?
     public var headers: [String: String]
+    /// Set for a `unix://` remote: the server listens on this Unix-domain socket, and `host`
+    /// and `port` are unused.
+    public var unixSocketPath: String?
+    /// How failed calls are retried (not part of the connection string: PYFORGE_SPARK_RETRY_*).
+    public var retryPolicy = SparkRetryPolicy()
 
     /// The specification's default port.
     public static let defaultPort = 15002
@@ -49,10 +54,14 @@ public struct SparkRemote: Sendable, Hashable, CustomStringConvertible {
     ]
 
     public init(parsing text: String) throws(SparkConnectError) {
+        if text.hasPrefix("unix:") {
+            try self.init(parsingUnixSocket: text)
+            return
+        }
         func invalid(_ problem: String) -> SparkConnectError {
             .invalidRemote("'\(SparkRemote.redacted(text))' is not a Spark Connect address: \(problem). It looks like sc://host:15002 or sc://host:443/;token=TOKEN;use_ssl=true.")
         }
-        guard text.hasPrefix("sc://") else { throw invalid("it does not start with sc://") }
+        guard text.hasPrefix("sc://") else { throw invalid("it does not start with sc:// (or unix:// for a Unix-domain socket)") }
         let rest = text.dropFirst(5)
         let parts = rest.split(separator: ";", omittingEmptySubsequences: false)
         var authority = parts[0]
@@ -95,42 +104,12 @@ public struct SparkRemote: Sendable, Hashable, CustomStringConvertible {
             guard SparkRemote.isHostName(host) else { throw invalid("'\(host.prefix(60))' is not a valid host name or IP address") }
         }
         self.init(host: String(host), port: port)
-        var useSSL = false
-        for (position, parameter) in parts.enumerated().dropFirst() where !parameter.isEmpty {
-            // Not echoed: a parameter without '=' may be a pasted secret.
-            guard let equals = parameter.firstIndex(of: "=") else { throw invalid("parameter \(position) is not key=value") }
-            let key = String(parameter[..<equals])
-            guard !key.isEmpty else { throw invalid("a parameter has no name before '='") }
-            let value = String(parameter[parameter.index(after: equals)...]).removingPercentEncoding()
-            // Names are case sensitive: `Token` is not `token` but an unknown parameter.
-            switch key {
-            case "token": token = value
-            case "use_ssl":
-                guard let flag = Bool(value.lowercased()) else { throw invalid("use_ssl must be true or false") }
-                useSSL = flag
-            case "user_id": userID = value
-            case "user_agent":
-                guard !value.isEmpty, value.utf8.count <= 2048 else { throw invalid("user_agent must have 1 to 2048 characters") }
-                userAgent = value
-            case "session_id":
-                // The specification: "The value must be provided in a valid UUID string format."
-                guard SparkRemote.isUUID(value) else { throw invalid("session_id must be a UUID such as 550e8400-e29b-41d4-a716-446655440000") }
-                sessionID = value.lowercased()
-            case _ where SparkRemote.channelOptions.contains(key): break
-            default:
-                // Sent as gRPC metadata, whose names are lowercase tokens: changing the case
-                // would send a different parameter than the one written, so refuse instead.
-                guard SparkRemote.isMetadataKey(key) else {
-                    throw invalid("the parameter '\(key.prefix(40))' is not a Spark Connect parameter (names are case sensitive) and cannot be sent as gRPC metadata")
-                }
-                headers[key] = value
-            }
-        }
+        try applyParameters(parts.dropFirst(), invalid: invalid)
         // The specification: setting `token` "enables SSL". pyspark makes one exception, which
         // we share: on a loopback address the token never leaves the machine, and pyspark uses
         // gRPC's local (plaintext) credentials there; that is also how a local test server
         // started with a token is reached.
-        useTLS = useSSL || (token != nil && !SparkRemote.isLoopback(host: self.host))
+        useTLS = useTLS || (token != nil && !SparkRemote.isLoopback(host: self.host))
     }
 
     /// RFC 2396 host names (labels of letters, digits and inner hyphens) and IPv4 addresses.
@@ -144,7 +123,7 @@ public struct SparkRemote: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether a connection to `host` stays on this machine.
-    static func isLoopback(host: String) -> Bool {
+    public static func isLoopback(host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.") && host.split(separator: ".").count == 4
     }
 
@@ -163,6 +142,7 @@ public struct SparkRemote: Sendable, Hashable, CustomStringConvertible {
 
     /// The address without its token, safe to print.
     public var description: String {
+        if let unixSocketPath { return "unix://\(unixSocketPath)\(token != nil ? " with a token" : "")" }
         var text = "sc://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         if useTLS { text += " (TLS)" }
         if token != nil { text += " with a token" }
@@ -181,25 +161,5 @@ public struct SparkRemote: Sendable, Hashable, CustomStringConvertible {
             }
         }
         return parts.joined(separator: ";")
-    }
-}
-
-extension String {
-    /// Decodes %XX escapes (connection-string values may carry them); invalid escapes stay.
-    fileprivate func removingPercentEncoding() -> String {
-        guard contains("%") else { return self }
-        var bytes: [UInt8] = []
-        var utf8 = Array(self.utf8)[...]
-        while let byte = utf8.popFirst() {
-            if byte == UInt8(ascii: "%"), utf8.count >= 2,
-                let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-                utf8 = utf8.dropFirst(2)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -12,11 +12,42 @@ public struct SparkRequests: Sendable {
         self.clientType = clientType
     }
 
-    /// `ExecutePlanRequest` running `plan`.
-    public func executePlan(_ plan: SparkPlan) -> [UInt8] {
+    /// `ExecutePlanRequest` running `plan`; with an `operationID`, a reattachable execution
+    /// (`request_options.reattach_options.reattachable`) the client can reattach to by that id.
+    public func executePlan(_ plan: SparkPlan, reattachableAs operationID: String? = nil) -> [UInt8] {
         var request = ProtobufWriter()
         header(&request, clientTypeField: 4)
         request.message(3) { plan.encode(into: &$0) }  // ExecutePlanRequest.plan
+        if let operationID {
+            request.string(6, operationID)  // ExecutePlanRequest.operation_id
+            request.message(5) { option in  // ExecutePlanRequest.request_options
+                option.message(1) { $0.bool(1, true) }  // RequestOption.reattach_options.reattachable
+            }
+        }
+        return request.bytes
+    }
+
+    /// `ReattachExecuteRequest`: resume `operationID`'s response stream after the response
+    /// `lastResponseID` (from the start when nil).
+    public func reattachExecute(operationID: String, lastResponseID: String?) -> [UInt8] {
+        var request = ProtobufWriter()
+        header(&request, clientTypeField: 4)
+        request.string(3, operationID)
+        if let lastResponseID { request.string(5, lastResponseID) }
+        return request.bytes
+    }
+
+    /// `ReleaseExecuteRequest`: the server may drop `operationID`'s buffered responses, all of
+    /// them (`release_all`, once the client is done) or up to and including `responseID`.
+    public func releaseExecute(operationID: String, until responseID: String? = nil) -> [UInt8] {
+        var request = ProtobufWriter()
+        header(&request, clientTypeField: 4)
+        request.string(3, operationID)
+        if let responseID {
+            request.message(6) { $0.string(1, responseID) }  // release_until.response_id
+        } else {
+            request.message(5) { _ in }  // release_all
+        }
         return request.bytes
     }
 

@@ -8,15 +8,24 @@ public struct SparkExecution: Sendable {
     public var rowCount: Int64 = 0
     /// True once the server said the result is complete.
     public var complete = false
+    /// The id of the last response read: a reattach resumes after it.
+    public var lastResponseID: String?
+    /// The operation the responses belong to.
+    public var operationID: String?
+    /// Responses read so far.
+    public var responses = 0
 }
 
 extension SparkExecution {
     /// Folds one `ExecutePlanResponse` message into the summary.
     mutating func absorb(_ bytes: [UInt8]) throws(ProtobufError) {
         var reader = ProtobufReader(bytes)
+        responses += 1
         while let (field, value) = try reader.next() {
             switch field {
             case 15: serverSessionID = value.string
+            case 12: operationID = value.string
+            case 13: lastResponseID = value.string
             case 2:  // arrow_batch
                 guard let slice = value.slice else { continue }
                 var batch = ProtobufReader(slice)

@@ -2,15 +2,16 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 
 /// One Spark Connect session over one HTTP/2 connection: `SparkSession.run(remote) { … }`
-/// connects, runs the body and closes the connection (releasing the server-side session).
+/// connects, runs the body and closes the connection, releasing the server-side session
+/// whether the body succeeded or not.
 public struct SparkSession: Sendable {
     public let remote: SparkRemote
     public let sessionID: String
-    private let client: GRPCClient<HTTP2ClientTransport.Posix>
-    private let metadata: Metadata
-    private let requests: SparkRequests
+    let client: GRPCClient<HTTP2ClientTransport.Posix>
+    let metadata: Metadata
+    let requests: SparkRequests
 
-    private static let service = "spark.connect.SparkConnectService"
+    static let service = "spark.connect.SparkConnectService"
     private static let clientType = "pyforge"
 
     /// Connects to `remote`, runs `body` with a session, then disconnects.
@@ -18,14 +19,30 @@ public struct SparkSession: Sendable {
         _ remote: SparkRemote, _ body: @Sendable (SparkSession) async throws -> Result
     ) async throws(SparkConnectError) -> Result {
         do {
-            let transport = try HTTP2ClientTransport.Posix(
-                target: .dns(host: remote.host, port: remote.port),
-                transportSecurity: remote.useTLS ? .tls : .plaintext,
-                config: .defaults { $0.backoff.initial = .milliseconds(100) })
+            // The transport's own reconnection backoff stays short: the retry policy decides
+            // how long to keep trying, and a long transport backoff would make its retries
+            // fail at once without a new connection attempt.
+            let config = HTTP2ClientTransport.Posix.Config.defaults {
+                $0.backoff.initial = .milliseconds(100)
+                $0.backoff.max = .seconds(1)
+            }
+            let transport: HTTP2ClientTransport.Posix
+            if let path = remote.unixSocketPath {
+                transport = try HTTP2ClientTransport.Posix(target: .unixDomainSocket(path: path), transportSecurity: .plaintext, config: config)
+            } else {
+                transport = try HTTP2ClientTransport.Posix(
+                    target: .dns(host: remote.host, port: remote.port), transportSecurity: remote.useTLS ? .tls : .plaintext, config: config)
+            }
             return try await withGRPCClient(transport: transport) { client in
                 let session = SparkSession(remote: remote, client: client)
-                let result = try await body(session)
-                await session.release()
+                let result: Result
+                do {
+                    result = try await body(session)
+                } catch {
+                    await session.release(retrying: !((error as? SparkConnectError)?.isUnreachable ?? false))
+                    throw error
+                }
+                await session.release(retrying: true)
                 return result
             }
         } catch let error as SparkConnectError {
@@ -80,47 +97,33 @@ public struct SparkSession: Sendable {
         throw .protocolError(ProtobufError(problem: "the query '\(query)' returned no value"))
     }
 
-    /// Runs a plan and collects its results (Arrow batches for queries).
-    public func execute(_ plan: SparkPlan) async throws(SparkConnectError) -> SparkExecution {
-        var options = CallOptions.defaults
-        options.waitForReady = false
-        do {
-            return try await client.serverStreaming(
-                request: ClientRequest(message: requests.executePlan(plan), metadata: metadata),
-                descriptor: MethodDescriptor(fullyQualifiedService: Self.service, method: "ExecutePlan"),
-                serializer: RawMessageSerializer(), deserializer: RawMessageDeserializer(), options: options
-            ) { response in
-                var execution = SparkExecution()
-                for try await message in response.messages { try execution.absorb(message) }
-                return execution
-            }
-        } catch let error as RPCError {
-            throw SparkConnectError(error, remote: remote)
-        } catch let error as ProtobufError {
-            throw .protocolError(error)
-        } catch {
-            throw .rpc(code: "unknown", message: "\(error)")
-        }
+    /// Ends the server-side session (`ReleaseSession`); a failure is ignored, since the server
+    /// expires abandoned sessions on its own.
+    func release(retrying: Bool) async {
+        _ = try? await unary("ReleaseSession", requests.releaseSession(), timeout: .seconds(3), policy: releasePolicy(retrying: retrying))
     }
 
-    private func release() async {
-        _ = try? await unary("ReleaseSession", requests.releaseSession(), timeout: .seconds(5))
+    /// The Release calls are a courtesy: at most 2 s of retries, and none after the server
+    /// was found unreachable (one try then, in case it is back).
+    func releasePolicy(retrying: Bool) -> SparkRetryPolicy {
+        guard retrying else { return .never }
+        var policy = remote.retryPolicy
+        policy.maximumTotalWait = min(policy.maximumTotalWait, .seconds(2))
+        return policy
     }
 
-    private func unary(_ method: String, _ bytes: [UInt8], timeout: Duration) async throws(SparkConnectError) -> [UInt8] {
+    /// A unary call, retried under `policy` (the remote's by default). Only idempotent calls
+    /// come here: AnalyzePlan reads, the Release calls may be repeated.
+    func unary(_ method: String, _ bytes: [UInt8], timeout: Duration, policy: SparkRetryPolicy? = nil) async throws(SparkConnectError) -> [UInt8] {
         var options = CallOptions.defaults
         options.timeout = timeout
         options.waitForReady = false
-        do {
-            return try await client.unary(
+        return try await retrying(policy ?? remote.retryPolicy) {
+            try await client.unary(
                 request: ClientRequest(message: bytes, metadata: metadata),
                 descriptor: MethodDescriptor(fullyQualifiedService: Self.service, method: method),
                 serializer: RawMessageSerializer(), deserializer: RawMessageDeserializer(), options: options
             ) { try $0.message }
-        } catch let error as RPCError {
-            throw SparkConnectError(error, remote: remote)
-        } catch {
-            throw .rpc(code: "unknown", message: "\(error)")
         }
     }
 
@@ -128,7 +131,7 @@ public struct SparkSession: Sendable {
         ProcessEnvironment.value("USER") ?? "pyforge"
     }
 
-    /// A random (version 4) UUID: the server requires the session id to be one.
+    /// A random (version 4) UUID: the server requires session and operation ids to be one.
     public static func newSessionID() -> String {
         var generator = SystemRandomNumberGenerator()
         var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
@@ -142,20 +145,5 @@ public struct SparkSession: Sendable {
             text.append(digits[Int(byte & 0x0F)])
         }
         return text
-    }
-}
-
-extension SparkConnectError {
-    init(_ error: RPCError, remote: SparkRemote) {
-        switch error.code {
-        case .unavailable, .deadlineExceeded:
-            self = .unreachable(server: remote.description, detail: error.message)
-        case .unauthenticated:
-            self = .unauthenticated(server: remote.description, detail: error.message)
-        case .permissionDenied where error.message.lowercased().contains("token"):
-            self = .unauthenticated(server: remote.description, detail: error.message)
-        default:
-            self = .failed(errorClass: SparkConnectError.errorClass(of: error.message), message: error.message)
-        }
     }
 }

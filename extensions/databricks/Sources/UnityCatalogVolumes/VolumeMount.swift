@@ -83,7 +83,7 @@ public struct VolumeMount: Sendable {
     }
 
     /// One sequential pass in 1 MiB chunks.
-    private func copy(
+    func copy(
         from source: Int32, sourcePath: String, to target: Int32, targetPath: String,
         afterChunk: (Int64) throws(VolumeError) -> Void
     ) throws(VolumeError) {

@@ -6,13 +6,17 @@ the /api/2.0/fs/files and /api/2.0/fs/directories endpoints), not pyforge's clie
 reference says what a missing parameter means, the stand-in does that, so a client relying on
 an assumption the real service does not share fails here.
 
-Serves GET/HEAD/PUT /api/2.0/fs/files/Volumes/... and PUT /api/2.0/fs/directories/Volumes/...
-over the directory --root (which holds Volumes/<catalog>/<schema>/<volume>/...), checking
+Serves GET/HEAD/PUT/DELETE /api/2.0/fs/files/Volumes/... and PUT/GET/DELETE
+/api/2.0/fs/directories/Volumes/... over the directory --root (which holds Volumes/<catalog>/<schema>/<volume>/...), checking
 `Authorization: Bearer <--token>`. Like the real service, an upload is written to a staging
 file and committed only once its whole body arrived, so a dropped upload leaves nothing; a
 wrong token gets what the workspace's front door answers, 403 with a numeric error code
 ({"error_code": 403, "message": "Invalid access token."}); and GET honours a single
-`Range: bytes=first-last` (or `first-`) with 206 Partial Content.
+`Range: bytes=first-last` (or `first-`) with 206 Partial Content. A directory listing is
+{"contents": [{"path", "is_directory", "file_size", "last_modified", "name"}], "next_page_token"}
+in pages (1000 entries, the reference's maximum; fewer after POST /__settings); DELETE of a
+directory refuses one that is not empty ("To delete a non-empty directory, first delete all
+of its contents").
 
 Faults are injected through control endpoints, which need no token:
   POST /__faults   JSON {"method": "PUT", "path": "/Volumes/c/s/v/f.csv", "count": 2,
@@ -23,6 +27,7 @@ Faults are injected through control endpoints, which need no token:
                    "drop_after_bytes" closes the connection after that many body bytes
                    (of the upload for PUT, of the response for GET).
   POST /__reset    clears faults and the request log.
+  POST /__settings JSON {"page_size": 2}: entries per listing page.
   GET  /__requests JSON list of {"method", "path", "query", "status"} handled so far
                    ("query": the request's query string, e.g. "overwrite=false").
 
@@ -53,6 +58,7 @@ class State:
         self.lock = threading.Lock()
         self.faults = []
         self.requests = []
+        self.page_size = 1000
 
     def take_fault(self, method, path):
         """Returns the first fault matching the request and counts it down."""
@@ -96,8 +102,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_PUT(self):
         self.handle_api("PUT")
 
+    def do_DELETE(self):
+        self.handle_api("DELETE")
+
     def do_POST(self):
         body = self.read_body_fully()
+        if self.path == "/__settings":
+            self.state.page_size = int(json.loads(body or b"{}").get("page_size", 1000))
+            return self.send_json(200, {"ok": True})
         if self.path == "/__faults":
             fault = json.loads(body or b"{}")
             with self.state.lock:
@@ -142,7 +154,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_error_json(400, "INVALID_PARAMETER_VALUE", "Not a volume path.")
         if kind == "directories":
             self.discard_body()
+            if method == "GET":
+                return self.list_directory(url, volume_path, local)
+            if method == "DELETE":
+                return self.delete_directory(local)
             return self.make_directory(method, local)
+        if method == "DELETE":
+            self.discard_body()
+            return self.delete_file(local)
         if method in ("GET", "HEAD"):
             return self.read_file(method, local, drop_after)
         return self.write_file(url, local, drop_after)
@@ -155,6 +174,41 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if os.path.isfile(local):
             return self.send_error_json(409, "RESOURCE_ALREADY_EXISTS", "A file exists at that path.")
         os.makedirs(local, exist_ok=True)
+        self.send_empty(204)
+
+    def list_directory(self, url, volume_path, local):
+        if not os.path.isdir(local):
+            return self.send_error_json(404, "NOT_FOUND", "The directory being accessed is not found.")
+        names = sorted(os.listdir(local))
+        token = urllib.parse.parse_qs(url.query).get("page_token", ["0"])[0]
+        start = int(token) if token.isdigit() else 0
+        page = names[start:start + self.state.page_size]
+        contents = []
+        for name in page:
+            path = os.path.join(local, name)
+            entry = {"path": volume_path.rstrip("/") + "/" + name, "name": name, "is_directory": os.path.isdir(path)}
+            if not entry["is_directory"]:
+                entry["file_size"] = os.path.getsize(path)
+                entry["last_modified"] = int(os.path.getmtime(path) * 1000)
+            contents.append(entry)
+        payload = {"contents": contents}
+        if start + len(page) < len(names):
+            payload["next_page_token"] = str(start + len(page))
+        self.state.log(*self.current, 200)
+        self.send_json(200, payload)
+
+    def delete_directory(self, local):
+        if not os.path.isdir(local):
+            return self.send_error_json(404, "NOT_FOUND", "The directory being accessed is not found.")
+        if os.listdir(local):
+            return self.send_error_json(400, "DIRECTORY_NOT_EMPTY", "The directory is not empty.")
+        os.rmdir(local)
+        self.send_empty(204)
+
+    def delete_file(self, local):
+        if not os.path.isfile(local):
+            return self.send_error_json(404, "NOT_FOUND", "The file being accessed is not found.")
+        os.unlink(local)
         self.send_empty(204)
 
     def read_file(self, method, local, drop_after):

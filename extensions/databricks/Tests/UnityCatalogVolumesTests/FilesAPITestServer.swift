@@ -75,6 +75,11 @@ final class FilesAPITestServer {
         _ = try await control("POST", "/__faults", body: JSONSerialization.data(withJSONObject: fault))
     }
 
+    /// Entries per directory listing page (the service's is 1000).
+    func setListingPageSize(_ size: Int) async throws {
+        _ = try await control("POST", "/__settings", body: JSONSerialization.data(withJSONObject: ["page_size": size]))
+    }
+
     /// The requests handled so far, as `METHOD /Volumes/... status`.
     func requestLog() async throws -> [String] {
         let data = try await control("GET", "/__requests", body: nil)

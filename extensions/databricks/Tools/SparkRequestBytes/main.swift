@@ -39,11 +39,21 @@ var cases: [(String, [UInt8])] = [
     ("analyze_schema", requests.analyzeSchema(of: csv)),
     ("analyze_version", requests.analyzeSparkVersion()),
     ("release_session", requests.releaseSession()),
+    // A reattachable execution and the calls that follow it (same operation id).
+    ("execute_reattachable", requests.executePlan(.query(.sql("SELECT 1")), reattachableAs: "0b7a5c1e-2d3f-4a6b-8c9d-0e1f2a3b4c5d")),
+    ("reattach_execute", requests.reattachExecute(operationID: "0b7a5c1e-2d3f-4a6b-8c9d-0e1f2a3b4c5d", lastResponseID: "r-7")),
+    ("reattach_execute_from_start", requests.reattachExecute(operationID: "0b7a5c1e-2d3f-4a6b-8c9d-0e1f2a3b4c5d", lastResponseID: nil)),
+    ("release_execute_all", requests.releaseExecute(operationID: "0b7a5c1e-2d3f-4a6b-8c9d-0e1f2a3b4c5d")),
+    ("release_execute_until", requests.releaseExecute(operationID: "0b7a5c1e-2d3f-4a6b-8c9d-0e1f2a3b4c5d", until: "r-9")),
 ]
 // The connection string's user_agent becomes client_type, as pyspark sends it.
 let remote = try SparkRemote(parsing: "sc://localhost/;user_id=bo;user_agent=my_app;session_id=550E8400-E29B-41D4-A716-446655440000")
 let fromRemote = SparkRequests(sessionID: remote.sessionID!, userID: remote.userID!, clientType: remote.userAgent!)
 cases.append(("query_from_connection_string", fromRemote.executePlan(.query(.sql("SELECT 1")))))
+// The notebook's socket remote carries the same parameters.
+let socket = try SparkRemote(parsing: "unix:///databricks/sparkconnect/grpc.sock;user_id=4711;session_id=550e8400-e29b-41d4-a716-446655440000")
+let fromSocket = SparkRequests(sessionID: socket.sessionID!, userID: socket.userID!, clientType: "pyforge")
+cases.append(("query_from_socket_remote", fromSocket.executePlan(.query(.sql("SELECT 1")))))
 
 for (name, bytes) in cases {
     try Data(bytes).write(to: URL(fileURLWithPath: directory + "/" + name + ".bin"))

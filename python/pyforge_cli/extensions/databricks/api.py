@@ -20,6 +20,7 @@ CONVERT_OPTIONS = (
     "delimiter", "quote", "escape", "encoding", "no_header", "skip_rows", "allow_ragged", "null_values", "max_record_bytes", "flatten", "sheets",
     "combine", "record_path", "row_tag", "mode", "merge_schema", "partition_by",
     "include_deleted", "tables", "pages", "metadata", "password", "table", "spark_remote",
+    "spark_staging",
 )
 _LIST_OPTIONS = ("null_values", "sheets", "partition_by", "tables")
 
