@@ -18,13 +18,14 @@ Usage (as root; release builds; pyspark in .venv-spark or PYFORGE_TEST_SPARK_PYT
 Starts the simulator (workspace_supervisor.py) unless --workspace names a running one, and stops
 it at the end. Inputs come from generate_volume_csv.py (numpy + pyarrow), cached in
 benchmarks/data/. Per shape and size: one unmeasured warm-up round (the JVM's JIT, the page
-cache), then --runs rounds that run every path in turn, so machine noise hits all alike.
+cache; --warmup), then --runs rounds that run every path in turn, so machine noise hits all alike.
 Reported: median wall time, MB/s of CSV, peak RSS from /usr/bin/time -v (the largest single
 process of the run: pyforge, its extension or the core pyforge the extension starts), the Spark
 server's RSS (before the row's first and after its last Spark run, and its peak VmHWM) and the
 1-minute load average during the row. Each output is checked with pyarrow on the backing
-directory (rows, columns; the spark path's file must come from Spark's writer, not a fallback)
-and the output directory must hold nothing else. From the probe size and the full size it fits
+directory (rows; the spark path's file must come from Spark's writer, not a fallback), the last
+one of each path also with pyspark on the cluster (rows), and the output directory must hold
+nothing else (no staging left). From the probe size and the full size it fits
 each path's fixed cost and rate and prints the break-even size here and the rate Spark must
 reach on a real cluster for the planner's threshold to hold.
 Results: benchmarks/results/databricks_volume-<UTC time>.{md,json}.
@@ -60,6 +61,7 @@ def arguments():
     parser.add_argument("--size-mb", type=float, default=1000, help="the input size measured (default 1000)")
     parser.add_argument("--probe-mb", type=float, default=1, help="a small input that measures each path's fixed cost (0: skip)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1, help="unmeasured rounds before the measured ones")
     parser.add_argument("--shapes", default="narrow,wide")
     parser.add_argument("--paths", default=",".join(PATHS))
     parser.add_argument("--kind", default="serverless", choices=("serverless", "classic"), help="the notebook's compute")
@@ -228,7 +230,7 @@ def measure_size(workspace, args, envs, shape, megabytes):
     place_in_volume(workspace, source_file, source)
     results = {p: {"samples": [], "rss": [], "load": [], "error": None} for p in args.paths}
     memory_before = spark_server_memory(workspace)
-    for round_index in range(args.runs + 1):
+    for round_index in range(args.warmup + args.runs):
         for path in args.paths:
             result = results[path]
             if result["error"]:
@@ -236,17 +238,27 @@ def measure_size(workspace, args, envs, shape, megabytes):
             output = workspace.volume_path("main", "bench", f"out-{path}", f"{shape}.parquet")
             result["load"].append(load_average())
             try:
-                seconds, rss, said = run_once(path, workspace, args, envs[path], source, output, rows)
+                seconds, rss, said = run_once(path, workspace, args, envs[path](), source, output, rows)
             except RunFailed as failure:
                 result["error"] = str(failure)
                 print(f"{shape} {megabytes:g} MB {path}: FAILED {failure}", file=sys.stderr, flush=True)
                 continue
-            if round_index:  # round 0 warms up
+            if round_index >= args.warmup:
                 result["samples"].append(seconds)
                 result["rss"].append(rss)
             print(f"{shape} {megabytes:g} MB {path} round {round_index}: {seconds:.2f} s ({said.splitlines()[0] if said else ''})",
                   file=sys.stderr, flush=True)
     memory_after = spark_server_memory(workspace)
+    for path, result in results.items():  # the second reader: pyspark on the cluster, through its FUSE mount
+        output = workspace.volume_path("main", "bench", f"out-{path}", f"{shape}.parquet")
+        if result["error"]:
+            continue
+        try:
+            counted = workspace.read_through_cluster(output, limit=1)["count"]
+        except AssertionError as failure:
+            counted = str(failure)
+        if counted != rows:
+            result["error"] = f"pyspark on the cluster does not count {rows} rows in {output}: {counted}"
     workspace.backing_path(source).unlink()
     for path, result in results.items():
         result.update(shape=shape, size_mb=size_mb, rows=rows, path=path)
@@ -324,10 +336,12 @@ def main():
     workspace = simulator.workspace
     rows = []
     try:
-        envs = {"core-backing": {"LC_ALL": "C.UTF-8", "PYFORGE_EXTENSIONS_PATH": None, "SPARK_REMOTE": None}}
+        # Environments are made per run: each notebook run gets a session_id of its own, as
+        # in the simulator's tests (the server keeps a released session closed for good).
+        envs = {"core-backing": lambda: {"LC_ALL": "C.UTF-8", "PYFORGE_EXTENSIONS_PATH": None, "SPARK_REMOTE": None}}
         if {"spark", "core-fuse"} & set(args.paths):
             extensions = install_extension(workspace, args.extension) if os.path.isfile(args.extension) else None
-            notebook = {**workspace.driver_env(args.kind), "PYFORGE_EXTENSIONS_PATH": extensions}
+            notebook = lambda: {**workspace.driver_env(args.kind), "PYFORGE_EXTENSIONS_PATH": extensions}  # noqa: E731
             envs.update({"spark": notebook, "core-fuse": notebook})
         sizes = [s for s in (args.probe_mb, args.size_mb) if s > 0]
         for shape in args.shapes:
