@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from side_by_side import ROOT, HERE, time_report
@@ -206,7 +207,10 @@ def run_once(path, workspace, args, env, source, output, expected_rows):
     left = sorted(set(os.listdir(out_backing.parent)) - {out_backing.name})
     if left:
         raise RunFailed(f"the output directory holds more than the output: {left} ({said[-500:]})")
-    metadata = pq.read_metadata(out_backing)
+    try:
+        metadata = pq.read_metadata(out_backing)
+    except (OSError, pa.ArrowException) as error:
+        raise RunFailed(f"pyarrow cannot read the output: {error} ({said[-500:]})") from None
     if metadata.num_rows != expected_rows:
         raise RunFailed(f"{metadata.num_rows} rows in the output, {expected_rows} in the input")
     spark_wrote = "parquet-mr" in (metadata.created_by or "")
