@@ -291,7 +291,7 @@ def table(rows):
 
 def fit(small, large):
     """Fixed seconds and MB/s of a path from its median at two sizes."""
-    rate = (large["size_mb"] - small["size_mb"]) / max(large["median_s"] - small["median_s"], 1e-9)
+    rate = (large["size_mb"] - small["size_mb"]) / (large["median_s"] - small["median_s"])
     return max(small["median_s"] - small["size_mb"] / rate, 0.0), rate
 
 
@@ -314,8 +314,10 @@ def threshold_notes(rows):
         fits = {}
         for path, found in by.items():
             small, large = min(found, key=lambda r: r["size_mb"]), max(found, key=lambda r: r["size_mb"])
-            if large["size_mb"] > small["size_mb"]:
+            if large["size_mb"] > small["size_mb"] and large["median_s"] > small["median_s"]:
                 fits[path] = fit(small, large)
+            elif large["size_mb"] > small["size_mb"]:
+                notes.append(f"{shape}, {path}: no fit (the larger input was not slower: sizes too close for the noise)")
         for path, (fixed, rate) in fits.items():
             notes.append(f"{shape}, {path}: {fixed:.2f} s fixed + {rate:.0f} MB/s")
         if "core-fuse" in fits and "core-backing" in fits:
