@@ -37,11 +37,17 @@ def measure(command):
         raise Unavailable(result.stderr.strip().splitlines()[0])
     if result.returncode != 0:
         raise RuntimeError(f"{command[0]} failed: {result.stderr[-2000:]}")
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", result.stderr).group(1)
+    return time_report(result.stderr)
+
+
+def time_report(stderr):
+    """Wall seconds, peak RSS in MB and CPU seconds from the report `/usr/bin/time -v` appends
+    to a command's stderr."""
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", stderr).group(1)
     parts = [float(p) for p in wall.split(":")]
     seconds = parts[-1] + 60 * parts[-2] + (3600 * parts[-3] if len(parts) > 2 else 0)
-    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
-    cpu = sum(float(re.search(rf"{kind} time \(seconds\): (\S+)", result.stderr).group(1)) for kind in ("User", "System"))
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr).group(1))
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): (\S+)", stderr).group(1)) for kind in ("User", "System"))
     return seconds, rss_kb / 1024, cpu
 
 
