@@ -39,6 +39,7 @@ class CancellationToken:
         self._event = threading.Event()
         self._lock = threading.Lock()
         self._callbacks: List[Callable[[], Any]] = []
+        self._cancelling = False  # set first; the event only after the callbacks ran
         self.reason: Optional[str] = None
 
     @property
@@ -57,23 +58,28 @@ class CancellationToken:
         return self._event.wait(timeout)
 
     def add_callback(self, callback: Callable[[], Any]) -> None:
-        """Runs ``callback()`` once on cancellation (at once if already cancelled). It runs
-        on the kit's reader thread, so it must be quick (kill a child, close a socket)."""
+        """Runs ``callback()`` once on cancellation (at once if already cancelled), before
+        :meth:`wait` returns and before the kit answers −32800. It runs on the kit's reader
+        thread, so it must be quick (kill a child, close a socket)."""
         with self._lock:
-            if not self._event.is_set():
+            if not self._cancelling:
                 self._callbacks.append(callback)
                 return
         _run_callback(callback)
 
     def cancel(self, reason: str = "cancelled") -> None:
         with self._lock:
-            if self._event.is_set():
+            if self._cancelling:
                 return
+            self._cancelling = True
             self.reason = reason
-            self._event.set()
             callbacks, self._callbacks = self._callbacks, []
+        # The callbacks run before the event is set: a handler blocked in wait() wakes, and
+        # the kit answers -32800, only after its clean-up callbacks finished (a child killed,
+        # a partial file removed). Setting the event first let the answer overtake them.
         for callback in callbacks:
             _run_callback(callback)
+        self._event.set()
 
 
 def _run_callback(callback: Callable[[], Any]) -> None:
