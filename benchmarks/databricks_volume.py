@@ -36,7 +36,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,7 @@ import pyarrow.parquet as pq
 from side_by_side import ROOT, HERE, time_report
 
 sys.path.insert(0, os.path.join(ROOT, "Tests", "Workspace"))
+import machine_processes  # noqa: E402
 from workspace_client import Workspace  # noqa: E402
 
 SUPERVISOR = os.path.join(ROOT, "Tests", "Workspace", "workspace_supervisor.py")
@@ -108,13 +108,7 @@ class Simulator:
     def stop(self):
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=180)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        machine_processes.stop_process(self.process, grace=180)
         self.process = None
 
 

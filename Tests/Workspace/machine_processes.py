@@ -60,3 +60,17 @@ def kill_members(holder_pid: int, rounds: int = 20) -> int:
         killed += len(stopped)
         time.sleep(0.2)
     return killed
+
+
+def stop_process(process, grace: float) -> None:
+    """Stops a child we started (a subprocess.Popen): SIGTERM, then SIGKILL after `grace`
+    seconds; waits for it either way, so nothing is left running or unreaped."""
+    import subprocess
+
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import machine_processes
 
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parents[1]
@@ -93,12 +94,6 @@ class SparkProxy(ProxyFiles):
         return int(self.address.rpartition(":")[2])
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        machine_processes.stop_process(self.process, grace=10)
         if self.process.stdout:
             self.process.stdout.close()

@@ -6,11 +6,12 @@ Needs /dev/fuse, fusermount3 (Debian fuse3) and mfusepy (Tests/requirements.txt)
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import machine_processes
 
 HERE = Path(__file__).resolve().parent
 
@@ -49,12 +50,6 @@ class VolumesMount:
     def stop(self) -> None:
         """SIGTERM makes libfuse leave its loop and unmount; a lazy fusermount3 -u is the
         fallback when the daemon is gone or stuck, so nothing stays mounted."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        machine_processes.stop_process(self.process, grace=10)
         if is_mounted(self.mountpoint):
             subprocess.run(["fusermount3", "-u", "-z", str(self.mountpoint)], check=False)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import selectors
-import signal
 import subprocess
 import sys
 import tempfile
@@ -16,6 +15,7 @@ import pytest
 
 from proxy_handle import HERE
 from volumes_handle import VolumesMount
+import machine_processes
 from workspace_client import Workspace
 
 START_TIMEOUT = 600  # the cluster's Spark server: ~15 s alone, minutes while builds share the cores
@@ -64,13 +64,7 @@ def start_supervisor(log: Path) -> tuple[subprocess.Popen | None, Path | str]:
 
 
 def stop_supervisor(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    machine_processes.stop_process(process, grace=120)
     process.stdout.close()
 
 
