@@ -330,21 +330,10 @@ class Handler(MultipartEndpoints, http.server.BaseHTTPRequestHandler):
         if not os.path.isdir(os.path.dirname(local)):
             self.discard_body()
             return self.send_error_json(404, "NOT_FOUND", "The parent directory does not exist.")
-        fd, staged = tempfile.mkstemp(dir=self.state.staging)
+        staged = self.receive_body(drop_after)  # None: the client went away, commit nothing
+        if staged is None:
+            return
         try:
-            received = 0
-            with os.fdopen(fd, "wb") as out:
-                while received < length:
-                    want = min(64 * 1024, length - received)
-                    if drop_after is not None:
-                        want = min(want, drop_after - received)
-                        if want <= 0:
-                            return self.drop_connection()
-                    chunk = self.rfile.read(want)
-                    if not chunk:
-                        return self.drop_connection()  # the client went away: commit nothing
-                    out.write(chunk)
-                    received += len(chunk)
             # The check and the move are one step: with overwrite=false the service is a
             # put-if-absent, which Delta writers rely on (two concurrent uploads: one 409s).
             with self.state.lock:
