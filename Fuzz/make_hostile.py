@@ -134,7 +134,16 @@ def access_files() -> dict[str, bytes]:
     page = 4096 if empty[0x14] else 2048
     wrong_version = bytearray(empty[: page * 4])
     wrong_version[0x14] = 0xFF
+    # MSysObjects' usage map pointed at a 0-byte row: libmdb 1.0.0 dereferences NULL on
+    # the first row fetch (found by scripts/fuzz; mdbtools commit 4febc7b after 1.0.0).
+    zero_usage_map = bytearray(empty)
+    rco, usage_map_offset = (0x0C, 55) if empty[0x14] else (0x08, 35)
+    map_page = struct.unpack_from("<I", empty, 2 * page + usage_map_offset)[0] >> 8
+    struct.pack_into("<I", zero_usage_map, 2 * page + usage_map_offset, (map_page << 8) | 1)
+    row0_start = struct.unpack_from("<H", empty, map_page * page + rco + 2)[0]
+    struct.pack_into("<H", zero_usage_map, map_page * page + rco + 4, row0_start)
     return {
+        "zero-length-usage-map.mdb": bytes(zero_usage_map),
         "first-page-only.mdb": empty[:page],
         "two-pages.mdb": empty[: page * 2],
         "zeroed-catalog.mdb": empty[: page * 2] + b"\0" * page * 2,

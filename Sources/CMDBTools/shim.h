@@ -5,6 +5,21 @@
 #include <string.h>
 #include <mdbtools.h>
 
+/// mdb_read_table, refusing a table whose usage map (the page list a scan follows) is
+/// empty: libmdb 1.0.0 (Debian's) copies a 0-byte map as NULL and then reads its first
+/// byte on the first row fetch, a NULL dereference. mdbtools fixed this after 1.0.0
+/// (commit 4febc7b, "Fix null-ptr deref when table->map_sz is 0", found by oss-fuzz);
+/// this check keeps pyforge safe with either version.
+static inline MdbTableDef *pyf_read_table(MdbCatalogEntry *entry) {
+    MdbTableDef *table = mdb_read_table(entry);
+    if (table && (table->map_sz < 1 || !table->usage_map)) {
+        fprintf(stderr, "the table's usage map (page %lu) is empty\n", entry->table_pg);
+        mdb_free_tabledef(table);
+        return NULL;
+    }
+    return table;
+}
+
 /// Reads the catalog of tables (MSysObjects) into mdb->catalog like mdb_read_catalog,
 /// but without the LvProp column: libmdb's property parser loops forever on a property
 /// record of length 0 (two damaged bytes), and pyforge uses no properties. Returns the
@@ -20,7 +35,7 @@ static inline int pyf_read_tables_catalog(MdbHandle *mdb, unsigned long max_page
     objects.object_type = MDB_TABLE;
     objects.table_pg = 2; /* MSysObjects' definition is always on page 2 */
     snprintf(objects.object_name, sizeof objects.object_name, "%s", "MSysObjects");
-    MdbTableDef *table = mdb_read_table(&objects);
+    MdbTableDef *table = pyf_read_table(&objects);
     if (!table) return -1;
     if (table->num_cols == 0 || table->num_cols > 255 || !mdb_read_columns(table)) {
         mdb_free_tabledef(table);

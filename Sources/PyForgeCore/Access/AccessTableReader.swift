@@ -23,7 +23,7 @@ final class AccessTableReader: TableReader {
         self.progress = progress
         let (opened, said): (Result<UnsafeMutablePointer<MdbTableDef>, TableProblem>, String?) = Libmdb.call {
             guard let entry = name.withCString({ mdb_get_catalogentry_by_name(database.handle, $0) }),
-                  let table = mdb_read_table(entry) else { return .failure(.unreadable) }
+                  let table = pyf_read_table(entry) else { return .failure(.unreadable) }
             // libmdb trusts the stored count: it would read that many column entries and
             // crack every row into that many fields (our buffer holds MDB_MAX_COLS).
             let count = pyf_table_column_count(table)
