@@ -99,9 +99,7 @@ extension Converter {
     static func removeTree(_ path: String) {
         if isDirectory(path), let dir = opendir(path) {
             while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
+                let name = directoryEntryName(entry)
                 if name != "." && name != ".." { removeTree(path + "/" + name) }
             }
             closedir(dir)

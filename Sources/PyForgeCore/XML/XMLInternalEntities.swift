@@ -90,6 +90,13 @@ final class XMLInternalEntities {
             entity.pointee.content = content
             entity.pointee.length = Int32(clamping: count)
             entity.pointee.etype = kind
+            // Non-NULL so that libxml2 keeps its own copy of a declaration's raw value: after
+            // an <!ENTITY> (a redeclaration included) xmlParseEntityDecl asks getEntity for the
+            // name and, when the answer's `orig` is NULL, hands its malloc'd raw value to that
+            // record (libxml2 2.9.14 parser.c, "Ugly mechanism to save the raw entity value"),
+            // which nobody would free: a leak found by scripts/fuzz. libxml2 reads `orig` only
+            // to serialize a DTD, which pyforge never does.
+            entity.pointee.orig = content
             return entity
         }
 

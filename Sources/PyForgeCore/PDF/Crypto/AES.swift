@@ -63,10 +63,12 @@ struct AES {
         var offset = data.startIndex
         while offset + 16 <= data.endIndex {
             for i in 0..<16 { block[i] = data[offset + i] }
-            let cipherBlock = block
             decryptBlock(&block)
-            for i in 0..<16 { out.append(block[i] ^ chain[i]) }
-            chain = cipherBlock
+            // The next block's chain is this ciphertext block, copied in place (no allocation).
+            for i in 0..<16 {
+                out.append(block[i] ^ chain[i])
+                chain[i] = data[offset + i]
+            }
             offset += 16
         }
         return out
@@ -79,15 +81,20 @@ struct AES {
         for i in 0..<16 { block[i] ^= roundKeys[base + i] }
     }
 
-    /// The state is column-major: byte `row + 4 × column`.
-    private static func shiftRows(_ block: inout [UInt8], inverse: Bool) {
-        let copy = block
-        for row in 1..<4 {
-            for column in 0..<4 {
-                let from = inverse ? (column - row + 4) % 4 : (column + row) % 4
-                block[row + 4 * column] = copy[row + 4 * from]
-            }
+    /// The state is column-major: byte `row + 4 × column`; row r turns left by r (right by r
+    /// when inverse). In place, without a copy of the state: a copy per call is a heap
+    /// allocation per round of every block, which made revision 6's key derivation (about
+    /// 300,000 blocks at worst) take seconds in a debug build and over 10 s under ASan.
+    private static func shiftRows(_ b: inout [UInt8], inverse: Bool) {
+        if inverse {
+            (b[1], b[5], b[9], b[13]) = (b[13], b[1], b[5], b[9])
+            (b[3], b[7], b[11], b[15]) = (b[7], b[11], b[15], b[3])
+        } else {
+            (b[1], b[5], b[9], b[13]) = (b[5], b[9], b[13], b[1])
+            (b[3], b[7], b[11], b[15]) = (b[15], b[3], b[7], b[11])
         }
+        (b[2], b[10]) = (b[10], b[2])
+        (b[6], b[14]) = (b[14], b[6])
     }
 
     private static func mixColumns(_ block: inout [UInt8]) {
