@@ -6,12 +6,12 @@ import Darwin
 
 /// Runs synchronous work that blocks (a core conversion, reading a large file, waiting for a
 /// child process) on an OS thread of its own and suspends until it is done. A handler's
-/// `async` methods run on Swift's cooperative pool, a thread or two per core: blocking one
+/// `async` methods run on Swift's cooperative pool, one thread per core: blocking one
 /// of them stalls every other request and the kit's own protocol loop (docs/CONCURRENCY.md).
 /// The work is not cancelled with the request; check `RequestContext.isCancelled` inside it.
 public func runBlocking<T: Sendable, E: Error>(_ work: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
     let result: Result<T, E> = await withCheckedContinuation { continuation in
-        let started = startThread {
+        let run: @Sendable () -> Void = {
             do throws(E) {
                 continuation.resume(returning: .success(try work()))
             } catch {
@@ -19,13 +19,7 @@ public func runBlocking<T: Sendable, E: Error>(_ work: @escaping @Sendable () th
             }
         }
         // Out of threads: do the work here rather than not at all.
-        if !started {
-            do throws(E) {
-                continuation.resume(returning: .success(try work()))
-            } catch {
-                continuation.resume(returning: .failure(error))
-            }
-        }
+        if !startThread(run) { run() }
     }
     return try result.get()
 }
