@@ -45,6 +45,9 @@ public struct RecordBatch: Sendable, Hashable {
             guard column.values.storage == field.type.storage else {
                 throw .storageMismatch(column: field.name, type: field.type)
             }
+            if case .bytes(let values) = column.values, values.overflowed {
+                throw .valuesTooLarge(column: field.name)
+            }
             if !field.nullable, column.nullCount > 0 {
                 throw .nullInRequiredColumn(column: field.name)
             }
@@ -60,6 +63,7 @@ public enum ColumnarError: Error, Sendable, Equatable, CustomStringConvertible {
     case rowCountMismatch(column: String, expected: Int, actual: Int)
     case storageMismatch(column: String, type: DataType)
     case nullInRequiredColumn(column: String)
+    case valuesTooLarge(column: String)
 
     public var description: String {
         switch self {
@@ -71,6 +75,8 @@ public enum ColumnarError: Error, Sendable, Equatable, CustomStringConvertible {
             return "Column '\(column)' holds values that do not match its type \(type.name)."
         case .nullInRequiredColumn(let column):
             return "Column '\(column)' is declared non-nullable but contains nulls."
+        case .valuesTooLarge(let column):
+            return "Column '\(column)' holds more than \(ByteArrays.maxDataBytes) bytes of values in one batch, past its 32-bit offsets."
         }
     }
 }

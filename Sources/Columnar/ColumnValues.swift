@@ -1,18 +1,37 @@
 /// Variable-length values laid out Arrow-style: value `i` is
 /// `data[offsets[i] ..< offsets[i + 1]]`.
+///
+/// The offsets are 32-bit (Arrow's and Parquet's layout), so one column of one batch holds at
+/// most `maxDataBytes`. Readers bound their batches well below that; should one ever pass it,
+/// the value that does not fit is left empty and `overflowed` is set, and `RecordBatch`
+/// refuses the column with `ColumnarError.valuesTooLarge`: an error sentence, never a trap
+/// or an offset that wrapped around.
 public struct ByteArrays: Sendable, Hashable {
     public var offsets: [Int32]
     public var data: [UInt8]
+    /// True once a value did not fit under the 32-bit offsets.
+    public private(set) var overflowed = false
+    /// `maxDataBytes`, lowered by tests.
+    let limit: Int
+
+    public static let maxDataBytes = Int(Int32.max)
 
     public init() {
+        self.init(limit: Self.maxDataBytes)
+    }
+
+    init(limit: Int) {
         offsets = [0]
         data = []
+        self.limit = limit
     }
 
     public init(offsets: [Int32], data: [UInt8]) {
         precondition(!offsets.isEmpty, "ByteArrays needs at least the leading 0 offset")
         self.offsets = offsets
         self.data = data
+        limit = Self.maxDataBytes
+        overflowed = data.count > limit
     }
 
     public init<S: Sequence>(strings: S) where S.Element == String {
@@ -33,8 +52,25 @@ public struct ByteArrays: Sendable, Hashable {
     }
 
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count <= limit - data.count else {
+            overflowed = true
+            appendEmpty()
+            return
+        }
         data.append(contentsOf: bytes)
-        offsets.append(Int32(data.count))
+        offsets.append(Int32(truncatingIfNeeded: data.count))  // at most `limit`, which fits
+    }
+
+    /// Ends a value whose bytes the caller appended to `data` itself (decoding in place).
+    public mutating func endValue() {
+        let start = Int(offsets[offsets.count - 1])
+        guard data.count <= limit else {
+            overflowed = true
+            data.removeSubrange(start...)
+            appendEmpty()
+            return
+        }
+        offsets.append(Int32(truncatingIfNeeded: data.count))
     }
 
     /// Appends a null or empty slot (no bytes).

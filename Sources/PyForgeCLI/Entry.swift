@@ -12,9 +12,11 @@ struct CommandFailure: Error {
     init(_ error: ConversionError) { self.error = error }
 }
 
-/// The process entry point behind the thin `pyforge` executable.
+/// The process entry point behind the thin `pyforge` executable. Every command is a
+/// synchronous `ParsableCommand` run on the main thread (docs/CONCURRENCY.md): conversions
+/// block on reading and writing files, which is what an OS thread is for.
 public enum PyForgeMain {
-    public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
+    public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         signal(SIGPIPE, SIG_IGN)
         // Past a file-size limit, writes then fail with EFBIG (a clean error and cleanup)
         // instead of the signal killing the process with its temporary file left behind.
@@ -22,11 +24,7 @@ public enum PyForgeMain {
         InterruptCleanup.install()
         do {
             var command = try PyForgeCommand.parseAsRoot(LegacyArguments.rewrite(arguments))
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            try command.run()
             exit(0)
         } catch let failure as CommandFailure {
             writeStderr("pyforge: error: \(failure.error.description)\n")

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import ExtensionProtocol
 import Synchronization
 
@@ -67,6 +68,7 @@ public struct ExtensionError: Error, Sendable {
 /// dispatch, progress, cancellation. stdout is kept for protocol messages only: anything
 /// the extension prints goes to stderr.
 public final class ExtensionServer: Sendable {
+    private let input: Int32
     private let output: Int32
     private let writeLock = Mutex<Void>(())
     private let cancelled = Mutex<Set<RequestID>>([])
@@ -76,7 +78,10 @@ public final class ExtensionServer: Sendable {
     /// After `shutdown`, work is refused (SPEC §16.3, 7).
     private let shutDown = Mutex<Bool>(false)
 
-    private init(output: Int32) {
+    /// `input` and `output` carry the protocol (stdin and a copy of stdout in `run`; a pair of
+    /// pipes in the kit's tests).
+    init(input: Int32, output: Int32) {
+        self.input = input
         self.output = output
     }
 
@@ -87,7 +92,7 @@ public final class ExtensionServer: Sendable {
         // cannot corrupt the framing.
         let protocolFD = dup(1)
         dup2(2, 1)
-        let server = ExtensionServer(output: protocolFD)
+        let server = ExtensionServer(input: 0, output: protocolFD)
         await server.serve(handler)
         exit(0)
     }
@@ -107,14 +112,12 @@ public final class ExtensionServer: Sendable {
 
     func isCancelled(_ id: RequestID) -> Bool { cancelled.withLock { $0.contains(id) } }
 
-    private func serve(_ handler: some ExtensionHandler) async {
+    func serve(_ handler: some ExtensionHandler) async {
         var framer = LineFramer()
-        var buffer = [UInt8](repeating: 0, count: 64 << 10)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            for event in framer.feed(buffer[0..<n]) {
+        let input = InputChunks(reading: self.input)
+        for await chunk in input.chunks {
+            defer { input.consumed() }
+            for event in framer.feed(chunk) {
                 switch event {
                 case .tooLarge:
                     send(.errorResponse(id: nil, error: ResponseError(code: ResponseError.parseError, message: "message over the size limit")))
@@ -183,6 +186,38 @@ public final class ExtensionServer: Sendable {
 
     /// Below the host's 2 s wait after closing stdin (SPEC §11.3).
     static let exitGrace = Duration.milliseconds(1500)
+
+    /// The protocol's input, read on an OS thread of its own: a read(2) that waits for the
+    /// host must never hold a thread of Swift's cooperative pool, which the handlers' tasks
+    /// need (docs/CONCURRENCY.md). One chunk at a time: the thread reads the next only after
+    /// `consumed()`, so a host that writes faster than the extension answers fills the pipe
+    /// instead of this process's memory.
+    final class InputChunks: Sendable {
+        let chunks: AsyncStream<[UInt8]>
+        private let taken = DispatchSemaphore(value: 0)
+
+        init(reading fd: Int32) {
+            let (chunks, continuation) = AsyncStream<[UInt8]>.makeStream()
+            self.chunks = chunks
+            let taken = self.taken
+            let started = startThread {
+                var buffer = [UInt8](repeating: 0, count: 64 << 10)
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { break }
+                    continuation.yield(Array(buffer[0..<n]))
+                    taken.wait()
+                }
+                continuation.finish()
+            }
+            // Without a thread (the process is out of them) nothing can be read: end at once.
+            if !started { continuation.finish() }
+        }
+
+        /// The last chunk handed out was handled: the thread may read the next.
+        func consumed() { taken.signal() }
+    }
 
     private func answer(_ id: RequestID, _ method: String, _ params: JSONValue?, _ handler: some ExtensionHandler) async {
         let context = RequestContext(id: id, token: nil, server: self)

@@ -1,3 +1,3 @@
 import PyForgeCLI
 
-await PyForgeMain.run()
+PyForgeMain.run()

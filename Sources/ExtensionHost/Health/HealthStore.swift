@@ -8,6 +8,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Synchronization
 
 /// One extension's record across runs.
 public struct ExtensionHealth: Sendable, Codable, Equatable {
@@ -31,27 +32,27 @@ public struct ExtensionHealth: Sendable, Codable, Equatable {
 /// Per-extension crash/timeout counts, last error and latency, kept in the user's cache
 /// directory so that an extension that keeps failing is skipped for a cool-down
 /// (a circuit breaker) instead of slowing every conversion.
-public final class HealthStore: @unchecked Sendable {
+public final class HealthStore: Sendable {
     public static let tripAfter = 3
     public static let coolDownSeconds = 300.0
 
     public let path: String
-    private var records: [String: ExtensionHealth]
+    private let records: Mutex<[String: ExtensionHealth]>
 
     public init(environment: [String: String]) {
         let cache = environment["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
             ?? (environment["HOME"].map { $0 + "/.cache" } ?? "/tmp")
         path = cache + "/pyforge/extension-health.json"
-        records = (FileManager.default.contents(atPath: path)).flatMap { try? JSONDecoder().decode([String: ExtensionHealth].self, from: $0) } ?? [:]
+        records = Mutex((FileManager.default.contents(atPath: path)).flatMap { try? JSONDecoder().decode([String: ExtensionHealth].self, from: $0) } ?? [:])
     }
 
-    public func health(_ name: String) -> ExtensionHealth { records[name] ?? ExtensionHealth() }
+    public func health(_ name: String) -> ExtensionHealth { records.withLock { $0[name] } ?? ExtensionHealth() }
 
-    public var all: [String: ExtensionHealth] { records }
+    public var all: [String: ExtensionHealth] { records.withLock { $0 } }
 
     /// When the circuit is open: the time (seconds since 1970) the extension may be tried again.
     public func coolingDown(_ name: String, now: Double = Date().timeIntervalSince1970) -> Double? {
-        guard let until = records[name]?.skippedUntil, until > now else { return nil }
+        guard let until = records.withLock({ $0[name]?.skippedUntil }), until > now else { return nil }
         return until
     }
 
@@ -61,7 +62,7 @@ public final class HealthStore: @unchecked Sendable {
         record.consecutiveFailures = 0
         record.skippedUntil = nil
         if let handshakeMilliseconds { record.lastHandshakeMilliseconds = handshakeMilliseconds }
-        records[name] = record
+        records.withLock { $0[name] = record }
     }
 
     /// Declines are not failures, and neither is a version mismatch: such an extension is
@@ -86,12 +87,12 @@ public final class HealthStore: @unchecked Sendable {
         record.lastReason = failure.reason
         record.lastFailureAt = now
         if record.consecutiveFailures >= Self.tripAfter { record.skippedUntil = now + Self.coolDownSeconds }
-        records[name] = record
+        records.withLock { $0[name] = record }
     }
 
     /// Writes the records atomically (temp file + rename); failures are ignored: health is advice.
     public func save() {
-        guard let data = try? JSONEncoder().encode(records) else { return }
+        guard let data = try? JSONEncoder().encode(all) else { return }
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
         _ = try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let temporary = path + ".\(getpid()).tmp"

@@ -13,11 +13,13 @@ import Synchronization
 /// the idle clock, stderr kept as a tail for error reports. A timed-out request is
 /// cancelled (`$/cancelRequest`) before the caller moves on. Any protocol violation fails
 /// every pending request; an error response with `id: null` is logged and survived.
-public final class ExtensionConnection: @unchecked Sendable {
+public final class ExtensionConnection: Sendable {
     public let process: ExtensionProcess
     /// The extension's name, for messages that outlive the request (an interruption).
     public let name: String
     private let state = Mutex<State>(State())
+    /// Wakes the requesting thread when a reader thread delivered something. The host runs on
+    /// OS threads (docs/CONCURRENCY.md), and Synchronization has no condition variable.
     private let wakeups = DispatchSemaphore(value: 0)
     private let readers: [BackgroundThread]
     private let onProgress: @Sendable (ProgressParams) -> Void
@@ -87,8 +89,14 @@ public final class ExtensionConnection: @unchecked Sendable {
     }
 
     /// Lets the reader threads reach the connection without keeping it alive.
-    private final class WeakBox: @unchecked Sendable {
-        weak var connection: ExtensionConnection?
+    /// Set once, after `init` made the readers (which need the box before `self` exists).
+    private final class WeakBox: Sendable {
+        private struct Reference { weak var connection: ExtensionConnection? }
+        private let reference = Mutex(Reference())
+        var connection: ExtensionConnection? {
+            get { reference.withLock { $0.connection } }
+            set { reference.withLock { $0.connection = newValue } }
+        }
     }
 
     public var stderrTail: [String] { state.withLock { $0.stderrTail.lines } }

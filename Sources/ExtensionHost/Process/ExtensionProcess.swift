@@ -16,7 +16,7 @@ public struct ExtensionStopped: Sendable {
 /// A running extension: its own process group, with pipes for stdin, stdout and stderr.
 /// `terminate()` walks the shutdown ladder — close stdin, wait, SIGTERM the group, wait,
 /// SIGKILL the group — so neither the extension nor anything it started survives.
-public final class ExtensionProcess: @unchecked Sendable {
+public final class ExtensionProcess: Sendable {
     public let pid: pid_t
     public let executable: String
     /// The host's ends of the pipes.

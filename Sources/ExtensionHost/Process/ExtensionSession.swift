@@ -3,13 +3,17 @@ import PyForgeCore
 import Synchronization
 
 /// A started, handshaken extension: `initialize` done with an agreed protocol version.
-public final class ExtensionSession: @unchecked Sendable {
+public final class ExtensionSession: Sendable {
     public let discovered: DiscoveredExtension
     public let connection: ExtensionConnection
     public let protocolVersion: ProtocolVersion
     public let capabilities: JSONValue?
     /// How long spawn + handshake took, for `extensions status` and the health record.
-    public var handshakeMilliseconds: Double?
+    public var handshakeMilliseconds: Double? {
+        get { handshake.withLock { $0 } }
+        set { handshake.withLock { $0 = newValue } }
+    }
+    private let handshake = Mutex<Double?>(nil)
     private let timeouts: ExtensionManifest.Timeouts
     /// The temporary file the extension converts into (`stageOutput`), and the proof that
     /// the extension stopped (`stop`). The file leaves the session only with that proof:
@@ -160,7 +164,10 @@ public final class ExtensionSession: @unchecked Sendable {
     }
 }
 
-/// Carries a value the session only touches under its lock.
+/// Carries the staged `AtomicOutputFile` (a class with mutable state, deliberately not
+/// `Sendable`) through the session's `Mutex`: it is only touched under that lock and leaves
+/// the session once, after the extension stopped, to the one caller of `stop()`. The compiler
+/// cannot see that hand-over (a value moved out of a `Mutex`), so this box is checked by hand.
 private struct UncheckedBox<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }

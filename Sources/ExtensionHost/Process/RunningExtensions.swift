@@ -12,8 +12,8 @@ import Synchronization
 /// the answers (−32800), then the shutdown ladder (SPEC §7, §11.3). A second signal
 /// during that stops at once.
 enum RunningExtensions {
-    private final class Entry: @unchecked Sendable {
-        weak var connection: ExtensionConnection?
+    private final class Entry: Sendable {
+        weak let connection: ExtensionConnection?
         init(_ connection: ExtensionConnection) { self.connection = connection }
     }
 

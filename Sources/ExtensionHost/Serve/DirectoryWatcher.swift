@@ -8,10 +8,10 @@ import Synchronization
 
 /// Watches the extension search path (and each extension's directory) with inotify and
 /// counts changes, so a long-lived server knows that new requests must see new versions.
-public final class DirectoryWatcher: @unchecked Sendable {
+public final class DirectoryWatcher: Sendable {
     private let descriptor: Int32
     private let changes = ChangeCounter()
-    private var thread: BackgroundThread?
+    private let thread: BackgroundThread
     private let onChange: @Sendable (String) -> Void
 
     public init?(directories: [String], onChange: @escaping @Sendable (String) -> Void) {
@@ -39,7 +39,7 @@ public final class DirectoryWatcher: @unchecked Sendable {
                 callback("an extension directory changed")
             }
         }
-        thread?.start()
+        thread.start()
         #else
         return nil
         #endif

@@ -13,12 +13,12 @@ import Synchronization
 /// send `$/progress`. The extension search path is watched: a changed manifest or
 /// executable is used by the next request, while requests in flight finish with the
 /// version they started (every conversion starts its own extension processes).
-public final class PyForgeServer: @unchecked Sendable {
+public final class PyForgeServer: Sendable {
     private let environment: [String: String]
     private let logger: Logger
     private let writeLock = Mutex<Int32>(-1)
     private let inFlight = Mutex<Int>(0)
-    private var watcher: DirectoryWatcher?
+    private let watcher = Mutex<DirectoryWatcher?>(nil)
 
     public init(environment: [String: String], logger: Logger) {
         self.environment = environment
@@ -33,7 +33,8 @@ public final class PyForgeServer: @unchecked Sendable {
         writeLock.withLock { $0 = protocolFD }
         let searchPath = ExtensionDiscovery.searchPath(environment: environment, executablePath: ExtensionDiscovery.currentExecutable)
         let log = logger
-        watcher = DirectoryWatcher(directories: searchPath) { reason in log.info("Reloading extensions: \(reason).") }
+        let watching = DirectoryWatcher(directories: searchPath) { reason in log.info("Reloading extensions: \(reason).") }
+        watcher.withLock { $0 = watching }
 
         var framer = LineFramer()
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
@@ -137,7 +138,7 @@ public final class PyForgeServer: @unchecked Sendable {
                 "host": .string("pyforge \(PyForgeVersion.current)"),
                 "databricks": .bool(environment["DATABRICKS_RUNTIME_VERSION"] != nil),
                 "runtime_version": environment["DATABRICKS_RUNTIME_VERSION"].map { .string($0) } ?? .null,
-                "extensions_generation": .number(Double(watcher?.generation ?? 0)),
+                "extensions_generation": .number(Double(watcher.withLock { $0?.generation } ?? 0)),
                 "extensions": .object(report.extensions),
             ])
         case "extensions/list", "extensions/reload":

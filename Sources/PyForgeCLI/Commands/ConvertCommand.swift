@@ -15,7 +15,7 @@ import Parquet
 import PyForgeCore
 
 /// `pyforge convert INPUT [OUTPUT]`, or a batch: `pyforge convert 'data/*.csv' more.json --output-dir out/`.
-struct ConvertCommand: AsyncParsableCommand {
+struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
         abstract: "Convert a file, or a batch of files (glob patterns, --output-dir, --workers), to Parquet (default), CSV, JSON, NDJSON or a Delta Lake table; a PDF to text.",
@@ -164,7 +164,7 @@ struct ConvertCommand: AsyncParsableCommand {
     /// The engine asked for: --force-pyspark is 1.x's --engine spark.
     var engineName: String { forcePyspark ? "spark" : engine }
 
-    func run() async throws {
+    func run() throws {
         let console = Console(verbose: globals.verbose)
         try globals.installMemoryBudget()
         if forcePyspark {

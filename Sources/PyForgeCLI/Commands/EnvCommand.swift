@@ -10,7 +10,7 @@ import PyForgeCore
 
 /// `pyforge env`: where pyforge runs (Databricks serverless, classic or elsewhere, as the
 /// Databricks extension detects it), the settings it reads and its extension search path.
-struct EnvCommand: AsyncParsableCommand {
+struct EnvCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "env", abstract: "Show the environment: Databricks compute, Spark endpoint, settings, extension search path.")
 
@@ -19,7 +19,7 @@ struct EnvCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON on stdout.")
     var json = false
 
-    func run() async throws {
+    func run() throws {
         let report = HostEnvironment.gather(environment: ProcessInfo.processInfo.environment)
         if json {
             try Console(verbose: false).printJSON(report)

@@ -7,14 +7,14 @@ import Foundation
 #endif
 
 /// `pyforge extensions …`: what the extension host finds.
-struct ExtensionsCommand: AsyncParsableCommand {
+struct ExtensionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extensions", abstract: "Inspect installed extensions.",
         subcommands: [ExtensionsListCommand.self, ExtensionsStatusCommand.self, ExtensionsCheckCommand.self])
 }
 
 /// `pyforge extensions list` (also `pyforge --list-extensions`).
-struct ExtensionsListCommand: AsyncParsableCommand {
+struct ExtensionsListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List extensions found on the search path, and those shadowed, invalid or insecure (with the reason). No extension is started.")
@@ -24,7 +24,7 @@ struct ExtensionsListCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON on stdout.")
     var json = false
 
-    func run() async throws {
+    func run() throws {
         let report = ExtensionDiscovery.discover(
             searchPath: ExtensionDiscovery.searchPath(
                 environment: ProcessInfo.processInfo.environment, executablePath: ExtensionDiscovery.currentExecutable))
@@ -52,7 +52,7 @@ struct ExtensionsListCommand: AsyncParsableCommand {
 }
 
 /// `pyforge extensions status`: starts each extension, handshakes and pings it.
-struct ExtensionsStatusCommand: AsyncParsableCommand {
+struct ExtensionsStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Start each extension: handshake latency, protocol, capabilities, health across runs and last error.")
@@ -62,7 +62,7 @@ struct ExtensionsStatusCommand: AsyncParsableCommand {
     @Flag(help: "Print the statuses as JSON on stdout.")
     var json = false
 
-    func run() async throws {
+    func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let report = ExtensionDiscovery.discover(
             searchPath: ExtensionDiscovery.searchPath(environment: environment, executablePath: ExtensionDiscovery.currentExecutable))
@@ -92,7 +92,7 @@ struct ExtensionsStatusCommand: AsyncParsableCommand {
 }
 
 /// `pyforge extensions check DIR`: the conformance suite for extension authors.
-struct ExtensionsCheckCommand: AsyncParsableCommand {
+struct ExtensionsCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check an extension directory against the protocol: manifest, handshake, version negotiation, unknown methods, large messages, cancellation, clean stdout, exit on stdin EOF.")
@@ -105,7 +105,7 @@ struct ExtensionsCheckCommand: AsyncParsableCommand {
     @Flag(help: "Print the results as JSON on stdout.")
     var json = false
 
-    func run() async throws {
+    func run() throws {
         let path = directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
         let checks = ConformanceSuite.run(directory: path, environment: ProcessInfo.processInfo.environment)
         if json {

@@ -2,7 +2,7 @@ import ArgumentParser
 import PyForgeCore
 
 /// `pyforge formats`: what converts to what.
-struct FormatsCommand: AsyncParsableCommand {
+struct FormatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "formats", abstract: "List the input formats and what each converts to.")
 
@@ -11,7 +11,7 @@ struct FormatsCommand: AsyncParsableCommand {
     @Flag(help: "Print the table as JSON on stdout.")
     var json = false
 
-    func run() async throws {
+    func run() throws {
         let rows = InputFormat.allCases.map { format in
             FormatRow(
                 input: format.title, extensions: format.extensions,

@@ -2,7 +2,7 @@ import ArgumentParser
 import PyForgeCore
 
 /// `pyforge info INPUT`.
-struct InfoCommand: AsyncParsableCommand {
+struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
         abstract: "Describe a file: format, size, encoding, rows and inferred schema (for Parquet: row groups, codecs, statistics).")
@@ -34,7 +34,7 @@ struct InfoCommand: AsyncParsableCommand {
         try checkInputOptions(csv.given + jsonInput.given + xml.given + dbase.given + (password == nil ? [] : [.password]), input: input)
     }
 
-    func run() async throws {
+    func run() throws {
         let console = Console(verbose: globals.verbose)
         try globals.installMemoryBudget()
         // A Volume path is not on this machine: the extension claiming it runs the command.

@@ -2,7 +2,7 @@ import ArgumentParser
 import PyForgeCore
 
 /// `pyforge install sample-datasets [DEST]`: deterministic sample files in every input format.
-struct InstallSampleDatasetsCommand: AsyncParsableCommand {
+struct InstallSampleDatasetsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample-datasets",
         abstract: "Generate sample datasets (orders: ids, money, dates, timestamps, categories, missing values, awkward text) in every input format.",
@@ -84,7 +84,7 @@ struct InstallSampleDatasetsCommand: AsyncParsableCommand {
         return values
     }
 
-    func run() async throws {
+    func run() throws {
         let console = Console(verbose: globals.verbose)
         let destination = destinationPath
         if listReleases {

@@ -2,7 +2,7 @@ import ArgumentParser
 import PyForgeCore
 
 /// The `pyforge` command line.
-public struct PyForgeCommand: AsyncParsableCommand {
+public struct PyForgeCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pyforge",
         abstract: "Convert CSV and other data files to typed Parquet, CSV and JSON.",
@@ -34,8 +34,8 @@ public struct PyForgeCommand: AsyncParsableCommand {
 
     public init() {}
 
-    public func run() async throws {
+    public func run() throws {
         guard listExtensions else { throw CleanExit.helpRequest(self) }
-        try await ExtensionsListCommand.parse([]).run()
+        try ExtensionsListCommand.parse([]).run()
     }
 }

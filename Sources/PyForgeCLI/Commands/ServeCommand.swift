@@ -7,7 +7,7 @@ import Foundation
 #endif
 
 /// `pyforge serve --stdio`: the long-lived JSON-RPC server behind the Python API.
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve convert, info, validate, formats, environment and extensions requests as JSON-RPC 2.0 over stdin/stdout (one message per line).")
@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard stdio else { throw ValidationError("Pass --stdio: pyforge serve speaks JSON-RPC over stdin/stdout.") }
     }
 
-    func run() async throws {
+    func run() throws {
         let console = Console(verbose: globals.verbose)
         try globals.installMemoryBudget()
         if worker {

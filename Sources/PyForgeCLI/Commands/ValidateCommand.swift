@@ -2,7 +2,7 @@ import ArgumentParser
 import PyForgeCore
 
 /// `pyforge validate INPUT`: exit 0 when the file converts, 1 with the reasons when not.
-struct ValidateCommand: AsyncParsableCommand {
+struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check that a file can be converted; exits 1 with the reasons when it cannot.")
@@ -31,7 +31,7 @@ struct ValidateCommand: AsyncParsableCommand {
         try checkInputOptions(csv.given + jsonInput.given + xml.given + dbase.given + (password == nil ? [] : [.password]), input: input)
     }
 
-    func run() async throws {
+    func run() throws {
         let console = Console(verbose: globals.verbose)
         try globals.installMemoryBudget()
         // A Volume path is not on this machine: the extension claiming it runs the command.

@@ -6,12 +6,14 @@ import Darwin
 import PyForgeCore
 import Synchronization
 
-/// A one-line progress bar on stderr (rows, MB/s, ETA), drawn only when stderr is a terminal.
+/// A one-line progress bar on stderr (rows, MB/s, ETA), drawn only when stderr is a terminal,
+/// from a thread of its own (the command itself is synchronous; docs/CONCURRENCY.md).
 final class ProgressDisplay: Sendable {
     private let label: String
     private let counter: ProgressCounter
     private let running = Atomic<Bool>(false)
     private let enabled: Bool
+    private let drawer = Mutex<BackgroundThread?>(nil)
 
     init(label: String, counter: ProgressCounter) {
         self.label = label
@@ -22,18 +24,28 @@ final class ProgressDisplay: Sendable {
     func start() {
         guard enabled else { return }
         running.store(true, ordering: .releasing)
-        Task.detached { [self] in
+        let thread = BackgroundThread { [self] in
+            InterruptCleanup.leaveSignalsToOtherThreads()
             let started = Self.now()
-            try? await Task.sleep(nanoseconds: 300_000_000)
+            // First draw after 300 ms (a fast conversion never shows a bar), then every 200 ms;
+            // short sleeps so that stop() is not kept waiting.
+            var nextDraw = started + 0.3
             while running.load(ordering: .acquiring) {
-                draw(elapsed: Self.now() - started)
-                try? await Task.sleep(nanoseconds: 200_000_000)
+                if Self.now() >= nextDraw {
+                    draw(elapsed: Self.now() - started)
+                    nextDraw += 0.2
+                }
+                usleep(10_000)
             }
         }
+        drawer.withLock { $0 = thread }
+        thread.start()
     }
 
     func stop() {
         guard enabled, running.exchange(false, ordering: .acquiringAndReleasing) else { return }
+        // Joined before the line is cleared, so no last draw can follow the clearing.
+        drawer.withLock { $0.take() }?.join()
         writeStderr("\r\u{1B}[K")
     }
 

@@ -5,7 +5,7 @@ import Darwin
 #endif
 import Columnar
 
-/// Turns tokenized records into a typed record batch, one column at a time.
+/// Turns tokenized records into the typed columns of a record batch, one column at a time.
 struct CSVBatchBuilder {
     let schema: Schema
     let types: [InferredType]
@@ -21,14 +21,14 @@ struct CSVBatchBuilder {
         var row: Int
     }
 
-    func build(_ index: FieldIndex, _ base: UnsafePointer<UInt8>) throws(Mismatch) -> RecordBatch {
+    /// The columns of `schema`, in its order (the reader assembles them into a batch).
+    func build(_ index: FieldIndex, _ base: UnsafePointer<UInt8>) throws(Mismatch) -> [Column] {
         var columns: [Column] = []
         columns.reserveCapacity(types.count)
         for (c, type) in types.enumerated() {
             columns.append(try buildColumn(c, type, index, base))
         }
-        // Types and storage agree by construction.
-        return try! RecordBatch(schema: schema, columns: columns)
+        return columns
     }
 
     @inline(__always)

@@ -227,14 +227,16 @@ public final class CSVReader: TableReader {
         if let restart = try resolveUnknownColumns() { return restart }
         let builder = CSVBatchBuilder(
             schema: schema, types: types, nullValues: nullValues, quote: dialect.quote ?? CSVDialect.doubleQuote, escape: dialect.escape)
+        let columns: [Column]
         do {
-            let batch = try builder.build(index, UnsafePointer(buffer.bytes))
-            rowsRead += batch.rowCount
-            progress?.addRows(batch.rowCount)
-            return .batch(batch)
+            columns = try builder.build(index, UnsafePointer(buffer.bytes))
         } catch {
             return try widen(column: error.column, row: error.row)
         }
+        let batch = try RecordBatch.assembled(schema, columns, path: path, location: "the records from line \(chunkLine)")
+        rowsRead += batch.rowCount
+        progress?.addRows(batch.rowCount)
+        return .batch(batch)
     }
 
     /// Tokenizes the next run of records into `index`; false at the end of the input.

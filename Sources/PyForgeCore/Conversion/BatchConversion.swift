@@ -160,7 +160,7 @@ public enum BatchConversion {
             let name: String
             if format == .delta {
                 name = stem + "_delta"
-            } else if sheetOutputs(path, template.excel) || tableOutputs(path, template.access) {
+            } else if sheetOutputs(path, template.excel) || tableOutputs(path) {
                 name = stem + "_" + format.rawValue
             } else {
                 name = stem + "." + format.fileExtension
@@ -185,8 +185,10 @@ public enum BatchConversion {
         return selected.count > 1
     }
 
-    /// Access databases write one file per table, into `<stem>_<format>/`.
-    static func tableOutputs(_ path: String, _ options: AccessOptions) -> Bool {
+    /// Access databases write one file per table, into `<stem>_<format>/`, even when
+    /// `--tables` selects a single table: `Converter.convertAll` converts a database into a
+    /// directory unless the output is an explicit file, which batch mode never gives it.
+    static func tableOutputs(_ path: String) -> Bool {
         InputFormat(path: path) == .access
     }
 

@@ -11,6 +11,21 @@ public enum ReadStep: Sendable {
     case end
 }
 
+extension RecordBatch {
+    /// A batch a reader built column by column from `schema`: types, storage and row counts
+    /// agree by construction. Should a reader ever break that, the conversion fails with a
+    /// sentence naming the input instead of trapping.
+    public static func assembled(
+        _ schema: Schema, _ columns: [Column], path: String, location: String
+    ) throws(ConversionError) -> RecordBatch {
+        do {
+            return try RecordBatch(schema: schema, columns: columns)
+        } catch {
+            throw .malformedInput(path: path, location: location, reason: error.description, fix: "report this file to the pyforge developers")
+        }
+    }
+}
+
 /// Bytes of input consumed, readable from another thread (the progress display).
 public final class ProgressCounter: Sendable {
     private let consumed = Atomic<Int64>(0)

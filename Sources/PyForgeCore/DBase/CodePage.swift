@@ -106,7 +106,7 @@ struct CodePageDecoder {
                 out.data.append(UInt8(0x80 | (scalar & 0x3F)))
             }
         }
-        out.offsets.append(Int32(out.data.count))
+        out.endValue()
     }
 }
 

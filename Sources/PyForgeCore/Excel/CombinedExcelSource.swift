@@ -84,7 +84,8 @@ final class CombinedExcelReader: TableReader {
                 var names = ByteArrays()
                 names.reserve(values: batch.rowCount, bytes: batch.rowCount * name.utf8.count)
                 for _ in 0..<batch.rowCount { names.append(name) }
-                return .batch(try! RecordBatch(schema: schema, columns: batch.columns + [Column(.bytes(names))]))
+                return .batch(try RecordBatch.assembled(
+                    schema, batch.columns + [Column(.bytes(names))], path: source.path, location: "sheet '\(name)'"))
             case .restart(_, let reason):
                 // Types from every row of every sheet, so one restart is enough.
                 return .restart(try source.joinedSchema(scanAll: true), reason: reason)

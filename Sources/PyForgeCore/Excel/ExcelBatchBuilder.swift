@@ -1,6 +1,6 @@
 import Columnar
 
-/// Turns rows of a `CellBatch` into a typed record batch, one column at a time.
+/// Turns rows of a `CellBatch` into the typed columns of a record batch, one column at a time.
 struct ExcelBatchBuilder {
     let schema: Schema
     let types: [ExcelCellType]
@@ -13,13 +13,14 @@ struct ExcelBatchBuilder {
         var row: Int
     }
 
-    func build(_ batch: CellBatch, rows: Range<Int>) throws(Mismatch) -> RecordBatch {
+    /// The columns of `schema`, in its order (the reader assembles them into a batch).
+    func build(_ batch: CellBatch, rows: Range<Int>) throws(Mismatch) -> [Column] {
         var columns: [Column] = []
         columns.reserveCapacity(types.count)
         for (c, type) in types.enumerated() {
             columns.append(try buildColumn(c, type, batch, rows))
         }
-        return try! RecordBatch(schema: schema, columns: columns)  // types and storage agree by construction
+        return columns
     }
 
     private func buildColumn(_ c: Int, _ type: ExcelCellType, _ batch: CellBatch, _ rows: Range<Int>) throws(Mismatch) -> Column {

@@ -131,11 +131,9 @@ final class ExcelReader: TableReader {
         }
         if let restart = try resolveUnknownColumns(batch, from: start) { return restart }
         let builder = ExcelBatchBuilder(schema: schema, types: types, strings: strings, system: system)
+        let columns: [Column]
         do {
-            let record = try builder.build(batch, rows: start..<batch.rowCount)
-            rowsRead += record.rowCount
-            progress?.addRows(record.rowCount)
-            return .batch(record)
+            columns = try builder.build(batch, rows: start..<batch.rowCount)
         } catch {
             let old = types[error.column]
             let slots = batch.columns[error.column]
@@ -144,6 +142,10 @@ final class ExcelReader: TableReader {
             let reason = "column '\(names[error.column])' was inferred as \(old) but sheet '\(sheet.name)' row \(batch.rowNumbers[error.row]) holds \(shown)"
             return try scanRest(batch, from: start, reason: reason)
         }
+        let record = try RecordBatch.assembled(schema, columns, path: path, location: "sheet '\(sheet.name)' from row \(batch.rowNumbers[start])")
+        rowsRead += record.rowCount
+        progress?.addRows(record.rowCount)
+        return .batch(record)
     }
 
     /// Columns with only nulls so far are written as strings; their first values decide

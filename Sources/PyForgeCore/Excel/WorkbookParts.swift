@@ -105,7 +105,7 @@ final class SharedStringsHandler: ExcelXMLHandler {
         } else if ExcelXMLName.equals(name, "si") {
             inItem = false
             guard fits(4) else { return }
-            strings.offsets.append(Int32(strings.data.count))
+            strings.endValue()  // `limit` keeps the table under the 32-bit offsets
         } else if ExcelXMLName.equals(name, "rPh") {
             phonetic -= 1
         }

@@ -128,7 +128,7 @@ public final class XMLReader: TableReader {
                 return try widen(column: c, row: error.row)
             }
         }
-        let batch = try! RecordBatch(schema: schema, columns: columns)  // types and storage agree by construction
+        let batch = try RecordBatch.assembled(schema, columns, path: path, location: "the records after record \(rowsRead)")
         rowsRead += batch.rowCount
         progress?.addRows(batch.rowCount)
         return .batch(batch)

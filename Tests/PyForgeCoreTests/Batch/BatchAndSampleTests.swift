@@ -1,3 +1,4 @@
+import Foundation
 @testable import PyForgeCore
 import Synchronization
 import Testing
@@ -19,6 +20,22 @@ import Testing
         #expect(planned.map(\.outputPath) == ["out/a.ndjson", "out/b.ndjson"])
         let beside = try BatchConversion.plan(["x/a.csv", "b.json"], template: ConvertRequest(inputPath: ""), outputDirectory: nil)
         #expect(beside.map(\.outputPath) == ["x/a.parquet", "b.parquet"])
+    }
+
+    /// `--tables` with one table still writes a directory: the plan names the one that
+    /// `Converter.convertAll` then writes into.
+    @Test func accessDatabasesPlanADirectoryEvenForOneTable() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("EndToEnd/fixtures/access/types.mdb").path
+        let out = try makeTemporaryDirectory().path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var template = ConvertRequest(inputPath: "")
+        template.access.tables = ["AllTypes"]
+        let planned = try BatchConversion.plan([fixture], template: template, outputDirectory: out)
+        #expect(planned.map(\.outputPath) == [out + "/types_parquet"])
+        let results = try Converter.convertAll(planned[0])
+        #expect(results.map(\.output) == [out + "/types_parquet/AllTypes.parquet"])
+        #expect(FileManager.default.fileExists(atPath: out + "/types_parquet/AllTypes.parquet"))
     }
 
     @Test func clashingOutputsAreRefused() {

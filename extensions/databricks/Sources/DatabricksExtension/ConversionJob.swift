@@ -204,8 +204,11 @@ struct ConversionJob: Sendable {
         let isDirectory = LocalFiles.isDirectory(local)
         do {
             if context.mountAvailable {
-                if isDirectory { try directory.deliver(through: context.mount) } else {
-                    try context.mount.install(localFile: local, at: volume, overwrite: options.force)
+                let mount = context.mount, overwrite = options.force
+                try await offloaded { () throws(VolumeError) in
+                    if isDirectory { try directory.deliver(through: mount) } else {
+                        try mount.install(localFile: local, at: volume, overwrite: overwrite)
+                    }
                 }
             } else {
                 let client = try requireFilesClient(for: volume)

@@ -44,7 +44,8 @@ enum VolumeAccess: Sendable {
     /// Puts a local file into a volume (a sequential copy and a rename; or one `PUT`).
     func upload(_ localFile: String, to file: VolumePath) async throws(VolumeError) {
         switch self {
-        case .mount(let mount): try mount.install(localFile: localFile, at: file, overwrite: false)
+        case .mount(let mount):
+            try await offloaded { () throws(VolumeError) in try mount.install(localFile: localFile, at: file, overwrite: false) }
         case .filesAPI(let client): try await client.upload(localFile, to: file, overwrite: false)
         }
     }

@@ -23,7 +23,8 @@ struct AllStringsExtension: ExtensionHandler {
             inputPath: params.input.path, outputPath: params.output.path, format: .parquet, force: true,
             csv: CSVOptions(allStrings: true))
         do {
-            let result = try Converter.convert(request)
+            // The core conversion blocks on file I/O: it runs on a thread of its own.
+            let result = try await runBlocking { () throws(ConversionError) in try Converter.convert(request) }
             context.progress(done: 1, total: 1)
             return ConvertResult(rows: result.rows, engine: info.name, warnings: result.warnings)
         } catch {
