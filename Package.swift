@@ -106,6 +106,7 @@ let package = Package(
         .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Columnar", "Parquet", "CZstd"]),
         .testTarget(name: "ExtensionProtocolTests", dependencies: ["ExtensionProtocol"]),
         .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol"]),
+        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ExtensionHost", "PyForgeCore"], exclude: ["Fixtures"]),
     ]
 )
 
