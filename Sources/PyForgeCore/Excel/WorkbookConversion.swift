@@ -18,20 +18,10 @@ public struct MultiConversionResult: Codable, Sendable {
 }
 
 extension Converter {
-    /// Converts `request`; an Excel workbook with several sheets to convert gives one
+    /// Converts `request`, whose input the front door has resolved and opened
+    /// (`OpenedInput.open`); an Excel workbook with several sheets to convert gives one
     /// output per sheet (in `<stem>_<format>/` beside the input, or in the output
-    /// directory), every other input exactly one (`convert`).
-    public static func convertAll(
-        _ request: ConvertRequest, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
-    ) throws(ConversionError) -> [ConversionResult] {
-        let format = InputFormat(path: request.inputPath)
-        let input = try OpenedInput.open(
-            request, format: format, size: fileSize(request.inputPath), exists: access(request.inputPath, F_OK) == 0)
-        return try convertAll(request, input: input, progress: progress, logger: logger)
-    }
-
-    /// `convertAll` of an input the front door has resolved and opened (`OpenedInput.open`):
-    /// its sheets are read from the workbook opened there.
+    /// directory), read from the workbook opened there; every other input exactly one (`convert`).
     public static func convertAll(
         _ request: ConvertRequest, input: OpenedInput, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
     ) throws(ConversionError) -> [ConversionResult] {
@@ -44,11 +34,8 @@ extension Converter {
                 request, names: tables, what: "tables", hint: "choose one with --tables NAME", alwaysDirectory: true,
                 configure: { $0.access.table = tables[$1] }, progress: progress, convert: convertPart)
         }
-        guard input.format == .excel, input.workbook != nil else { return [try convertPart(request)] }
         let selected = input.sheetPositions
-        if selected.count <= 1 || request.excel.combine {
-            return [try convertPart(request)]
-        }
+        guard input.workbook != nil, selected.count > 1, !request.excel.combine else { return [try convertPart(request)] }
         return try convertParts(
             request, names: input.parts, what: "sheets with data",
             hint: "choose sheets with --sheets NAME, or stack them into one output with --combine",
