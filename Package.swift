@@ -61,7 +61,7 @@ let package = Package(
         // an extension (through ExtensionHost) or to the built-in engine.
         .target(
             name: "Conversion",
-            dependencies: ["ExtensionHost", "ExtensionProtocol", "PyForgeCore", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["ExtensionHost", "PyForgeCore", .product(name: "Logging", package: "swift-log")]),
 
         // `pyforge serve`: pyforge's own JSON-RPC server for the Python API (a front end).
         .target(

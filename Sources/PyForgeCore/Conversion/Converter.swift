@@ -61,7 +61,8 @@ public enum Converter {
         access accessOptions: AccessOptions
     ) throws(ConversionError) -> TableSource {
         let path = input.path
-        guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
+        // A workbook the front door opened was there; any other input is looked for here.
+        guard input.workbook != nil || access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         switch input.format {
         case .csv: return CSVSource(path: path, options: csv)
         case .json:
