@@ -54,8 +54,22 @@ let package = Package(
         // JSON-RPC 2.0 messages, line framing and the extension protocol's bodies.
         .target(name: "ExtensionProtocol"),
 
-        // Finds, checks, runs and supervises extensions (discovery so far).
+        // Finds, checks, runs and supervises extensions: discovery, sessions and delegation.
         .target(name: "ExtensionHost", dependencies: ["ExtensionProtocol", "PyForgeCore", "Parquet"]),
+
+        // The conversion front door: a request resolved once into a ResolvedInput, routed to
+        // an extension (through ExtensionHost) or to the built-in engine.
+        .target(
+            name: "Conversion",
+            dependencies: ["ExtensionHost", "PyForgeCore", .product(name: "Logging", package: "swift-log")]),
+
+        // `pyforge serve`: pyforge's own JSON-RPC server for the Python API (a front end).
+        .target(
+            name: "Serve",
+            dependencies: [
+                "Conversion", "ExtensionHost", "ExtensionProtocol", "PyForgeCore", "Parquet",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // What an extension author imports: the protocol loop around a handler.
         .target(name: "PyForgeExtensionKit", dependencies: ["ExtensionProtocol"]),
@@ -71,7 +85,7 @@ let package = Package(
         .target(
             name: "PyForgeCLI",
             dependencies: [
-                "PyForgeCore", "ExtensionHost",
+                "PyForgeCore", "ExtensionHost", "Conversion", "Serve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -97,6 +111,7 @@ let package = Package(
             name: "PyForgeCLITests",
             dependencies: ["PyForgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "PyForgeExtensionKitTests", dependencies: ["PyForgeExtensionKit", "ExtensionProtocol"]),
+        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ExtensionHost", "PyForgeCore"], exclude: ["Fixtures"]),
     ]
 )
 

@@ -162,3 +162,36 @@ def test_single_input_unchanged(run_json, run, work):
     proc = run("convert", "data/missing.csv", cwd=work)
     assert proc.returncode == 4
     assert data.is_dir()
+
+
+def test_two_workbooks_with_two_workers_each_convert_their_own_sheets(run, work):
+    """Every conversion carries its own opened workbook (no process-wide slot): two
+    workbooks converted at once each give their own sheets' values, checked with
+    openpyxl against pyarrow."""
+    import openpyxl
+
+    data = work / "books"
+    data.mkdir()
+    shapes = {"alpha": {"north": 40, "south": 25}, "beta": {"east": 31, "west": 18, "centre": 7}}
+    for book, sheets in shapes.items():
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        for sheet, rows in sheets.items():
+            ws = wb.create_sheet(sheet)
+            ws.append(["id", "label", "amount"])
+            for n in range(1, rows + 1):
+                ws.append([n, f"{book}/{sheet}/{n}", n * 2.5])
+        wb.save(data / f"{book}.xlsx")
+    proc = run("convert", "books/alpha.xlsx", "books/beta.xlsx", "--output-dir", "out", "--workers", "2", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    for book, sheets in shapes.items():
+        directory = work / "out" / f"{book}_parquet"
+        assert sorted(p.name for p in directory.iterdir()) == sorted(f"{s}.parquet" for s in sheets)
+        source = openpyxl.load_workbook(data / f"{book}.xlsx", read_only=True)
+        for sheet in sheets:
+            expected = [list(row) for row in source[sheet].iter_rows(min_row=2, values_only=True)]
+            table = pq.read_table(directory / f"{sheet}.parquet")
+            assert table.column_names == ["id", "label", "amount"]
+            got = [list(row.values()) for row in table.to_pylist()]
+            assert got == expected, (book, sheet)
+        source.close()

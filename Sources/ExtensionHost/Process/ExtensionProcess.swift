@@ -185,7 +185,7 @@ public final class ExtensionProcess: Sendable {
     static let killDeadline = 5.0
 }
 
-func monotonicNow() -> Double {
+public func monotonicNow() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9

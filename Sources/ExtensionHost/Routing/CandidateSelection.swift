@@ -4,21 +4,21 @@ import PyForgeCore
 /// claimed paths (§15.3) go to their claimants whatever the engine; `--engine NAME` picks
 /// an extension by name (no fallback) or by an engine it provides (`spark`, §15.2); `auto`
 /// offers the file to every extension whose manifest lists both formats.
-struct CandidateSelection {
-    var candidates: [DiscoveredExtension]
+public struct CandidateSelection {
+    public var candidates: [DiscoveredExtension]
     /// Extensions claiming the input's or the output's path.
-    var claimants: [DiscoveredExtension]
+    public var claimants: [DiscoveredExtension]
     /// The output is a claimed path: delegation is direct.
-    var claimedOutput: Bool
+    public var claimedOutput: Bool
     /// `auto`, `core`, or the engine name asked for (`options.engine`).
-    var engineOption: String
+    public var engineOption: String
     /// `--engine EXTENSION-NAME`: that extension or an error, never the built-in engine.
-    var required: String?
+    public var required: String?
 
     /// An engine an extension provides, such as `spark`, was asked for.
-    var isEngineAlias: Bool { engineOption != "auto" && engineOption != "core" }
+    public var isEngineAlias: Bool { engineOption != "auto" && engineOption != "core" }
 
-    init(
+    public init(
         report: DiscoveryReport, request: ConvertRequest, outputPath: String, inputFormat: String, format: OutputFormat,
         engine: EngineChoice
     ) throws(ConversionError) {
@@ -41,5 +41,14 @@ struct CandidateSelection {
             }
         }
         if !claimants.isEmpty && request.table == nil { candidates = claimants }
+    }
+
+    /// The candidates that may write `format`: Delta outputs go only to extensions that speak
+    /// 1.2, which defines how they are written (§16.1), and never with partitioning or schema
+    /// merging, which it does not pass on; a claimed path goes to its claimants whatever they speak.
+    public func delegable(format: OutputFormat, delta: DeltaOptions) -> [DiscoveredExtension] {
+        guard format == .delta && claimants.isEmpty else { return candidates }
+        let deltaDelegable = delta.partitionBy.isEmpty && !delta.mergeSchema
+        return candidates.filter { deltaDelegable && $0.manifest.protocolVersions.contains { $0 >= .v1_2 } }
     }
 }

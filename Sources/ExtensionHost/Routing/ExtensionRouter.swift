@@ -25,100 +25,16 @@ public enum EngineChoice: Sendable, Equatable {
     }
 }
 
-/// Delegates a conversion to the extension that claims it and falls back to the built-in
-/// converter whenever an extension declines, crashes, hangs, misbehaves or writes a bad
-/// file — one warning line says which and why.
+/// Delegates a conversion to the extensions that may convert it: starts their sessions,
+/// probes them, lets the acceptor convert, validates and moves its output into place. Whether
+/// an extension or the built-in engine converts (and the fallback when every extension
+/// declines or fails) is the front door's choice (the Conversion target's EngineRouting).
 public enum ExtensionRouter {
-    /// `report` is the discovery of `environment`'s search path (`discover(_:)`).
-    public static func convert(
-        _ request: ConvertRequest, engine: EngineChoice, environment: [String: String], report: DiscoveryReport,
-        progress: ProgressCounter?, logger: Logger
-    ) throws(ConversionError) -> ConversionResult {
-        // PYFORGE_FORCE_CORE wins over claimed paths too: it is how a pyforge started by an
-        // extension (SPEC §15.4) is kept from handing the same conversion back to it.
-        if forcesCore(environment) {
-            return try Converter.convert(request, progress: progress, logger: logger)
-        }
-        let started = monotonicNow()
-        let (outputPath, format) = try Converter.resolveOutput(request)
-        let inputFormat = InputFormat(path: request.inputPath)?.rawValue ?? "unknown"
-        let selection = try CandidateSelection(
-            report: report, request: request, outputPath: outputPath, inputFormat: inputFormat, format: format, engine: engine)
-        let claimed = !selection.claimants.isEmpty
-        guard engine != .core || claimed else {
-            return try Converter.convert(request, progress: progress, logger: logger)
-        }
-        if let table = request.table {
-            return try convertToTable(request, table: table, selection: selection, environment: environment, logger: logger, started: started)
-        }
-        if selection.isEngineAlias && format == .delta {
-            throw .invalidOption("--engine \(selection.engineOption) writes Parquet files; Delta tables are written by the built-in engine (use --engine auto or core).")
-        }
-        // Delta outputs go only to extensions that speak 1.2, which defines how they are written
-        // (§16.1), and never with partitioning or schema merging, which it does not pass on.
-        let deltaDelegable = request.delta.partitionBy.isEmpty && !request.delta.mergeSchema
-        let candidates = format != .delta || claimed
-            ? selection.candidates
-            : selection.candidates.filter { deltaDelegable && $0.manifest.protocolVersions.contains { $0 >= .v1_2 } }
-        let options = DelegationOptions(engine: selection.engineOption, force: request.force, direct: selection.claimedOutput)
-        var warnings: [String] = []
-        var notUsed: [String] = []
-        var decision: String?
-        if !candidates.isEmpty {
-            switch delegate(
-                request, outputPath: outputPath, format: format, inputFormat: inputFormat, candidates: candidates, options: options,
-                claimed: claimed, environment: environment, logger: logger)
-            {
-            case .success(var result):
-                result.seconds = monotonicNow() - started
-                if let line = result.details["decision"] { logger.info("\(line)") }
-                return result
-            case .failure(let notDelegated):
-                // Interrupted meanwhile (Ctrl-C): no fallback; the process exits.
-                InterruptCleanup.holdIfInterrupted()
-                let failures = notDelegated.attempts
-                let onlyDeclined = failures.allSatisfy { if case .declined = $0.failure { return true } else { return false } }
-                let reason = failures.first.map { $0.failure.description } ?? "it did not convert"
-                // A required extension, or a requested engine that is unavailable, is an error.
-                if let name = selection.required ?? (onlyDeclined && selection.isEngineAlias ? candidates.first?.manifest.name : nil) {
-                    throw .outputFailed(path: outputPath, reason: "extension '\(name)' did not convert '\(request.inputPath)': \(reason)")
-                }
-                if claimed && !coreReaches(request.inputPath, outputPath) {
-                    throw .outputFailed(path: outputPath, reason: "extension '\(failures.first?.name ?? "?")' did not convert '\(request.inputPath)': \(reason); the built-in engine cannot reach these paths")
-                }
-                warnings = failures.map { "Extension '\($0.name)' was not used: \($0.failure.description); the built-in engine converted the file." }
-                // The machine-readable reasons, for --json (declines are not news).
-                notUsed = failures.filter { $0.failure.reason != "declined" }.map { "\($0.name): \($0.failure.reason)" }
-                decision = notDelegated.decision
-            }
-        }
-        // A decline is ordinary (debug level); anything else is one warning line each, printed
-        // once: by the front end from the result's warnings (CLI, batch, serve, --json), or
-        // here when the built-in engine fails too and there is no result to carry them.
-        let (declined, failed) = (warnings.filter { $0.contains(": it declined") }, warnings.filter { !$0.contains(": it declined") })
-        for line in declined { logger.debug("\(line)") }
-        if let decision { logger.info("\(decision)") }
-        var result: ConversionResult
-        do {
-            result = try Converter.convert(request, progress: progress, logger: logger)
-        } catch {
-            for line in failed { logger.warning("\(line)") }
-            throw error
-        }
-        result.warnings = failed + result.warnings
-        if let decision { result.details["decision"] = decision }
-        if !notUsed.isEmpty { result.details["extensions_not_used"] = notUsed.joined(separator: ", ") }
-        // The time the user waited, extension attempts included (a hung extension's timeout
-        // is part of it), not only the built-in engine's share.
-        result.seconds = monotonicNow() - started
-        return result
-    }
-
     /// `--table NAME --engine spark`: the engine's extension writes a catalog table; there is
     /// no file, so nothing to validate or move, and no built-in fallback.
-    private static func convertToTable(
-        _ request: ConvertRequest, table: String, selection: CandidateSelection, environment: [String: String],
-        logger: Logger, started: Double
+    public static func convertToTable(
+        _ request: ConvertRequest, table: String, inputFormat: String, inputSize: Int64, selection: CandidateSelection,
+        environment: [String: String], logger: Logger, started: Double
     ) throws(ConversionError) -> ConversionResult {
         guard selection.isEngineAlias, let provider = selection.candidates.first else {
             throw .invalidOption("--table writes a catalog table through Spark; add --engine spark.")
@@ -130,8 +46,10 @@ public enum ExtensionRouter {
         let options = DelegationOptions(
             engine: selection.engineOption, force: request.force, direct: true, table: table,
             mode: request.force ? "overwrite" : request.delta.mode.rawValue)
-        let inputFormat = InputFormat(path: request.inputPath)?.rawValue ?? "unknown"
-        switch delegate(request, outputPath: table, format: format, inputFormat: inputFormat, candidates: [provider], options: options, environment: environment, logger: logger) {
+        switch delegate(
+            request, outputPath: table, format: format, inputFormat: inputFormat, inputSize: inputSize, candidates: [provider], options: options,
+            environment: environment, logger: logger)
+        {
         case .success(var result):
             result.seconds = monotonicNow() - started
             return result
@@ -142,7 +60,7 @@ public enum ExtensionRouter {
     }
 
     /// `PYFORGE_FORCE_CORE` (set for the built-in engine an extension runs): no extensions.
-    static func forcesCore(_ environment: [String: String]) -> Bool {
+    public static func forcesCore(_ environment: [String: String]) -> Bool {
         environment["PYFORGE_FORCE_CORE"].map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false
     }
 
@@ -152,29 +70,34 @@ public enum ExtensionRouter {
             searchPath: ExtensionDiscovery.searchPath(environment: environment, executablePath: ExtensionDiscovery.currentExecutable))
     }
 
-    /// The built-in engine can convert only files it can open and write beside.
-    private static func coreReaches(_ input: String, _ output: String) -> Bool {
-        var info = stat()
-        let directory = output.contains("/") ? String(output[..<output.lastIndex(of: "/")!]) : "."
-        return stat(input, &info) == 0 && stat(directory.isEmpty ? "/" : directory, &info) == 0
-    }
-
-    struct Attempt {
-        var name: String
-        var failure: ExtensionFailure
+    public struct Attempt: Sendable {
+        public var name: String
+        public var failure: ExtensionFailure
     }
 
     /// Every candidate declined or failed.
-    struct NotDelegated: Error {
-        var attempts: [Attempt]
+    public struct NotDelegated: Error {
+        public var attempts: [Attempt]
         /// What a declining extension said about the engine choice, to show the user.
-        var decision: String?
+        public var decision: String?
+    }
+
+    /// Offers the conversion to `candidates` (chosen by `selection`): `delegate` with the
+    /// options the selection and the request call for.
+    public static func delegate(
+        _ request: ConvertRequest, outputPath: String, format: OutputFormat, inputFormat: String, inputSize: Int64,
+        selection: CandidateSelection, candidates: [DiscoveredExtension], environment: [String: String], logger: Logger
+    ) -> Result<ConversionResult, NotDelegated> {
+        let options = DelegationOptions(engine: selection.engineOption, force: request.force, direct: selection.claimedOutput)
+        return delegate(
+            request, outputPath: outputPath, format: format, inputFormat: inputFormat, inputSize: inputSize, candidates: candidates,
+            options: options, claimed: !selection.claimants.isEmpty, environment: environment, logger: logger)
     }
 
     /// Probes every candidate, lets the highest-priority acceptor convert into a temporary
     /// file, validates it and moves it into place.
     private static func delegate(
-        _ request: ConvertRequest, outputPath: String, format: OutputFormat, inputFormat: String,
+        _ request: ConvertRequest, outputPath: String, format: OutputFormat, inputFormat: String, inputSize: Int64,
         candidates: [DiscoveredExtension], options: DelegationOptions, claimed: Bool = false, environment: [String: String],
         logger: Logger
     ) -> Result<ConversionResult, NotDelegated> {
@@ -188,7 +111,7 @@ public enum ExtensionRouter {
         }
         var acceptors: [(session: ExtensionSession, priority: Int, estimatedSeconds: Double?)] = []
         var decision: String?
-        let input = FileRef(path: request.inputPath, format: inputFormat, size: options.direct || Converter.fileSize(request.inputPath) > 0 ? Converter.fileSize(request.inputPath) : nil)
+        let input = FileRef(path: request.inputPath, format: inputFormat, size: options.direct || inputSize > 0 ? inputSize : nil)
         for candidate in candidates {
             let name = candidate.manifest.name
             if let until = health.coolingDown(name) {

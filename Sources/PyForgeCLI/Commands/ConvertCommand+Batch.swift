@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ArgumentParser
+import Conversion
 import ExtensionHost
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ArgumentParser
+import Conversion
 import ExtensionHost
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -219,14 +220,14 @@ struct ConvertCommand: ParsableCommand {
         let request = self.request
         MemoryBackstop.prepare(input: request.inputPath)
         do {
-            let progress = ProgressCounter(totalBytes: Converter.fileSize(input))
+            let prepared = try ConversionService.prepare(
+                ConversionRequest(options: request, engine: EngineChoice(engineName), environment: conversionEnvironment))
+            let progress = ProgressCounter(totalBytes: prepared.input.size)
             let display = ProgressDisplay(label: input, counter: progress)
             display.start()
             let results: [ConversionResult]
             do {
-                results = try ConversionService.convert(
-                    request, engine: EngineChoice(engineName), environment: conversionEnvironment,
-                    progress: progress, logger: console.logger)
+                results = try prepared.run(progress: progress, logger: console.logger)
                 display.stop()
             } catch {
                 display.stop()

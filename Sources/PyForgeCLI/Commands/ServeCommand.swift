@@ -1,5 +1,5 @@
 import ArgumentParser
-import ExtensionHost
+import Serve
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

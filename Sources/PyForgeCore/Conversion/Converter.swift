@@ -49,15 +49,28 @@ public enum Converter {
         excel: ExcelOptions = ExcelOptions(), dbase: DBaseOptions = DBaseOptions(),
         access accessOptions: AccessOptions = AccessOptions()
     ) throws(ConversionError) -> TableSource {
-        guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
-        switch InputFormat(path: path) {
+        try source(
+            for: OpenedInput(path: path, format: InputFormat(path: path), size: 0), csv: csv, json: json, xml: xml, excel: excel,
+            dbase: dbase, access: accessOptions)
+    }
+
+    /// Opens `input` as a table source according to its (resolved) format; a workbook the
+    /// front door opened is read from, not opened again.
+    static func source(
+        for input: OpenedInput, csv: CSVOptions, json: JSONOptions, xml: XMLOptions, excel: ExcelOptions, dbase: DBaseOptions,
+        access accessOptions: AccessOptions
+    ) throws(ConversionError) -> TableSource {
+        let path = input.path
+        // A workbook the front door opened was there; any other input is looked for here.
+        guard input.workbook != nil || access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
+        switch input.format {
         case .csv: return CSVSource(path: path, options: csv)
         case .json:
             var options = json
             options.allStrings = csv.allStrings || json.allStrings
             return JSONSource(path: path, options: options)
         case .xml: return XMLSource(path: path, options: xml)
-        case .excel: return try ExcelSource.single(path: path, options: excel)
+        case .excel: return try ExcelSource.single(path: path, options: excel, workbook: input.workbook(limits: excel.limits))
         case .dbase: return DBaseSource(path: path, options: dbase)
         case .access: return try AccessSource.single(path: path, options: accessOptions)
         case .pdf:
@@ -78,7 +91,13 @@ public enum Converter {
 
     /// The output path and format: explicit, or `<input stem>.<format>` beside the input.
     public static func resolveOutput(_ request: ConvertRequest) throws(ConversionError) -> (path: String, format: OutputFormat) {
-        let input = InputFormat(path: request.inputPath)
+        try resolveOutput(request, input: InputFormat(path: request.inputPath))
+    }
+
+    /// `resolveOutput` for an input whose format is known (`input`, nil when unknown).
+    public static func resolveOutput(
+        _ request: ConvertRequest, input: InputFormat?
+    ) throws(ConversionError) -> (path: String, format: OutputFormat) {
         let format = request.format ?? request.outputPath.flatMap { OutputFormat(pathExtension: $0) } ?? input?.defaultOutput ?? .parquet
         if let input, (input == .pdf) != (format == .text) {
             let names: String
@@ -113,16 +132,25 @@ public enum Converter {
     public static func convert(
         _ request: ConvertRequest, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
     ) throws(ConversionError) -> ConversionResult {
+        let input = OpenedInput(path: request.inputPath, format: InputFormat(path: request.inputPath), size: fileSize(request.inputPath))
+        return try convert(request, input: input, progress: progress, logger: logger)
+    }
+
+    /// `convert` of an input the front door has resolved: its format and size are not worked
+    /// out again, and a workbook it opened is read from.
+    public static func convert(
+        _ request: ConvertRequest, input: OpenedInput, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
+    ) throws(ConversionError) -> ConversionResult {
         let started = monotonicSeconds()
-        if InputFormat(path: request.inputPath) == .pdf {
+        if input.format == .pdf {
             guard access(request.inputPath, F_OK) == 0 else { throw .inputNotFound(path: request.inputPath) }
-            let (outputPath, _) = try resolveOutput(request)
+            let (outputPath, _) = try resolveOutput(request, input: input.format)
             if !request.force && access(outputPath, F_OK) == 0 { throw .outputExists(path: outputPath) }
             return try PDFConversion.convert(request, outputPath: outputPath, progress: progress)
         }
-        let source = try source(for: request.inputPath, csv: request.csv, json: request.json, xml: request.xml, excel: request.excel,
+        let source = try source(for: input, csv: request.csv, json: request.json, xml: request.xml, excel: request.excel,
             dbase: request.dbase, access: request.access)
-        let (outputPath, format) = try resolveOutput(request)
+        let (outputPath, format) = try resolveOutput(request, input: input.format)
         let target: OutputTarget
         if format == .delta {
             var delta = request.delta
@@ -144,7 +172,7 @@ public enum Converter {
         return ConversionResult(
             input: request.inputPath, output: outputPath, inputFormat: source.formatName, format: format.rawValue,
             rows: outcome.rows, columns: ConversionResult.columns(of: outcome.schema),
-            bytesIn: fileSize(request.inputPath), bytesOut: target.bytesWritten,
+            bytesIn: input.size, bytesOut: target.bytesWritten,
             seconds: monotonicSeconds() - started, engine: "core", warnings: warnings, details: details)
     }
 

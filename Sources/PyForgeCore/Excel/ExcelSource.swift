@@ -24,10 +24,11 @@ public final class ExcelSource: TableSource {
 
     /// Opens the workbook at `path` and picks the sheet a single-output conversion reads:
     /// the one `--sheets` names, else the first sheet with data (else the first sheet).
-    static func single(path: String, options: ExcelOptions) throws(ConversionError) -> TableSource {
+    /// `opened`: the workbook the front door opened to list the sheets (`OpenedInput`).
+    static func single(path: String, options: ExcelOptions, workbook opened: ExcelWorkbook?) throws(ConversionError) -> TableSource {
         let workbook: ExcelWorkbook
-        if let open = WorkbookReuse.workbook(path: path, limits: options.limits) {
-            workbook = open
+        if let opened {
+            workbook = opened
         } else {
             workbook = try ExcelWorkbook(path: path, limits: options.limits)
         }

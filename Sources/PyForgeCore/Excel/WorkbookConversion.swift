@@ -18,35 +18,28 @@ public struct MultiConversionResult: Codable, Sendable {
 }
 
 extension Converter {
-    /// Converts `request`; an Excel workbook with several sheets to convert gives one
+    /// Converts `request`, whose input the front door has resolved and opened
+    /// (`OpenedInput.open`); an Excel workbook with several sheets to convert gives one
     /// output per sheet (in `<stem>_<format>/` beside the input, or in the output
-    /// directory), every other input exactly one (`convert`).
+    /// directory), read from the workbook opened there; every other input exactly one (`convert`).
     public static func convertAll(
-        _ request: ConvertRequest, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
+        _ request: ConvertRequest, input: OpenedInput, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
     ) throws(ConversionError) -> [ConversionResult] {
-        let kind = InputFormat(path: request.inputPath)
-        guard kind == .excel || kind == .access, access(request.inputPath, F_OK) == 0 else {
-            return [try convert(request, progress: progress, logger: logger)]
+        let convertPart = { (part: ConvertRequest) throws(ConversionError) -> ConversionResult in
+            try convert(part, input: input, progress: progress, logger: logger)
         }
-        if kind == .access {
-            let tables = try AccessSelection.tables(AccessDatabase(path: request.inputPath), request.access)
+        if input.format == .access, !input.parts.isEmpty {
+            let tables = input.parts
             return try convertParts(
                 request, names: tables, what: "tables", hint: "choose one with --tables NAME", alwaysDirectory: true,
-                configure: { $0.access.table = tables[$1] }, progress: progress,
-                convert: { (part) throws(ConversionError) in try convert(part, progress: progress, logger: logger) })
+                configure: { $0.access.table = tables[$1] }, progress: progress, convert: convertPart)
         }
-        let workbook = try ExcelWorkbook(path: request.inputPath, limits: request.excel.limits)
-        let selected = try ExcelSelection.sheets(workbook, request.excel)
-        if selected.count <= 1 || request.excel.combine {
-            return [try WorkbookReuse.with(workbook) { () throws(ConversionError) in try convert(request, progress: progress, logger: logger) }]
-        }
+        let selected = input.sheetPositions
+        guard input.workbook != nil, selected.count > 1, !request.excel.combine else { return [try convertPart(request)] }
         return try convertParts(
-            request, names: selected.map { workbook.sheets[$0].name }, what: "sheets with data",
+            request, names: input.parts, what: "sheets with data",
             hint: "choose sheets with --sheets NAME, or stack them into one output with --combine",
-            configure: { $0.excel.sheetPosition = selected[$1] }, progress: progress,
-            convert: { (part) throws(ConversionError) in
-                try WorkbookReuse.with(workbook) { () throws(ConversionError) in try convert(part, progress: progress, logger: logger) }
-            })
+            configure: { $0.excel.sheetPosition = selected[$1] }, progress: progress, convert: convertPart)
     }
 
     /// Converts each named part of one input (a sheet, a table) to its own output in

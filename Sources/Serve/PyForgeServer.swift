@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ExtensionHost
 import ExtensionProtocol
 import Logging
 import PyForgeCore

@@ -8,6 +8,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Conversion
+import ExtensionHost
 import ExtensionProtocol
 import Logging
 import PyForgeCore
@@ -46,12 +48,12 @@ public enum ServeWorker {
             let params = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
             let request = try params.decode(ServeConvertParams.self)
             let converted = try request.request()
-            let progress = ProgressCounter(totalBytes: Converter.fileSize(converted.inputPath))
+            let prepared = try ConversionService.prepare(ConversionRequest(
+                options: converted, engine: EngineChoice(request.engine ?? "auto"), environment: request.environment(environment)))
+            let progress = ProgressCounter(totalBytes: prepared.input.size)
             let relay = IsolatedConversion.relayProgress(progress, channel: channel)
             defer { relay.stop() }
-            let results = try ConversionService.convert(
-                converted, engine: EngineChoice(request.engine ?? "auto"), environment: request.environment(environment),
-                progress: progress, logger: logger)
+            let results = try prepared.run(progress: progress, logger: logger)
             outcome = WorkerOutcome(results: results)
         } catch let error as ConversionError {
             outcome = WorkerOutcome(error: error)

@@ -1,0 +1,66 @@
+/// What the conversion front door found out about an input, handed to the built-in engine
+/// so that it neither works out the format nor stats nor reopens the file again: the format
+/// (from the extension), the size, and for a workbook or database the parts that convert to
+/// one output each, with the opened workbook its sheets are read from.
+///
+/// The workbook travels with the request that opened it (no process-wide slot), so two
+/// conversions in one process never see each other's workbook.
+public struct OpenedInput {
+    public let path: String
+    /// Nil: the extension names no input format.
+    public let format: InputFormat?
+    /// Bytes on this machine's file system (0 when the path is not there).
+    public let size: Int64
+    /// The sheets (Excel) or tables (Access) the conversion reads, in output order; empty for
+    /// other inputs, and for a workbook or database that was not opened (not on this machine).
+    public let parts: [String]
+    /// The workbook opened to list its sheets; every sheet of the conversion is read from it.
+    let workbook: ExcelWorkbook?
+    /// The positions in `workbook.sheets` of `parts`.
+    let sheetPositions: [Int]
+
+    /// An input with nothing opened: the engine opens it when it reads it.
+    public init(path: String, format: InputFormat?, size: Int64) {
+        self.path = path
+        self.format = format
+        self.size = size
+        parts = []
+        workbook = nil
+        sheetPositions = []
+    }
+
+    private init(path: String, format: InputFormat?, size: Int64, parts: [String], workbook: ExcelWorkbook?, sheetPositions: [Int]) {
+        self.path = path
+        self.format = format
+        self.size = size
+        self.parts = parts
+        self.workbook = workbook
+        self.sheetPositions = sheetPositions
+    }
+
+    /// Opens `request`'s workbook (listing the sheets `--sheets` selects, or those with data)
+    /// or database (listing the tables `--tables` selects); any other input, or one that is
+    /// not there, is returned with nothing opened.
+    public static func open(_ request: ConvertRequest, format: InputFormat?, size: Int64, exists: Bool) throws(ConversionError) -> OpenedInput {
+        guard exists else { return OpenedInput(path: request.inputPath, format: format, size: size) }
+        switch format {
+        case .excel:
+            let workbook = try ExcelWorkbook(path: request.inputPath, limits: request.excel.limits)
+            let selected = try ExcelSelection.sheets(workbook, request.excel)
+            return OpenedInput(
+                path: request.inputPath, format: format, size: size, parts: selected.map { workbook.sheets[$0].name },
+                workbook: workbook, sheetPositions: selected)
+        case .access:
+            let tables = try AccessSelection.tables(AccessDatabase(path: request.inputPath), request.access)
+            return OpenedInput(path: request.inputPath, format: format, size: size, parts: tables, workbook: nil, sheetPositions: [])
+        default:
+            return OpenedInput(path: request.inputPath, format: format, size: size)
+        }
+    }
+
+    /// The workbook to read a conversion with `limits` from, when it is the one opened here.
+    func workbook(limits: ZipLimits) -> ExcelWorkbook? {
+        guard let workbook, workbook.limits == limits else { return nil }
+        return workbook
+    }
+}
