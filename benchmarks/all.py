@@ -157,6 +157,13 @@ def run_case(tools, runs, out_dir, notes):
                 skipped.add(name)
                 notes.add(f"{name}: {reason}")
                 continue
+            except RuntimeError as failure:
+                # A peer that cannot read this shape is a finding, not the end of the run.
+                skipped.add(name)
+                last = [line for line in str(failure).splitlines()
+                        if line.strip() and not line.startswith(("\t", "Command "))]
+                notes.add(f"{name} failed: {last[-1] if last else failure}")
+                continue
             samples[name].append((seconds, rss))
     results = {}
     for name, runs_ in samples.items():

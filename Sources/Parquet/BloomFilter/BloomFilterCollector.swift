@@ -3,16 +3,14 @@ import Columnar
 /// Hashes one column chunk's non-null values (xxHash64 of their PLAIN encoding, as the
 /// spec asks) and builds the chunk's bloom filter when it ends.
 ///
-/// Memory: the distinct hashes are kept (8 bytes each) so the filter can be sized to
-/// them; past what a `maxBytes` filter is sized for, the hashes go straight into a
-/// filter of that size instead, so a chunk never holds more than about 7 MiB here.
+/// Memory: the distinct hashes are kept in a set so the filter can be sized to them; past
+/// `maxDistinct` (which already needs a `maxBytes` filter) the hashes go straight into a
+/// filter of that size instead, so the set's table never passes 2^20 slots (8 MiB).
 final class BloomFilterCollector {
     private let byteWidth: Int
-    private var hashes: [UInt64] = []
-    /// Hashes are sorted and deduplicated whenever the array reaches this length.
-    private var compactAt = 1 << 16
+    private var distinct = HashSet64()
     private var full: SplitBlockBloomFilter?
-    private static let maxDistinct = SplitBlockBloomFilter.maxBytes * 8 / SplitBlockBloomFilter.bitsPerDistinctValue
+    static let maxDistinct = (1 << 20) * 3 / 4 - 1
 
     /// `decimalByteWidth` is the FIXED_LEN_BYTE_ARRAY width of 128-bit decimals.
     init(decimalByteWidth: Int) {
@@ -64,41 +62,25 @@ final class BloomFilterCollector {
             full!.insert(hash)
             return
         }
-        hashes.append(hash)
-        if hashes.count >= compactAt { compact() }
-    }
-
-    private func compact() {
-        hashes.sort()
-        var kept = 0
-        for i in hashes.indices where kept == 0 || hashes[kept - 1] != hashes[i] {
-            hashes[kept] = hashes[i]
-            kept += 1
-        }
-        hashes.removeLast(hashes.count - kept)
-        if hashes.count > Self.maxDistinct {
+        distinct.insert(hash)
+        if distinct.count > Self.maxDistinct {
             var filter = SplitBlockBloomFilter(byteCount: SplitBlockBloomFilter.maxBytes)
-            for hash in hashes { filter.insert(hash) }
+            distinct.forEach { filter.insert($0) }
             full = filter
-            hashes = []
-        } else {
-            compactAt = Swift.max(compactAt, hashes.count * 2)
+            distinct = HashSet64()
         }
     }
 
     /// The chunk's filter (nil when it had no hashable values), then a reset for the next chunk.
     func finishChunk() -> SplitBlockBloomFilter? {
         defer {
-            hashes = []
+            distinct = HashSet64()
             full = nil
-            compactAt = 1 << 16
         }
         if let full { return full }
-        compact()
-        if let full { return full }
-        guard !hashes.isEmpty else { return nil }
-        var filter = SplitBlockBloomFilter(distinctValues: hashes.count)
-        for hash in hashes { filter.insert(hash) }
+        guard distinct.count > 0 else { return nil }
+        var filter = SplitBlockBloomFilter(distinctValues: distinct.count)
+        distinct.forEach { filter.insert($0) }
         return filter
     }
 }
