@@ -2,7 +2,9 @@
 // table, per codec. The table is built from the same formulas as
 // benchmarks/parquet_writer.py builds it for pyarrow, so both write identical data.
 //
-// Usage: parquet-write-benchmark ROWS RUNS OUTPUT_DIR [CODEC,…]  → one JSON line per codec.
+// Usage: parquet-write-benchmark ROWS RUNS OUTPUT_DIR [CODEC,…] [INDEXING]  → one JSON line per codec.
+// INDEXING: page-index (the default), no-page-index, or bloom-all (page index and bloom
+// filters on every column): what the page index and bloom filters cost the writer.
 import Columnar
 import Foundation
 import Parquet
@@ -47,6 +49,7 @@ func makeTable(rows: Int, batchRows: Int) -> [RecordBatch] {
 let codecs = arguments.count > 4
     ? arguments[4].split(separator: ",").compactMap { name in CompressionCodec.allCases.first { $0.name.lowercased() == name } }
     : [CompressionCodec.snappy, .zstd, .gzip, .uncompressed]
+let indexing = arguments.count > 5 ? arguments[5] : "page-index"
 let batches = makeTable(rows: rows, batchRows: 65_536)
 for codec in codecs {
     var times: [Double] = []
@@ -56,7 +59,9 @@ for codec in codecs {
         let started = DispatchTime.now().uptimeNanoseconds
         let writer = try! ParquetFileWriter(
             sink: FileDescriptorSink(fileDescriptor: fd, path: path), schema: batches[0].schema,
-            options: WriterOptions(compression: codec, createdBy: "pyforge benchmark"))
+            options: WriterOptions(
+                compression: codec, createdBy: "pyforge benchmark", pageIndex: indexing != "no-page-index",
+                bloomFilterColumns: indexing == "bloom-all" ? .all : .none))
         for batch in batches { try! writer.write(batch) }
         try! writer.close()
         close(fd)

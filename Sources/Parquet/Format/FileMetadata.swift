@@ -75,6 +75,9 @@ public struct ColumnMetaData: Sendable, Hashable {
     public var dictionaryPageOffset: Int64?
     public var statistics: Statistics?
     public var encodingStats: [PageEncodingStats]
+    /// Where the chunk's split-block bloom filter (header and bitset) is, when written.
+    public var bloomFilterOffset: Int64? = nil
+    public var bloomFilterLength: Int32? = nil
 }
 
 public struct PageEncodingStats: Sendable, Hashable {
@@ -86,6 +89,11 @@ public struct PageEncodingStats: Sendable, Hashable {
 public struct ColumnChunk: Sendable, Hashable {
     public var fileOffset: Int64
     public var metaData: ColumnMetaData
+    /// Where the chunk's OffsetIndex and ColumnIndex are, when written.
+    public var offsetIndexOffset: Int64? = nil
+    public var offsetIndexLength: Int32? = nil
+    public var columnIndexOffset: Int64? = nil
+    public var columnIndexLength: Int32? = nil
 }
 
 public struct RowGroup: Sendable, Hashable {

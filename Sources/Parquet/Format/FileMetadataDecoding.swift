@@ -89,7 +89,12 @@ extension RowGroup {
             guard let fields = chunk.fields, let meta = fields[3]?.fields else {
                 throw .corruptMetadata("A column chunk has no metadata.")
             }
-            columns.append(ColumnChunk(fileOffset: fields[2]?.int ?? 0, metaData: try ColumnMetaData(thrift: meta)))
+            var column = ColumnChunk(fileOffset: fields[2]?.int ?? 0, metaData: try ColumnMetaData(thrift: meta))
+            column.offsetIndexOffset = fields[4]?.int
+            column.offsetIndexLength = fields[5]?.int.map { Int32(truncatingIfNeeded: $0) }
+            column.columnIndexOffset = fields[6]?.int
+            column.columnIndexLength = fields[7]?.int.map { Int32(truncatingIfNeeded: $0) }
+            columns.append(column)
         }
         self.columns = columns
         self.totalByteSize = totalByteSize
@@ -125,5 +130,7 @@ extension ColumnMetaData {
                 dictionaryPage: page == Int64(PageType.dictionaryPage.rawValue), encoding: encoding,
                 count: Int32(truncatingIfNeeded: count))
         }
+        bloomFilterOffset = f[14]?.int
+        bloomFilterLength = f[15]?.int.map { Int32(truncatingIfNeeded: $0) }
     }
 }

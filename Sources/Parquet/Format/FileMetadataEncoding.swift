@@ -85,6 +85,8 @@ extension ColumnMetaData {
                 w.field(3, i32: stats.count)
             }
         }
+        if let bloomFilterOffset { w.field(14, i64: bloomFilterOffset) }
+        if let bloomFilterLength { w.field(15, i32: bloomFilterLength) }
     }
 }
 
@@ -99,6 +101,10 @@ extension FileMetaData {
             w.field(1, structs: group.columns) { w, chunk in
                 w.field(2, i64: chunk.fileOffset)
                 w.field(3) { w in chunk.metaData.encode(&w) }
+                if let offset = chunk.offsetIndexOffset { w.field(4, i64: offset) }
+                if let length = chunk.offsetIndexLength { w.field(5, i32: length) }
+                if let offset = chunk.columnIndexOffset { w.field(6, i64: offset) }
+                if let length = chunk.columnIndexLength { w.field(7, i32: length) }
             }
             w.field(2, i64: group.totalByteSize)
             w.field(3, i64: group.numRows)

@@ -7,6 +7,9 @@ struct FinishedChunk {
     /// (and is copied) as the row group fills.
     var dataPages: [[UInt8]]
     var metaData: ColumnMetaData
+    /// One per data page, in order, when the page index is written.
+    var pageSummaries: [PageSummary]
+    var bloomFilter: SplitBlockBloomFilter?
 }
 
 /// Splits one column into data pages (definition levels + encoded values, compressed)
@@ -30,6 +33,9 @@ final class ColumnChunkWriter {
     private var uncompressedBytes = 0
     private var compressedBytes = 0
     private var pageEncodingCounts: [Encoding: Int32] = [:]
+    private let recordsPageSummaries: Bool
+    private var pageSummaries: [PageSummary] = []
+    private let bloomFilter: BloomFilterCollector?
 
     // Scratch buffers reused across pages.
     private var body: [UInt8] = []
@@ -44,6 +50,10 @@ final class ColumnChunkWriter {
         compressor = try PageCompressor(codec: options.compression, level: options.compressionLevel)
         pageBytes = options.pageBytes
         byteArrayPageLimit = options.byteArrayPageLimit
+        recordsPageSummaries = options.pageIndex
+        bloomFilter =
+            options.bloomFilterColumns.includes(descriptor.field.name) && descriptor.physicalType != .boolean
+            ? BloomFilterCollector(decimalByteWidth: Int(descriptor.element.typeLength ?? 16)) : nil
     }
 
     /// Encoded, uncompressed bytes of the chunk so far (finished pages plus the open one).
@@ -56,10 +66,12 @@ final class ColumnChunkWriter {
             if let validity = column.validity {
                 try validity.withBuffer { v throws(ParquetError) in
                     try encoder.append(column.values, validity: v, rows: start..<end)
+                    bloomFilter?.add(column.values, validity: v, rows: start..<end)
                     try recordLevels(UnsafeBufferPointer(rebasing: v[start..<end]))
                 }
             } else {
                 try encoder.append(column.values, validity: nil, rows: start..<end)
+                bloomFilter?.add(column.values, validity: nil, rows: start..<end)
                 if descriptor.isOptional {
                     pageValidity.append(contentsOf: repeatElement(1, count: end - start))
                 }
@@ -138,6 +150,12 @@ final class ColumnChunkWriter {
         uncompressedBytes += w.bytes.count + body.count
         compressedBytes += w.bytes.count + compressed.count
         pageEncodingCounts[page.encoding, default: 0] += 1
+        if recordsPageSummaries {
+            pageSummaries.append(
+                PageSummary(
+                    size: serialized.count, rows: pageRows, nulls: pageNulls, min: page.statistics.min,
+                    max: page.statistics.max, nanCount: page.statistics.nanCount))
+        }
 
         chunkRows += pageRows
         chunkNulls += pageNulls
@@ -198,9 +216,12 @@ final class ColumnChunkWriter {
             totalCompressedSize: Int64(compressedBytes + dictionaryBytes.count),
             dataPageOffset: dataPageOffset, dictionaryPageOffset: dictionaryBytes.isEmpty ? nil : fileOffset,
             statistics: makeStatistics(encoder.chunkStatistics(), nulls: chunkNulls), encodingStats: encodingStats)
-        let finished = FinishedChunk(dictionaryPage: dictionaryBytes, dataPages: dataPages, metaData: metaData)
+        let finished = FinishedChunk(
+            dictionaryPage: dictionaryBytes, dataPages: dataPages, metaData: metaData, pageSummaries: pageSummaries,
+            bloomFilter: bloomFilter?.finishChunk())
 
         dataPages = []
+        pageSummaries = []
         chunkRows = 0
         chunkNulls = 0
         uncompressedBytes = 0

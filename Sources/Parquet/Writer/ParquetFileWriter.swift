@@ -13,12 +13,21 @@ public final class ParquetFileWriter {
     private let sink: OutputSink
     private let columns: [ColumnChunkWriter]
     private var rowGroups: [RowGroup] = []
+    /// Serialized page indexes of the chunks written so far, per row group and column
+    /// (a few bytes per page), held until the footer.
+    private var pageIndexes: [[ChunkPageIndexBytes]] = []
     private var rowsInGroup = 0
     private var totalRows: Int64 = 0
     private var closed = false
 
     public init(sink: OutputSink, schema: Schema, options: WriterOptions = WriterOptions()) throws(ParquetError) {
         try options.validate()
+        let unknown = options.bloomFilterColumns.unknownNames(in: schema)
+        guard unknown.isEmpty else {
+            throw .invalidOptions(
+                "no column is named \(unknown.map { "'\($0)'" }.joined(separator: ", ")), so it cannot have a bloom filter; "
+                    + "name columns of the input (" + schema.fields.map { "'\($0.name)'" }.joined(separator: ", ") + ") or all of them")
+        }
         var names = Set<String>()
         for field in schema.fields where !names.insert(field.name).inserted {
             throw .schemaMismatch("the column name '\(field.name)' appears twice")
@@ -88,6 +97,8 @@ public final class ParquetFileWriter {
         guard rowsInGroup > 0 else { return }
         let groupStart = sink.position
         var chunks: [ColumnChunk] = []
+        var bloomFilters: [SplitBlockBloomFilter?] = []
+        var indexes: [ChunkPageIndexBytes] = []
         var uncompressed: Int64 = 0
         for writer in columns {
             let offset = sink.position
@@ -95,13 +106,52 @@ public final class ParquetFileWriter {
             try sink.write(chunk.dictionaryPage)
             for page in chunk.dataPages { try sink.write(page) }
             chunks.append(ColumnChunk(fileOffset: offset, metaData: chunk.metaData))
+            bloomFilters.append(chunk.bloomFilter)
+            if options.pageIndex {
+                indexes.append(
+                    ChunkPageIndexBytes(
+                        chunk.pageSummaries, firstPageOffset: offset + Int64(chunk.dictionaryPage.count),
+                        type: writer.descriptor.physicalType))
+            }
             uncompressed += chunk.metaData.totalUncompressedSize
         }
+        let compressedSize = sink.position - groupStart
+        // Bloom filters follow their row group's chunks (the spec allows them anywhere the
+        // metadata points), so no more than one row group's filters are held at once.
+        for (column, filter) in bloomFilters.enumerated() {
+            guard let filter else { continue }
+            let bytes = filter.serialized()
+            chunks[column].metaData.bloomFilterOffset = sink.position
+            chunks[column].metaData.bloomFilterLength = Int32(bytes.count)
+            try sink.write(bytes)
+        }
+        if options.pageIndex { pageIndexes.append(indexes) }
         rowGroups.append(
             RowGroup(
                 columns: chunks, totalByteSize: uncompressed, numRows: Int64(rowsInGroup), fileOffset: groupStart,
-                totalCompressedSize: sink.position - groupStart, ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
+                totalCompressedSize: compressedSize, ordinal: Int16(truncatingIfNeeded: rowGroups.count)))
         rowsInGroup = 0
+    }
+
+    /// Writes every chunk's ColumnIndex, then every OffsetIndex, after the last row group
+    /// (the layout PageIndex.md describes), and points the footer's chunks at them.
+    private func writePageIndexes() throws(ParquetError) {
+        for (group, indexes) in pageIndexes.enumerated() {
+            for (column, index) in indexes.enumerated() {
+                guard let bytes = index.columnIndex else { continue }
+                rowGroups[group].columns[column].columnIndexOffset = sink.position
+                rowGroups[group].columns[column].columnIndexLength = Int32(bytes.count)
+                try sink.write(bytes)
+            }
+        }
+        for (group, indexes) in pageIndexes.enumerated() {
+            for (column, index) in indexes.enumerated() {
+                rowGroups[group].columns[column].offsetIndexOffset = sink.position
+                rowGroups[group].columns[column].offsetIndexLength = Int32(index.offsetIndex.count)
+                try sink.write(index.offsetIndex)
+            }
+        }
+        pageIndexes = []
     }
 
     /// Flushes the last row group and writes the footer. The sink is flushed but not closed.
@@ -109,6 +159,7 @@ public final class ParquetFileWriter {
     public func close() throws(ParquetError) -> FileMetaData {
         guard !closed else { throw .writerClosed }
         try flushRowGroup()
+        try writePageIndexes()
         closed = true
         var elements = [SchemaElement(name: "schema", numChildren: Int32(schema.count))]
         elements.append(contentsOf: columns.map(\.descriptor.element))

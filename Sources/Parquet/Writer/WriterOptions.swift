@@ -1,3 +1,5 @@
+import Columnar
+
 /// How a `ParquetFileWriter` lays out and compresses the file.
 public struct WriterOptions: Sendable {
     public var compression: CompressionCodec
@@ -23,6 +25,10 @@ public struct WriterOptions: Sendable {
     public var parallelColumns: Bool
     /// Integer pages without a dictionary use DELTA_BINARY_PACKED when it is smaller.
     public var deltaEncoding: Bool
+    /// Write each column chunk's ColumnIndex and OffsetIndex (the page index) before the footer.
+    public var pageIndex: Bool
+    /// The columns that get a split-block bloom filter per column chunk.
+    public var bloomFilterColumns: BloomFilterColumns
 
     public init(
         compression: CompressionCodec = .snappy,
@@ -36,7 +42,9 @@ public struct WriterOptions: Sendable {
         keyValueMetadata: [KeyValue] = [],
         parallelColumns: Bool = true,
         deltaEncoding: Bool = true,
-        byteArrayPageLimit: Int = Int(Int32.max) / 2
+        byteArrayPageLimit: Int = Int(Int32.max) / 2,
+        pageIndex: Bool = true,
+        bloomFilterColumns: BloomFilterColumns = .none
     ) {
         self.compression = compression
         self.compressionLevel = compressionLevel
@@ -50,6 +58,8 @@ public struct WriterOptions: Sendable {
         self.parallelColumns = parallelColumns
         self.deltaEncoding = deltaEncoding
         self.byteArrayPageLimit = byteArrayPageLimit
+        self.pageIndex = pageIndex
+        self.bloomFilterColumns = bloomFilterColumns
     }
 
     func validate() throws(ParquetError) {
@@ -59,5 +69,28 @@ public struct WriterOptions: Sendable {
         }
         guard pageBytes > 0 else { throw .invalidOptions("the page size must be positive") }
         guard dictionaryPageLimit > 0 else { throw .invalidOptions("the dictionary page limit must be positive") }
+    }
+}
+
+/// Which columns get bloom filters.
+public enum BloomFilterColumns: Sendable, Hashable {
+    case none
+    /// Every column except BOOLEAN ones (the spec defines no filter for them).
+    case all
+    case named([String])
+
+    func includes(_ name: String) -> Bool {
+        switch self {
+        case .none: return false
+        case .all: return true
+        case .named(let names): return names.contains(name)
+        }
+    }
+
+    /// Names that are not columns of `schema`, which would otherwise be silently ignored.
+    func unknownNames(in schema: Schema) -> [String] {
+        guard case .named(let names) = self else { return [] }
+        let columns = Set(schema.fields.map(\.name))
+        return names.filter { !columns.contains($0) }
     }
 }

@@ -18,6 +18,7 @@ extension ConvertCommand {
         if compression != nil { given.append(.compression) }
         if compressionLevel != nil { given.append(.compressionLevel) }
         if rowGroupSize != nil { given.append(.rowGroupSize) }
+        if bloomFilter != nil { given.append(.bloomFilter) }
         if allStrings { given.append(.allStrings) }
         if previewSchema { given.append(.previewSchema) }
         return given + csv.given + jsonInput.given + xml.given + excel.given + dbase.given + accessInput.given + pdf.given + delta.given

@@ -64,6 +64,18 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Rows per Parquet row group (default: row groups of about 128 MiB).")
     var rowGroupSize: Int?
 
+    @Option(help: "Parquet bloom filters (split-block, about 1% false positives) for these columns, comma-separated, or 'all'; readers such as DuckDB, Spark and pyarrow use them to skip row groups in equality filters.")
+    var bloomFilter: String?
+
+    /// --bloom-filter as the writer's column selection.
+    var bloomFilterColumns: BloomFilterColumns {
+        guard let bloomFilter else { return .none }
+        if bloomFilter.lowercased() == "all" { return .all }
+        return .named(bloomFilter.split(separator: ",", omittingEmptySubsequences: false).map { name in
+            String(name.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        })
+    }
+
     @Option(help: "Engine: auto (an extension that claims the file, else built-in), core (built-in only), spark (Spark Connect, through the Databricks extension; falls back to core if Spark fails), or an extension's name (required; no fallback).")
     var engine: String = "auto"
 
@@ -150,6 +162,9 @@ struct ConvertCommand: ParsableCommand {
                 throw ValidationError("--table must be a table name such as orders or main.sales.orders; got '\(table)'.")
             }
         }
+        if case .named(let names) = bloomFilterColumns, names.isEmpty || names.contains("") {
+            throw ValidationError("--bloom-filter takes column names separated by commas, or 'all'; got '\(bloomFilter ?? "")'.")
+        }
         if let rowGroupSize, rowGroupSize <= 0 {
             throw ValidationError("--row-group-size must be a positive number of rows.")
         }
@@ -206,6 +221,7 @@ struct ConvertCommand: ParsableCommand {
                 compression: OutputOptions.codec(named: codecName) ?? .snappy, compressionLevel: compressionLevel,
                 rowGroupRows: rowGroupSize),
             delta: delta.options)
+        request.output.bloomFilterColumns = bloomFilterColumns
         request.xml = xml.xmlOptions(allStrings: allStrings)
         request.table = table
         request.excel = excel.excelOptions(allStrings: allStrings, noHeader: csv.noHeader, skipRows: csv.skipRows)

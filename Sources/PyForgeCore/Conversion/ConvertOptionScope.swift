@@ -3,7 +3,7 @@
 /// against, so an option is refused where it would do nothing instead of being ignored
 /// (PyForge 1.x accepted `--sheets` for a CSV and did nothing).
 public enum ConvertOption: String, CaseIterable, Sendable {
-    case compression, compressionLevel, rowGroupSize
+    case compression, compressionLevel, rowGroupSize, bloomFilter
     case allStrings, delimiter, quote, escape, encoding, noHeader, skipRows, allowRagged, nullValues
     case maxRecordBytes
     case noFlatten
@@ -18,7 +18,7 @@ public enum ConvertOption: String, CaseIterable, Sendable {
     /// The inputs the option applies to; nil: every input.
     public var inputs: [InputFormat]? {
         switch self {
-        case .compression, .compressionLevel, .rowGroupSize, .mode, .mergeSchema, .partitionBy: return nil
+        case .compression, .compressionLevel, .rowGroupSize, .bloomFilter, .mode, .mergeSchema, .partitionBy: return nil
         case .allStrings: return [.csv, .json, .xml, .excel]
         case .delimiter, .quote, .escape, .allowRagged, .nullValues: return [.csv]
         case .encoding: return [.csv, .dbase]
@@ -41,7 +41,7 @@ public enum ConvertOption: String, CaseIterable, Sendable {
     public var outputs: [OutputFormat]? {
         switch self {
         // Delta tables are Parquet files, so the Parquet knobs apply to them too.
-        case .compression, .compressionLevel, .rowGroupSize: return [.parquet, .delta]
+        case .compression, .compressionLevel, .rowGroupSize, .bloomFilter: return [.parquet, .delta]
         case .mode, .mergeSchema, .partitionBy: return [.delta]
         default: return nil
         }

@@ -200,7 +200,8 @@ final class DeltaTableWriter: OutputWriter {
                 options: WriterOptions(
                     compression: options.compression, compressionLevel: options.compressionLevel,
                     rowGroupBytes: options.rowGroupBytes, rowGroupRows: options.rowGroupRows ?? 64 << 20,
-                    dictionaryEnabled: options.dictionary, createdBy: "pyforge version \(PyForgeVersion.current)"))
+                    dictionaryEnabled: options.dictionary, createdBy: "pyforge version \(PyForgeVersion.current)",
+                    bloomFilterColumns: options.bloomFilterColumns))
         } catch {
             output.discard()
             throw ConversionError(error, output: output.path)

@@ -41,6 +41,8 @@ public struct OutputOptions: Sendable {
     public var rowGroupRows: Int?
     public var rowGroupBytes: Int
     public var dictionary: Bool
+    /// Columns that get a Parquet bloom filter (`--bloom-filter`).
+    public var bloomFilterColumns: BloomFilterColumns = .none
 
     public init(
         compression: CompressionCodec = .snappy, compressionLevel: Int? = nil, rowGroupRows: Int? = nil,

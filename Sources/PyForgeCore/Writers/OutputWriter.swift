@@ -42,7 +42,8 @@ final class ParquetOutputWriter: OutputWriter {
         let writerOptions = WriterOptions(
             compression: options.compression, compressionLevel: options.compressionLevel,
             rowGroupBytes: min(options.rowGroupBytes, MemoryBudget.current.rowGroupBytes), rowGroupRows: options.rowGroupRows ?? 64 << 20,
-            dictionaryEnabled: options.dictionary, createdBy: "pyforge version \(version)")
+            dictionaryEnabled: options.dictionary, createdBy: "pyforge version \(version)",
+            bloomFilterColumns: options.bloomFilterColumns)
         do {
             writer = try ParquetFileWriter(sink: sink, schema: schema, options: writerOptions)
         } catch {
