@@ -179,3 +179,10 @@ def test_serve_refuses_a_wrongly_typed_value(pyforge_bin, work):
     (work / "a.csv").write_text("a\n1\n")
     answer = serve_convert(pyforge_bin, {"input": str(work / "a.csv"), "skip_rows": "two"})
     assert "'skip_rows' must be a whole number" in answer["error"]["message"]
+
+
+def test_serve_refuses_csv_options_that_cannot_work_together_by_their_names(pyforge_bin, work):
+    (work / "a.csv").write_text("a;b\n1;2\n")
+    answer = serve_convert(pyforge_bin, {"input": str(work / "a.csv"), "delimiter": ";", "quote": ";"})
+    assert "'quote' and 'delimiter' are both ';'" in answer["error"]["message"], answer
+    assert not (work / "a.parquet").exists()

@@ -14,7 +14,7 @@ extension ConvertOptions {
     }
 
     public func validate(name: Naming) throws(ConversionError) {
-        if let conflict = csvOptions.dialectConflict() { throw .invalidOption(conflict) }
+        if let conflict = csvOptions.dialectConflict(name: { CodingKeys(rawValue: $0).map(name.callAsFunction) ?? "--" + $0 }) { throw .invalidOption(conflict) }
         if let maxRecordBytes, !ResourceLimits.recordBytesRange.contains(maxRecordBytes) {
             throw .invalidOption("\(name(.maxRecordBytes)) must be between \(ResourceLimits.recordBytesRange.lowerBound) (1 MiB) and \(ResourceLimits.recordBytesRange.upperBound) (1 GiB); got \(maxRecordBytes).")
         }
