@@ -811,3 +811,21 @@ def test_pdf_password_through_the_api(forge, tmp_path):
     assert forge.get_info(locked, password="owner")["details"]["encryption_opened_with"] == "the owner password"
     forge.convert(locked, tmp_path / "out.txt", password="user", progress=False)
     assert "Confidential page text" in (tmp_path / "out.txt").read_text()
+
+
+def test_xml_and_excel_options_through_the_api(forge, workbook, tmp_path):
+    # Options the server once lacked: XML's flatten/array/namespace handling, Excel's header.
+    src = _write(tmp_path / "o.xml", '<r xmlns:p="urn:p"><o><p:i>pen</p:i><t>a</t><t>b</t></o><o><p:i>ink</p:i><t>c</t></o></r>')
+    out = tmp_path / "o.parquet"
+    forge.convert(src, out, row_tag="o", array_handling="expand", namespace_handling="prefix",
+                  flatten_strategy="conservative", progress=False)
+    table = pq.read_table(out)
+    assert table.column("t").to_pylist() == ["a", "b", "c"]
+    assert table.column("p:i").to_pylist() == ["pen", "pen", "ink"]
+    numbers = tmp_path / "n.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append([1, 2])
+    book.active.append([3, 4])
+    book.save(numbers)
+    forge.convert(numbers, tmp_path / "n.parquet", header=True, progress=False)
+    assert pq.read_table(tmp_path / "n.parquet").to_pylist() == [{"1": 3, "2": 4}]

@@ -14,14 +14,7 @@ func checkInputOptions(_ given: [ConvertOption], input: String) throws {
 extension ConvertCommand {
     /// Every scoped option the command line gives; where each applies is `ConvertOption`'s table.
     var givenScopedOptions: [ConvertOption] {
-        var given: [ConvertOption] = []
-        if compression != nil { given.append(.compression) }
-        if compressionLevel != nil { given.append(.compressionLevel) }
-        if rowGroupSize != nil { given.append(.rowGroupSize) }
-        if bloomFilter != nil { given.append(.bloomFilter) }
-        if allStrings { given.append(.allStrings) }
-        if previewSchema { given.append(.previewSchema) }
-        return given + csv.given + jsonInput.given + xml.given + excel.given + dbase.given + accessInput.given + pdf.given + delta.given
+        convertOptions.given + (previewSchema ? [.previewSchema] : [])
     }
 
     /// Refuses an option that would do nothing for the input and output (exit code 2).
@@ -38,9 +31,6 @@ extension ConvertCommand {
         if sparkStaging != nil, !["auto", "spark"].contains(engineName.lowercased()) {
             throw ValidationError("--spark-staging applies only to --engine spark or auto (Spark Connect); --engine \(engine) does not use Spark.")
         }
-        if let sparkStaging, !(sparkStaging.hasPrefix("/Volumes/") || sparkStaging.hasPrefix("dbfs:/Volumes/")) {
-            throw ValidationError("--spark-staging must be a Unity Catalog Volume directory such as /Volumes/main/default/scratch; got '\(sparkStaging)'.")
-        }
         let given = givenScopedOptions
         guard !given.isEmpty else { return }
         let inputs = isBatch ? paths : [input]
@@ -50,7 +40,7 @@ extension ConvertCommand {
             for path in inputs {
                 // --table writes through Spark into a catalog table, which takes the Delta options.
                 let target = table != nil ? OutputFormat.delta
-                    : ConvertOption.resolvedOutput(inputPath: path, outputPath: isBatch ? nil : output, format: outputFormat)
+                    : ConvertOption.resolvedOutput(inputPath: path, outputPath: isBatch ? nil : output, format: format)
                 do throws(ConversionError) {
                     try ConvertOption.check([option], inputPath: path, output: target)
                     applies = true
@@ -61,6 +51,6 @@ extension ConvertCommand {
             }
             if !applies, let firstError { throw ValidationError(firstError.description) }
         }
-        try delta.checkMergeSchema()
+        try usageError { () throws(ConversionError) in try convertOptions.checkMergeSchema(name: .flag) }
     }
 }

@@ -50,13 +50,10 @@ struct ConvertCommand: ParsableCommand {
     var isBatch: Bool { BatchConversion.isBatch(paths, outputDirectory: outputDir) }
 
     @Option(name: .shortAndLong, help: "Output format: parquet, csv, json, ndjson, delta; text for PDF input (default: from the output's extension, else parquet; text for a PDF).")
-    var format: String?
+    var format: OutputFormat?
 
     @Option(name: .shortAndLong, help: "Parquet compression: snappy (default), zstd, gzip, none.")
-    var compression: String?
-
-    /// The codec name, snappy unless --compression says otherwise.
-    var codecName: String { compression ?? "snappy" }
+    var compression: CompressionChoice?
 
     @Option(help: "Compression level for zstd (1-22, default 3) or gzip (1-9, default 6).")
     var compressionLevel: Int?
@@ -65,16 +62,7 @@ struct ConvertCommand: ParsableCommand {
     var rowGroupSize: Int?
 
     @Option(help: "Parquet bloom filters (split-block, about 1% false positives) for these columns, comma-separated, or 'all'; readers such as DuckDB, Spark and pyarrow use them to skip row groups in equality filters.")
-    var bloomFilter: String?
-
-    /// --bloom-filter as the writer's column selection.
-    var bloomFilterColumns: BloomFilterColumns {
-        guard let bloomFilter else { return .none }
-        if bloomFilter.lowercased() == "all" { return .all }
-        return .named(bloomFilter.split(separator: ",", omittingEmptySubsequences: false).map { name in
-            String(name.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-        })
-    }
+    var bloomFilter: OptionList?
 
     @Option(help: "Engine: auto (an extension that claims the file, else built-in), core (built-in only), spark (Spark Connect, through the Databricks extension; falls back to core if Spark fails), or an extension's name (required; no fallback).")
     var engine: String = "auto"
@@ -121,29 +109,13 @@ struct ConvertCommand: ParsableCommand {
     @OptionGroup(title: "Delta output") var delta: DeltaOutputOptions
 
     func validate() throws {
-        if let format, outputFormat == nil {
-            throw ValidationError("Unknown --format '\(format)'. Use parquet, csv, json, ndjson, delta, or text (txt) for a PDF.")
-        }
-        if OutputOptions.codec(named: codecName) == nil {
-            throw ValidationError("Unknown --compression '\(codecName)'. Use snappy, zstd, gzip or none.")
-        }
         if forcePyspark, !["auto", "spark"].contains(engine.lowercased()) {
             throw ValidationError("--force-pyspark (PyForge 1.x) means --engine spark; it cannot be combined with --engine \(engine).")
-        }
-        if let level = compressionLevel {
-            switch OutputOptions.codec(named: codecName) {
-            case .zstd? where !(1...22).contains(level):
-                throw ValidationError("--compression-level for zstd must be 1-22; got \(level).")
-            case .gzip? where !(1...9).contains(level):
-                throw ValidationError("--compression-level for gzip must be 1-9; got \(level).")
-            case .snappy?, .uncompressed?:
-                throw ValidationError("--compression-level applies to zstd and gzip only; \(codecName) has no levels.")
-            default: break
-            }
         }
         if paths.isEmpty {
             throw ValidationError("Missing expected argument '<input>'.")
         }
+        try usageError { () throws(ConversionError) in try convertOptions.validate(name: .flag) }
         try csv.checkEncoding(for: isBatch ? paths : [input])
         if let workers, workers <= 0 {
             throw ValidationError("--workers must be a positive number of threads.")
@@ -151,30 +123,15 @@ struct ConvertCommand: ParsableCommand {
         if isBatch && previewSchema {
             throw ValidationError("--preview-schema takes one input; it cannot be combined with several files or patterns.")
         }
-        if let table {
+        if table != nil {
             guard engine.lowercased() == "spark" else {
                 throw ValidationError("--table writes a catalog table through Spark; add --engine spark.")
             }
             guard !isBatch, output == nil, outputDir == nil else {
                 throw ValidationError("--table takes one input and no output path: the table is the output.")
             }
-            guard !table.isEmpty, table.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty }) else {
-                throw ValidationError("--table must be a table name such as orders or main.sales.orders; got '\(table)'.")
-            }
-        }
-        if case .named(let names) = bloomFilterColumns, names.isEmpty || names.contains("") {
-            throw ValidationError("--bloom-filter takes column names separated by commas, or 'all'; got '\(bloomFilter ?? "")'.")
-        }
-        if let rowGroupSize, rowGroupSize <= 0 {
-            throw ValidationError("--row-group-size must be a positive number of rows.")
         }
         try checkApplicability()
-    }
-
-    /// --format as an output format; `txt` is PyForge 1.x's name for text.
-    var outputFormat: OutputFormat? {
-        guard let name = format?.lowercased() else { return nil }
-        return name == "txt" ? .text : OutputFormat(rawValue: name)
     }
 
     /// The engine asked for: --force-pyspark is 1.x's --engine spark.
@@ -203,34 +160,31 @@ struct ConvertCommand: ParsableCommand {
         try runSingle(console)
     }
 
-    /// The process environment, with --spark-remote passed on as SPARK_REMOTE and
-    /// --spark-staging as PYFORGE_SPARK_STAGING (which is how the Databricks extension reads them).
-    var conversionEnvironment: [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        if let sparkRemote { environment["SPARK_REMOTE"] = sparkRemote }
-        if let sparkStaging { environment["PYFORGE_SPARK_STAGING"] = sparkStaging }
-        return environment
+    /// The process environment, with --spark-remote and --spark-staging passed on as the
+    /// Databricks extension reads them (`ConvertOptions.environment`).
+    var conversionEnvironment: [String: String] { convertOptions.environment(ProcessInfo.processInfo.environment) }
+
+    /// Every option of the command line in the schema `pyforge serve` and the Python API share.
+    var convertOptions: ConvertOptions {
+        var options = ConvertOptions()
+        options.format = format
+        options.force = force
+        options.engine = engineName
+        options.compression = compression
+        options.compressionLevel = compressionLevel
+        options.rowGroupSize = rowGroupSize
+        options.bloomFilter = bloomFilter
+        options.allStrings = allStrings
+        options.table = table
+        options.sparkRemote = sparkRemote
+        options.sparkStaging = sparkStaging
+        let groups: [any ConvertOptionGroup] = [csv, jsonInput, xml, excel, dbase, accessInput, pdf, delta]
+        for group in groups { group.fill(&options) }
+        return options
     }
 
     /// The request the options describe, for the single input.
-    var request: ConvertRequest {
-        var request = ConvertRequest(
-            inputPath: input, outputPath: output, format: outputFormat,
-            force: force, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options(allStrings: allStrings, recordPath: xml.recordPath, maxRecordBytes: csv.maxRecordBytes),
-            output: OutputOptions(
-                compression: OutputOptions.codec(named: codecName) ?? .snappy, compressionLevel: compressionLevel,
-                rowGroupRows: rowGroupSize),
-            delta: delta.options)
-        request.output.bloomFilterColumns = bloomFilterColumns
-        request.xml = xml.xmlOptions(allStrings: allStrings)
-        request.table = table
-        request.excel = excel.excelOptions(allStrings: allStrings, noHeader: csv.noHeader, skipRows: csv.skipRows)
-        request.dbase = dbase.options(encoding: csv.encoding)
-        request.access = accessInput.options
-        request.pdf = pdf.options
-        request.pdf.password = accessInput.password
-        return request
-    }
+    var request: ConvertRequest { convertOptions.request(input: input, output: output) }
 
     func runSingle(_ console: Console) throws {
         let request = self.request
@@ -265,9 +219,7 @@ extension ConvertCommand {
     /// `--preview-schema`: the columns a conversion would write, from a full read of the input.
     func preview(_ console: Console) throws {
         do {
-            let info = try FileInspector.info(
-                path: input, csv: csv.csvOptions(allStrings: allStrings), json: jsonInput.options(allStrings: allStrings, recordPath: xml.recordPath, maxRecordBytes: csv.maxRecordBytes),
-                xml: xml.xmlOptions(allStrings: allStrings), dbase: dbase.options(encoding: csv.encoding))
+            let info = try FileInspector.info(path: input, options: convertOptions)
             if json {
                 try console.printJSON(info.columns.map { ["name": $0.name, "type": $0.type] })
                 return

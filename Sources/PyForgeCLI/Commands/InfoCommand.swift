@@ -31,7 +31,16 @@ struct InfoCommand: ParsableCommand {
             throw ValidationError("--format must be 'table' or 'json'; got '\(format)'.")
         }
         try csv.checkEncoding(for: [input])
-        try checkInputOptions(csv.given + jsonInput.given + xml.given + dbase.given + (password == nil ? [] : [.password]), input: input)
+        try checkInputOptions(inputOptions.given, input: input)
+    }
+
+    /// The input options given, in the schema `convert` uses.
+    var inputOptions: ConvertOptions {
+        var options = ConvertOptions()
+        let groups: [any ConvertOptionGroup] = [csv, jsonInput, xml, dbase]
+        for group in groups { group.fill(&options) }
+        options.password = password
+        return options
     }
 
     func run() throws {
@@ -40,9 +49,7 @@ struct InfoCommand: ParsableCommand {
         // A Volume path is not on this machine: the extension claiming it runs the command.
         if try ClaimedPathCommand.runIfClaimed("info", input: input) { return }
         do {
-            let info = try FileInspector.info(
-                path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options(allStrings: false, recordPath: xml.recordPath, maxRecordBytes: csv.maxRecordBytes), xml: xml.xmlOptions(allStrings: false),
-                dbase: dbase.options(encoding: csv.encoding), pdfPassword: password)
+            let info = try FileInspector.info(path: input, options: inputOptions)
             if format.lowercased() == "json" {
                 try console.printJSON(InfoJSON(info: info))
             } else {

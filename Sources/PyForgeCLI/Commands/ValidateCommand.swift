@@ -28,7 +28,16 @@ struct ValidateCommand: ParsableCommand {
 
     func validate() throws {
         try csv.checkEncoding(for: [input])
-        try checkInputOptions(csv.given + jsonInput.given + xml.given + dbase.given + (password == nil ? [] : [.password]), input: input)
+        try checkInputOptions(inputOptions.given, input: input)
+    }
+
+    /// The input options given, in the schema `convert` uses.
+    var inputOptions: ConvertOptions {
+        var options = ConvertOptions()
+        let groups: [any ConvertOptionGroup] = [csv, jsonInput, xml, dbase]
+        for group in groups { group.fill(&options) }
+        options.password = password
+        return options
     }
 
     func run() throws {
@@ -36,8 +45,10 @@ struct ValidateCommand: ParsableCommand {
         try globals.installMemoryBudget()
         // A Volume path is not on this machine: the extension claiming it runs the command.
         if try ClaimedPathCommand.runIfClaimed("validate", input: input) { return }
-        let report = FileInspector.validate(path: input, csv: csv.csvOptions(allStrings: false), json: jsonInput.options(allStrings: false, recordPath: xml.recordPath, maxRecordBytes: csv.maxRecordBytes),
-            xml: xml.xmlOptions(allStrings: false), dbase: dbase.options(encoding: csv.encoding), pdfPassword: password)
+        let options = inputOptions
+        let report = FileInspector.validate(
+            path: input, csv: options.csvOptions, json: options.jsonOptions, xml: options.xmlOptions, dbase: options.dbaseOptions,
+            pdfPassword: password)
         if json { try console.printJSON(report) }
         if report.valid {
             console.status("\(input) is valid: \(report.format ?? "?") with \(report.rows ?? 0) rows and \(report.columns.count) columns.")

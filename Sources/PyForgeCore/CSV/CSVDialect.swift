@@ -99,13 +99,14 @@ public struct CSVOptions: Sendable, Equatable {
         return byte
     }
 
-    /// Why the given quote, escape and delimiter cannot work together, or nil.
-    public func dialectConflict() -> String? {
+    /// Why the given quote, escape and delimiter cannot work together, or nil. `name` spells
+    /// an option as the user wrote it (`--quote` on the command line, `'quote'` for serve).
+    public func dialectConflict(name: (String) -> String = { "--" + $0 }) -> String? {
         if let quote = quote ?? nil, let delimiter, quote == delimiter {
-            return "--quote and --delimiter are both '\(String(UnicodeScalar(quote)))'; a field could never be told from its quotes. Pass different characters."
+            return "\(name("quote")) and \(name("delimiter")) are both '\(String(UnicodeScalar(quote)))'; a field could never be told from its quotes. Pass different characters."
         }
         if let escape, case .some(nil) = quote {
-            return "--escape '\(String(UnicodeScalar(escape)))' has nothing to escape with --quote none. Remove one of them."
+            return "\(name("escape")) '\(String(UnicodeScalar(escape)))' has nothing to escape with \(name("quote")) none. Remove one of them."
         }
         return nil
     }

@@ -52,18 +52,12 @@ public enum InputFormat: String, Sendable, CaseIterable, Codable {
     public var defaultOutput: OutputFormat { self == .pdf ? .text : .parquet }
 
     /// The input options that apply to the format (besides the output options), as
-    /// `pyforge formats` lists them.
+    /// `pyforge formats` lists them: read from `ConvertOption`'s table, the one the CLI and
+    /// `serve` check requests against, so the list cannot drift from what is accepted.
     public var options: [String] {
-        switch self {
-        case .csv: return ["--delimiter", "--quote", "--escape", "--encoding", "--no-header", "--skip-rows", "--allow-ragged", "--null-values", "--all-strings"]
-        case .json: return ["--no-flatten", "--all-strings"]
-        case .parquet: return []
-        case .xml: return ["--record-path", "--row-tag", "--flatten-strategy", "--array-handling", "--namespace-handling", "--all-strings"]
-        case .excel: return ["--sheets", "--combine", "--separate", "--header", "--no-header", "--skip-rows", "--all-strings"]
-        case .dbase: return ["--encoding", "--include-deleted"]
-        case .access: return ["--tables", "--password"]
-        case .pdf: return ["--pages", "--metadata", "--password"]
-        }
+        ConvertOption.allCases.filter { option in
+            option != .previewSchema && option.inputs?.contains(self) == true
+        }.map(\.flag)
     }
 
     public var extensions: [String] {

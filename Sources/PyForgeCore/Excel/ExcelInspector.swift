@@ -4,7 +4,10 @@ enum ExcelInspector {
         let workbook = try ExcelWorkbook(path: path, limits: options.limits)
         var sheets: [FileInfo.Sheet] = []
         var warnings: [String] = []
-        for (index, sheet) in workbook.sheets.enumerated() {
+        // Every sheet, or the ones --sheets selects (as the conversion would read them).
+        let selected = options.sheets.isEmpty ? Array(workbook.sheets.indices) : try ExcelSelection.sheets(workbook, options)
+        for index in selected {
+            let sheet = workbook.sheets[index]
             let reader = try ExcelReader(workbook: workbook, sheet: sheet, options: options, schema: nil, progress: nil)
             let (rows, schema) = try reader.scanToEnd()
             let details = Dictionary(reader.details, uniquingKeysWith: { a, _ in a })

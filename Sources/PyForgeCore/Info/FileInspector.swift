@@ -8,9 +8,17 @@ import Parquet
 
 /// Reads a file far enough to describe it (`info`) or to prove it converts (`validate`).
 public enum FileInspector {
+    /// `--preview-schema`: the file read with a conversion's options, so the columns are the
+    /// ones the conversion would write (Excel's --sheets and --all-strings, Access's --tables too).
+    public static func info(path: String, options: ConvertOptions) throws(ConversionError) -> FileInfo {
+        try info(
+            path: path, csv: options.csvOptions, json: options.jsonOptions, xml: options.xmlOptions, dbase: options.dbaseOptions,
+            pdfPassword: options.password, excel: options.excelOptions, access: options.accessOptions)
+    }
+
     public static func info(
         path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions(),
-        dbase: DBaseOptions = DBaseOptions(), pdfPassword: String? = nil
+        dbase: DBaseOptions = DBaseOptions(), pdfPassword: String? = nil, excel: ExcelOptions? = nil, access accessOptions: AccessOptions = AccessOptions()
     ) throws(ConversionError) -> FileInfo {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         if Converter.isDirectory(path) {
@@ -37,11 +45,11 @@ public enum FileInspector {
             let (reader, rows, schema) = try XMLSource(path: path, options: xml).scan()
             return scanned(path, "xml", reader, rows, schema)
         case .excel:
-            return try ExcelInspector.info(path: path, options: ExcelOptions(hasHeader: csv.hasHeader, skipRows: csv.skipRows))
+            return try ExcelInspector.info(path: path, options: excel ?? ExcelOptions(hasHeader: csv.hasHeader, skipRows: csv.skipRows))
         case .dbase:
             return try DBaseInspector.info(path: path, options: dbase)
         case .access:
-            return try AccessInspector.info(path: path, options: AccessOptions())
+            return try AccessInspector.info(path: path, options: accessOptions)
         case .pdf:
             return try PDFInspector.info(path: path, password: pdfPassword)
         case nil:

@@ -2,6 +2,7 @@
 ``pyforge`` binary from Python notebooks (Databricks or anywhere else)."""
 import atexit
 import glob
+import inspect
 import json
 import os
 import subprocess
@@ -14,15 +15,7 @@ from ._progress import Progress
 from ._server import ServerClient
 from .errors import ConversionFailed, PyForgeError, UnsupportedFeature
 
-# Options accepted by the server's `convert` method (pyforge convert's flags, snake_case).
-CONVERT_OPTIONS = (
-    "force", "engine", "compression", "compression_level", "row_group_size", "all_strings",
-    "delimiter", "quote", "escape", "encoding", "no_header", "skip_rows", "allow_ragged", "null_values", "max_record_bytes", "flatten", "sheets",
-    "combine", "record_path", "row_tag", "mode", "merge_schema", "partition_by",
-    "include_deleted", "tables", "pages", "metadata", "password", "table", "spark_remote",
-    "spark_staging",
-)
-_LIST_OPTIONS = ("null_values", "sheets", "partition_by", "tables")
+_LIST_OPTIONS = ("null_values", "bloom_filter", "sheets", "partition_by", "tables")
 
 
 def _schema(columns: Any) -> List[Dict[str, Any]]:
@@ -96,9 +89,29 @@ class PyForgeDatabricks(object):
         return info
 
     def convert(self, input_path: str, output_path: Optional[str] = None, output_format: Optional[str] = None,
-                progress: bool = True, **options: Any) -> Dict[str, Any]:
-        """Convert one file. ``options`` are pyforge convert's options in snake_case
-        (force, compression, all_strings, delimiter, sheets, ...). Raises ConversionFailed."""
+                progress: bool = True, *,
+                force: Optional[bool] = None, engine: Optional[str] = None,
+                compression: Optional[str] = None, compression_level: Optional[int] = None,
+                row_group_size: Optional[int] = None, bloom_filter: Union[str, Sequence[str], None] = None,
+                all_strings: Optional[bool] = None, delimiter: Optional[str] = None, quote: Optional[str] = None, escape: Optional[str] = None,
+                encoding: Optional[str] = None, no_header: Optional[bool] = None, skip_rows: Optional[int] = None,
+                allow_ragged: Optional[bool] = None, null_values: Union[str, Sequence[str], None] = None,
+                max_record_bytes: Optional[int] = None, flatten: Optional[bool] = None,
+                record_path: Optional[str] = None, row_tag: Optional[str] = None,
+                flatten_strategy: Optional[str] = None, array_handling: Optional[str] = None,
+                namespace_handling: Optional[str] = None,
+                sheets: Union[str, Sequence[Union[str, int]], None] = None, combine: Optional[bool] = None,
+                separate: Optional[bool] = None, header: Optional[bool] = None,
+                include_deleted: Optional[bool] = None, tables: Union[str, Sequence[str], None] = None,
+                password: Optional[str] = None, pages: Optional[str] = None, metadata: Optional[bool] = None,
+                mode: Optional[str] = None, merge_schema: Optional[bool] = None,
+                partition_by: Union[str, Sequence[str], None] = None, table: Optional[str] = None,
+                spark_remote: Optional[str] = None, spark_staging: Optional[str] = None) -> Dict[str, Any]:
+        """Convert one file. The keyword options are ``pyforge convert``'s options in snake_case
+        (``--no-header`` is ``no_header=True``, ``--no-flatten`` is ``flatten=False``); None
+        leaves an option unset. Raises ConversionFailed."""
+        given = locals()
+        options = dict((name, given[name]) for name in CONVERT_OPTIONS)
         params = self._convert_params(input_path, output_path, output_format, options)
         display = Progress("converting %s" % os.path.basename(str(input_path))) if progress else None
         try:
@@ -155,6 +168,7 @@ class PyForgeDatabricks(object):
         """Convert every file matching ``file_patterns`` (glob patterns or paths) in parallel
         over the shared server. One failing file never stops the others: its entry has
         ``success: False`` and ``error``/``error_type``/``exit_code``."""
+        _check_option_names(options)
         patterns = [file_patterns] if isinstance(file_patterns, (str, bytes, os.PathLike)) else list(file_patterns)
         files = []  # type: List[str]
         seen = set()
@@ -286,10 +300,7 @@ class PyForgeDatabricks(object):
     @staticmethod
     def _convert_params(input_path: Any, output_path: Any, output_format: Optional[str],
                         options: Dict[str, Any]) -> Dict[str, Any]:
-        unknown = sorted(set(options) - set(CONVERT_OPTIONS))
-        if unknown:
-            raise TypeError("convert() got unknown option(s) %s; known options: %s" % (
-                ", ".join(unknown), ", ".join(CONVERT_OPTIONS)))
+        _check_option_names(options)
         params = {"input": os.fspath(input_path)}  # type: Dict[str, Any]
         if output_path is not None:
             params["output"] = os.fspath(output_path)
@@ -353,3 +364,17 @@ class PyForgeDatabricks(object):
             mapped = self._map_one(result)
         mapped["environment"] = environment
         return mapped
+
+
+# The options `convert` takes, read from its signature (its keyword-only parameters), so
+# the list cannot drift from the function; Tests/EndToEnd/test_option_parity.py checks them
+# against the CLI's options and the server's.
+CONVERT_OPTIONS = tuple(name for name, parameter in inspect.signature(PyForgeDatabricks.convert).parameters.items()
+                        if parameter.kind is inspect.Parameter.KEYWORD_ONLY)
+
+
+def _check_option_names(options: Dict[str, Any]) -> None:
+    unknown = sorted(set(options) - set(CONVERT_OPTIONS))
+    if unknown:
+        raise TypeError("convert() got unknown option(s) %s; known options: %s" % (
+            ", ".join(unknown), ", ".join(CONVERT_OPTIONS)))
