@@ -14,6 +14,8 @@ let package = Package(
         .executable(name: "pyforge", targets: ["pyforge"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "PyForgeCore", targets: ["PyForgeCore"]),
+        .library(name: "Platform", targets: ["Platform"]),
+        .library(name: "Values", targets: ["Values"]),
         .library(name: "PyForgeExtensionKit", targets: ["PyForgeExtensionKit"]),
         .library(name: "ExtensionProtocol", targets: ["ExtensionProtocol"]),
     ],
@@ -31,13 +33,20 @@ let package = Package(
         // mdbtools' libmdb (LGPL-2.0-or-later) reads Microsoft Access files (Debian: mdbtools-dev).
         .systemLibrary(name: "CMDBTools", pkgConfig: "libmdb", providers: [.apt(["mdbtools-dev"])]),
 
+        // The C library import, the monotonic clock, temporary files, threads, queues and
+        // process spawning: what every other module needs from the operating system.
+        .target(name: "Platform", swiftSettings: performanceSettings),
+
         // Schema and typed column batches: where readers and writers meet.
         .target(name: "Columnar", swiftSettings: performanceSettings),
+
+        // Civil time and the parsing and printing of numbers, dates and decimals.
+        .target(name: "Values", dependencies: ["Platform"], swiftSettings: performanceSettings),
 
         // Apache Parquet writer (and footer reader), written from the format specification.
         .target(
             name: "Parquet",
-            dependencies: ["Columnar", "CSnappy", "CZstd", "SystemZlib"],
+            dependencies: ["Platform", "Columnar", "CSnappy", "CZstd", "SystemZlib"],
             swiftSettings: performanceSettings
         ),
 
@@ -45,7 +54,7 @@ let package = Package(
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Columnar", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
+                "Platform", "Columnar", "Values", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings
@@ -55,7 +64,7 @@ let package = Package(
         .target(name: "ExtensionProtocol"),
 
         // Finds, checks, runs and supervises extensions (discovery so far).
-        .target(name: "ExtensionHost", dependencies: ["ExtensionProtocol", "PyForgeCore", "Parquet"]),
+        .target(name: "ExtensionHost", dependencies: ["Platform", "ExtensionProtocol", "PyForgeCore", "Parquet"]),
 
         // What an extension author imports: the protocol loop around a handler.
         .target(name: "PyForgeExtensionKit", dependencies: ["ExtensionProtocol"]),
@@ -71,7 +80,7 @@ let package = Package(
         .target(
             name: "PyForgeCLI",
             dependencies: [
-                "PyForgeCore", "ExtensionHost",
+                "Platform", "PyForgeCore", "ExtensionHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,9 +98,9 @@ let package = Package(
             path: "benchmarks/ParquetWriteBenchmark"),
 
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
-        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Columnar", "Parquet", "CZstd"]),
+        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "Columnar", "Parquet", "CZstd"]),
         .testTarget(name: "ExtensionProtocolTests", dependencies: ["ExtensionProtocol"]),
-        .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol"]),
+        .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol", "Platform"]),
     ]
 )
 
@@ -101,6 +110,6 @@ let package = Package(
 if Context.environment["PYFORGE_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Parquet", "ExtensionProtocol", "Columnar"],
+            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "Parquet", "ExtensionProtocol", "Columnar"],
             path: "Fuzz/Sources/pyforge-fuzz"))
 }

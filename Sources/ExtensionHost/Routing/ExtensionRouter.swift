@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import ExtensionProtocol
 import Logging
 import PyForgeCore
@@ -39,7 +35,7 @@ public enum ExtensionRouter {
         if forcesCore(environment) {
             return try Converter.convert(request, progress: progress, logger: logger)
         }
-        let started = monotonicNow()
+        let started = monotonicSeconds()
         let (outputPath, format) = try Converter.resolveOutput(request)
         let inputFormat = InputFormat(path: request.inputPath)?.rawValue ?? "unknown"
         let selection = try CandidateSelection(
@@ -70,7 +66,7 @@ public enum ExtensionRouter {
                 claimed: claimed, environment: environment, logger: logger)
             {
             case .success(var result):
-                result.seconds = monotonicNow() - started
+                result.seconds = monotonicSeconds() - started
                 if let line = result.details["decision"] { logger.info("\(line)") }
                 return result
             case .failure(let notDelegated):
@@ -110,7 +106,7 @@ public enum ExtensionRouter {
         if !notUsed.isEmpty { result.details["extensions_not_used"] = notUsed.joined(separator: ", ") }
         // The time the user waited, extension attempts included (a hung extension's timeout
         // is part of it), not only the built-in engine's share.
-        result.seconds = monotonicNow() - started
+        result.seconds = monotonicSeconds() - started
         return result
     }
 
@@ -133,7 +129,7 @@ public enum ExtensionRouter {
         let inputFormat = InputFormat(path: request.inputPath)?.rawValue ?? "unknown"
         switch delegate(request, outputPath: table, format: format, inputFormat: inputFormat, candidates: [provider], options: options, environment: environment, logger: logger) {
         case .success(var result):
-            result.seconds = monotonicNow() - started
+            result.seconds = monotonicSeconds() - started
             return result
         case .failure(let notDelegated):
             let reason = notDelegated.attempts.first.map { $0.failure.description } ?? "it did not convert"
@@ -195,12 +191,12 @@ public enum ExtensionRouter {
                 attempts.append(Attempt(name: name, failure: .coolingDown(until: Self.clock(until), lastError: health.health(name).lastError ?? "unknown")))
                 continue
             }
-            let handshakeStarted = monotonicNow()
+            let handshakeStarted = monotonicSeconds()
             switch ExtensionSession.start(candidate, environment: environment, onLog: { line in logger.debug("[\(name)] \(line)") }) {
             case .failure(let failure):
                 attempts.append(Attempt(name: name, failure: failure))
             case .success(let session):
-                session.handshakeMilliseconds = (monotonicNow() - handshakeStarted) * 1000
+                session.handshakeMilliseconds = (monotonicSeconds() - handshakeStarted) * 1000
                 sessions.append(session)
                 // A claimant keeps its pre-1.2 handling; any other extension was chosen for a
                 // Delta output only because its manifest lists 1.2.

@@ -5,11 +5,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import PyForgeCore
 
 /// `info` and `validate` on a path an extension claims (a Unity Catalog Volume path): the

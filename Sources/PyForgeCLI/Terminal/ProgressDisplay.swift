@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import PyForgeCore
 import Synchronization
 
@@ -23,10 +19,10 @@ final class ProgressDisplay: Sendable {
         guard enabled else { return }
         running.store(true, ordering: .releasing)
         Task.detached { [self] in
-            let started = Self.now()
+            let started = monotonicSeconds()
             try? await Task.sleep(nanoseconds: 300_000_000)
             while running.load(ordering: .acquiring) {
-                draw(elapsed: Self.now() - started)
+                draw(elapsed: monotonicSeconds() - started)
                 try? await Task.sleep(nanoseconds: 200_000_000)
             }
         }
@@ -47,11 +43,5 @@ final class ProgressDisplay: Sendable {
         let eta = rate > 0 ? (total - done) / 1_000_000 / rate : 0
         let name = label.split(separator: "/").last.map(String.init) ?? label
         writeStderr("\r\u{1B}[K\(name) [\(bar)] \(Int(fraction * 100))%  \(Formatting.grouped(Int(counter.rows))) rows  \(Formatting.decimal(rate, digits: 1)) MB/s  ETA \(Int(eta.rounded())) s")
-    }
-
-    private static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }

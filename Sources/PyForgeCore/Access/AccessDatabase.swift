@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import CMDBTools
 
 /// An open Access database (.mdb, .accdb) and its user tables, through mdbtools' libmdb.

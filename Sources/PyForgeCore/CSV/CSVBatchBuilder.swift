@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Columnar
+import Values
 
 /// Turns tokenized records into a typed record batch, one column at a time.
 struct CSVBatchBuilder {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Guesses a CSV file's dialect (delimiter, quote, escape) and whether it has a header
 /// from a bounded sample: its first `sampleRecords` records within the first MiB.

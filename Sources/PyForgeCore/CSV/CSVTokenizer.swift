@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Splits RFC 4180 records into fields, byte by byte: quoted fields with delimiters,
 /// escaped quotes (doubled, or after a backslash) and line breaks inside; CRLF, LF or CR

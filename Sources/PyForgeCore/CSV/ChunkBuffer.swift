@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// A window of decoded input: `bytes[start ..< end]` is read but not yet consumed.
 /// Refilling moves the unconsumed tail to the front, so a record is always contiguous.

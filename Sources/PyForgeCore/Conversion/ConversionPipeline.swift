@@ -1,5 +1,6 @@
 import Columnar
 import Logging
+import Platform
 
 /// Moves batches from a reader on a background thread to a writer on the calling
 /// thread, so parsing overlaps encoding and compression on a second core.

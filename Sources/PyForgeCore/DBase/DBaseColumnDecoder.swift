@@ -1,4 +1,5 @@
 import Columnar
+import Values
 
 /// The records of one read, as the decoders see them: raw bytes and the rows kept.
 struct DBaseRecords {

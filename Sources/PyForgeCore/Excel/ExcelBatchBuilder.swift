@@ -1,4 +1,5 @@
 import Columnar
+import Values
 
 /// Turns rows of a `CellBatch` into a typed record batch, one column at a time.
 struct ExcelBatchBuilder {

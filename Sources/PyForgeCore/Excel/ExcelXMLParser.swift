@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import CLibXML2
 
 /// Receives libxml2 SAX2 events. Subclasses override what they need; names are the

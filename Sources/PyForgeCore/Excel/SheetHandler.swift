@@ -1,4 +1,5 @@
 import Columnar
+import Values
 
 /// What a parsed cell holds, before the column's type is known.
 enum CellKind: UInt8 {

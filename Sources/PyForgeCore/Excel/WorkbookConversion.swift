@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Logging
 
 /// A conversion whose input may produce several outputs (one per Excel sheet).

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import SystemZlib
 
 /// Limits that keep a hostile archive (a "ZIP bomb") from filling memory or disk time.

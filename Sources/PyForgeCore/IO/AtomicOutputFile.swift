@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// An output written to a temporary file beside its destination and renamed into place
 /// only by `commit()`: readers never see a partial file, and a failed or interrupted

@@ -1,10 +1,6 @@
 import Columnar
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// A stream of UTF-8 bytes read from a file, transcoded when the file is not UTF-8.
 protocol ByteSource: AnyObject {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Directories made for an output because they were missing, as `mkdir -p` makes them, and
 /// remembered so that a conversion that fails can remove exactly these again.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import SystemZlib
 
 /// gzip through zlib's gz* API, which also reads concatenated members in turn. Memory: zlib's

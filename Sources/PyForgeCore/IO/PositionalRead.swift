@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 extension InputFile {
     /// Reads up to `buffer.count` bytes at `offset` (fewer only at the end of the file).

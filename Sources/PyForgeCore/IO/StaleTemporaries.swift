@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Temporary outputs whose writer died before finishing (TemporaryName): found and
 /// removed by later runs, so a `kill -9` never leaves a full-size hidden file for good.

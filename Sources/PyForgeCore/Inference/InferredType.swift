@@ -1,4 +1,5 @@
 import Columnar
+import Values
 
 /// What the values of a text column have turned out to be so far. Types only ever
 /// widen (`join`), so a value that does not fit never loses data: the column becomes

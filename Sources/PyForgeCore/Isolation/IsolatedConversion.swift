@@ -4,11 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// What a worker process sends its parent on stdout: the results, or why it failed.
 public struct WorkerOutcome: Codable, Sendable {

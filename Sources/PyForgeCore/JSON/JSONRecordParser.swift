@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// The kind of a JSON field value, decided by its first byte.
 enum JSONValueKind: UInt8 {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Writes all of `text` to `fd`, looping over short writes; a write that makes no
 /// progress is an error (a dead pipe or a full disk), never silently accepted.

@@ -1,4 +1,5 @@
 import Columnar
+import Values
 
 /// Types collected XML text with the same rules as CSV fields (empty text is null).
 enum XMLColumnTyping {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PyForgeCore
+import Platform
 
 @Suite struct StaleTemporariesTests {
     @Test func aTemporaryNameCarriesItsWriterAndReadsBack() throws {

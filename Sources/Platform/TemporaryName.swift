@@ -14,20 +14,20 @@ public struct TemporaryName: Equatable, Sendable {
     public var pid: Int32
     public var startTime: UInt64
 
-    static let marker = ".pyforge-"
+    public static let marker = ".pyforge-"
     /// Names stay within NAME_MAX (255 bytes) with the marker and the writer's fields.
-    static let maxStemBytes = 160
+    public static let maxStemBytes = 160
 
     /// This process as a writer.
     public static let current = TemporaryName(host: hostHash, pid: getpid(), startTime: startTime(of: getpid()) ?? 0)
 
     /// The mkstemp template for an output called `name`, without the directory.
-    static func template(for name: String) -> String {
+    public static func template(for name: String) -> String {
         prefix(for: name) + "\(current.host)-\(current.pid)-\(current.startTime)-XXXXXX"
     }
 
     /// What every temporary of the output `name` starts with.
-    static func prefix(for name: String) -> String {
+    public static func prefix(for name: String) -> String {
         var stem = Substring(name)
         while stem.utf8.count > maxStemBytes { stem = stem.dropLast() }
         return "." + stem + marker
@@ -67,8 +67,8 @@ public struct TemporaryName: Equatable, Sendable {
     }
 
     /// Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot.
-    static func startTime(of pid: Int32) -> UInt64? {
-        guard let text = WorkerDeath.readText("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return nil }
+    public static func startTime(of pid: Int32) -> UInt64? {
+        guard let text = systemFileText("/proc/\(pid)/stat"), let close = text.lastIndex(of: ")") else { return nil }
         // Fields after the command name (which may hold spaces) start at field 3.
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 19 else { return nil }
@@ -76,7 +76,7 @@ public struct TemporaryName: Equatable, Sendable {
     }
 
     /// FNV-1a of the host name, as 8 hex digits.
-    static let hostHash: String = {
+    public static let hostHash: String = {
         var buffer = [CChar](repeating: 0, count: 256)
         gethostname(&buffer, buffer.count - 1)
         var hash: UInt32 = 2_166_136_261

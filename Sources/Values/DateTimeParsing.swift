@@ -1,5 +1,5 @@
 /// ISO 8601 dates and timestamps, parsed from bytes.
-enum DateTimeParsing {
+public enum DateTimeParsing {
     @inline(__always)
     private static func digits(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int? {
         var value = 0
@@ -13,7 +13,7 @@ enum DateTimeParsing {
 
     /// `YYYY-MM-DD` → days since 1970-01-01.
     @inline(__always)
-    static func date(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32? {
+    public static func date(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int32? {
         guard n == 10 else { return nil }
         return datePrefix(p).map { Int32($0) }
     }
@@ -27,15 +27,15 @@ enum DateTimeParsing {
         return CivilTime.daysFromCivil(year: year, month: month, day: day)
     }
 
-    struct Timestamp {
-        var micros: Int64
+    public struct Timestamp {
+        public var micros: Int64
         /// The text carried a zone (`Z` or an offset); `micros` is then UTC.
-        var zoned: Bool
+        public var zoned: Bool
     }
 
     /// `YYYY-MM-DD[T ]HH:MM[:SS[.f…]][Z|±HH[:MM]]` → microseconds since the epoch.
     /// Fractions beyond microseconds are accepted only when the extra digits are zero.
-    static func timestamp(_ p: UnsafePointer<UInt8>, _ n: Int) -> Timestamp? {
+    public static func timestamp(_ p: UnsafePointer<UInt8>, _ n: Int) -> Timestamp? {
         guard n >= 16, let days = datePrefix(p) else { return nil }
         let separator = p[10]
         guard separator == UInt8(ascii: "T") || separator == UInt8(ascii: " ") else { return nil }

@@ -1,17 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Byte-level parsers for the text forms the type inference recognises. Each returns
 /// nil when the text is not exactly such a value, so a caller can keep it as a string
 /// rather than lose information.
-enum NumberParsing {
+public enum NumberParsing {
     /// `-?[0-9]+` within Int64. Leading zeros ("007") and "+" are rejected: such text is an
     /// identifier whose zeros matter, not a number.
     @inline(__always)
-    static func int64(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
+    public static func int64(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
         guard n > 0 else { return nil }
         var i = 0
         let negative = p[0] == UInt8(ascii: "-")
@@ -44,7 +40,7 @@ enum NumberParsing {
     /// spellings. Pure integers that overflow Int64 are rejected (they would be rounded);
     /// so is an integer part with leading zeros.
     @inline(__always)
-    static func double(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
+    public static func double(_ p: UnsafePointer<UInt8>, _ n: Int) -> Double? {
         guard n > 0 else { return nil }
         var i = 0
         var negative = false
@@ -175,7 +171,7 @@ enum NumberParsing {
 
     /// "true"/"false" in any letter case.
     @inline(__always)
-    static func boolean(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool? {
+    public static func boolean(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool? {
         if n == 4 && (p[0] | 0x20) == 0x74 && (p[1] | 0x20) == 0x72 && (p[2] | 0x20) == 0x75 && (p[3] | 0x20) == 0x65 {
             return true
         }

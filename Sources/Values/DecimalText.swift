@@ -1,15 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Compares decimal texts by the number they write, so "1.50", "15e-1" and "1.5" agree:
 /// the check that a long decimal read as a double loses no digit.
-enum DecimalText {
+public enum DecimalText {
     /// Whether `text` is the number that `value` prints as: its shortest round-trip form or
     /// its 17-significant-digit form (`%.17g`, what Excel and C's printf write).
-    static func isPrinted(_ value: Double, as text: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    public static func isPrinted(_ value: Double, as text: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let wanted = normalized(UnsafeBufferPointer(start: text, count: n))
         if normalized(Array(value.description.utf8)) == wanted { return true }
         var buffer = [CChar](repeating: 0, count: 40)
@@ -22,13 +18,13 @@ enum DecimalText {
 
     /// Sign, significant digits (no leading or trailing zeros) and the power of ten of the
     /// last one; nil for text that is not a plain decimal (the caller has parsed it already).
-    struct Number: Equatable {
-        var negative: Bool
-        var digits: [UInt8]
-        var exponent: Int
+    public struct Number: Equatable {
+        public var negative: Bool
+        public var digits: [UInt8]
+        public var exponent: Int
     }
 
-    static func normalized<Bytes: Collection<UInt8>>(_ text: Bytes) -> Number? {
+    public static func normalized<Bytes: Collection<UInt8>>(_ text: Bytes) -> Number? {
         var digits: [UInt8] = []
         var negative = false
         var fractionDigits = 0

@@ -6,7 +6,7 @@ import Darwin
 
 /// A blocking FIFO of bounded capacity that hands values from one thread to another,
 /// so a producer never runs more than `capacity` items ahead of its consumer.
-final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
+public final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     // The pthread primitives are only touched with `mutex` held (or in init/deinit).
     private var mutex = pthread_mutex_t()
     private var notEmpty = pthread_cond_t()
@@ -14,9 +14,9 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     /// At most `capacity` elements, so removing from the front is cheap.
     private var items: [Element] = []
     private var closed = false
-    let capacity: Int
+    public let capacity: Int
 
-    init(capacity: Int) {
+    public init(capacity: Int) {
         precondition(capacity > 0)
         self.capacity = capacity
         pthread_mutex_init(&mutex, nil)
@@ -33,7 +33,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     /// Blocks while the queue is full. Returns false when the consumer closed the queue,
     /// telling the producer to stop.
     @discardableResult
-    func push(_ element: Element) -> Bool {
+    public func push(_ element: Element) -> Bool {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         while items.count >= capacity && !closed { pthread_cond_wait(&notFull, &mutex) }
@@ -44,7 +44,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Blocks until an element is available; nil once the queue is closed and drained.
-    func pop() -> Element? {
+    public func pop() -> Element? {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         while items.isEmpty && !closed { pthread_cond_wait(&notEmpty, &mutex) }
@@ -57,7 +57,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Wakes both sides; pushes fail from now on, pops drain what is left.
-    func close() {
+    public func close() {
         pthread_mutex_lock(&mutex)
         closed = true
         pthread_cond_broadcast(&notEmpty)

@@ -57,7 +57,7 @@ public struct SHA256 {
     }
 
     /// The digest of `message` in one call.
-    static func digest(_ message: some Collection<UInt8>) -> [UInt8] {
+    public static func digest(_ message: some Collection<UInt8>) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(message)
         return hasher.digest()

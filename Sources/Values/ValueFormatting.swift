@@ -1,12 +1,12 @@
 /// Text forms of typed values for the CSV and JSON writers (ISO 8601 for dates and
 /// timestamps, shortest round-trip text for doubles).
-enum ValueFormatting {
-    static func date(days: Int32) -> String {
+public enum ValueFormatting {
+    public static func date(days: Int32) -> String {
         let (y, m, d) = CivilTime.civilFromDays(Int(days))
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
-    static func timestamp(micros: Int64, utc: Bool) -> String {
+    public static func timestamp(micros: Int64, utc: Bool) -> String {
         var days = micros / CivilTime.microsPerDay
         var rest = micros % CivilTime.microsPerDay
         if rest < 0 {
@@ -24,13 +24,13 @@ enum ValueFormatting {
         return utc ? text + "Z" : text
     }
 
-    static func double(_ value: Double) -> String {
+    public static func double(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
         return "\(value)"  // shortest text that parses back to the same bits
     }
 
-    static func decimal(unscaled: Int128, scale: Int) -> String {
+    public static func decimal(unscaled: Int128, scale: Int) -> String {
         let negative = unscaled < 0
         var digits = String(unscaled.magnitude)
         if scale > 0 {

@@ -9,13 +9,13 @@ import Synchronization
 /// the signal number to a pipe (async-signal-safe) and returns; a thread waiting on that
 /// pipe runs the orderly stop (cancel, short grace, shutdown ladder), removes the
 /// temporary files and exits with 128 + the signal number.
-enum OrderlyInterruption {
+public enum OrderlyInterruption {
     /// The pipe's write end, or -1 before `install`.
-    static let wakeFD = Atomic<Int32>(-1)
+    public static let wakeFD = Atomic<Int32>(-1)
     /// The signal that began the orderly stop, or 0.
-    static let signalReceived = Atomic<Int32>(0)
+    public static let signalReceived = Atomic<Int32>(0)
 
-    static func install(_ stop: @escaping @Sendable () -> Void) {
+    public static func install(_ stop: @escaping @Sendable () -> Void) {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { return }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -33,7 +33,7 @@ enum OrderlyInterruption {
     }
 
     /// From the signal handler: true when the orderly stop took this signal.
-    static func begin(_ signalNumber: Int32) -> Bool {
+    public static func begin(_ signalNumber: Int32) -> Bool {
         let fd = wakeFD.load(ordering: .sequentiallyConsistent)
         guard fd >= 0, TemporaryFileRegistry.hasProcessGroups() else { return false }
         guard signalReceived.compareExchange(expected: 0, desired: signalNumber, ordering: .sequentiallyConsistent).exchanged else {
@@ -43,7 +43,7 @@ enum OrderlyInterruption {
         return write(fd, &byte, 1) == 1
     }
 
-    static func holdIfInterrupted() {
+    public static func holdIfInterrupted() {
         guard signalReceived.load(ordering: .sequentiallyConsistent) != 0 else { return }
         while true { pause() }
     }

@@ -7,7 +7,7 @@ import Synchronization
 
 /// Paths of temporary outputs in progress, kept where a signal handler can unlink them
 /// without allocating: on Ctrl-C, no temp file is left behind.
-enum TemporaryFileRegistry {
+public enum TemporaryFileRegistry {
     static let slotCount = 64
     static let slotSize = 4096
     /// Fixed storage for NUL-terminated paths, allocated once and never freed.
@@ -26,7 +26,7 @@ enum TemporaryFileRegistry {
 
     /// Remembers `path`; returns a slot to release, or nil when the path is too long or
     /// every slot is taken (cleanup on signals is then best effort).
-    static func register(_ path: String) -> Int? {
+    public static func register(_ path: String) -> Int? {
         let bytes = Array(path.utf8)
         guard bytes.count < slotSize else { return nil }
         return used.withLock { used -> Int? in
@@ -40,7 +40,7 @@ enum TemporaryFileRegistry {
         }
     }
 
-    static func release(_ slot: Int?) {
+    public static func release(_ slot: Int?) {
         guard let slot else { return }
         used.withLock { used in
             live[slot] = 0
@@ -69,15 +69,15 @@ enum TemporaryFileRegistry {
     /// Process groups of running extensions, killed on interruption (0 = free slot).
     nonisolated(unsafe) static let processGroups = pidTable()
 
-    static func registerProcessGroup(_ pgid: Int32) -> Int? { register(pgid, in: processGroups) }
+    public static func registerProcessGroup(_ pgid: Int32) -> Int? { register(pgid, in: processGroups) }
 
     /// Async-signal-safe: whether an extension's process group is registered.
-    static func hasProcessGroups() -> Bool {
+    public static func hasProcessGroups() -> Bool {
         for slot in 0..<slotCount where processGroups[slot] > 0 { return true }
         return false
     }
 
-    static func releaseProcessGroup(_ slot: Int?) {
+    public static func releaseProcessGroup(_ slot: Int?) {
         guard let slot else { return }
         used.withLock { _ in processGroups[slot] = 0 }
     }
@@ -85,21 +85,21 @@ enum TemporaryFileRegistry {
     /// Worker processes running one conversion each (WorkerProcess; 0 = free slot).
     nonisolated(unsafe) static let workers = pidTable()
 
-    static func registerWorker(_ pid: Int32) -> Int? { register(pid, in: workers) }
+    public static func registerWorker(_ pid: Int32) -> Int? { register(pid, in: workers) }
 
-    static func releaseWorker(_ slot: Int?) {
+    public static func releaseWorker(_ slot: Int?) {
         guard let slot else { return }
         used.withLock { _ in workers[slot] = 0 }
     }
 
     /// Set once an interruption stops the workers: their ends are not failures to report.
-    static let stopping = Atomic<Bool>(false)
+    public static let stopping = Atomic<Bool>(false)
 
     /// Async-signal-safe: asks every worker to stop (SIGTERM: each removes its own
     /// temporary files and stops its extensions in order) and waits for them, at most
     /// 10 seconds, then kills the rest. The workers stay unreaped: the threads that
     /// started them reap them.
-    static func stopWorkers() {
+    public static func stopWorkers() {
         stopping.store(true, ordering: .sequentiallyConsistent)
         var any = false
         for slot in 0..<slotCount where workers[slot] > 0 {
@@ -126,7 +126,7 @@ enum TemporaryFileRegistry {
     /// Called from a signal handler: only async-signal-safe calls. Extensions are killed
     /// first and given a moment to die, since one still running could write a temporary
     /// file again after it was removed.
-    static func unlinkAll() {
+    public static func unlinkAll() {
         stopWorkers()
         for slot in 0..<slotCount where processGroups[slot] > 0 {
             kill(-processGroups[slot], SIGKILL)
@@ -150,7 +150,7 @@ enum TemporaryFileRegistry {
 
     /// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove registered temporary
     /// files and exit with 128 + the signal number.
-    static func installSignalHandlers() {
+    public static func installSignalHandlers() {
         _ = storage
         _ = live
         _ = processGroups

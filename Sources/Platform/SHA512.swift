@@ -1,6 +1,6 @@
 /// SHA-512 and SHA-384 (FIPS 180-4 §6.4, §6.5): security handler revision 6 (algorithm 2.B)
 /// hashes with SHA-256, SHA-384 or SHA-512 in turn. One-shot: its inputs are a few KiB.
-enum SHA512 {
+public enum SHA512 {
     private static let k: [UInt64] = [
         0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc, 0x3956c25bf348b538,
         0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118, 0xd807aa98a3030242, 0x12835b0145706fbe,
@@ -31,10 +31,10 @@ enum SHA512 {
     ]
 
     /// The 64-byte SHA-512 digest.
-    static func digest(_ message: [UInt8]) -> [UInt8] { hash(message, state: initial512, words: 8) }
+    public static func digest(_ message: [UInt8]) -> [UInt8] { hash(message, state: initial512, words: 8) }
 
     /// The 48-byte SHA-384 digest (SHA-512 with other initial values, cut to 6 words).
-    static func digest384(_ message: [UInt8]) -> [UInt8] { hash(message, state: initial384, words: 6) }
+    public static func digest384(_ message: [UInt8]) -> [UInt8] { hash(message, state: initial384, words: 6) }
 
     private static func hash(_ message: [UInt8], state initial: [UInt64], words: Int) -> [UInt8] {
         var data = message
