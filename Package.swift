@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "PyForgeCore", targets: ["PyForgeCore"]),
         .library(name: "Platform", targets: ["Platform"]),
         .library(name: "Values", targets: ["Values"]),
+        .library(name: "FormatKit", targets: ["FormatKit"]),
+        .library(name: "CSVFormat", targets: ["CSVFormat"]),
         .library(name: "PyForgeExtensionKit", targets: ["PyForgeExtensionKit"]),
         .library(name: "ExtensionProtocol", targets: ["ExtensionProtocol"]),
     ],
@@ -50,11 +52,24 @@ let package = Package(
             swiftSettings: performanceSettings
         ),
 
-        // Readers, type inference, writers and the conversion pipeline.
+        // What every reader shares: the table reader protocol, the conversion error, input
+        // bytes and decompression, text encodings, type inference, atomic output files.
+        .target(
+            name: "FormatKit",
+            dependencies: ["Platform", "Columnar", "Values", "CBZip2", "CZstd", "SystemZlib"],
+            swiftSettings: performanceSettings
+        ),
+
+        // One target per input format (Sources/Formats/<Name>); none imports another.
+        .target(
+            name: "CSVFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
+            path: "Sources/Formats/CSV", swiftSettings: performanceSettings),
+
+        // Readers, writers and the conversion pipeline.
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Platform", "Columnar", "Values", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
+                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings
@@ -64,12 +79,12 @@ let package = Package(
         .target(name: "ExtensionProtocol"),
 
         // Finds, checks, runs and supervises extensions (discovery so far).
-        .target(name: "ExtensionHost", dependencies: ["Platform", "ExtensionProtocol", "PyForgeCore", "Parquet"]),
+        .target(name: "ExtensionHost", dependencies: ["Platform", "FormatKit", "CSVFormat", "ExtensionProtocol", "PyForgeCore", "Parquet"]),
 
         // What an extension author imports: the protocol loop around a handler.
         .target(name: "PyForgeExtensionKit", dependencies: ["ExtensionProtocol"]),
         .executableTarget(
-            name: "pyforge-example-allstrings", dependencies: ["PyForgeExtensionKit", "PyForgeCore", "ExtensionProtocol"],
+            name: "pyforge-example-allstrings", dependencies: ["PyForgeExtensionKit", "PyForgeCore", "FormatKit", "CSVFormat", "ExtensionProtocol"],
             path: "extensions/examples/swift-allstrings/Sources"),
         // Misbehaves on purpose, for the host's failure-mode tests.
         .executableTarget(
@@ -80,7 +95,7 @@ let package = Package(
         .target(
             name: "PyForgeCLI",
             dependencies: [
-                "Platform", "PyForgeCore", "ExtensionHost",
+                "Platform", "FormatKit", "CSVFormat", "PyForgeCore", "ExtensionHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -98,9 +113,9 @@ let package = Package(
             path: "benchmarks/ParquetWriteBenchmark"),
 
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
-        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "Columnar", "Parquet", "CZstd"]),
+        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Columnar", "Parquet", "CZstd"]),
         .testTarget(name: "ExtensionProtocolTests", dependencies: ["ExtensionProtocol"]),
-        .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol", "Platform"]),
+        .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol", "Platform", "FormatKit"]),
     ]
 )
 
@@ -110,6 +125,6 @@ let package = Package(
 if Context.environment["PYFORGE_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "Parquet", "ExtensionProtocol", "Columnar"],
+            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Parquet", "ExtensionProtocol", "Columnar"],
             path: "Fuzz/Sources/pyforge-fuzz"))
 }

@@ -17,3 +17,9 @@ public func directoryEntries(_ path: String) -> [String] {
     }
     return names
 }
+
+/// Whether `path` is a directory (or a link to one).
+public func directoryExists(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+}

@@ -1,6 +1,7 @@
 import Platform
 import ArgumentParser
 import PyForgeCore
+import FormatKit
 
 /// A command failed for a reason the user can fix: print the message, exit with its code.
 struct CommandFailure: Error {

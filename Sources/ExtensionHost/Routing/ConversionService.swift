@@ -1,5 +1,6 @@
 import Logging
 import PyForgeCore
+import FormatKit
 
 /// One conversion as the CLI and `serve` run it: a workbook may give one output per sheet and
 /// an Access database one per table (read by the built-in engine); anything else goes

@@ -2,6 +2,7 @@ import Platform
 import ExtensionProtocol
 import Logging
 import PyForgeCore
+import FormatKit
 
 /// Which engine converts.
 public enum EngineChoice: Sendable, Equatable {

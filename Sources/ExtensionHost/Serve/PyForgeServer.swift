@@ -3,6 +3,7 @@ import ExtensionProtocol
 import Logging
 import PyForgeCore
 import Synchronization
+import FormatKit
 
 /// `pyforge serve --stdio`: a long-lived JSON-RPC server over the extension protocol's
 /// framing, for clients such as the Python API. Requests run concurrently; conversions

@@ -1,6 +1,8 @@
 import ExtensionProtocol
 import Parquet
 import PyForgeCore
+import FormatKit
+import CSVFormat
 
 /// `convert` params of `pyforge serve`: the CLI's options by their snake_case names.
 struct ServeConvertParams: Decodable {

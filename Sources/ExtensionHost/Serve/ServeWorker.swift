@@ -7,6 +7,7 @@ import Platform
 import ExtensionProtocol
 import Logging
 import PyForgeCore
+import FormatKit
 
 /// `pyforge serve --stdio --worker`: one `convert` request of a server, run in its own
 /// process (IsolatedConversion) so that a crash or an out-of-memory kill fails that

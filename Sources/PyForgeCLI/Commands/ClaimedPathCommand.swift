@@ -7,6 +7,7 @@ import Foundation
 #endif
 import Platform
 import PyForgeCore
+import FormatKit
 
 /// `info` and `validate` on a path an extension claims (a Unity Catalog Volume path): the
 /// extension runs the command on a copy it stages (`PathInspection`), and what it printed is

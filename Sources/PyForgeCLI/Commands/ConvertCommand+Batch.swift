@@ -7,6 +7,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PyForgeCore
+import FormatKit
 
 extension ConvertCommand {
     /// Batch mode: every input converted independently, `workers` at a time.

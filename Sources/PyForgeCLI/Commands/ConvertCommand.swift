@@ -9,6 +9,7 @@ import Foundation
 import Logging
 import Parquet
 import PyForgeCore
+import FormatKit
 
 /// `pyforge convert INPUT [OUTPUT]`, or a batch: `pyforge convert 'data/*.csv' more.json --output-dir out/`.
 struct ConvertCommand: AsyncParsableCommand {

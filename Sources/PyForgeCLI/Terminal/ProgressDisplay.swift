@@ -1,6 +1,7 @@
 import Platform
 import PyForgeCore
 import Synchronization
+import FormatKit
 
 /// A one-line progress bar on stderr (rows, MB/s, ETA), drawn only when stderr is a terminal.
 final class ProgressDisplay: Sendable {

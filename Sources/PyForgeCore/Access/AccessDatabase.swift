@@ -1,5 +1,6 @@
 import Platform
 import CMDBTools
+import FormatKit
 
 /// An open Access database (.mdb, .accdb) and its user tables, through mdbtools' libmdb.
 final class AccessDatabase: @unchecked Sendable {

@@ -1,5 +1,6 @@
 import Platform
 import Synchronization
+import FormatKit
 
 /// One file of a batch: what was converted, or why not.
 public struct BatchFileOutcome: Encodable, Sendable {

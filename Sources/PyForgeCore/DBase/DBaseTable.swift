@@ -1,4 +1,5 @@
 import Platform
+import FormatKit
 
 /// An open .dbf file: its header, the code page its text is in, and its memo file.
 final class DBaseTable {

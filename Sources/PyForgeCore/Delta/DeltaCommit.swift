@@ -5,6 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Columnar
+import FormatKit
 
 /// How `--format delta` treats an existing table.
 public enum DeltaWriteMode: String, Sendable, CaseIterable, Codable {

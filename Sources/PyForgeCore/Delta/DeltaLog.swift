@@ -5,6 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Columnar
+import FormatKit
 
 /// A data file the table holds at a version.
 struct DeltaFile: Sendable {

@@ -1,4 +1,5 @@
 import Platform
+import FormatKit
 
 /// `pyforge info TABLE_DIR`: versions, schema, files and rows of a Delta table, and data
 /// files no version references (left by failed writes; harmless to readers).

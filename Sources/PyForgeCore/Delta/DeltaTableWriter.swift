@@ -7,6 +7,7 @@ import Foundation
 import Columnar
 import Parquet
 import Values
+import FormatKit
 
 /// A data file written for a commit: where it is and what its `add` action says.
 struct WrittenDataFile {

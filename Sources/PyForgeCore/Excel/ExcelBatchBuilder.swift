@@ -1,5 +1,6 @@
 import Columnar
 import Values
+import CSVFormat
 
 /// Turns rows of a `CellBatch` into a typed record batch, one column at a time.
 struct ExcelBatchBuilder {

@@ -1,5 +1,6 @@
 import Platform
 import Columnar
+import FormatKit
 
 /// Bytes of a ZIP entry as `ExcelXMLParser` consumes them.
 protocol EntryByteSource: AnyObject {

@@ -1,5 +1,6 @@
 import Platform
 import Logging
+import FormatKit
 
 /// A conversion whose input may produce several outputs (one per Excel sheet).
 public struct MultiConversionResult: Codable, Sendable {

@@ -1,4 +1,5 @@
 import Synchronization
+import FormatKit
 
 /// Lets the per-sheet conversions of one `convertAll` share the workbook that was opened
 /// to list its sheets, so the shared strings and styles are parsed once, not per sheet.

@@ -1,4 +1,5 @@
 import Platform
+import FormatKit
 
 /// One file inside a ZIP archive, as its central directory describes it.
 struct ZipEntry: Sendable {

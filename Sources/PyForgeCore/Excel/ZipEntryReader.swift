@@ -1,5 +1,6 @@
 import Platform
 import SystemZlib
+import FormatKit
 
 /// Limits that keep a hostile archive (a "ZIP bomb") from filling memory or disk time.
 public struct ZipLimits: Sendable, Equatable {

@@ -2,6 +2,8 @@ import Platform
 import Columnar
 import Parquet
 import Values
+import FormatKit
+import CSVFormat
 
 /// Reads a file far enough to describe it (`info`) or to prove it converts (`validate`).
 public enum FileInspector {

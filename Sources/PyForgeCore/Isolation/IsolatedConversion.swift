@@ -5,6 +5,7 @@ import Foundation
 #endif
 import Synchronization
 import Platform
+import FormatKit
 
 /// What a worker process sends its parent on stdout: the results, or why it failed.
 public struct WorkerOutcome: Codable, Sendable {

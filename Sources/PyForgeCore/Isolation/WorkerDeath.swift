@@ -1,4 +1,5 @@
 import Platform
+import FormatKit
 
 /// Why a worker process died, in words for the failure message: a crash (the signal's
 /// name) or the kernel's out-of-memory killer (seen in the memory cgroup's `oom_kill`

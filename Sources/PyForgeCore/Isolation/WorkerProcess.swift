@@ -1,4 +1,5 @@
 import Platform
+import FormatKit
 
 /// One conversion run in a child process of this same executable, so that a trap or an
 /// out-of-memory kill ends that conversion only (batch files, `serve` requests): the

@@ -1,5 +1,6 @@
 import Platform
 import Columnar
+import FormatKit
 
 /// How JSON input is read.
 public struct JSONOptions: Sendable, Equatable {

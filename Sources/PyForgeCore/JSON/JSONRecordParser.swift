@@ -1,4 +1,5 @@
 import Platform
+import FormatKit
 
 /// The kind of a JSON field value, decided by its first byte.
 enum JSONValueKind: UInt8 {

@@ -1,4 +1,5 @@
 import Platform
+import FormatKit
 
 /// A PDF file mapped into memory read-only (PDF needs random access; the kernel pages in
 /// only what is read). Falls back to reading the file when it cannot be mapped.

@@ -4,6 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import FormatKit
 
 public enum SampleFormat: String, CaseIterable, Codable, Sendable {
     case csv, tsv, json, ndjson, xml, xlsx, pdf, dbf, mdb

@@ -1,5 +1,6 @@
 import Platform
 import Values
+import FormatKit
 
 /// SplitMix64: a small, stable generator, so sample files are byte-identical on every
 /// run and machine (never seeded from the clock).

@@ -1,4 +1,5 @@
 import Platform
+import FormatKit
 
 /// A minimal, valid .xlsx with two sheets ("orders" and "customers"): inline strings,
 /// numbers, booleans, and dates/timestamps as serial numbers with date styles.

@@ -1,4 +1,5 @@
 import Platform
+import FormatKit
 
 /// Turns parse events into rows of column text: finds record elements, names their
 /// attributes (`@id`) and nested elements (`address.city`), and collects each record's

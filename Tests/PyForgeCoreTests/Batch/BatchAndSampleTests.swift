@@ -1,6 +1,7 @@
 @testable import PyForgeCore
 import Synchronization
 import Testing
+@testable import FormatKit
 
 @Suite struct BatchConversionTests {
     @Test func batchModeNeedsPatternsOrSeveralPaths() {

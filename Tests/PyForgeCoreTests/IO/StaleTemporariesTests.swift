@@ -3,6 +3,7 @@ import Testing
 
 @testable import PyForgeCore
 import Platform
+@testable import FormatKit
 
 @Suite struct StaleTemporariesTests {
     @Test func aTemporaryNameCarriesItsWriterAndReadsBack() throws {
