@@ -14,6 +14,10 @@ let package = Package(
         .executable(name: "pyforge", targets: ["pyforge"]),
         .library(name: "Parquet", targets: ["Parquet"]),
         .library(name: "PyForgeCore", targets: ["PyForgeCore"]),
+        .library(name: "Platform", targets: ["Platform"]),
+        .library(name: "Values", targets: ["Values"]),
+        .library(name: "FormatKit", targets: ["FormatKit"]),
+        .library(name: "CSVFormat", targets: ["CSVFormat"]),
         .library(name: "PyForgeExtensionKit", targets: ["PyForgeExtensionKit"]),
         .library(name: "ExtensionProtocol", targets: ["ExtensionProtocol"]),
     ],
@@ -31,21 +35,41 @@ let package = Package(
         // mdbtools' libmdb (LGPL-2.0-or-later) reads Microsoft Access files (Debian: mdbtools-dev).
         .systemLibrary(name: "CMDBTools", pkgConfig: "libmdb", providers: [.apt(["mdbtools-dev"])]),
 
+        // The C library import, the monotonic clock, temporary files, threads, queues and
+        // process spawning: what every other module needs from the operating system.
+        .target(name: "Platform", swiftSettings: performanceSettings),
+
         // Schema and typed column batches: where readers and writers meet.
         .target(name: "Columnar", swiftSettings: performanceSettings),
+
+        // Civil time and the parsing and printing of numbers, dates and decimals.
+        .target(name: "Values", dependencies: ["Platform"], swiftSettings: performanceSettings),
 
         // Apache Parquet writer (and footer reader), written from the format specification.
         .target(
             name: "Parquet",
-            dependencies: ["Columnar", "CSnappy", "CZstd", "SystemZlib"],
+            dependencies: ["Platform", "Columnar", "CSnappy", "CZstd", "SystemZlib"],
             swiftSettings: performanceSettings
         ),
 
-        // Readers, type inference, writers and the conversion pipeline.
+        // What every reader shares: the table reader protocol, the conversion error, input
+        // bytes and decompression, text encodings, type inference, atomic output files.
+        .target(
+            name: "FormatKit",
+            dependencies: ["Platform", "Columnar", "Values", "CBZip2", "CZstd", "SystemZlib"],
+            swiftSettings: performanceSettings
+        ),
+
+        // One target per input format (Sources/Formats/<Name>); none imports another.
+        .target(
+            name: "CSVFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
+            path: "Sources/Formats/CSV", swiftSettings: performanceSettings),
+
+        // Readers, writers and the conversion pipeline.
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Columnar", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
+                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings
@@ -55,26 +79,26 @@ let package = Package(
         .target(name: "ExtensionProtocol"),
 
         // Finds, checks, runs and supervises extensions: discovery, sessions and delegation.
-        .target(name: "ExtensionHost", dependencies: ["ExtensionProtocol", "PyForgeCore", "Parquet"]),
+        .target(name: "ExtensionHost", dependencies: ["Platform", "FormatKit", "CSVFormat", "ExtensionProtocol", "PyForgeCore", "Parquet"]),
 
         // The conversion front door: a request resolved once into a ResolvedInput, routed to
         // an extension (through ExtensionHost) or to the built-in engine.
         .target(
             name: "Conversion",
-            dependencies: ["ExtensionHost", "PyForgeCore", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["Platform", "FormatKit", "CSVFormat", "ExtensionHost", "PyForgeCore", .product(name: "Logging", package: "swift-log")]),
 
         // `pyforge serve`: pyforge's own JSON-RPC server for the Python API (a front end).
         .target(
             name: "Serve",
             dependencies: [
-                "Conversion", "ExtensionHost", "ExtensionProtocol", "PyForgeCore", "Parquet",
+                "Platform", "FormatKit", "CSVFormat", "Conversion", "ExtensionHost", "ExtensionProtocol", "PyForgeCore", "Parquet",
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
         // What an extension author imports: the protocol loop around a handler.
         .target(name: "PyForgeExtensionKit", dependencies: ["ExtensionProtocol"]),
         .executableTarget(
-            name: "pyforge-example-allstrings", dependencies: ["PyForgeExtensionKit", "PyForgeCore", "ExtensionProtocol"],
+            name: "pyforge-example-allstrings", dependencies: ["PyForgeExtensionKit", "PyForgeCore", "FormatKit", "CSVFormat", "ExtensionProtocol"],
             path: "extensions/examples/swift-allstrings/Sources"),
         // Misbehaves on purpose, for the host's failure-mode tests.
         .executableTarget(
@@ -85,7 +109,7 @@ let package = Package(
         .target(
             name: "PyForgeCLI",
             dependencies: [
-                "PyForgeCore", "ExtensionHost", "Conversion", "Serve",
+                "Platform", "FormatKit", "CSVFormat", "PyForgeCore", "ExtensionHost", "Conversion", "Serve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -103,15 +127,15 @@ let package = Package(
             path: "benchmarks/ParquetWriteBenchmark"),
 
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
-        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Columnar", "Parquet", "CZstd"]),
+        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Columnar", "Parquet", "CZstd"]),
         .testTarget(name: "ExtensionProtocolTests", dependencies: ["ExtensionProtocol"]),
-        .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol"]),
+        .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol", "Platform", "FormatKit"]),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         .testTarget(
             name: "PyForgeCLITests",
             dependencies: ["PyForgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "PyForgeExtensionKitTests", dependencies: ["PyForgeExtensionKit", "ExtensionProtocol"]),
-        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ExtensionHost", "PyForgeCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ExtensionHost", "PyForgeCore", "Platform", "FormatKit", "CSVFormat"], exclude: ["Fixtures"]),
     ]
 )
 
@@ -121,6 +145,6 @@ let package = Package(
 if Context.environment["PYFORGE_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Parquet", "ExtensionProtocol", "Columnar"],
+            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Parquet", "ExtensionProtocol", "Columnar"],
             path: "Fuzz/Sources/pyforge-fuzz"))
 }

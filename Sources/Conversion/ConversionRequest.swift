@@ -1,4 +1,5 @@
 import ExtensionHost
+import FormatKit
 import PyForgeCore
 
 /// One conversion as a front end (the CLI, `serve`) asks for it: the options, the engine

@@ -1,5 +1,6 @@
 import ExtensionHost
 import Logging
+import FormatKit
 import PyForgeCore
 
 /// The conversion front door, for the CLI and `serve`: a request is resolved once into a

@@ -1,10 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import ExtensionHost
 import Logging
+import FormatKit
 import PyForgeCore
 
 /// Extension or built-in engine: offers a conversion to the extensions that claim it or may
@@ -22,7 +19,7 @@ enum EngineRouting {
         if ExtensionRouter.forcesCore(environment) {
             return try Converter.convert(options, input: input.opened, progress: progress, logger: logger)
         }
-        let started = monotonicNow()
+        let started = monotonicSeconds()
         let (outputPath, format) = try Converter.resolveOutput(options, input: input.format)
         let inputFormat = input.format?.rawValue ?? "unknown"
         let selection = try CandidateSelection(
@@ -49,7 +46,7 @@ enum EngineRouting {
                 selection: selection, candidates: candidates, environment: environment, logger: logger)
             {
             case .success(var result):
-                result.seconds = monotonicNow() - started
+                result.seconds = monotonicSeconds() - started
                 if let line = result.details["decision"] { logger.info("\(line)") }
                 return result
             case .failure(let notDelegated):
@@ -89,7 +86,7 @@ enum EngineRouting {
         if !notUsed.isEmpty { result.details["extensions_not_used"] = notUsed.joined(separator: ", ") }
         // The time the user waited, extension attempts included (a hung extension's timeout
         // is part of it), not only the built-in engine's share.
-        result.seconds = monotonicNow() - started
+        result.seconds = monotonicSeconds() - started
         return result
     }
 

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
+import FormatKit
 import PyForgeCore
 
 /// A conversion's input, resolved once by the front door and handed down: its format (from

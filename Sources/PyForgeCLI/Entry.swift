@@ -1,10 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import ArgumentParser
 import PyForgeCore
+import FormatKit
 
 /// A command failed for a reason the user can fix: print the message, exit with its code.
 struct CommandFailure: Error {

@@ -1,13 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ExtensionHost
+import Platform
 import ExtensionProtocol
 import Logging
 import PyForgeCore
 import Synchronization
+import FormatKit
 
 /// `pyforge serve --stdio`: a long-lived JSON-RPC server over the extension protocol's
 /// framing, for clients such as the Python API. Requests run concurrently; conversions

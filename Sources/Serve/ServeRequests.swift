@@ -1,5 +1,6 @@
 import ExtensionProtocol
 import Parquet
+import FormatKit
 import PyForgeCore
 
 /// `convert` params of `pyforge serve`: the input, the output, and `ConvertOptions` by

@@ -3,16 +3,13 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Conversion
 import ExtensionHost
+import Platform
 import ExtensionProtocol
 import Logging
 import PyForgeCore
+import FormatKit
 
 /// `pyforge serve --stdio --worker`: one `convert` request of a server, run in its own
 /// process (IsolatedConversion) so that a crash or an out-of-memory kill fails that

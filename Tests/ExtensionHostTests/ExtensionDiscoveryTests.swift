@@ -2,6 +2,7 @@
 import Foundation
 import PyForgeCore
 import Testing
+import Platform
 
 @Suite struct ExtensionDiscoveryTests {
     let root: URL

@@ -1,4 +1,5 @@
 @testable import PyForgeCore
+import FormatKit
 
 /// Access through libmdb: pyforge's own header checks, then libmdb's catalog, and every
 /// table (the first 4) read through libmdb's row and column decoding.

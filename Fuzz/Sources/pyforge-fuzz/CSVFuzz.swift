@@ -1,4 +1,6 @@
 import PyForgeCore
+import FormatKit
+import CSVFormat
 
 /// The CSV tokenizer, sniffer (dialect, header, title rows, encoding) and reader, with the
 /// option sets chosen by the input's length so each input meets one of them.

@@ -1,4 +1,5 @@
 import PyForgeCore
+import FormatKit
 
 /// dBase: the header and field descriptors, the column decoders and code pages, and the
 /// memo file. An input holding `separator` is split there: the table before it, the memo

@@ -1,4 +1,5 @@
 @testable import PyForgeCore
+import FormatKit
 
 /// XLSX: the ZIP directory and entry reader (stored and deflated entries, the inflate
 /// budget), the workbook parts, shared strings, styles and the sheet XML handlers; every

@@ -1,4 +1,5 @@
 import PyForgeCore
+import FormatKit
 
 /// JSON and NDJSON: the scanner, the structure walk that finds the records, the record
 /// parser and the column builders; flattening and record paths chosen by the input's length.

@@ -1,4 +1,5 @@
 import PyForgeCore
+import FormatKit
 
 /// PDF: the lexer and object parser, the cross-reference table or stream (and its
 /// reconstruction), object streams, the filters, encryption (an empty user password, else

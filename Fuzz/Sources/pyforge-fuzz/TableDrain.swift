@@ -1,5 +1,6 @@
 import Columnar
 import PyForgeCore
+import FormatKit
 
 /// Reads a table source to its end the way a conversion does: a restart reopens the source
 /// with the types it asks for (a few times at most, as the pipeline bounds them too).

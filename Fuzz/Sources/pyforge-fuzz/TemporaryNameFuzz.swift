@@ -1,5 +1,6 @@
 import Foundation
 @testable import PyForgeCore
+import FormatKit
 
 /// The stale-temporary name parser (`.<name>.pyforge-<host>-<pid>-<start>-XXXXXX`): any
 /// file name, parsed; a name it accepts must print back to the same writer; and a file of

@@ -1,4 +1,5 @@
 import PyForgeCore
+import FormatKit
 
 /// XML: libxml2's push parser under pyforge's entity refusal, the record detector and the
 /// record builder, with flattening, arrays and namespaces chosen by the input's length.

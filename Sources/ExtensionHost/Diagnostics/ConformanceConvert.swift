@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import ExtensionProtocol
 import PyForgeCore
 
@@ -96,8 +92,8 @@ enum ConformanceConvert {
         requester.start()
         usleep(50_000)
         connection.process.closeStdin()
-        let deadline = monotonicNow() + 2
-        while connection.process.exitStatus == nil && monotonicNow() < deadline { usleep(10_000) }
+        let deadline = monotonicSeconds() + 2
+        while connection.process.exitStatus == nil && monotonicSeconds() < deadline { usleep(10_000) }
         let exited = connection.process.exitStatus != nil
         requester.join()
         connection.close(grace: ExtensionSession.failedGrace)

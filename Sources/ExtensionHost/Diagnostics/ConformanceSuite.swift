@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import ExtensionProtocol
 
 /// `pyforge extensions check DIR`: the protocol behaviours every extension must have,
@@ -93,8 +89,8 @@ public enum ConformanceSuite {
             "stdout is protocol only", connection.protocolViolation == nil,
             connection.protocolViolation?.description ?? "every line was a JSON-RPC message")
         connection.process.closeStdin()
-        let deadline = monotonicNow() + 2
-        while connection.process.exitStatus == nil && monotonicNow() < deadline { usleep(10_000) }
+        let deadline = monotonicSeconds() + 2
+        while connection.process.exitStatus == nil && monotonicSeconds() < deadline { usleep(10_000) }
         let exited = connection.process.exitStatus != nil
         recorder.record("exits on stdin EOF", exited, exited ? "exited within 2 s" : "still running 2 s after stdin closed")
         connection.close(grace: ExtensionSession.failedGrace)

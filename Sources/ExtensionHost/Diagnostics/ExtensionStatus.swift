@@ -1,4 +1,5 @@
 import ExtensionProtocol
+import Platform
 
 /// `pyforge extensions status`: each extension started, handshaken and pinged.
 public struct ExtensionStatus: Sendable, Codable {
@@ -21,21 +22,21 @@ public struct ExtensionStatus: Sendable, Codable {
                 name: found.manifest.name, version: found.manifest.version, directory: found.directory, state: "ok",
                 health: health.health(found.manifest.name))
             if health.coolingDown(found.manifest.name) != nil { status.state = "cooling down" }
-            let started = monotonicNow()
+            let started = monotonicSeconds()
             switch ExtensionSession.start(found, environment: environment) {
             case .failure(let failure):
                 status.state = "failed"
                 status.error = failure.description
             case .success(let session):
-                status.handshakeMilliseconds = (monotonicNow() - started) * 1000
+                status.handshakeMilliseconds = (monotonicSeconds() - started) * 1000
                 status.protocolVersion = session.protocolVersion.description
                 status.capabilities = session.capabilities
-                let pingStarted = monotonicNow()
+                let pingStarted = monotonicSeconds()
                 if case .failure(let failure) = session.connection.request(Method.ping, nil, phase: "ping", limits: .within(5)) {
                     status.state = "failed"
                     status.error = failure.description
                 } else {
-                    status.pingMilliseconds = (monotonicNow() - pingStarted) * 1000
+                    status.pingMilliseconds = (monotonicSeconds() - pingStarted) * 1000
                 }
                 session.shutdown()
             }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Dispatch
 import ExtensionProtocol
 import PyForgeCore
@@ -32,7 +28,7 @@ public final class ExtensionConnection: Sendable {
         var broken: ExtensionFailure?
         var stdoutClosed = false
         var stderrClosed = false
-        var liveness = Liveness(now: monotonicNow())
+        var liveness = Liveness(now: monotonicSeconds())
         var stderrTail = StderrTail()
         /// Set once a request timed out or the stream failed: the ladder then skips
         /// `shutdown` and waits less (an extension that did not answer will not now).
@@ -159,7 +155,7 @@ public final class ExtensionConnection: Sendable {
                 onLog("(host) it answered a line it could not read with error \(error.code) and id null: \(error.message); carrying on")
             case .notification(let method, let params):
                 if method == Method.progress, let params, let progress = try? params.decode(ProgressParams.self) {
-                    state.withLock { $0.liveness.progressed(progress, now: monotonicNow()) }
+                    state.withLock { $0.liveness.progressed(progress, now: monotonicSeconds()) }
                     onProgress(progress)
                 }
             case .request(let id, let method, _):
@@ -172,7 +168,7 @@ public final class ExtensionConnection: Sendable {
 
     private func deliver(_ id: RequestID, _ result: Result<JSONValue, ExtensionFailure>) {
         state.withLock { state in
-            state.liveness.answered(now: monotonicNow())
+            state.liveness.answered(now: monotonicSeconds())
             if state.waiting.contains(id) { state.responses[id] = result }
             if case .some(.none) = state.cancelled[id] {
                 if case .failure(.errorResponse(let error)) = result, error.code == ResponseError.requestCancelled {
@@ -213,18 +209,18 @@ public final class ExtensionConnection: Sendable {
         let id = state.withLock { state -> RequestID in
             defer { state.nextID += 1 }
             state.waiting.insert(.number(state.nextID))
-            state.liveness = Liveness(now: monotonicNow())
+            state.liveness = Liveness(now: monotonicSeconds())
             return .number(state.nextID)
         }
         defer { state.withLock { _ = $0.waiting.remove(id) } }
         guard let line = try? Message.request(id: id, method: method, params: params).encodedLine(), process.write(line) else {
             return .failure(crashFailure())
         }
-        let started = monotonicNow()
+        let started = monotonicSeconds()
         while true {
             _ = wakeups.wait(timeout: .now() + .milliseconds(20))
             if let ended = ended(id) { return ended }
-            let now = monotonicNow()
+            let now = monotonicSeconds()
             let expired = state.withLock { limits.expired(by: $0.liveness, started: started, now: now) }
             if let (seconds, note) = expired {
                 markUnresponsive()
@@ -272,12 +268,12 @@ public final class ExtensionConnection: Sendable {
     /// Waits up to `seconds` until each of `ids` was answered (or the extension's stdout
     /// closed); returns how each ended (nil: no answer).
     func awaitCancelled(_ ids: [RequestID], seconds: Double) -> [RequestID: CancelOutcome?] {
-        let deadline = monotonicNow() + seconds
+        let deadline = monotonicSeconds() + seconds
         while true {
             let (outcomes, closed) = state.withLock { state in
                 (Dictionary(uniqueKeysWithValues: ids.map { ($0, state.cancelled[$0] ?? nil) }), state.stdoutClosed)
             }
-            if closed || outcomes.values.allSatisfy({ $0 != nil }) || monotonicNow() >= deadline { return outcomes }
+            if closed || outcomes.values.allSatisfy({ $0 != nil }) || monotonicSeconds() >= deadline { return outcomes }
             usleep(5_000)
         }
     }
@@ -291,8 +287,8 @@ public final class ExtensionConnection: Sendable {
         // stderr to the end: the last lines before a crash say why, and its stdout may
         // close before the stderr reader caught up. Bounded, since a grandchild can keep
         // stderr open.
-        let deadline = monotonicNow() + StderrTail.drainSeconds
-        while monotonicNow() < deadline && (process.exitStatus == nil || !state.withLock({ $0.stderrClosed })) {
+        let deadline = monotonicSeconds() + StderrTail.drainSeconds
+        while monotonicSeconds() < deadline && (process.exitStatus == nil || !state.withLock({ $0.stderrClosed })) {
             usleep(5_000)
         }
         return .crashed(exit: process.exitDescription, stderrTail: stderrTail)

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import PyForgeCore
 import Synchronization
 
@@ -149,8 +145,8 @@ public final class ExtensionProcess: Sendable {
     }
 
     private func waitForExit(seconds: Double) -> Bool {
-        let deadline = monotonicNow() + seconds
-        while monotonicNow() < deadline {
+        let deadline = monotonicSeconds() + seconds
+        while monotonicSeconds() < deadline {
             if reap(blocking: false) { return true }
             usleep(5_000)
         }
@@ -183,10 +179,4 @@ public final class ExtensionProcess: Sendable {
     /// How long SIGKILLed members may take to die; only a process stuck in the kernel
     /// (a hung network file system) takes longer, and the host cannot wait for it forever.
     static let killDeadline = 5.0
-}
-
-public func monotonicNow() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }

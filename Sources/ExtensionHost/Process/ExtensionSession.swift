@@ -1,6 +1,7 @@
 import ExtensionProtocol
 import PyForgeCore
 import Synchronization
+import FormatKit
 
 /// A started, handshaken extension: `initialize` done with an agreed protocol version.
 public final class ExtensionSession: Sendable {

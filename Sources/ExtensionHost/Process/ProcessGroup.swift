@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import PyForgeCore
 
 /// The members of a process group, as far as they can still do anything.
@@ -10,9 +6,9 @@ enum ProcessGroup {
     /// Waits until no process of group `pgid` can run, at most `seconds`; true when none can.
     @discardableResult
     static func waitUntilGone(_ pgid: pid_t, seconds: Double) -> Bool {
-        let deadline = monotonicNow() + seconds
+        let deadline = monotonicSeconds() + seconds
         while hasRunningMembers(pgid) {
-            if monotonicNow() >= deadline { return false }
+            if monotonicSeconds() >= deadline { return false }
             usleep(1_000)
         }
         return true

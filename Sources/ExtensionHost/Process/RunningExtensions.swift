@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import ExtensionProtocol
 import PyForgeCore
 import Synchronization
@@ -40,9 +36,9 @@ enum RunningExtensions {
             connection.markUnresponsive()
             return connection.cancelPending()
         }
-        let deadline = monotonicNow() + RequestLimits.defaultCancelGrace
+        let deadline = monotonicSeconds() + RequestLimits.defaultCancelGrace
         for (connection, ids) in zip(connections, pending) where !ids.isEmpty {
-            let outcomes = connection.awaitCancelled(ids, seconds: max(0, deadline - monotonicNow()))
+            let outcomes = connection.awaitCancelled(ids, seconds: max(0, deadline - monotonicSeconds()))
             let line: String
             if outcomes.values.allSatisfy({ $0 == .acknowledged }) {
                 line = "Interrupted: extension '\(connection.name)' cancelled its work (-32800)."

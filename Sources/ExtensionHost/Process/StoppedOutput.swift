@@ -1,4 +1,5 @@
 import PyForgeCore
+import FormatKit
 
 /// The temporary file an extension converted into, handed back by `ExtensionSession.stop()`
 /// once the extension's whole process group is dead: nothing can write to it or create it

@@ -1,4 +1,5 @@
 import PyForgeCore
+import FormatKit
 
 /// Which extensions may convert a file, and what the host tells them about the engine:
 /// claimed paths (§15.3) go to their claimants whatever the engine; `--engine NAME` picks

@@ -1,11 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import ExtensionProtocol
 import Logging
 import PyForgeCore
+import FormatKit
 
 /// Which engine converts.
 public enum EngineChoice: Sendable, Equatable {
@@ -51,7 +48,7 @@ public enum ExtensionRouter {
             environment: environment, logger: logger)
         {
         case .success(var result):
-            result.seconds = monotonicNow() - started
+            result.seconds = monotonicSeconds() - started
             return result
         case .failure(let notDelegated):
             let reason = notDelegated.attempts.first.map { $0.failure.description } ?? "it did not convert"
@@ -118,12 +115,12 @@ public enum ExtensionRouter {
                 attempts.append(Attempt(name: name, failure: .coolingDown(until: Self.clock(until), lastError: health.health(name).lastError ?? "unknown")))
                 continue
             }
-            let handshakeStarted = monotonicNow()
+            let handshakeStarted = monotonicSeconds()
             switch ExtensionSession.start(candidate, environment: environment, onLog: { line in logger.debug("[\(name)] \(line)") }) {
             case .failure(let failure):
                 attempts.append(Attempt(name: name, failure: failure))
             case .success(let session):
-                session.handshakeMilliseconds = (monotonicNow() - handshakeStarted) * 1000
+                session.handshakeMilliseconds = (monotonicSeconds() - handshakeStarted) * 1000
                 sessions.append(session)
                 // A claimant keeps its pre-1.2 handling; any other extension was chosen for a
                 // Delta output only because its manifest lists 1.2.

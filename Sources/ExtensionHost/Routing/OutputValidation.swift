@@ -1,4 +1,5 @@
 import PyForgeCore
+import FormatKit
 
 /// Checks an extension's output against what the extension reported, before the output
 /// replaces anything (SPEC §12.3): the file must parse as the format asked for, hold the

@@ -1,5 +1,6 @@
 import ExtensionProtocol
 import PyForgeCore
+import FormatKit
 
 /// `pyforge info` and `pyforge validate` on a path an extension claims (a Unity Catalog
 /// Volume path, SPEC §15.3): such a file is not on this machine's file system, so the

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Columnar
 
 /// Unsigned byte-wise comparison, the sort order of UTF-8 strings and binary values.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Fixed-width values a dictionary can key by their bit pattern.
 protocol DictionaryKey: BitwiseCopyable {

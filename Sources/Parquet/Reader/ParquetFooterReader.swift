@@ -1,9 +1,5 @@
 import Columnar
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Reads a Parquet file's footer: enough for `info`, for validating outputs and for
 /// checking that a file is complete.

@@ -1,9 +1,5 @@
 import Columnar
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Where a Parquet file's bytes go, in order.
 public protocol OutputSink: AnyObject {

@@ -5,12 +5,9 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import PyForgeCore
+import FormatKit
 
 /// `info` and `validate` on a path an extension claims (a Unity Catalog Volume path): the
 /// extension runs the command on a copy it stages (`PathInspection`), and what it printed is

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PyForgeCore
+import FormatKit
 
 /// `info` and `validate` read the input as `convert` would, so an input option meant for
 /// another format is refused there too (they have no output, so only inputs are checked).

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import ArgumentParser
 import Conversion
 import ExtensionHost
@@ -12,6 +8,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PyForgeCore
+import FormatKit
 
 extension ConvertCommand {
     /// Batch mode: every input converted independently, `workers` at a time.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import ArgumentParser
 import Conversion
 import ExtensionHost
@@ -14,6 +10,7 @@ import Foundation
 import Logging
 import Parquet
 import PyForgeCore
+import FormatKit
 
 /// `pyforge convert INPUT [OUTPUT]`, or a batch: `pyforge convert 'data/*.csv' more.json --output-dir out/`.
 struct ConvertCommand: ParsableCommand {

@@ -5,6 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PyForgeCore
+import FormatKit
 
 /// Options every subcommand accepts, before or after its name.
 public struct GlobalOptions: ParsableArguments {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PyForgeCore
+import FormatKit
 
 /// `pyforge info INPUT`.
 struct InfoCommand: ParsableCommand {

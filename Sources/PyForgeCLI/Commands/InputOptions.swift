@@ -1,5 +1,7 @@
 import ArgumentParser
 import PyForgeCore
+import FormatKit
+import CSVFormat
 
 /// How delimited text input is read (sniffed when not given).
 struct CSVInputOptions: ConvertOptionGroup {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PyForgeCore
+import FormatKit
 
 /// `pyforge install sample-datasets [DEST]`: deterministic sample files in every input format.
 struct InstallSampleDatasetsCommand: ParsableCommand {

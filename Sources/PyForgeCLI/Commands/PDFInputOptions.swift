@@ -1,5 +1,6 @@
 import ArgumentParser
 import PyForgeCore
+import FormatKit
 
 /// How a PDF is converted to text (pages, page markers).
 struct PDFInputOptions: ConvertOptionGroup {

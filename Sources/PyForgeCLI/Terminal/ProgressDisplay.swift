@@ -1,10 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import PyForgeCore
 import Synchronization
+import FormatKit
 
 /// A one-line progress bar on stderr (rows, MB/s, ETA), drawn only when stderr is a terminal,
 /// from a thread of its own (the command itself is synchronous; docs/CONCURRENCY.md).
@@ -26,13 +23,13 @@ final class ProgressDisplay: Sendable {
         running.store(true, ordering: .releasing)
         let thread = BackgroundThread { [self] in
             InterruptCleanup.leaveSignalsToOtherThreads()
-            let started = Self.now()
+            let started = monotonicSeconds()
             // First draw after 300 ms (a fast conversion never shows a bar), then every 200 ms;
             // short sleeps so that stop() is not kept waiting.
             var nextDraw = started + 0.3
             while running.load(ordering: .acquiring) {
-                if Self.now() >= nextDraw {
-                    draw(elapsed: Self.now() - started)
+                if monotonicSeconds() >= nextDraw {
+                    draw(elapsed: monotonicSeconds() - started)
                     nextDraw += 0.2
                 }
                 usleep(10_000)
@@ -59,11 +56,5 @@ final class ProgressDisplay: Sendable {
         let eta = rate > 0 ? (total - done) / 1_000_000 / rate : 0
         let name = label.split(separator: "/").last.map(String.init) ?? label
         writeStderr("\r\u{1B}[K\(name) [\(bar)] \(Int(fraction * 100))%  \(Formatting.grouped(Int(counter.rows))) rows  \(Formatting.decimal(rate, digits: 1)) MB/s  ETA \(Int(eta.rounded())) s")
-    }
-
-    private static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }

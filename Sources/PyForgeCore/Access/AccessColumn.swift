@@ -1,5 +1,6 @@
 import CMDBTools
 import Columnar
+import Values
 
 /// One Access column: its type in the schema and the values of the batch being built.
 struct AccessColumn {

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import CMDBTools
+import FormatKit
 
 /// An open Access database (.mdb, .accdb) and its user tables, through mdbtools' libmdb.
 final class AccessDatabase: @unchecked Sendable {

@@ -1,4 +1,5 @@
 import Columnar
+import FormatKit
 
 /// How an Access database is read.
 public struct AccessOptions: Sendable, Equatable {

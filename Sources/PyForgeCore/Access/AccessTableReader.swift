@@ -1,5 +1,6 @@
 import CMDBTools
 import Columnar
+import FormatKit
 
 /// Reads one table of an Access database through libmdb, typed values straight from the
 /// row bytes (text through libmdb's conversion to UTF-8).

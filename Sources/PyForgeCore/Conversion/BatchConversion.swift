@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Synchronization
+import FormatKit
 
 /// One file of a batch: what was converted, or why not.
 public struct BatchFileOutcome: Encodable, Sendable {

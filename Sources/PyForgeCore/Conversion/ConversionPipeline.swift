@@ -1,5 +1,7 @@
 import Columnar
 import Logging
+import Platform
+import FormatKit
 
 /// Moves batches from a reader on a background thread to a writer on the calling
 /// thread, so parsing overlaps encoding and compression on a second core.

@@ -1,3 +1,4 @@
+import FormatKit
 /// The `convert` options that mean something for some inputs or outputs only, each with
 /// where it applies. This one table is what the CLI and `pyforge serve` check a request
 /// against, so an option is refused where it would do nothing instead of being ignored

@@ -1,10 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Columnar
 import Logging
+import FormatKit
+import CSVFormat
 
 /// A conversion as the user asked for it.
 public struct ConvertRequest: Sendable {
@@ -188,8 +186,7 @@ public enum Converter {
     }
 
     public static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        directoryExists(path)
     }
 
     static func sameFile(_ a: String, _ b: String) -> Bool {

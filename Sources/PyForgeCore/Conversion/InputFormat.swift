@@ -1,3 +1,4 @@
+import FormatKit
 /// The input formats pyforge recognises, by file extension.
 public enum InputFormat: String, Sendable, CaseIterable, Codable {
     case csv

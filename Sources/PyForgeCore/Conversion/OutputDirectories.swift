@@ -1,3 +1,4 @@
+import FormatKit
 extension Converter {
     /// Runs `body` (the conversion of `request`) after creating the missing directories its
     /// output goes into, as PyForge 1.x did; when `body` fails, the directories created here

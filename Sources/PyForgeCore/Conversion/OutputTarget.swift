@@ -1,4 +1,5 @@
 import Columnar
+import FormatKit
 
 /// Where a conversion's output goes: opened once per read attempt (a restart with
 /// wider types discards the attempt and opens again), then committed once.

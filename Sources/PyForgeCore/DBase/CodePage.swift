@@ -1,4 +1,5 @@
 import Columnar
+import FormatKit
 
 /// The text encodings of dBase files: single-byte code pages chosen by the header's
 /// language driver byte (or `--encoding`), and UTF-8 for files written that way.

@@ -1,4 +1,6 @@
 import Columnar
+import Values
+import FormatKit
 
 /// The records of one read, as the decoders see them: raw bytes and the rows kept.
 struct DBaseRecords {

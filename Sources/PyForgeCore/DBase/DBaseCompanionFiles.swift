@@ -1,3 +1,4 @@
+import FormatKit
 /// The files that belong to a dBase table beside it: its memo file (which the reader
 /// opens) and its production index. An output written over one of them would destroy
 /// part of the table, so `Converter.resolveOutput` refuses such a path.

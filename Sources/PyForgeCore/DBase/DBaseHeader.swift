@@ -1,3 +1,4 @@
+import FormatKit
 /// The fixed header and field descriptors at the start of a .dbf file.
 public struct DBaseHeader: Sendable, Equatable {
     public var version: UInt8

@@ -1,4 +1,5 @@
 import Columnar
+import FormatKit
 
 /// Reads a dBase table in chunks of records, decoding each field straight from the record
 /// bytes into its column.

@@ -1,4 +1,5 @@
 import Columnar
+import FormatKit
 
 /// A dBase (.dbf) table as a table source: the column types come from the header.
 public final class DBaseSource: TableSource {

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
+import FormatKit
 
 /// An open .dbf file: its header, the code page its text is in, and its memo file.
 final class DBaseTable {

@@ -1,3 +1,4 @@
+import Values
 /// Field values as dBase writes them: ASCII numbers and dates, little-endian binaries.
 enum DBaseValues {
     enum Parsed<T> {

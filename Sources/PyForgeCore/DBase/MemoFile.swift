@@ -1,3 +1,4 @@
+import FormatKit
 /// The memo file beside a table: `.dbt` (dBase III: blocks ended by 0x1A; dBase IV:
 /// blocks with a length header) or `.fpt` (FoxPro: big-endian type and length per block).
 final class MemoFile {

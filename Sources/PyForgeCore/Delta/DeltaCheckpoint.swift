@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Parquet
+import FormatKit
 
 /// Writes a classic single-file checkpoint (`NNN.checkpoint.parquet`) holding the
 /// table's reconciled state, and points `_last_checkpoint` at it, so that readers of a

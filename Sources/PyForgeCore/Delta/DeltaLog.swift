@@ -1,14 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
 import Columnar
+import FormatKit
 
 /// A data file the table holds at a version.
 struct DeltaFile: Sendable {

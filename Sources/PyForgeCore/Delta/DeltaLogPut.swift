@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
+import FormatKit
 
 /// The file-system calls a Delta commit needs, each answering 0 or an `errno` code;
 /// tests replace them to play a medium without hard links or without rename flags.

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Columnar
+import FormatKit
 
 /// A Delta table directory: data files first, then one log commit that makes them the
 /// table's new version. A failure before the commit leaves the table as it was.

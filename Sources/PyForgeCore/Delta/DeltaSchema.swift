@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Columnar
+import FormatKit
 
 /// Delta's JSON schema (`schemaString`) for our column types.
 enum DeltaSchema {

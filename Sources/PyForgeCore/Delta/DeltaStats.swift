@@ -1,4 +1,5 @@
 import Columnar
+import Values
 
 /// Per-file column statistics for an `add` action: record count, null counts, and
 /// min/max bounds, which readers trust for data skipping. A column with values but no

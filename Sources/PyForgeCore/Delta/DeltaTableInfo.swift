@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
+import FormatKit
 
 /// `pyforge info TABLE_DIR`: versions, schema, files and rows of a Delta table, and data
 /// files no version references (left by failed writes; harmless to readers).

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -10,6 +6,8 @@ import Foundation
 #endif
 import Columnar
 import Parquet
+import Values
+import FormatKit
 
 /// A data file written for a commit: where it is and what its `add` action says.
 struct WrittenDataFile {

@@ -1,4 +1,5 @@
 import Columnar
+import FormatKit
 
 /// Several sheets with the same columns stacked into one table, with a `sheet` column
 /// naming where each row came from (`--combine`).

@@ -1,4 +1,5 @@
 import Columnar
+import Values
 
 /// What the cells of an Excel column have turned out to be so far; like `InferredType`
 /// but from typed cells instead of text, and with times of day (serials below 1 in a

@@ -1,3 +1,4 @@
+import FormatKit
 /// `info` and `validate` for workbooks: every worksheet with its dimension, rows and columns.
 enum ExcelInspector {
     static func info(path: String, options: ExcelOptions) throws(ConversionError) -> FileInfo {

@@ -1,4 +1,6 @@
 import Columnar
+import Values
+import FormatKit
 
 /// Streams one worksheet as typed record batches. Types are inferred from the first
 /// batch of rows; a later cell that needs a wider type (or a column beyond the first

@@ -1,4 +1,5 @@
 import Columnar
+import FormatKit
 
 /// One worksheet of a workbook as a table source. The workbook (directory, styles,
 /// shared strings) is opened once and reused when a restart reopens the sheet.

@@ -1,4 +1,5 @@
 import Columnar
+import FormatKit
 
 /// An open .xlsx/.xlsm file: its ZIP directory, sheet list and date system. Styles and
 /// shared strings are loaded on first use (listing sheets does not need them).

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import CLibXML2
+import FormatKit
 
 /// Receives libxml2 SAX2 events. Subclasses override what they need; names are the
 /// NUL-terminated local names (namespace prefixes dropped).

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Columnar
+import FormatKit
 
 /// Bytes of a ZIP entry as `ExcelXMLParser` consumes them.
 protocol EntryByteSource: AnyObject {

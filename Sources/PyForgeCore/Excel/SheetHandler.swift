@@ -1,4 +1,6 @@
 import Columnar
+import Values
+import FormatKit
 
 /// What a parsed cell holds, before the column's type is known.
 enum CellKind: UInt8 {

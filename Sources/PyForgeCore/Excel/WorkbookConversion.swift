@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Logging
+import FormatKit
 
 /// A conversion whose input may produce several outputs (one per Excel sheet).
 public struct MultiConversionResult: Codable, Sendable {

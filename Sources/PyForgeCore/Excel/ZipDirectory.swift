@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
+import FormatKit
 
 /// One file inside a ZIP archive, as its central directory describes it.
 struct ZipEntry: Sendable {

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import SystemZlib
+import FormatKit
 
 /// Limits that keep a hostile archive (a "ZIP bomb") from filling memory or disk time.
 public struct ZipLimits: Sendable, Equatable {

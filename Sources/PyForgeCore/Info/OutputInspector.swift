@@ -1,10 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Columnar
 import Parquet
+import FormatKit
+import CSVFormat
 
 /// What an output written by another program (an extension) holds, read with pyforge's own
 /// readers so that the extension host can check the extension's claims against it.

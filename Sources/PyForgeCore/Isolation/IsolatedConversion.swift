@@ -4,11 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
+import FormatKit
 
 /// What a worker process sends its parent on stdout: the results, or why it failed.
 public struct WorkerOutcome: Codable, Sendable {

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
+import FormatKit
 
 /// Why a worker process died, in words for the failure message: a crash (the signal's
 /// name) or the kernel's out-of-memory killer (seen in the memory cgroup's `oom_kill`
@@ -41,7 +38,7 @@ public enum WorkerDeath {
     /// nil when no cgroup tells.
     public static func outOfMemoryKills() -> Int? {
         var candidates: [String] = []
-        if let lines = readText("/proc/self/cgroup")?.split(separator: "\n") {
+        if let lines = systemFileText("/proc/self/cgroup")?.split(separator: "\n") {
             for line in lines {
                 let parts = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
                 guard parts.count == 3 else { continue }
@@ -52,27 +49,11 @@ public enum WorkerDeath {
         // Inside a container the cgroup is the mount's root.
         candidates += ["/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control"]
         for path in candidates {
-            guard let text = readText(path) else { continue }
+            guard let text = systemFileText(path) else { continue }
             for line in text.split(separator: "\n") where line.hasPrefix("oom_kill ") {
                 if let value = Int(line.dropFirst("oom_kill ".count)) { return value }
             }
         }
         return nil
-    }
-
-    /// A small file of /proc or /sys, whole; nil when it cannot be read.
-    static func readText(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while bytes.count < 1 << 16 {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Synchronization
+import FormatKit
 
 /// Batch workers kept for the next file: starting a process per file costs more than
 /// converting a small file, so each batch thread keeps its worker until it dies (that

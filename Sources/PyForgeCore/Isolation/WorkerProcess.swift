@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
+import FormatKit
 
 /// One conversion run in a child process of this same executable, so that a trap or an
 /// out-of-memory kill ends that conversion only (batch files, `serve` requests): the

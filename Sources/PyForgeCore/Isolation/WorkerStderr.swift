@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Synchronization
+import FormatKit
 
 /// A worker's stderr, passed on to ours line by line: its messages reach the user as
 /// before, except the Swift runtime's report of an allocation that failed against the

@@ -1,4 +1,6 @@
 import Columnar
+import Values
+import FormatKit
 
 /// The type a JSON value suggests: numbers by their literal, strings that are ISO dates or
 /// timestamps as such, arrays and objects as (JSON) text.

@@ -1,9 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Columnar
+import FormatKit
 
 /// How JSON input is read.
 public struct JSONOptions: Sendable, Equatable {

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
+import FormatKit
 
 /// The kind of a JSON field value, decided by its first byte.
 enum JSONValueKind: UInt8 {

@@ -1,3 +1,4 @@
+import FormatKit
 /// Where the records are in a JSON file whose top level is one object holding them, such as
 /// `{"3166-1": [{…}, {…}]}` (ISO code lists, API dumps): converting that object as one row
 /// with one JSON column is never what the user meant.

@@ -1,3 +1,4 @@
+import FormatKit
 /// An open PDF: its cross-reference, trailer and objects, loaded on demand and cached.
 /// Not shared between threads: one conversion or inspection owns it.
 public final class PDFDocument {

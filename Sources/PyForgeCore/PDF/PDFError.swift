@@ -1,3 +1,4 @@
+import FormatKit
 /// Why a PDF could not be read. `location` says where: "byte 4211" or "object 12 0 at byte 4211".
 public enum PDFError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file is empty.

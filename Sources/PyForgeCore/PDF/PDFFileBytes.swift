@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
+import FormatKit
 
 /// A PDF file mapped into memory read-only (PDF needs random access; the kernel pages in
 /// only what is read). Falls back to reading the file when it cannot be mapped.

@@ -1,3 +1,4 @@
+import FormatKit
 /// `pyforge info file.pdf`: pages, version, the Info dictionary and encryption.
 enum PDFInspector {
     static func info(path: String, password: String? = nil) throws(ConversionError) -> FileInfo {

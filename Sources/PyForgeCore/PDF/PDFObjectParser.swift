@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Parses objects (§7.3) and indirect objects with their streams (§7.3.8, §7.3.10) from tokens.
 public struct PDFObjectParser {

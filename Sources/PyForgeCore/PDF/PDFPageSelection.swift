@@ -1,3 +1,4 @@
+import FormatKit
 /// `--pages 1-3,7,10-`: 1-based pages and ranges; `5-` runs to the last page, `-3` starts at 1.
 public struct PDFPageSelection: Sendable, Equatable, CustomStringConvertible {
     public struct Range: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import FormatKit
 /// One page: its dictionary with the inheritable `/Resources` resolved from its ancestors.
 public struct PDFPage {
     public var reference: PDFReference?

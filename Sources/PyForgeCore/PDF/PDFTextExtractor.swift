@@ -1,3 +1,5 @@
+import Platform
+import FormatKit
 /// Extracts the text of a document's pages, one page at a time.
 public final class PDFTextExtractor {
     public let document: PDFDocument

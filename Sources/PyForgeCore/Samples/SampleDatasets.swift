@@ -1,13 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
+import FormatKit
 
 public enum SampleFormat: String, CaseIterable, Codable, Sendable {
     case csv, tsv, json, ndjson, xml, xlsx, pdf, dbf, mdb

@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import SystemZlib
+import FormatKit
 
 /// The PDF, dBase and Access samples (PyForge 1.x's sample-datasets had all three).
 enum SampleDocuments {

@@ -1,8 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
+import Values
+import FormatKit
 
 /// SplitMix64: a small, stable generator, so sample files are byte-identical on every
 /// run and machine (never seeded from the clock).

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
+import FormatKit
 
 /// A minimal, valid .xlsx with two sheets ("orders" and "customers"): inline strings,
 /// numbers, booleans, and dates/timestamps as serial numbers with date styles.

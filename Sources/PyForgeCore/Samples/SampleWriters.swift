@@ -1,3 +1,4 @@
+import FormatKit
 /// The text formats of the sample datasets, written record by record (bounded memory).
 enum SampleWriters {
     static func delimited(_ sink: SampleSink, rows: Int, seed: String, delimiter: Character) throws(ConversionError) {

@@ -1,10 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Parquet
 import SystemZlib
+import FormatKit
 
 /// Writes a ZIP archive of deflated entries, streaming, byte for byte reproducible (a
 /// fixed entry date, no extra fields): enough for the sample workbook. Sizes and CRC go

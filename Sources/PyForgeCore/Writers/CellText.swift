@@ -1,4 +1,5 @@
 import Columnar
+import Values
 
 /// Appends one cell's value as text, the way CSV and JSON outputs write it.
 enum CellText {

@@ -1,5 +1,6 @@
 import Columnar
 import Parquet
+import FormatKit
 
 /// Writes RFC 4180 CSV with a header row; nulls are empty fields, empty strings "".
 final class DelimitedOutputWriter: OutputWriter {

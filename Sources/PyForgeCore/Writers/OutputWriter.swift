@@ -1,5 +1,6 @@
 import Columnar
 import Parquet
+import FormatKit
 
 /// Writes record batches to an open output file in one format.
 protocol OutputWriter: AnyObject {

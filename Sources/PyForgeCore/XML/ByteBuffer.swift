@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// A growable byte buffer for the XML hot path: appends are a capacity check and a
 /// memcpy (Array's generic append(contentsOf:) costs more for the many short values).

@@ -1,4 +1,5 @@
 import CLibXML2
+import FormatKit
 
 /// Receives the parse events that matter for tables. Names are NUL-terminated UTF-8
 /// interned by libxml2 (the same pointer for the same name within one parser).

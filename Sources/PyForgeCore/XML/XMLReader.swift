@@ -1,4 +1,5 @@
 import Columnar
+import FormatKit
 
 /// An XML file (optionally .gz, .bz2 or .zst) as a table source.
 public struct XMLSource: TableSource {

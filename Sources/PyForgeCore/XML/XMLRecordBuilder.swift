@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
+import FormatKit
 
 /// Turns parse events into rows of column text: finds record elements, names their
 /// attributes (`@id`) and nested elements (`address.city`), and collects each record's

@@ -1,3 +1,4 @@
+import FormatKit
 /// Finds the default record element from the start of the document: the shallowest
 /// element name that repeats under one parent (the root's children first, so that
 /// `<orders><order>…` gives `orders/order` and `<root><data><row>…` gives `root/data/row`).

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// One column's text for the rows of the current batch, before typing. Empty text is null.
 /// Rows are appended through raw buffers (this is per value on the hot path); `data` and

@@ -2,6 +2,7 @@
 import Foundation
 import PyForgeCore
 import Testing
+@testable import FormatKit
 
 /// Which extensions the host offers a conversion to (§15.2, §15.3), decided from manifests
 /// alone: no process is started.

@@ -2,6 +2,7 @@ import Foundation
 @testable import PyForgeCore
 import Synchronization
 import Testing
+@testable import FormatKit
 
 @Suite struct BatchConversionTests {
     @Test func batchModeNeedsPatternsOrSeveralPaths() {

@@ -1,5 +1,7 @@
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
+@testable import CSVFormat
 
 @Suite struct CSVPreambleTests {
     private func separator(_ text: String, whole: Bool = true) -> (UInt8, Int)? {

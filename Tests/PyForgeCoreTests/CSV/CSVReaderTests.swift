@@ -2,6 +2,8 @@ import Columnar
 import Foundation
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
+@testable import CSVFormat
 
 func readAll(_ path: String, _ options: CSVOptions = CSVOptions()) throws -> (Schema, [RecordBatch], restarts: Int) {
     try readAll(CSVSource(path: path, options: options))

@@ -1,6 +1,8 @@
 import Foundation
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
+@testable import CSVFormat
 
 /// `ResourceLimits` as the CSV reader keeps them: columns, record size, batch cells.
 @Suite struct CSVResourceLimitTests {

@@ -1,5 +1,6 @@
 @testable import PyForgeCore
 import Testing
+@testable import CSVFormat
 
 /// The dialect sniffed from `text` as a whole file (or as the start of a longer one).
 private func sniff(_ text: String, whole: Bool = true, delimiter: UInt8? = nil, options: CSVOptions = CSVOptions()) -> CSVDialect {

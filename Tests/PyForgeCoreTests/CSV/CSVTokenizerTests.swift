@@ -1,5 +1,7 @@
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
+@testable import CSVFormat
 
 /// Tokenizes `text` fed in fragments of `step` bytes (the way a buffer fills), returning
 /// each record's fields (nil for a missing field of a short row).

@@ -1,5 +1,6 @@
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 @Suite struct MemoryBudgetTests {
     @Test func sizesAreReadInPowersOf1024() {

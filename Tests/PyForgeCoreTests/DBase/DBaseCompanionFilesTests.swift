@@ -1,6 +1,7 @@
 import Foundation
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 @Suite struct DBaseCompanionFilesTests {
     @Test func memoAndIndexNamesOfTheTableAreCompanions() throws {

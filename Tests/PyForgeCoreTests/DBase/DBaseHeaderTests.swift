@@ -1,5 +1,6 @@
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 @Suite struct DBaseHeaderTests {
     /// A dBase III header with the given fields (name, type, length, decimals) and `records` records.

@@ -2,6 +2,7 @@ import Columnar
 import Foundation
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 /// Memo reads are bounded by the memo file: its size caps each memo and, summed, a field's memos.
 @Suite struct DBaseMemoBoundsTests {

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import PyForgeCore
+@testable import FormatKit
 
 /// The commit primitive on media that lack hard links (the Unity Catalog Volumes FUSE mount
 /// answers ENOSYS, delta-io/delta-rs#2540), rename flags (a FUSE server that does not

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import PyForgeCore
+@testable import FormatKit
 
 /// Log replay on hand-written `_delta_log` commits, the way the Delta protocol describes
 /// them (PROTOCOL.md, "Action Reconciliation"): the last add or remove of a path wins, the

@@ -1,5 +1,6 @@
 @testable import PyForgeCore
 import Testing
+import Values
 
 @Suite struct ExcelDateTests {
     private func day(_ y: Int, _ m: Int, _ d: Int) -> Int64 { Int64(CivilTime.daysFromCivil(year: y, month: m, day: d)) }

@@ -2,6 +2,7 @@ import Columnar
 import Foundation
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 @Suite struct ExcelReaderTests {
     private let styles = """

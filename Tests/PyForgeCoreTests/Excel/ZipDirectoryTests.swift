@@ -1,5 +1,6 @@
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 @Suite struct ZipDirectoryTests {
     private func directory(_ bytes: [UInt8]) throws -> ZipDirectory {

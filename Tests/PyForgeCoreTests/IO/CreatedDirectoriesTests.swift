@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PyForgeCore
+@testable import FormatKit
 
 @Suite struct CreatedDirectoriesTests {
     @Test func makesOnlyTheMissingLevelsAndRemovesExactlyThose() throws {

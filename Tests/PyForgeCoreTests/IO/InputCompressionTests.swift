@@ -3,6 +3,8 @@ import Foundation
 import Testing
 
 @testable import PyForgeCore
+@testable import FormatKit
+@testable import CSVFormat
 
 @Suite struct InputCompressionTests {
     @Test func theSuffixNamesTheDecoderAndTheNameBeforeItTheFormat() {

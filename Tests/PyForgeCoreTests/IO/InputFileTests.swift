@@ -1,6 +1,7 @@
 import Foundation
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 /// Only regular files are inputs: a FIFO would block `open()` and a device never ends.
 @Suite struct InputFileTests {

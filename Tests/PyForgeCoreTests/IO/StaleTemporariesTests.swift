@@ -2,6 +2,8 @@ import Foundation
 import Testing
 
 @testable import PyForgeCore
+import Platform
+@testable import FormatKit
 
 @Suite struct StaleTemporariesTests {
     @Test func aTemporaryNameCarriesItsWriterAndReadsBack() throws {

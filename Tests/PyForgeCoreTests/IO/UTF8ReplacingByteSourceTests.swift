@@ -2,6 +2,7 @@ import Columnar
 import Foundation
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 @Suite struct UTF8ReplacingByteSourceTests {
     /// Reads the whole source through reads of `chunk` bytes (small, to cut characters).

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import PyForgeCore
+@testable import FormatKit
 
 /// One zstd frame of `bytes` (libzstd's one-shot compressor: an independent encoder for the test).
 func zstdFrame(_ bytes: [UInt8], level: Int32 = 3) -> [UInt8] {

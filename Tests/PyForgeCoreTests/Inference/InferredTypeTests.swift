@@ -1,5 +1,6 @@
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 @Suite struct InferredTypeTests {
     func classify(_ text: String) -> InferredType {

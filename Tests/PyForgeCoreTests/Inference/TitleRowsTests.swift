@@ -1,5 +1,6 @@
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 private func row(_ filled: Int, text: Bool = true) -> TitleRows.Row {
     TitleRows.Row(filled: filled, startsWithText: text, allText: text)

@@ -1,6 +1,7 @@
 import Foundation
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 /// `ResourceLimits` as the JSON reader keeps them: columns, record size, batch cells.
 @Suite struct JSONResourceLimitTests {

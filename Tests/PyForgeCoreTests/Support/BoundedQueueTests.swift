@@ -1,6 +1,7 @@
 @testable import PyForgeCore
 import Synchronization
 import Testing
+import Platform
 
 /// A deadlock in the queue would otherwise hang the whole test run: each test waits for its
 /// producer thread through `finished(_:)`, which gives up when the time limit cancels it.

@@ -1,5 +1,6 @@
 import Columnar
 @testable import PyForgeCore
+@testable import FormatKit
 
 /// Reads every batch of `source`, following restarts the way the pipeline does.
 func readAll(_ source: TableSource) throws -> (Schema, [RecordBatch], restarts: Int) {

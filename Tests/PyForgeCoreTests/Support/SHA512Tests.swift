@@ -1,5 +1,6 @@
 @testable import PyForgeCore
 import Testing
+import Platform
 
 /// FIPS 180-4 examples (NIST "Examples with Intermediate Values"): "abc" and the
 /// two-block 896-bit message.

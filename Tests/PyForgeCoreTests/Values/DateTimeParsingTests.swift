@@ -1,5 +1,6 @@
 @testable import PyForgeCore
 import Testing
+import Values
 
 @Suite struct DateTimeParsingTests {
     @Test(arguments: [

@@ -1,5 +1,6 @@
 @testable import PyForgeCore
 import Testing
+@testable import Values
 
 /// Parses `text` with a byte-level parser.
 func parse<T>(_ text: String, _ parser: (UnsafePointer<UInt8>, Int) -> T?) -> T? {

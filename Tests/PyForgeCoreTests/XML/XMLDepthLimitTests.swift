@@ -1,6 +1,7 @@
 import Foundation
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 /// Element nesting beyond `ResourceLimits.maxXMLDepth` is refused by the push parser, and
 /// fields beyond `ResourceLimits.maxColumns` by the record builder.

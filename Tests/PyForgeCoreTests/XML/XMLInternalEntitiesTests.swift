@@ -1,6 +1,7 @@
 import CLibXML2
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 private func table(_ declarations: [(String, String)]) -> XMLInternalEntities {
     let entities = XMLInternalEntities()

@@ -2,6 +2,7 @@ import Columnar
 import Foundation
 @testable import PyForgeCore
 import Testing
+@testable import FormatKit
 
 /// Parses `xml` fed in chunks of `chunk` bytes; returns each column's name and texts.
 private func collect(_ xml: String, chunk: Int, options: XMLOptions = XMLOptions(), tag: String = "item") throws -> [String: [String?]] {

@@ -1,3 +1,4 @@
+import Platform
 /// Algorithm 2.B (ISO 32000-2 §7.6.4.3.4): revision 6's password hash, which runs at
 /// least 64 rounds of AES-128-CBC and SHA-256/384/512 to make guessing passwords slow.
 enum PDFHardenedHash {

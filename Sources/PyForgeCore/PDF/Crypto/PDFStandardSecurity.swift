@@ -1,3 +1,4 @@
+import Platform
 /// The standard security handler's `/Encrypt` dictionary (ISO 32000-1 §7.6.3, ISO 32000-2
 /// §7.6.4 for revision 6): which password opens the document and what its file key is.
 struct PDFStandardSecurity {

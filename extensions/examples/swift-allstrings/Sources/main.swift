@@ -4,6 +4,7 @@
 import ExtensionProtocol
 import PyForgeCore
 import PyForgeExtensionKit
+import CSVFormat
 
 struct AllStringsExtension: ExtensionHandler {
     let info = PeerInfo(name: "example-allstrings", version: "1.0.0")

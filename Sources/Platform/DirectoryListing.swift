@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The names in a directory, without "." and ".."; empty when it cannot be read.
+public func directoryEntries(_ path: String) -> [String] {
+    guard let dir = opendir(path) else { return [] }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+        let name = directoryEntryName(entry)
+        if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+}
+
+/// The name in a `readdir` record, read where it lies. Records are variable-length: only
+/// the name's own bytes and its NUL are there, so loading the whole `dirent` (`.pointee`,
+/// 280 bytes on Linux) reads past a short last record of the kernel's buffer, which
+/// crashed when the buffer ended at an unmapped page (seen sweeping a /tmp with ~6,500
+/// entries).
+public func directoryEntryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+    let name = UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+    return String(cString: name.assumingMemoryBound(to: CChar.self))
+}
+
+/// Whether `path` is a directory (or a link to one).
+public func directoryExists(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+}
