@@ -1,3 +1,7 @@
+import Platform
+import Values
+import FormatKit
+import CSVFormat
 import ArgumentParser
 import PyForgeCore
 

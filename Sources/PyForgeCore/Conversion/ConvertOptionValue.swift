@@ -1,3 +1,7 @@
+import Platform
+import Values
+import FormatKit
+import CSVFormat
 import Parquet
 
 /// A `convert` option's value, parsed once from the text a user gave: a CLI argument (the

@@ -1,3 +1,7 @@
+import Platform
+import Values
+import FormatKit
+import CSVFormat
 /// `ConvertOptions` as JSON, by the snake_case names `pyforge serve` and the Python API use.
 /// Values are parsed as on the command line (`ConvertOptionValue`), so a bad value is the
 /// same sentence (with the parameter's name) instead of a generic decoding error.

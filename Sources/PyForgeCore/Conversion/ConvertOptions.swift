@@ -1,3 +1,7 @@
+import Platform
+import Values
+import FormatKit
+import CSVFormat
 import Parquet
 
 /// Every `convert` option, typed: the one schema the CLI's option groups fill, `pyforge serve`

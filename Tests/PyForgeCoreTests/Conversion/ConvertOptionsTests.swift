@@ -4,6 +4,8 @@ import FoundationEssentials
 import Foundation
 #endif
 @testable import PyForgeCore
+import FormatKit
+import CSVFormat
 import Testing
 
 @Suite struct ConvertOptionsTests {

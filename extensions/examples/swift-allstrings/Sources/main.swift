@@ -1,6 +1,9 @@
 // An example extension in Swift, built on PyForgeExtensionKit: it converts CSV to Parquet
 // with every column a string (PyForge 1.x's behaviour) for inputs whose name asks for it
 // ("*.legacy.csv"), and declines everything else.
+import Platform
+import Values
+import FormatKit
 import ExtensionProtocol
 import PyForgeCore
 import PyForgeExtensionKit
