@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 
 
@@ -65,8 +66,6 @@ def kill_members(holder_pid: int, rounds: int = 20) -> int:
 def stop_process(process, grace: float) -> None:
     """Stops a child we started (a subprocess.Popen): SIGTERM, then SIGKILL after `grace`
     seconds; waits for it either way, so nothing is left running or unreaped."""
-    import subprocess
-
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:

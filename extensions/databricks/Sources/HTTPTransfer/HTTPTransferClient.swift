@@ -106,7 +106,14 @@ public final class HTTPTransferClient: Sendable {
                     if let tls { try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName)) }
                     try pipeline.addHTTPClientHandlers()
                     try pipeline.addHandler(StallTimeoutHandler(timeout: stall))
-                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                    // The wrapper is made here, before the connection is up, so that no reply
+                    // can be missed. If the connection then fails (refused, timed out), NIO drops
+                    // the wrapper unused; one made by `wrappingChannelSynchronously` would stop
+                    // the process with preconditionFailure("Deinited NIOAsyncWriter without calling
+                    // finish()") (swift-nio NIOAsyncWriter.deinit, seen in the refused-connection
+                    // tests). This initializer finishes its writer on deinit instead; a connected
+                    // channel is still closed by executeThenClose as before.
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(synchronouslyWrapping: channel)
                 }
             }
     }
