@@ -1,4 +1,5 @@
 @testable import Conversion
+import FormatKit
 import Foundation
 @testable import PyForgeCore
 import Testing
