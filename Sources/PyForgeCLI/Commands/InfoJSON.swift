@@ -1,3 +1,4 @@
+import FormatKit
 import PyForgeCore
 
 /// `pyforge info --format json`: our fields, plus the flat fields PyForge 1.x printed

@@ -1,3 +1,4 @@
+import FormatKit
 import PyForgeCore
 
 extension Console {

@@ -1,3 +1,4 @@
+import FormatKit
 import Platform
 #if canImport(FoundationEssentials)
 import FoundationEssentials

@@ -8,6 +8,14 @@ public struct FileInfo: Codable, Sendable {
         public var physicalType: String?
         public var logicalType: String?
 
+        public init(name: String, type: String, nullable: Bool, physicalType: String? = nil, logicalType: String? = nil) {
+            self.name = name
+            self.type = type
+            self.nullable = nullable
+            self.physicalType = physicalType
+            self.logicalType = logicalType
+        }
+
         enum CodingKeys: String, CodingKey {
             case name, type, nullable
             case physicalType = "physical_type"
@@ -25,6 +33,17 @@ public struct FileInfo: Codable, Sendable {
         public var min: String?
         public var max: String?
 
+        public init(column: String, codec: String, encodings: [String], compressedBytes: Int64, uncompressedBytes: Int64, nullCount: Int64? = nil, min: String? = nil, max: String? = nil) {
+            self.column = column
+            self.codec = codec
+            self.encodings = encodings
+            self.compressedBytes = compressedBytes
+            self.uncompressedBytes = uncompressedBytes
+            self.nullCount = nullCount
+            self.min = min
+            self.max = max
+        }
+
         enum CodingKeys: String, CodingKey {
             case column, codec, encodings, min, max
             case compressedBytes = "compressed_bytes"
@@ -38,6 +57,13 @@ public struct FileInfo: Codable, Sendable {
         public var compressedBytes: Int64
         public var uncompressedBytes: Int64
         public var columns: [ColumnChunk]
+
+        public init(rows: Int64, compressedBytes: Int64, uncompressedBytes: Int64, columns: [ColumnChunk]) {
+            self.rows = rows
+            self.compressedBytes = compressedBytes
+            self.uncompressedBytes = uncompressedBytes
+            self.columns = columns
+        }
 
         enum CodingKeys: String, CodingKey {
             case rows, columns
@@ -55,6 +81,16 @@ public struct FileInfo: Codable, Sendable {
         public var rows: Int
         public var header: Bool
         public var columns: [Column]
+
+        public init(index: Int, name: String, hidden: Bool, dimension: String? = nil, rows: Int, header: Bool, columns: [Column]) {
+            self.index = index
+            self.name = name
+            self.hidden = hidden
+            self.dimension = dimension
+            self.rows = rows
+            self.header = header
+            self.columns = columns
+        }
     }
 
     public var path: String
@@ -67,6 +103,18 @@ public struct FileInfo: Codable, Sendable {
     public var rowGroups: [RowGroup]?
     public var warnings: [String]
     public var sheets: [Sheet]? = nil
+
+    public init(path: String, format: String, sizeBytes: Int64, rows: Int, columns: [Column], details: [String: String], rowGroups: [RowGroup]? = nil, warnings: [String], sheets: [Sheet]? = nil) {
+        self.path = path
+        self.format = format
+        self.sizeBytes = sizeBytes
+        self.rows = rows
+        self.columns = columns
+        self.details = details
+        self.rowGroups = rowGroups
+        self.warnings = warnings
+        self.sheets = sheets
+    }
 
     enum CodingKeys: String, CodingKey {
         case path, format, rows, columns, details, warnings, sheets
@@ -84,6 +132,16 @@ public struct ValidationReport: Codable, Sendable {
     public var columns: [FileInfo.Column]
     public var errors: [String]
     public var warnings: [String]
+
+    public init(path: String, valid: Bool, format: String? = nil, rows: Int? = nil, columns: [FileInfo.Column], errors: [String], warnings: [String]) {
+        self.path = path
+        self.valid = valid
+        self.format = format
+        self.rows = rows
+        self.columns = columns
+        self.errors = errors
+        self.warnings = warnings
+    }
 
     enum CodingKeys: String, CodingKey {
         case path, valid, format, rows, columns, errors, warnings
