@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol", "Platform", "FormatKit"]),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
         .testTarget(name: "DeltaTests", dependencies: ["Delta", "Columnar", "FormatKit", "Parquet"]),
-        .testTarget(name: "TextWritersTests", dependencies: ["TextWriters", "Columnar", "FormatKit"]),
+        .testTarget(name: "TextWritersTests", dependencies: ["TextWriters", "Columnar", "FormatKit", "Platform"]),
         .testTarget(
             name: "PyForgeCLITests",
             dependencies: ["PyForgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),

@@ -1,5 +1,6 @@
 import Columnar
 import Foundation
+import Platform
 import Testing
 
 @testable import FormatKit
@@ -59,9 +60,11 @@ import Testing
         #expect(lines[2] == #"{"id":3,"name":null,"score":-2.0,"day":null}"#)
     }
 
-    @Test func aWriteToAClosedDescriptorIsAnErrorNamingTheFile() throws {
+    @Test func aFailedWriteIsAnErrorNamingTheFile() throws {
         let writer = DelimitedOutputWriter(fileDescriptor: -1, path: "/somewhere/out.csv", schema: Self.schema)
-        #expect(throws: ConversionError.self) { try writer.finish() }
+        #expect(throws: ConversionError.io(operation: "write", path: "/somewhere/out.csv", reason: systemMessage(EBADF))) {
+            try writer.finish()
+        }
     }
 }
 
