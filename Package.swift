@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "Values", targets: ["Values"]),
         .library(name: "FormatKit", targets: ["FormatKit"]),
         .library(name: "CSVFormat", targets: ["CSVFormat"]),
+        .library(name: "Delta", targets: ["Delta"]),
+        .library(name: "TextWriters", targets: ["TextWriters"]),
         .library(name: "PyForgeExtensionKit", targets: ["PyForgeExtensionKit"]),
         .library(name: "ExtensionProtocol", targets: ["ExtensionProtocol"]),
     ],
@@ -65,11 +67,20 @@ let package = Package(
             name: "CSVFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
             path: "Sources/Formats/CSV", swiftSettings: performanceSettings),
 
-        // Readers, writers and the conversion pipeline.
+        // The writers beside Parquet: Delta tables (Parquet data files and a transaction log)
+        // and CSV/JSON/NDJSON text.
+        .target(
+            name: "Delta", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "Parquet"],
+            swiftSettings: performanceSettings),
+        .target(
+            name: "TextWriters", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
+            swiftSettings: performanceSettings),
+
+        // Readers and the conversion pipeline.
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
+                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "Parquet", "Delta", "TextWriters", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings
@@ -79,7 +90,7 @@ let package = Package(
         .target(name: "ExtensionProtocol"),
 
         // Finds, checks, runs and supervises extensions: discovery, sessions and delegation.
-        .target(name: "ExtensionHost", dependencies: ["Platform", "FormatKit", "CSVFormat", "ExtensionProtocol", "PyForgeCore", "Parquet"]),
+        .target(name: "ExtensionHost", dependencies: ["Platform", "FormatKit", "CSVFormat", "ExtensionProtocol", "PyForgeCore", "Parquet", "Delta"]),
 
         // The conversion front door: a request resolved once into a ResolvedInput, routed to
         // an extension (through ExtensionHost) or to the built-in engine.
@@ -109,7 +120,7 @@ let package = Package(
         .target(
             name: "PyForgeCLI",
             dependencies: [
-                "Platform", "FormatKit", "CSVFormat", "PyForgeCore", "ExtensionHost", "Conversion", "Serve",
+                "Platform", "FormatKit", "CSVFormat", "Delta", "PyForgeCore", "ExtensionHost", "Conversion", "Serve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -127,10 +138,12 @@ let package = Package(
             path: "benchmarks/ParquetWriteBenchmark"),
 
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
-        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Columnar", "Parquet", "CZstd"]),
+        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Columnar", "Parquet", "Delta", "CZstd"]),
         .testTarget(name: "ExtensionProtocolTests", dependencies: ["ExtensionProtocol"]),
         .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol", "Platform", "FormatKit"]),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
+        .testTarget(name: "DeltaTests", dependencies: ["Delta", "Columnar", "FormatKit", "Parquet"]),
+        .testTarget(name: "TextWritersTests", dependencies: ["TextWriters", "Columnar", "FormatKit", "Platform"]),
         .testTarget(
             name: "PyForgeCLITests",
             dependencies: ["PyForgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -145,6 +158,6 @@ let package = Package(
 if Context.environment["PYFORGE_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Parquet", "ExtensionProtocol", "Columnar"],
+            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Parquet", "Delta", "ExtensionProtocol", "Columnar"],
             path: "Fuzz/Sources/pyforge-fuzz"))
 }

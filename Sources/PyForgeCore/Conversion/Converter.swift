@@ -3,6 +3,8 @@ import Columnar
 import Logging
 import FormatKit
 import CSVFormat
+import Delta
+import Parquet
 
 /// A conversion as the user asked for it.
 public struct ConvertRequest: Sendable {
@@ -153,7 +155,7 @@ public enum Converter {
         if format == .delta {
             var delta = request.delta
             if request.force && delta.mode == .error { delta.mode = .overwrite }
-            target = try DeltaOutputTarget(path: outputPath, options: request.output, delta: delta)
+            target = try DeltaOutputTarget(path: outputPath, options: request.output, delta: delta, pyforgeVersion: PyForgeVersion.current)
         } else {
             if !request.force && access(outputPath, F_OK) == 0 { throw .outputExists(path: outputPath) }
             target = FileOutputTarget(path: outputPath, format: format, options: request.output, overwrite: request.force)

@@ -1,6 +1,7 @@
 import Columnar
 import Values
 import CSVFormat
+import FormatKit
 
 /// Turns rows of a `CellBatch` into the typed columns of a record batch, one column at a time.
 struct ExcelBatchBuilder {

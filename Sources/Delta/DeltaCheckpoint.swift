@@ -68,8 +68,9 @@ enum DeltaCheckpoint {
         return rows
     }
 
-    /// Writes the checkpoint for `version` and updates `_last_checkpoint`.
-    static func write(table: String, version: Int64) throws(ConversionError) {
+    /// Writes the checkpoint for `version` and updates `_last_checkpoint`; `pyforgeVersion`
+    /// goes into the file's `created_by`.
+    static func write(table: String, version: Int64, pyforgeVersion: String) throws(ConversionError) {
         let snapshot = try DeltaLog.snapshot(table, at: version)
         let rows = rows(snapshot)
         let path = DeltaLog.logDirectory(table) + "/" + DeltaLog.paddedVersion(version) + ".checkpoint.parquet"
@@ -77,7 +78,7 @@ enum DeltaCheckpoint {
         do {
             try NestedTableWriter.write(
                 fields: fields, rows: rows, to: FileDescriptorSink(fileDescriptor: output.descriptor, path: path),
-                createdBy: "pyforge version \(PyForgeVersion.current)")
+                createdBy: "pyforge version \(pyforgeVersion)")
         } catch {
             output.discard()
             throw ConversionError(error, output: path)

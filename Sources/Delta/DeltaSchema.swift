@@ -7,11 +7,11 @@ import Columnar
 import FormatKit
 
 /// Delta's JSON schema (`schemaString`) for our column types.
-enum DeltaSchema {
+public enum DeltaSchema {
     /// The Delta type name of a column type. Wall-clock timestamps are stored as Delta
     /// `timestamp` (their digits read as UTC) so that tables stay at protocol 1/2, which
     /// every Spark, Databricks and delta-rs reader understands.
-    static func typeName(_ type: DataType) -> String {
+    public static func typeName(_ type: DataType) -> String {
         switch type {
         case .boolean: return "boolean"
         case .int32: return "integer"

@@ -1,9 +1,9 @@
 /// Builds JSON text by hand where exact control matters: numbers written verbatim
 /// (decimals keep every digit) and a stable key order.
-struct JSONText {
+public struct JSONText {
     private(set) var text = ""
 
-    static func quoted(_ value: String) -> String {
+    public static func quoted(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -1,5 +1,5 @@
 /// Partition directory names and the relative URIs written as `add.path`.
-enum DeltaPaths {
+public enum DeltaPaths {
     static let nullPartition = "__HIVE_DEFAULT_PARTITION__"
 
     /// A partition directory component: every byte but `A-Za-z0-9-._~` as %XX, as
@@ -29,7 +29,7 @@ enum DeltaPaths {
     }
 
     /// Decodes %XX escapes (the inverse of `uriEncode`).
-    static func uriDecode(_ path: String) -> String {
+    public static func uriDecode(_ path: String) -> String {
         var bytes: [UInt8] = []
         var iterator = Array(path.utf8)[...]
         while let byte = iterator.popFirst() {

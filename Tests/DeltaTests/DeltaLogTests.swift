@@ -2,7 +2,7 @@ import Columnar
 import Foundation
 import Testing
 
-@testable import PyForgeCore
+@testable import Delta
 @testable import FormatKit
 
 /// Log replay on hand-written `_delta_log` commits, the way the Delta protocol describes

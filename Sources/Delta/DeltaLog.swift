@@ -8,17 +8,17 @@ import Columnar
 import FormatKit
 
 /// A data file the table holds at a version.
-struct DeltaFile: Sendable {
-    var path: String
+public struct DeltaFile: Sendable {
+    public internal(set) var path: String
     var size: Int64
     var partitionValues: [String: String?]
-    var records: Int64?
+    public internal(set) var records: Int64?
     var stats: String?
     var modificationTime: Int64
 }
 
 /// The reconciled state of a Delta table at one version, from its JSON commits.
-struct DeltaSnapshot: Sendable {
+public struct DeltaSnapshot: Sendable {
     var version: Int64
     var minReaderVersion: Int
     var minWriterVersion: Int
@@ -26,12 +26,12 @@ struct DeltaSnapshot: Sendable {
     var writerFeatures: [String]?
     var tableID: String
     var schemaString: String
-    var schema: Schema
+    public internal(set) var schema: Schema
     var partitionColumns: [String]
     var configuration: [String: String]
     var createdTime: Int64?
     /// Live files by path.
-    var files: [String: DeltaFile]
+    public internal(set) var files: [String: DeltaFile]
     /// Files removed and when (ms), kept as tombstones in checkpoints.
     var tombstones: [String: (deletionTimestamp: Int64, size: Int64?, partitionValues: [String: String?])]
     var history: [CommitSummary]
@@ -44,8 +44,8 @@ struct DeltaSnapshot: Sendable {
 }
 
 /// Reads `_delta_log`: versions, commits and the snapshot they add up to.
-enum DeltaLog {
-    static func logDirectory(_ table: String) -> String { table + "/_delta_log" }
+public enum DeltaLog {
+    public static func logDirectory(_ table: String) -> String { table + "/_delta_log" }
 
     static func commitPath(_ table: String, _ version: Int64) -> String {
         logDirectory(table) + "/" + paddedVersion(version) + ".json"
@@ -57,13 +57,13 @@ enum DeltaLog {
     }
 
     /// Versions of the JSON commits present, ascending.
-    static func versions(_ table: String) -> [Int64] {
+    public static func versions(_ table: String) -> [Int64] {
         directoryEntries(logDirectory(table)).compactMap { name in
             name.count == 25 && name.hasSuffix(".json") ? Int64(name.prefix(20)) : nil
         }.sorted()
     }
 
-    static func exists(_ table: String) -> Bool {
+    public static func exists(_ table: String) -> Bool {
         !versions(table).isEmpty
     }
 
@@ -128,7 +128,7 @@ enum DeltaLog {
     }
 
     /// The table's state at `version` (default: the latest).
-    static func snapshot(_ table: String, at version: Int64? = nil) throws(ConversionError) -> DeltaSnapshot {
+    public static func snapshot(_ table: String, at version: Int64? = nil) throws(ConversionError) -> DeltaSnapshot {
         let all = versions(table)
         guard let latest = all.last else {
             throw .unreadableInput(path: table, reason: "it is not a Delta table (no _delta_log/*.json commits)")

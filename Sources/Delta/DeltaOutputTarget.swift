@@ -1,25 +1,30 @@
 import Platform
 import Columnar
+import Parquet
 import FormatKit
 
 /// A Delta table directory: data files first, then one log commit that makes them the
-/// table's new version. A failure before the commit leaves the table as it was.
-final class DeltaOutputTarget: OutputTarget {
-    let path: String
+/// table's new version. A failure before the commit leaves the table as it was. (The
+/// pipeline drives it as one of its output targets; the conformance is declared there.)
+public final class DeltaOutputTarget {
+    public let path: String
     private let options: OutputOptions
     private let delta: DeltaOptions
+    /// Recorded in the commit's `engineInfo` and the data files' `created_by`.
+    private let pyforgeVersion: String
     private let snapshot: DeltaSnapshot?
     private var writer: DeltaTableWriter?
     private var committedVersion: Int64?
     /// The table directory did not exist before: a failed write removes it again.
     private var createdTableDirectory = false
 
-    init(path: String, options: OutputOptions, delta: DeltaOptions) throws(ConversionError) {
+    public init(path: String, options: OutputOptions, delta: DeltaOptions, pyforgeVersion: String) throws(ConversionError) {
         self.path = path
         self.options = options
         self.delta = delta
+        self.pyforgeVersion = pyforgeVersion
         // Data files and checkpoints a killed writer left half-written go first.
-        if Converter.isDirectory(path) { StaleTemporaries.sweep(tree: path) }
+        if directoryExists(path) { StaleTemporaries.sweep(tree: path) }
         if DeltaLog.exists(path) {
             if delta.mode == .error {
                 throw .deltaTableExists(path: path)
@@ -38,7 +43,7 @@ final class DeltaOutputTarget: OutputTarget {
             snapshot = nil
             // Entries a table being created (perhaps by a concurrent writer) has are fine;
             // anything else means the directory holds something that is not a table.
-            if Converter.isDirectory(path), let stranger = directoryEntries(path).first(where: { !Self.isTableEntry($0) }) {
+            if directoryExists(path), let stranger = directoryEntries(path).first(where: { !Self.isTableEntry($0) }) {
                 throw .invalidOption("'\(path)' is a directory without a Delta log that holds other files ('\(stranger)'); pyforge will not mix a table into it. Choose an empty or new directory.")
             }
         }
@@ -97,16 +102,16 @@ final class DeltaOutputTarget: OutputTarget {
         }
     }
 
-    func open(_ schema: Schema) throws(ConversionError) -> OutputWriter {
+    public func open(_ schema: Schema) throws(ConversionError) -> OutputWriter {
         let (table, partitions) = try tableSchema(for: schema)
-        if !Converter.isDirectory(path) {
+        if !directoryExists(path) {
             if mkdir(path, 0o755) == 0 {
                 createdTableDirectory = true
             } else if errno != EEXIST {
                 throw .io(operation: "create the table directory", path: path, reason: systemMessage(errno))
             }
         }
-        let writer = DeltaTableWriter(table: path, inputSchema: schema, tableSchema: table, partitionColumns: partitions, options: options)
+        let writer = DeltaTableWriter(table: path, inputSchema: schema, tableSchema: table, partitionColumns: partitions, options: options, pyforgeVersion: pyforgeVersion)
         self.writer = writer
         return writer
     }
@@ -121,11 +126,11 @@ final class DeltaOutputTarget: OutputTarget {
         // The text is {"type":"struct","fields":[ … ]}: insert before the last ']'.
         guard let close = original.lastIndex(of: "]") else { return nil }
         let addition = String(DeltaSchema.encode(Schema(added)).dropFirst(#"{"type":"struct","fields":["#.count).dropLast(2))
-        let separator = original[..<close].trimmingTrailingWhitespace().hasSuffix("[") ? "" : ","
+        let separator = original[..<close].last(where: { !$0.isWhitespace }) == "[" ? "" : ","
         return String(original[..<close]) + separator + addition + String(original[close...])
     }
 
-    func discard() {
+    public func discard() {
         writer?.discard()
         writer = nil
         if createdTableDirectory && committedVersion == nil {
@@ -134,12 +139,12 @@ final class DeltaOutputTarget: OutputTarget {
         }
     }
 
-    func commit() throws(ConversionError) -> [String: String] {
+    public func commit() throws(ConversionError) -> [String: String] {
         guard let writer else { throw .outputFailed(path: path, reason: "no data was written") }
         let plan = DeltaCommitter.Plan(
             table: path, mode: delta.mode, schema: writer.tableSchema, partitionColumns: writer.partitionColumns,
             files: writer.written, readSnapshot: snapshot,
-            schemaString: appendSchemaString(writer.tableSchema))
+            schemaString: appendSchemaString(writer.tableSchema), pyforgeVersion: pyforgeVersion)
         let committed: DeltaCommitter.Committed
         do {
             committed = try DeltaCommitter.commit(plan)
@@ -159,7 +164,7 @@ final class DeltaOutputTarget: OutputTarget {
         if DeltaCheckpoint.isDue(version) {
             // The commit stands either way: a failed checkpoint only costs readers time.
             do {
-                try DeltaCheckpoint.write(table: path, version: version)
+                try DeltaCheckpoint.write(table: path, version: version, pyforgeVersion: pyforgeVersion)
                 notes["checkpoint"] = String(version)
             } catch {
                 checkpointWarning = "Version \(version) was committed, but its checkpoint could not be written: \(error.description)"
@@ -168,8 +173,8 @@ final class DeltaOutputTarget: OutputTarget {
         return notes
     }
 
-    var bytesWritten: Int64 { writer?.written.reduce(0) { $0 + $1.size } ?? 0 }
+    public var bytesWritten: Int64 { writer?.written.reduce(0) { $0 + $1.size } ?? 0 }
     private var checkpointWarning: String?
     private var commitWarning: String?
-    var writerWarnings: [String] { [commitWarning, checkpointWarning].compactMap { $0 } }
+    public var writerWarnings: [String] { [commitWarning, checkpointWarning].compactMap { $0 } }
 }

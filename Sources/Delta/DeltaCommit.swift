@@ -54,6 +54,9 @@ enum DeltaCommitter {
         /// The exact schema text to commit (an append keeps the table's own text, with any
         /// merged columns added); nil to encode `schema`.
         var schemaString: String?
+        /// The pyforge version the commit records as its engine (the caller's: this module
+        /// does not know the product it is part of).
+        var pyforgeVersion: String
     }
 
     static func commit(_ plan: Plan, medium: CommitMedium = .system, claimWaitMilliseconds: Int = defaultClaimWaitMilliseconds) throws(ConversionError) -> Committed {
@@ -183,8 +186,8 @@ enum DeltaCommitter {
                 ("partitionBy", JSONText.quoted(JSONText.array(plan.partitionColumns.map(JSONText.quoted)))),
             ])),
             ("isBlindAppend", plan.mode == .overwrite ? "false" : "true"),
-            ("engineInfo", JSONText.quoted("pyforge/\(PyForgeVersion.current)")),
-            ("clientVersion", JSONText.quoted("pyforge-\(PyForgeVersion.current)")),
+            ("engineInfo", JSONText.quoted("pyforge/\(plan.pyforgeVersion)")),
+            ("clientVersion", JSONText.quoted("pyforge-\(plan.pyforgeVersion)")),
             ("readVersion", snapshot.map { String($0.version) } ?? "null"),
         ]))]))
         return lines

@@ -30,6 +30,8 @@ final class DeltaTableWriter: OutputWriter {
     private let dataSchema: Schema
     private let inputSchema: Schema
     private let options: OutputOptions
+    /// Recorded in each data file's `created_by`.
+    private let pyforgeVersion: String
     private var files: [String: PartitionFile] = [:]
     private var order: [String] = []
     /// When each open file was last written, to close the least recently used one.
@@ -64,7 +66,8 @@ final class DeltaTableWriter: OutputWriter {
         }
     }
 
-    init(table: String, inputSchema: Schema, tableSchema: Schema, partitionColumns: [String], options: OutputOptions) {
+    init(table: String, inputSchema: Schema, tableSchema: Schema, partitionColumns: [String], options: OutputOptions, pyforgeVersion: String) {
+        self.pyforgeVersion = pyforgeVersion
         self.table = table
         self.inputSchema = inputSchema
         self.tableSchema = tableSchema
@@ -198,7 +201,7 @@ final class DeltaTableWriter: OutputWriter {
                 options: WriterOptions(
                     compression: options.compression, compressionLevel: options.compressionLevel,
                     rowGroupBytes: options.rowGroupBytes, rowGroupRows: options.rowGroupRows ?? 64 << 20,
-                    dictionaryEnabled: options.dictionary, createdBy: "pyforge version \(PyForgeVersion.current)",
+                    dictionaryEnabled: options.dictionary, createdBy: "pyforge version \(pyforgeVersion)",
                     bloomFilterColumns: options.bloomFilterColumns))
         } catch {
             output.discard()
@@ -248,7 +251,7 @@ final class DeltaTableWriter: OutputWriter {
         }
         try file.output.commit()
         written.append(WrittenDataFile(
-            relativePath: file.relativePath, absolutePath: file.output.path, size: Converter.fileSize(file.output.path),
+            relativePath: file.relativePath, absolutePath: file.output.path, size: file.output.size,
             partitionValues: file.values, stats: file.stats.json, records: file.stats.recordCount))
     }
 

@@ -3,8 +3,8 @@ import FormatKit
 
 /// `pyforge info TABLE_DIR`: versions, schema, files and rows of a Delta table, and data
 /// files no version references (left by failed writes; harmless to readers).
-enum DeltaTableInfo {
-    static func info(path: String) throws(ConversionError) -> FileInfo {
+public enum DeltaTableInfo {
+    public static func info(path: String) throws(ConversionError) -> FileInfo {
         let snapshot = try DeltaLog.snapshot(path)
         let live = snapshot.files.values.sorted { $0.path < $1.path }
         let rows = live.reduce(Int64(0)) { $0 + ($1.records ?? 0) }
@@ -40,7 +40,7 @@ enum DeltaTableInfo {
         for name in directoryEntries(relative.isEmpty ? root : root + "/" + relative) {
             if name == "_delta_log" || name.hasPrefix(".") { continue }
             let child = relative.isEmpty ? name : relative + "/" + name
-            if Converter.isDirectory(root + "/" + child) {
+            if directoryExists(root + "/" + child) {
                 found += dataFiles(under: root, relative: child)
             } else if name.hasSuffix(".parquet") {
                 found.append(child)

@@ -1,14 +1,16 @@
 import Columnar
 import Values
 
-/// Appends one cell's value as text, the way CSV and JSON outputs write it.
-enum CellText {
-    enum Style { case csv, json }
+/// Appends one cell's value as text, the way CSV and JSON outputs write it (and Delta its
+/// partition values): here, below the writers, so each prints values the same way.
+public enum CellText {
+    public enum Style { case csv, json }
 
     /// Appends the value at `row` (the caller handles nulls). Returns false for a double
-    /// that JSON cannot hold (NaN, ±infinity), which JSON writes as null.
-    @inline(__always)
-    static func append(_ values: ColumnValues, _ type: DataType, row: Int, style: Style, to out: inout [UInt8]) -> Bool {
+    /// that JSON cannot hold (NaN, ±infinity), which JSON writes as null. Inlinable: the
+    /// writers call it once per cell from other modules.
+    @inlinable
+    public static func append(_ values: ColumnValues, _ type: DataType, row: Int, style: Style, to out: inout [UInt8]) -> Bool {
         switch values {
         case .booleans(let v):
             out.append(contentsOf: v[row] != 0 ? Array("true".utf8) : Array("false".utf8))
@@ -49,7 +51,8 @@ enum CellText {
         return true
     }
 
-    private static func appendQuotedIf(_ quoted: Bool, _ text: String, to out: inout [UInt8]) {
+    @usableFromInline
+    static func appendQuotedIf(_ quoted: Bool, _ text: String, to out: inout [UInt8]) {
         if quoted { out.append(UInt8(ascii: "\"")) }
         out.append(contentsOf: text.utf8)
         if quoted { out.append(UInt8(ascii: "\"")) }
@@ -57,7 +60,7 @@ enum CellText {
 
     /// RFC 4180: quoted (with doubled quotes) when the text holds a delimiter, quote or line
     /// break; an empty string is written as "" so that it stays distinct from null.
-    static func appendCSVField(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
+    public static func appendCSVField(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
         let needsQuotes = bytes.isEmpty || bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
         guard needsQuotes else {
             out.append(contentsOf: bytes)
@@ -73,7 +76,7 @@ enum CellText {
 
     private static let hex = Array("0123456789abcdef".utf8)
 
-    static func appendJSONString<C: Collection>(_ bytes: C, to out: inout [UInt8]) where C.Element == UInt8 {
+    public static func appendJSONString<C: Collection>(_ bytes: C, to out: inout [UInt8]) where C.Element == UInt8 {
         out.append(0x22)
         for byte in bytes {
             switch byte {
@@ -92,7 +95,7 @@ enum CellText {
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    static func base64(_ bytes: ArraySlice<UInt8>) -> String {
+    public static func base64(_ bytes: ArraySlice<UInt8>) -> String {
         var out: [UInt8] = []
         var i = bytes.startIndex
         while i < bytes.endIndex {

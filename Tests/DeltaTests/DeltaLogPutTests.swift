@@ -2,7 +2,7 @@ import Columnar
 import Foundation
 import Testing
 
-@testable import PyForgeCore
+@testable import Delta
 @testable import FormatKit
 
 /// The commit primitive on media that lack hard links (the Unity Catalog Volumes FUSE mount
@@ -97,7 +97,7 @@ import Testing
             table: table, mode: mode, schema: schema, partitionColumns: [],
             files: [WrittenDataFile(relativePath: file, absolutePath: table + "/" + file, size: 10, partitionValues: [:],
                                     stats: #"{"numRecords":1}"#, records: 1)],
-            readSnapshot: snapshot, schemaString: nil)
+            readSnapshot: snapshot, schemaString: nil, pyforgeVersion: "0.0.0-test")
     }
 
     @Test func concurrentAppendsWithoutLinksLandOnceEachWithContiguousVersions() throws {
