@@ -38,18 +38,13 @@ extension VolumeMount {
     }
 
     /// Copies a volume file to `localFile` in one sequential pass, through a temporary file
-    /// beside it that is renamed into place only when complete.
-    public func export(_ source: VolumePath, toLocal localFile: String) async throws(VolumeError) {
+    /// beside it that is renamed into place only when complete. It blocks for as long as the
+    /// copy takes: async callers run it on a blocking pool (`offloaded`).
+    public func export(_ source: VolumePath, toLocal localFile: String) throws(VolumeError) {
         let input = try POSIXFile.openForReading(localPath(source))
         defer { _ = close(input) }
-        do {
-            try await LocalDownload.write(to: localFile) { fd throws(VolumeError) in
-                try copy(from: input, sourcePath: source.path, to: fd, targetPath: localFile, afterChunk: { _ throws(VolumeError) in })
-            }
-        } catch let error as VolumeError {
-            throw error
-        } catch {
-            throw .fileSystem(path: localFile, operation: "write", reason: "\(error)")
+        try LocalDownload.write(to: localFile) { fd throws(VolumeError) in
+            try copy(from: input, sourcePath: source.path, to: fd, targetPath: localFile, afterChunk: { _ throws(VolumeError) in })
         }
     }
 
