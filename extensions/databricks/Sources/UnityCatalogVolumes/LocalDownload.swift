@@ -1,11 +1,6 @@
 import HTTPTransfer
 import NIOCore
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Writes a local file all or nothing: into a temporary file beside it, renamed into place
 /// only when complete; on failure nothing is left at `localFile` (an existing file is kept).

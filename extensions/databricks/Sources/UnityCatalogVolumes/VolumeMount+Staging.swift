@@ -3,11 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// What a Spark conversion needs of the mount besides ``VolumeMount/install(localFile:at:overwrite:)``:
 /// list the directory of parts Spark wrote into a volume, move the part file onto the output,
@@ -17,7 +13,7 @@ extension VolumeMount {
     public func list(_ directory: VolumePath) throws(VolumeError) -> [DirectoryEntry] {
         let local = localPath(directory)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: local) else {
-            throw POSIXFile.isDirectory(local) ? POSIXFile.failure(directory.path, "list") : .notFound(path: directory.path)
+            throw directoryExists(local) ? POSIXFile.failure(directory.path, "list") : .notFound(path: directory.path)
         }
         return names.sorted().map { name in
             var info = stat()
