@@ -15,7 +15,7 @@ import Testing
         #expect(input.parts.isEmpty)
         let opened = try input.opening(ConvertRequest(inputPath: input.path))
         #expect(opened.parts.isEmpty)
-        #expect(opened.opened.workbook(limits: ExcelOptions().limits) == nil)
+        #expect(opened.opened.opened == nil)
     }
 
     @Test func aPathNotOnThisMachineHasNoSizeAndOpensNothing() throws {
@@ -25,7 +25,7 @@ import Testing
         #expect(input.size == 0)
         let opened = try input.opening(ConvertRequest(inputPath: input.path))
         #expect(opened.parts.isEmpty)
-        #expect(opened.opened.workbook(limits: ExcelOptions().limits) == nil)
+        #expect(opened.opened.opened == nil)
     }
 
     @Test func anUnknownExtensionHasNoFormat() {
@@ -39,11 +39,16 @@ import Testing
         #expect(input.format == .excel)
         #expect(input.parts == ["north", "south"])
         #expect(input.opened.sheetPositions == [0, 2])
-        #expect(input.opened.workbook(limits: ExcelOptions().limits)?.path == path)
-        // A conversion with other ZIP limits opens its own workbook.
-        var tighter = ExcelOptions().limits
-        tighter.maxTotalUncompressed = 1 << 20
-        #expect(input.opened.workbook(limits: tighter) == nil)
+        let workbook = try #require(input.opened.opened as? ExcelWorkbook)
+        #expect(workbook.path == path)
+        // A conversion reads from it, unless it has other ZIP limits: then it opens its own workbook.
+        let opened = FormatInput(path: path, opened: workbook)
+        let same = try #require(try ExcelFormatSupport().open(opened, options: ExcelOptions()) as? ExcelSource)
+        #expect(same.workbook === workbook)
+        var tighter = ExcelOptions()
+        tighter.limits.maxTotalUncompressed = 1 << 20
+        let own = try #require(try ExcelFormatSupport().open(opened, options: tighter) as? ExcelSource)
+        #expect(own.workbook !== workbook)
     }
 
     @Test func openingHonoursTheSheetsOption() throws {
