@@ -64,12 +64,21 @@ let package = Package(
         .target(
             name: "CSVFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
             path: "Sources/Formats/CSV", swiftSettings: performanceSettings),
+        .target(
+            name: "JSONFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
+            path: "Sources/Formats/JSON", swiftSettings: performanceSettings),
+        .target(
+            name: "XMLFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "CLibXML2"],
+            path: "Sources/Formats/XML", swiftSettings: performanceSettings),
+        .target(
+            name: "DBaseFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
+            path: "Sources/Formats/DBase", swiftSettings: performanceSettings),
 
         // Readers, writers and the conversion pipeline.
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
+                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings
@@ -109,7 +118,7 @@ let package = Package(
         .target(
             name: "PyForgeCLI",
             dependencies: [
-                "Platform", "FormatKit", "CSVFormat", "PyForgeCore", "ExtensionHost", "Conversion", "Serve",
+                "Platform", "FormatKit", "CSVFormat", "XMLFormat", "DBaseFormat", "PyForgeCore", "ExtensionHost", "Conversion", "Serve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -128,6 +137,9 @@ let package = Package(
 
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
         .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Columnar", "Parquet", "CZstd"]),
+        .testTarget(name: "JSONFormatTests", dependencies: ["JSONFormat", "FormatKit", "Columnar", "PyForgeCore"]),
+        .testTarget(name: "XMLFormatTests", dependencies: ["XMLFormat", "FormatKit", "Columnar", "CLibXML2"]),
+        .testTarget(name: "DBaseFormatTests", dependencies: ["DBaseFormat", "FormatKit", "Columnar"]),
         .testTarget(name: "ExtensionProtocolTests", dependencies: ["ExtensionProtocol"]),
         .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol", "Platform", "FormatKit"]),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
@@ -145,6 +157,6 @@ let package = Package(
 if Context.environment["PYFORGE_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Parquet", "ExtensionProtocol", "Columnar"],
+            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "Parquet", "ExtensionProtocol", "Columnar"],
             path: "Fuzz/Sources/pyforge-fuzz"))
 }

@@ -3,6 +3,9 @@ import Columnar
 import Logging
 import FormatKit
 import CSVFormat
+import JSONFormat
+import XMLFormat
+import DBaseFormat
 
 /// A conversion as the user asked for it.
 public struct ConvertRequest: Sendable {

@@ -4,6 +4,9 @@ import Parquet
 import Values
 import FormatKit
 import CSVFormat
+import JSONFormat
+import XMLFormat
+import DBaseFormat
 
 /// Reads a file far enough to describe it (`info`) or to prove it converts (`validate`).
 public enum FileInspector {

@@ -3,6 +3,7 @@ import Columnar
 import Parquet
 import FormatKit
 import CSVFormat
+import JSONFormat
 
 /// What an output written by another program (an extension) holds, read with pyforge's own
 /// readers so that the extension host can check the extension's claims against it.
