@@ -66,6 +66,15 @@ let package = Package(
         .target(
             name: "CSVFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
             path: "Sources/Formats/CSV", swiftSettings: performanceSettings),
+        .target(
+            name: "JSONFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
+            path: "Sources/Formats/JSON", swiftSettings: performanceSettings),
+        .target(
+            name: "XMLFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "CLibXML2"],
+            path: "Sources/Formats/XML", swiftSettings: performanceSettings),
+        .target(
+            name: "DBaseFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
+            path: "Sources/Formats/DBase", swiftSettings: performanceSettings),
 
         // The writers beside Parquet: Delta tables (Parquet data files and a transaction log)
         // and CSV/JSON/NDJSON text.
@@ -80,7 +89,7 @@ let package = Package(
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "Parquet", "Delta", "TextWriters", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
+                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "Parquet", "Delta", "TextWriters", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings
@@ -120,7 +129,7 @@ let package = Package(
         .target(
             name: "PyForgeCLI",
             dependencies: [
-                "Platform", "FormatKit", "CSVFormat", "Delta", "PyForgeCore", "ExtensionHost", "Conversion", "Serve",
+                "Platform", "FormatKit", "CSVFormat", "XMLFormat", "DBaseFormat", "Delta", "PyForgeCore", "ExtensionHost", "Conversion", "Serve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -138,7 +147,10 @@ let package = Package(
             path: "benchmarks/ParquetWriteBenchmark"),
 
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
-        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Columnar", "Parquet", "Delta", "CZstd"]),
+        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "DBaseFormat", "Columnar", "Parquet", "Delta", "CZstd"]),
+        .testTarget(name: "JSONFormatTests", dependencies: ["JSONFormat", "FormatKit", "Columnar", "PyForgeCore"]),
+        .testTarget(name: "XMLFormatTests", dependencies: ["XMLFormat", "FormatKit", "Columnar", "CLibXML2"]),
+        .testTarget(name: "DBaseFormatTests", dependencies: ["DBaseFormat", "FormatKit", "Columnar"]),
         .testTarget(name: "ExtensionProtocolTests", dependencies: ["ExtensionProtocol"]),
         .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol", "Platform", "FormatKit"]),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
@@ -158,6 +170,6 @@ let package = Package(
 if Context.environment["PYFORGE_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Parquet", "Delta", "ExtensionProtocol", "Columnar"],
+            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "Parquet", "Delta", "ExtensionProtocol", "Columnar"],
             path: "Fuzz/Sources/pyforge-fuzz"))
 }

@@ -4,6 +4,9 @@ import FormatKit
 import CSVFormat
 import Parquet
 import Delta
+import JSONFormat
+import XMLFormat
+import DBaseFormat
 
 /// Every `convert` option, typed: the one schema the CLI's option groups fill, `pyforge serve`
 /// decodes (by the snake_case coding keys), and the Python API's `convert` parameters

@@ -5,6 +5,9 @@ import FormatKit
 import CSVFormat
 import Delta
 import Parquet
+import JSONFormat
+import XMLFormat
+import DBaseFormat
 
 /// A conversion as the user asked for it.
 public struct ConvertRequest: Sendable {
@@ -176,9 +179,7 @@ public enum Converter {
     }
 
     static func sameFile(_ a: String, _ b: String) -> Bool {
-        var x = stat(), y = stat()
-        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
-        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
+        isSameFile(a, b)
     }
 
     public static func fileSize(_ path: String) -> Int64 {

@@ -1,4 +1,7 @@
 import FormatKit
+import JSONFormat
+import XMLFormat
+import DBaseFormat
 import CSVFormat
 
 /// The input formats pyforge reads, each a format module's `FormatSupport` paired with where

@@ -5,6 +5,9 @@ import Values
 import FormatKit
 import CSVFormat
 import Delta
+import JSONFormat
+import XMLFormat
+import DBaseFormat
 
 /// Reads a file far enough to describe it (`info`) or to prove it converts (`validate`).
 public enum FileInspector {

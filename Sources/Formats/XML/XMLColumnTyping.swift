@@ -1,7 +1,6 @@
 import Columnar
 import Values
 import FormatKit
-import CSVFormat
 
 /// Types collected XML text with the same rules as CSV fields (empty text is null).
 enum XMLColumnTyping {

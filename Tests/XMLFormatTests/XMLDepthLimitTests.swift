@@ -1,5 +1,5 @@
 import Foundation
-@testable import PyForgeCore
+@testable import XMLFormat
 import Testing
 @testable import FormatKit
 

@@ -18,8 +18,8 @@ public final class DBaseSource: TableSource {
 }
 
 /// `info` and `validate` for dBase tables: the header, and every record read.
-enum DBaseInspector {
-    static func info(path: String, options: DBaseOptions) throws(ConversionError) -> FileInfo {
+public enum DBaseInspector {
+    public static func info(path: String, options: DBaseOptions) throws(ConversionError) -> FileInfo {
         let table = try DBaseTable(path: path, options: options)
         let reader = DBaseReader(table: table, options: options, progress: nil)
         while case .batch = try reader.next() {}
@@ -32,7 +32,7 @@ enum DBaseInspector {
         var details = Dictionary(reader.details, uniquingKeysWith: { a, _ in a })
         details["fields"] = String(table.header.fields.filter { !$0.isSystem }.count)
         return FileInfo(
-            path: path, format: "dbf", sizeBytes: Converter.fileSize(path), rows: reader.rows, columns: columns,
+            path: path, format: "dbf", sizeBytes: table.file.size, rows: reader.rows, columns: columns,
             details: details, rowGroups: nil, warnings: reader.warnings)
     }
 }

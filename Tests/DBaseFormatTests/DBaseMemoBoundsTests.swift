@@ -1,6 +1,6 @@
 import Columnar
 import Foundation
-@testable import PyForgeCore
+@testable import DBaseFormat
 import Testing
 @testable import FormatKit
 

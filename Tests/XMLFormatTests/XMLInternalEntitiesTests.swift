@@ -1,5 +1,5 @@
 import CLibXML2
-@testable import PyForgeCore
+@testable import XMLFormat
 import Testing
 @testable import FormatKit
 

@@ -1,4 +1,4 @@
-@testable import PyForgeCore
+@testable import XMLFormat
 
 /// Parses `xml` fed in chunks of `chunk` bytes into a record builder; returns the builder
 /// and each column's name and texts (nil for an empty value).

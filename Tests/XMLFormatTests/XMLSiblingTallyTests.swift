@@ -1,4 +1,4 @@
-@testable import PyForgeCore
+@testable import XMLFormat
 import Testing
 
 private let feed = """

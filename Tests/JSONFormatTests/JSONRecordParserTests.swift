@@ -1,6 +1,6 @@
 import Columnar
 import Foundation
-@testable import PyForgeCore
+@testable import JSONFormat
 import Testing
 
 @Suite struct JSONRecordParserTests {

@@ -49,7 +49,8 @@ final class XMLPushParser {
     init(path: String, sink: XMLEventSink) {
         self.path = path
         self.sink = sink
-        LibXML.initialize()
+        // libxml2 sets up its global state once per process; later calls return at once.
+        xmlInitParser()
         sink.useEntities(entities)
     }
 

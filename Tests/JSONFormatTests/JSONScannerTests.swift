@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PyForgeCore
+@testable import JSONFormat
 
 /// Runs `body` on a scanner over `text`, starting at its first byte.
 private func scan<T>(_ text: String, _ body: (inout JSONScanner) throws -> T) rethrows -> T {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import PyForgeCore
+@testable import JSONFormat
 import Testing
 @testable import FormatKit
 

@@ -1,7 +1,8 @@
 import FormatKit
+import Platform
 /// The files that belong to a dBase table beside it: its memo file (which the reader
 /// opens) and its production index. An output written over one of them would destroy
-/// part of the table, so `Converter.resolveOutput` refuses such a path.
+/// part of the table, so a conversion refuses such a path (the format's `companionRole`).
 enum DBaseCompanionFiles {
     /// Extensions of the files named like the table, and what each one is.
     static let roles: [(extension: String, role: String)] = [
@@ -17,9 +18,9 @@ enum DBaseCompanionFiles {
         let stem = inputName.lastIndex(of: ".").map { String(inputName[..<$0]) } ?? inputName
         let base = String(input.dropLast(inputName.count)) + stem
         for (ext, role) in roles {
-            for variant in [ext, ext.uppercased()] where Converter.sameFile(output, base + "." + variant) { return role }
+            for variant in [ext, ext.uppercased()] where isSameFile(output, base + "." + variant) { return role }
             if outputName.lowercased() == (stem + "." + ext).lowercased(),
-                Converter.sameFile(AtomicOutputFile.directory(of: output), AtomicOutputFile.directory(of: input))
+                isSameFile(AtomicOutputFile.directory(of: output), AtomicOutputFile.directory(of: input))
             {
                 return role
             }

@@ -1,4 +1,5 @@
 import Foundation
+@testable import DBaseFormat
 @testable import PyForgeCore
 import Testing
 @testable import FormatKit
