@@ -118,11 +118,11 @@ public final class PyForgeServer: Sendable {
             let results = try ServeWorker.convert(params, environment: request.environment(environment), progress: progress)
             return try JSONValue(encoding: results.count == 1 ? ServeConvertResult.one(results[0]) : ServeConvertResult.many(results))
         case "info":
-            let target = try params.decode(ServePathParams.self)
-            return try JSONValue(encoding: FileInspector.info(path: target.path, pdfPassword: target.password))
+            let target = try ServeInspectParams.decode(params, method: method)
+            return try JSONValue(encoding: FileInspector.info(path: target.path, options: target.checkedOptions()))
         case "validate":
-            let target = try params.decode(ServePathParams.self)
-            return try JSONValue(encoding: FileInspector.validate(path: target.path, pdfPassword: target.password))
+            let target = try ServeInspectParams.decode(params, method: method)
+            return try JSONValue(encoding: FileInspector.validate(path: target.path, options: target.checkedOptions()))
         case "formats":
             return .array(FormatRegistry.formats.map { format in
                 .object([

@@ -45,10 +45,7 @@ struct ValidateCommand: ParsableCommand {
         try globals.installMemoryBudget()
         // A Volume path is not on this machine: the extension claiming it runs the command.
         if try ClaimedPathCommand.runIfClaimed("validate", input: input) { return }
-        let options = inputOptions
-        let report = FileInspector.validate(
-            path: input, csv: options.csvOptions, json: options.jsonOptions, xml: options.xmlOptions, dbase: options.dbaseOptions,
-            pdfPassword: password)
+        let report = FileInspector.validate(path: input, options: inputOptions)
         if json { try console.printJSON(report) }
         if report.valid {
             console.status("\(input) is valid: \(report.format ?? "?") with \(report.rows ?? 0) rows and \(report.columns.count) columns.")

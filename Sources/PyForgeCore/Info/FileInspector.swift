@@ -61,7 +61,15 @@ public enum FileInspector {
         path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions(),
         dbase: DBaseOptions = DBaseOptions(), pdfPassword: String? = nil
     ) -> ValidationReport {
-        let request = request(path, csv, json, xml, dbase, pdfPassword, nil, AccessOptions())
+        validate(path: path, request: request(path, csv, json, xml, dbase, pdfPassword, nil, AccessOptions()))
+    }
+
+    /// `validate` with the input options in the schema `convert` uses (the CLI's and serve's).
+    public static func validate(path: String, options: ConvertOptions) -> ValidationReport {
+        validate(path: path, request: options.request(input: path, output: nil))
+    }
+
+    static func validate(path: String, request: ConvertRequest) -> ValidationReport {
         do {
             let info = try info(path: path, request: request)
             // `info` may read a file's structure only (a PDF's, even an encrypted one it cannot

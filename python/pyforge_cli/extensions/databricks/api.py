@@ -127,13 +127,20 @@ class PyForgeDatabricks(object):
                 mapped["column_count"], mapped["duration_seconds"] or 0.0))
         return mapped
 
-    def get_info(self, file_path: str, password: Optional[str] = None) -> Dict[str, Any]:
+    def get_info(self, file_path: str, password: Optional[str] = None, *,
+                 delimiter: Optional[str] = None, quote: Optional[str] = None, escape: Optional[str] = None,
+                 encoding: Optional[str] = None, no_header: Optional[bool] = None, skip_rows: Optional[int] = None,
+                 allow_ragged: Optional[bool] = None, null_values: Union[str, Sequence[str], None] = None,
+                 max_record_bytes: Optional[int] = None, flatten: Optional[bool] = None,
+                 record_path: Optional[str] = None, row_tag: Optional[str] = None,
+                 flatten_strategy: Optional[str] = None, array_handling: Optional[str] = None,
+                 namespace_handling: Optional[str] = None, include_deleted: Optional[bool] = None) -> Dict[str, Any]:
         """Format, size, rows, columns and details of a file; for workbooks ``sheets`` with
         each sheet's name, index, dimension, rows, columns and hidden flag. ``password``
-        opens an encrypted PDF."""
-        params = {"path": os.fspath(file_path)}  # type: Dict[str, Any]
-        if password is not None:
-            params["password"] = password
+        opens an encrypted PDF; the keyword options are ``pyforge info``'s input options in
+        snake_case, as in ``convert`` (an option for another format raises ConversionFailed)."""
+        given = locals()
+        params = self._inspect_params(file_path, dict((name, given[name]) for name in INSPECT_OPTIONS))
         result = dict(self._client.call("info", params) or {})
         result["file_path"] = result.get("path", os.fspath(file_path))
         result["schema"] = _schema(result.get("columns"))
@@ -149,13 +156,20 @@ class PyForgeDatabricks(object):
             result["sheets"] = sheets
         return result
 
-    def validate(self, file_path: str, password: Optional[str] = None) -> Dict[str, Any]:
+    def validate(self, file_path: str, password: Optional[str] = None, *,
+                 delimiter: Optional[str] = None, quote: Optional[str] = None, escape: Optional[str] = None,
+                 encoding: Optional[str] = None, no_header: Optional[bool] = None, skip_rows: Optional[int] = None,
+                 allow_ragged: Optional[bool] = None, null_values: Union[str, Sequence[str], None] = None,
+                 max_record_bytes: Optional[int] = None, flatten: Optional[bool] = None,
+                 record_path: Optional[str] = None, row_tag: Optional[str] = None,
+                 flatten_strategy: Optional[str] = None, array_handling: Optional[str] = None,
+                 namespace_handling: Optional[str] = None, include_deleted: Optional[bool] = None) -> Dict[str, Any]:
         """``{valid, errors, warnings, format, rows, columns, path}``. An unreadable or
-        malformed file gives ``valid: False``; only infrastructure problems raise.
-        ``password`` opens an encrypted PDF."""
-        params = {"path": os.fspath(file_path)}  # type: Dict[str, Any]
-        if password is not None:
-            params["password"] = password
+        malformed file gives ``valid: False``; only infrastructure problems and an option
+        that does not apply to the file raise. ``password`` and the keyword options are
+        ``get_info``'s."""
+        given = locals()
+        params = self._inspect_params(file_path, dict((name, given[name]) for name in INSPECT_OPTIONS))
         result = dict(self._client.call("validate", params) or {})
         result.setdefault("errors", [])
         result.setdefault("warnings", [])
@@ -306,14 +320,13 @@ class PyForgeDatabricks(object):
             params["output"] = os.fspath(output_path)
         if output_format is not None:
             params["format"] = output_format
-        for name, value in options.items():
-            if value is None:
-                continue
-            if name in _LIST_OPTIONS and isinstance(value, str):
-                value = [value]
-            elif name in _LIST_OPTIONS:
-                value = [str(v) for v in value]
-            params[name] = value
+        params.update(_option_params(options))
+        return params
+
+    @staticmethod
+    def _inspect_params(file_path: Any, options: Dict[str, Any]) -> Dict[str, Any]:
+        params = {"path": os.fspath(file_path)}  # type: Dict[str, Any]
+        params.update(_option_params(options))
         return params
 
     def _map_one(self, result: Dict[str, Any]) -> Dict[str, Any]:
@@ -371,6 +384,26 @@ class PyForgeDatabricks(object):
 # against the CLI's options and the server's.
 CONVERT_OPTIONS = tuple(name for name, parameter in inspect.signature(PyForgeDatabricks.convert).parameters.items()
                         if parameter.kind is inspect.Parameter.KEYWORD_ONLY)
+
+
+# The input options `get_info` and `validate` take (``pyforge info``'s and ``validate``'s),
+# read from get_info's signature; the parity test checks validate's is the same.
+INSPECT_OPTIONS = tuple(name for name in inspect.signature(PyForgeDatabricks.get_info).parameters
+                        if name not in ("self", "file_path"))
+
+
+def _option_params(options: Dict[str, Any]) -> Dict[str, Any]:
+    """The options given (None is not given) as serve's params: a list option as a list of texts."""
+    params = {}  # type: Dict[str, Any]
+    for name, value in options.items():
+        if value is None:
+            continue
+        if name in _LIST_OPTIONS and isinstance(value, str):
+            value = [value]
+        elif name in _LIST_OPTIONS:
+            value = [str(v) for v in value]
+        params[name] = value
+    return params
 
 
 def _check_option_names(options: Dict[str, Any]) -> None:
