@@ -64,12 +64,15 @@ let package = Package(
         .target(
             name: "CSVFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
             path: "Sources/Formats/CSV", swiftSettings: performanceSettings),
+        .target(
+            name: "AccessFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "CMDBTools"],
+            path: "Sources/Formats/Access", swiftSettings: performanceSettings),
 
         // Readers, writers and the conversion pipeline.
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
+                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "AccessFormat", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings
@@ -135,6 +138,7 @@ let package = Package(
             name: "PyForgeCLITests",
             dependencies: ["PyForgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "PyForgeExtensionKitTests", dependencies: ["PyForgeExtensionKit", "ExtensionProtocol"]),
+        .testTarget(name: "AccessFormatTests", dependencies: ["AccessFormat", "FormatKit"]),
         .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ExtensionHost", "PyForgeCore", "Platform", "FormatKit", "CSVFormat"], exclude: ["Fixtures"]),
     ]
 )
@@ -145,6 +149,6 @@ let package = Package(
 if Context.environment["PYFORGE_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Parquet", "ExtensionProtocol", "Columnar"],
+            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "AccessFormat", "Parquet", "ExtensionProtocol", "Columnar"],
             path: "Fuzz/Sources/pyforge-fuzz"))
 }

@@ -3,6 +3,7 @@ import Values
 import FormatKit
 import CSVFormat
 import Parquet
+import AccessFormat
 
 /// Every `convert` option, typed: the one schema the CLI's option groups fill, `pyforge serve`
 /// decodes (by the snake_case coding keys), and the Python API's `convert` parameters

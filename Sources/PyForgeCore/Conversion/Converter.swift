@@ -3,6 +3,7 @@ import Columnar
 import Logging
 import FormatKit
 import CSVFormat
+import AccessFormat
 
 /// A conversion as the user asked for it.
 public struct ConvertRequest: Sendable {
@@ -195,8 +196,5 @@ public enum Converter {
         return x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
 
-    public static func fileSize(_ path: String) -> Int64 {
-        var info = stat()
-        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
-    }
+    public static func fileSize(_ path: String) -> Int64 { FormatKit.fileSize(atPath: path) }
 }

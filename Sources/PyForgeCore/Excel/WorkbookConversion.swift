@@ -1,6 +1,7 @@
 import Platform
 import Logging
 import FormatKit
+import AccessFormat
 
 /// A conversion whose input may produce several outputs (one per Excel sheet).
 public struct MultiConversionResult: Codable, Sendable {

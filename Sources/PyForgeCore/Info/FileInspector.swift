@@ -4,6 +4,7 @@ import Parquet
 import Values
 import FormatKit
 import CSVFormat
+import AccessFormat
 
 /// Reads a file far enough to describe it (`info`) or to prove it converts (`validate`).
 public enum FileInspector {

@@ -3,7 +3,7 @@ import CMDBTools
 import FormatKit
 
 /// An open Access database (.mdb, .accdb) and its user tables, through mdbtools' libmdb.
-final class AccessDatabase: @unchecked Sendable {
+package final class AccessDatabase: @unchecked Sendable {
     let path: String
     let handle: UnsafeMutablePointer<MdbHandle>
     /// User tables in catalog order (system tables, MSys*, left out).
@@ -13,7 +13,7 @@ final class AccessDatabase: @unchecked Sendable {
     /// a damaged file sends libmdb round in circles.
     let pageCount: UInt
 
-    init(path: String) throws(ConversionError) {
+    package init(path: String) throws(ConversionError) {
         self.path = path
         let pageCount = try Self.checkFile(path)
         self.pageCount = pageCount

@@ -1,4 +1,4 @@
-@testable import PyForgeCore
+@testable import AccessFormat
 import Testing
 
 /// Stored Decimal and GUID bytes as they appear in fixtures/access/types.mdb and

@@ -32,7 +32,7 @@ public final class AccessSource: TableSource {
     }
 
     /// The table a single-output conversion reads: the one chosen, else the first selected.
-    static func single(path: String, options: AccessOptions) throws(ConversionError) -> TableSource {
+    package static func single(path: String, options: AccessOptions) throws(ConversionError) -> TableSource {
         let database = try AccessDatabase(path: path)
         if let table = options.table { return AccessSource(database: database, table: table) }
         return AccessSource(database: database, table: try AccessSelection.tables(database, options)[0])
@@ -40,9 +40,9 @@ public final class AccessSource: TableSource {
 }
 
 /// Which tables a conversion reads.
-enum AccessSelection {
+package enum AccessSelection {
     /// The tables `--tables` names (in the order given), or every user table; never empty.
-    static func tables(_ database: AccessDatabase, _ options: AccessOptions) throws(ConversionError) -> [String] {
+    package static func tables(_ database: AccessDatabase, _ options: AccessOptions) throws(ConversionError) -> [String] {
         guard !database.tables.isEmpty else {
             throw .malformedInput(
                 path: database.path, location: "the table catalog", reason: "the database has no user tables (only Access's own system tables)",
@@ -62,8 +62,8 @@ enum AccessSelection {
 }
 
 /// `info` and `validate` for Access databases: every user table read.
-enum AccessInspector {
-    static func info(path: String, options: AccessOptions) throws(ConversionError) -> FileInfo {
+package enum AccessInspector {
+    package static func info(path: String, options: AccessOptions) throws(ConversionError) -> FileInfo {
         let database = try AccessDatabase(path: path)
         var details: [String: String] = ["version": database.versionName, "tables": String(database.tables.count)]
         var rows = 0
@@ -78,7 +78,7 @@ enum AccessInspector {
             }
         }
         return FileInfo(
-            path: path, format: "access", sizeBytes: Converter.fileSize(path), rows: rows, columns: first ?? [],
+            path: path, format: "access", sizeBytes: fileSize(atPath: path), rows: rows, columns: first ?? [],
             details: details, rowGroups: nil, warnings: [])
     }
 }
