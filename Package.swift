@@ -67,12 +67,15 @@ let package = Package(
         .target(
             name: "AccessFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "CMDBTools"],
             path: "Sources/Formats/Access", swiftSettings: performanceSettings),
+        .target(
+            name: "PDFFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "SystemZlib"],
+            path: "Sources/Formats/PDF", swiftSettings: performanceSettings),
 
         // Readers, writers and the conversion pipeline.
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "AccessFormat", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib",
+                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "AccessFormat", "PDFFormat", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings
@@ -139,6 +142,7 @@ let package = Package(
             dependencies: ["PyForgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "PyForgeExtensionKitTests", dependencies: ["PyForgeExtensionKit", "ExtensionProtocol"]),
         .testTarget(name: "AccessFormatTests", dependencies: ["AccessFormat", "FormatKit"]),
+        .testTarget(name: "PDFFormatTests", dependencies: ["PDFFormat", "FormatKit"]),
         .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ExtensionHost", "PyForgeCore", "Platform", "FormatKit", "CSVFormat"], exclude: ["Fixtures"]),
     ]
 )
@@ -149,6 +153,6 @@ let package = Package(
 if Context.environment["PYFORGE_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "AccessFormat", "Parquet", "ExtensionProtocol", "Columnar"],
+            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "AccessFormat", "PDFFormat", "Parquet", "ExtensionProtocol", "Columnar"],
             path: "Fuzz/Sources/pyforge-fuzz"))
 }

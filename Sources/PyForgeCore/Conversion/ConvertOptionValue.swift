@@ -3,6 +3,7 @@ import Values
 import FormatKit
 import CSVFormat
 import Parquet
+import PDFFormat
 
 /// A `convert` option's value, parsed once from the text a user gave: a CLI argument (the
 /// CLI binds these types) or a `pyforge serve` parameter (`ConvertOptions` decodes it). The

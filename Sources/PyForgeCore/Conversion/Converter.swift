@@ -4,6 +4,7 @@ import Logging
 import FormatKit
 import CSVFormat
 import AccessFormat
+import PDFFormat
 
 /// A conversion as the user asked for it.
 public struct ConvertRequest: Sendable {

@@ -5,6 +5,7 @@ import Values
 import FormatKit
 import CSVFormat
 import AccessFormat
+import PDFFormat
 
 /// Reads a file far enough to describe it (`info`) or to prove it converts (`validate`).
 public enum FileInspector {

@@ -1,7 +1,7 @@
 import FormatKit
 /// `pyforge info file.pdf`: pages, version, the Info dictionary and encryption.
-enum PDFInspector {
-    static func info(path: String, password: String? = nil) throws(ConversionError) -> FileInfo {
+package enum PDFInspector {
+    package static func info(path: String, password: String? = nil) throws(ConversionError) -> FileInfo {
         let document = try PDFDocument(path: path, password: password)
         var details: [String: String] = ["pdf_version": document.version]
         var warnings = document.warnings
@@ -36,7 +36,7 @@ enum PDFInspector {
             details[name] = key.hasSuffix("Date") ? PDFTextString.date(value) : value
         }
         return FileInfo(
-            path: path, format: "pdf", sizeBytes: Converter.fileSize(path), rows: pageCount, columns: [], details: details,
+            path: path, format: "pdf", sizeBytes: fileSize(atPath: path), rows: pageCount, columns: [], details: details,
             rowGroups: nil, warnings: warnings)
     }
 }

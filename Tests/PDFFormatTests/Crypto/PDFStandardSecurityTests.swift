@@ -1,4 +1,4 @@
-@testable import PyForgeCore
+@testable import PDFFormat
 import Testing
 
 /// The `/Encrypt` dictionaries of three documents qpdf 11.3 encrypted (user password

@@ -1,5 +1,5 @@
 import Foundation
-@testable import PyForgeCore
+@testable import PDFFormat
 import Testing
 
 /// The per-page operation budget of `PDFContentInterpreter`: form XObjects that draw each
@@ -44,7 +44,7 @@ import Testing
                 objects.append(stream(String(repeating: "/X Do ", count: copies), form + "/Resources << /XObject << /X \(7 + level) 0 R >> >> "))
             }
         }
-        let path = try writeFile(try makeTemporaryDirectory(), "fan.pdf", pdf(objects))
+        let path = try writeTemporaryFile("fan.pdf", pdf(objects))
         return try PDFTextExtractor(path: path)
     }
 

@@ -1,4 +1,4 @@
-@testable import PyForgeCore
+@testable import PDFFormat
 import Testing
 
 @Suite struct PDFDecryptorTests {
