@@ -70,12 +70,15 @@ let package = Package(
         .target(
             name: "PDFFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "SystemZlib"],
             path: "Sources/Formats/PDF", swiftSettings: performanceSettings),
+        .target(
+            name: "ExcelFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "CLibXML2", "SystemZlib"],
+            path: "Sources/Formats/Excel", swiftSettings: performanceSettings),
 
         // Readers, writers and the conversion pipeline.
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "AccessFormat", "PDFFormat", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib",
+                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "AccessFormat", "PDFFormat", "ExcelFormat", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings
@@ -143,7 +146,8 @@ let package = Package(
         .testTarget(name: "PyForgeExtensionKitTests", dependencies: ["PyForgeExtensionKit", "ExtensionProtocol"]),
         .testTarget(name: "AccessFormatTests", dependencies: ["AccessFormat", "FormatKit"]),
         .testTarget(name: "PDFFormatTests", dependencies: ["PDFFormat", "FormatKit"]),
-        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ExtensionHost", "PyForgeCore", "Platform", "FormatKit", "CSVFormat"], exclude: ["Fixtures"]),
+        .testTarget(name: "ExcelFormatTests", dependencies: ["ExcelFormat", "FormatKit", "Columnar", "Values"]),
+        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ExtensionHost", "PyForgeCore", "Platform", "FormatKit", "CSVFormat", "ExcelFormat"], exclude: ["Fixtures"]),
     ]
 )
 
@@ -153,6 +157,6 @@ let package = Package(
 if Context.environment["PYFORGE_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "AccessFormat", "PDFFormat", "Parquet", "ExtensionProtocol", "Columnar"],
+            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "AccessFormat", "PDFFormat", "ExcelFormat", "Parquet", "ExtensionProtocol", "Columnar"],
             path: "Fuzz/Sources/pyforge-fuzz"))
 }

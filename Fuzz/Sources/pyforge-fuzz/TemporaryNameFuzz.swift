@@ -1,6 +1,7 @@
 import Foundation
 @testable import PyForgeCore
 import FormatKit
+import Platform
 
 /// The stale-temporary name parser (`.<name>.pyforge-<host>-<pid>-<start>-XXXXXX`): any
 /// file name, parsed; a name it accepts must print back to the same writer; and a file of

@@ -5,6 +5,7 @@ import CSVFormat
 import Parquet
 import AccessFormat
 import PDFFormat
+import ExcelFormat
 
 /// Every `convert` option, typed: the one schema the CLI's option groups fill, `pyforge serve`
 /// decodes (by the snake_case coding keys), and the Python API's `convert` parameters

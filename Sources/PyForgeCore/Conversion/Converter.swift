@@ -5,6 +5,7 @@ import FormatKit
 import CSVFormat
 import AccessFormat
 import PDFFormat
+import ExcelFormat
 
 /// A conversion as the user asked for it.
 public struct ConvertRequest: Sendable {

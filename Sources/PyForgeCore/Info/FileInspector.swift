@@ -6,6 +6,7 @@ import FormatKit
 import CSVFormat
 import AccessFormat
 import PDFFormat
+import ExcelFormat
 
 /// Reads a file far enough to describe it (`info`) or to prove it converts (`validate`).
 public enum FileInspector {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A minimal ZIP writer (stored entries, no compression) for building test workbooks.
 enum StoredZip {
     static func crc32(_ bytes: [UInt8]) -> UInt32 {
@@ -60,4 +62,11 @@ enum StoredZip {
         if let styles { entries.append(("xl/styles.xml", styles)) }
         return make(entries)
     }
+}
+
+/// Writes `bytes` to a fresh temporary file whose name ends in `name`; returns its path.
+func writeTemporaryFile(_ name: String, _ bytes: [UInt8]) throws -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("pyforge-excel-tests-\(UUID().uuidString)-\(name)")
+    try Data(bytes).write(to: url)
+    return url.path
 }

@@ -1,4 +1,4 @@
-@testable import PyForgeCore
+@testable import ExcelFormat
 import Testing
 
 @Suite struct ExcelNumberFormatTests {

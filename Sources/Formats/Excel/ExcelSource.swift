@@ -26,7 +26,7 @@ public final class ExcelSource: TableSource {
     /// Opens the workbook at `path` and picks the sheet a single-output conversion reads:
     /// the one `--sheets` names, else the first sheet with data (else the first sheet).
     /// `opened`: the workbook the front door opened to list the sheets (`OpenedInput`).
-    static func single(path: String, options: ExcelOptions, workbook opened: ExcelWorkbook?) throws(ConversionError) -> TableSource {
+    package static func single(path: String, options: ExcelOptions, workbook opened: ExcelWorkbook?) throws(ConversionError) -> TableSource {
         let workbook: ExcelWorkbook
         if let opened {
             workbook = opened
@@ -46,9 +46,9 @@ public final class ExcelSource: TableSource {
 }
 
 /// Which sheets a conversion reads.
-enum ExcelSelection {
+package enum ExcelSelection {
     /// The sheets `--sheets` names (in the order given), or every sheet holding data.
-    static func sheets(_ workbook: ExcelWorkbook, _ options: ExcelOptions) throws(ConversionError) -> [Int] {
+    package static func sheets(_ workbook: ExcelWorkbook, _ options: ExcelOptions) throws(ConversionError) -> [Int] {
         if let position = options.sheetPosition { return [position] }
         if options.sheets.isEmpty {
             var withData: [Int] = []

@@ -1,4 +1,4 @@
-@testable import PyForgeCore
+@testable import ExcelFormat
 import Testing
 
 @Suite struct CellReferenceTests {
@@ -24,11 +24,6 @@ import Testing
         for index in [0, 1, 25, 26, 27, 701, 702, 16_383] {
             #expect(CellReference.parse(CellReference.columnName(index) + "1")?.column == index)
         }
-    }
-
-    @Test func sheetFileNamesAreSafeAndDistinct() {
-        #expect(SheetFileNames.make(["Data", "a/b", "a:b", "DATA", " .hidden. ", "", "Q1 \"x\" <y>|z"])
-            == ["Data", "a_b", "a_b_2", "DATA_2", "hidden", "sheet_6", "Q1 _x_ _y__z"])
     }
 
     @Test func attributeReferencesAreDecoded() {

@@ -1,7 +1,7 @@
 import FormatKit
 /// `info` and `validate` for workbooks: every worksheet with its dimension, rows and columns.
-enum ExcelInspector {
-    static func info(path: String, options: ExcelOptions) throws(ConversionError) -> FileInfo {
+package enum ExcelInspector {
+    package static func info(path: String, options: ExcelOptions) throws(ConversionError) -> FileInfo {
         let workbook = try ExcelWorkbook(path: path, limits: options.limits)
         var sheets: [FileInfo.Sheet] = []
         var warnings: [String] = []
@@ -20,7 +20,7 @@ enum ExcelInspector {
         }
         let main = sheets.first { $0.rows > 0 } ?? sheets.first
         return FileInfo(
-            path: path, format: "xlsx", sizeBytes: Converter.fileSize(path), rows: sheets.reduce(0) { $0 + $1.rows },
+            path: path, format: "xlsx", sizeBytes: fileSize(atPath: path), rows: sheets.reduce(0) { $0 + $1.rows },
             columns: main?.columns ?? [],
             details: ["sheets": String(sheets.count), "date_system": workbook.dateSystem == .excel1904 ? "1904" : "1900"],
             rowGroups: nil, warnings: warnings, sheets: sheets)

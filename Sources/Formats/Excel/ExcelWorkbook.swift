@@ -3,19 +3,19 @@ import FormatKit
 
 /// An open .xlsx/.xlsm file: its ZIP directory, sheet list and date system. Styles and
 /// shared strings are loaded on first use (listing sheets does not need them).
-final class ExcelWorkbook {
-    struct Sheet: Sendable {
-        var name: String
+package final class ExcelWorkbook {
+    package struct Sheet: Sendable {
+        package var name: String
         /// Path of the worksheet XML inside the archive.
         var entry: String
         var hidden: Bool
     }
 
-    let path: String
+    package let path: String
     let file: InputFile
     let directory: ZipDirectory
-    let limits: ZipLimits
-    let sheets: [Sheet]
+    package let limits: ZipLimits
+    package let sheets: [Sheet]
     let dateSystem: ExcelDateSystem
     private let sharedStringsEntry: String?
     private let stylesEntry: String?
@@ -24,7 +24,7 @@ final class ExcelWorkbook {
     private var loadedStyles: [UInt8]?
     private var loadedStrings: ByteArrays?
 
-    init(path: String, limits: ZipLimits) throws(ConversionError) {
+    package init(path: String, limits: ZipLimits) throws(ConversionError) {
         self.path = path
         self.limits = limits
         file = try InputFile(path: path)

@@ -1,4 +1,4 @@
-@testable import PyForgeCore
+@testable import ExcelFormat
 import Testing
 
 /// A batch's columns grow with the rows they hold, not with the batch's capacity: one

@@ -1,6 +1,5 @@
 import Columnar
 import Values
-import CSVFormat
 
 /// Turns rows of a `CellBatch` into the typed columns of a record batch, one column at a time.
 struct ExcelBatchBuilder {
@@ -109,7 +108,7 @@ struct ExcelBatchBuilder {
             case .text:
                 Self.appendSlice(&out, batch.texts, Int(v))
             default:
-                out.append(CellText.text(kind, v, system))
+                out.append(ExcelGeneralFormat.text(kind, v, system))
             }
         }
         return Column(.bytes(out), validity: validity)
@@ -124,9 +123,9 @@ struct ExcelBatchBuilder {
     }
 }
 
-extension CellText {
-    /// A non-text cell as Excel shows it in General format, for string columns: integral
-    /// numbers without ".0", others as the shortest round-trip text; TRUE/FALSE; ISO dates.
+/// A non-text cell as Excel shows it in General format, for string columns: integral
+/// numbers without ".0", others as the shortest round-trip text; TRUE/FALSE; ISO dates.
+enum ExcelGeneralFormat {
     static func text(_ kind: CellKind, _ v: Double, _ system: ExcelDateSystem) -> String {
         switch kind {
         case .number:

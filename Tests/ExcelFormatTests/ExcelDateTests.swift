@@ -1,4 +1,4 @@
-@testable import PyForgeCore
+@testable import ExcelFormat
 import Testing
 import Values
 
@@ -68,12 +68,12 @@ import Values
 
     @Test func textOfCellsInMixedColumns() {
         let system = ExcelDateSystem.excel1900
-        #expect(CellText.text(.number, 12, system) == "12")
-        #expect(CellText.text(.number, -0.5, system) == "-0.5")
-        #expect(CellText.text(.number, 0.1, system) == "0.1")
-        #expect(CellText.text(.boolean, 1, system) == "TRUE")
-        #expect(CellText.text(.dateSerial, 45_000, system) == "2023-03-15")
-        #expect(CellText.text(.dateSerial, 45_000.5, system) == "2023-03-15T12:00:00")
-        #expect(CellText.text(.dateSerial, 0.5208333333333334, system) == "12:30:00")
+        #expect(ExcelGeneralFormat.text(.number, 12, system) == "12")
+        #expect(ExcelGeneralFormat.text(.number, -0.5, system) == "-0.5")
+        #expect(ExcelGeneralFormat.text(.number, 0.1, system) == "0.1")
+        #expect(ExcelGeneralFormat.text(.boolean, 1, system) == "TRUE")
+        #expect(ExcelGeneralFormat.text(.dateSerial, 45_000, system) == "2023-03-15")
+        #expect(ExcelGeneralFormat.text(.dateSerial, 45_000.5, system) == "2023-03-15T12:00:00")
+        #expect(ExcelGeneralFormat.text(.dateSerial, 0.5208333333333334, system) == "12:30:00")
     }
 }

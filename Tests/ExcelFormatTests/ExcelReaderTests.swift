@@ -1,6 +1,6 @@
 import Columnar
 import Foundation
-@testable import PyForgeCore
+@testable import ExcelFormat
 import Testing
 @testable import FormatKit
 
@@ -13,8 +13,7 @@ import Testing
         """
 
     private func read(_ bytes: [UInt8], options: ExcelOptions = ExcelOptions()) throws -> (Schema, [RecordBatch], ExcelReader) {
-        let directory = try makeTemporaryDirectory()
-        let path = try writeFile(directory, "t.xlsx", bytes)
+        let path = try writeTemporaryFile("t.xlsx", bytes)
         let workbook = try ExcelWorkbook(path: path, limits: options.limits)
         var schema: Schema? = nil
         while true {

@@ -1,10 +1,10 @@
-@testable import PyForgeCore
+@testable import ExcelFormat
 import Testing
 @testable import FormatKit
 
 @Suite struct ZipDirectoryTests {
     private func directory(_ bytes: [UInt8]) throws -> ZipDirectory {
-        let path = try writeFile(try makeTemporaryDirectory(), "t.xlsx", bytes)
+        let path = try writeTemporaryFile("t.xlsx", bytes)
         return try ZipDirectory(file: try InputFile(path: path))
     }
 

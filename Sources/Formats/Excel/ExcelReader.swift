@@ -140,7 +140,7 @@ final class ExcelReader: TableReader {
             let old = types[error.column]
             let slots = batch.columns[error.column]
             let kind = CellKind(rawValue: slots.kinds[error.row]) ?? .empty
-            let shown = kind == .sharedString || kind == .text ? "text" : "'\(CellText.text(kind, slots.values[error.row], system))'"
+            let shown = kind == .sharedString || kind == .text ? "text" : "'\(ExcelGeneralFormat.text(kind, slots.values[error.row], system))'"
             let reason = "column '\(names[error.column])' was inferred as \(old) but sheet '\(sheet.name)' row \(batch.rowNumbers[error.row]) holds \(shown)"
             return try scanRest(batch, from: start, reason: reason)
         }
@@ -247,7 +247,7 @@ final class ExcelReader: TableReader {
         case .sharedString: return strings.string(at: Int(batch.columns[c].values[row]))
         case .text: return batch.texts.string(at: Int(batch.columns[c].values[row]))
         case .empty, .error: return nil
-        case let kind: return CellText.text(kind, batch.columns[c].values[row], system)
+        case let kind: return ExcelGeneralFormat.text(kind, batch.columns[c].values[row], system)
         }
     }
 

@@ -92,7 +92,7 @@ final class ExcelXMLParser {
     private(set) var done = false
 
     init(_ reader: EntryByteSource, path: String, handler: ExcelXMLHandler) throws(ConversionError) {
-        LibXML.initialize()
+        xmlInitParser()  // once per process is enough; libxml2 makes repeats cheap
         self.reader = reader
         self.path = path
         self.handler = handler
