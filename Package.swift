@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "Values", targets: ["Values"]),
         .library(name: "FormatKit", targets: ["FormatKit"]),
         .library(name: "CSVFormat", targets: ["CSVFormat"]),
+        .library(name: "Delta", targets: ["Delta"]),
+        .library(name: "TextWriters", targets: ["TextWriters"]),
         .library(name: "PyForgeExtensionKit", targets: ["PyForgeExtensionKit"]),
         .library(name: "ExtensionProtocol", targets: ["ExtensionProtocol"]),
     ],
@@ -65,6 +67,15 @@ let package = Package(
             name: "CSVFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
             path: "Sources/Formats/CSV", swiftSettings: performanceSettings),
         .target(
+            name: "JSONFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
+            path: "Sources/Formats/JSON", swiftSettings: performanceSettings),
+        .target(
+            name: "XMLFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "CLibXML2"],
+            path: "Sources/Formats/XML", swiftSettings: performanceSettings),
+        .target(
+            name: "DBaseFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
+            path: "Sources/Formats/DBase", swiftSettings: performanceSettings),
+        .target(
             name: "AccessFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "CMDBTools"],
             path: "Sources/Formats/Access", swiftSettings: performanceSettings),
         .target(
@@ -74,11 +85,20 @@ let package = Package(
             name: "ExcelFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "CLibXML2", "SystemZlib"],
             path: "Sources/Formats/Excel", swiftSettings: performanceSettings),
 
-        // Readers, writers and the conversion pipeline.
+        // The writers beside Parquet: Delta tables (Parquet data files and a transaction log)
+        // and CSV/JSON/NDJSON text.
+        .target(
+            name: "Delta", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "Parquet"],
+            swiftSettings: performanceSettings),
+        .target(
+            name: "TextWriters", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
+            swiftSettings: performanceSettings),
+
+        // Readers and the conversion pipeline.
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "AccessFormat", "PDFFormat", "ExcelFormat", "Parquet", "CLibXML2", "CBZip2", "CZstd", "SystemZlib",
+                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "AccessFormat", "PDFFormat", "ExcelFormat", "Parquet", "Delta", "TextWriters", "CLibXML2", "CBZip2", "CZstd", "SystemZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings
@@ -88,7 +108,7 @@ let package = Package(
         .target(name: "ExtensionProtocol"),
 
         // Finds, checks, runs and supervises extensions: discovery, sessions and delegation.
-        .target(name: "ExtensionHost", dependencies: ["Platform", "FormatKit", "CSVFormat", "ExtensionProtocol", "PyForgeCore", "Parquet"]),
+        .target(name: "ExtensionHost", dependencies: ["Platform", "FormatKit", "CSVFormat", "ExtensionProtocol", "PyForgeCore", "Parquet", "Delta"]),
 
         // The conversion front door: a request resolved once into a ResolvedInput, routed to
         // an extension (through ExtensionHost) or to the built-in engine.
@@ -118,7 +138,7 @@ let package = Package(
         .target(
             name: "PyForgeCLI",
             dependencies: [
-                "Platform", "FormatKit", "CSVFormat", "PyForgeCore", "ExtensionHost", "Conversion", "Serve",
+                "Platform", "FormatKit", "CSVFormat", "XMLFormat", "DBaseFormat", "Delta", "PyForgeCore", "ExtensionHost", "Conversion", "Serve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -136,10 +156,15 @@ let package = Package(
             path: "benchmarks/ParquetWriteBenchmark"),
 
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
-        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "Columnar", "Parquet", "CZstd"]),
+        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "DBaseFormat", "PDFFormat", "Columnar", "Parquet", "Delta", "CZstd"]),
+        .testTarget(name: "JSONFormatTests", dependencies: ["JSONFormat", "FormatKit", "Columnar", "PyForgeCore"]),
+        .testTarget(name: "XMLFormatTests", dependencies: ["XMLFormat", "FormatKit", "Columnar", "CLibXML2"]),
+        .testTarget(name: "DBaseFormatTests", dependencies: ["DBaseFormat", "FormatKit", "Columnar"]),
         .testTarget(name: "ExtensionProtocolTests", dependencies: ["ExtensionProtocol"]),
         .testTarget(name: "ExtensionHostTests", dependencies: ["ExtensionHost", "ExtensionProtocol", "Platform", "FormatKit"]),
         .testTarget(name: "ColumnarTests", dependencies: ["Columnar"]),
+        .testTarget(name: "DeltaTests", dependencies: ["Delta", "Columnar", "FormatKit", "Parquet"]),
+        .testTarget(name: "TextWritersTests", dependencies: ["TextWriters", "Columnar", "FormatKit", "Platform"]),
         .testTarget(
             name: "PyForgeCLITests",
             dependencies: ["PyForgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -157,6 +182,6 @@ let package = Package(
 if Context.environment["PYFORGE_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "AccessFormat", "PDFFormat", "ExcelFormat", "Parquet", "ExtensionProtocol", "Columnar"],
+            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "AccessFormat", "PDFFormat", "ExcelFormat", "Parquet", "Delta", "ExtensionProtocol", "Columnar"],
             path: "Fuzz/Sources/pyforge-fuzz"))
 }

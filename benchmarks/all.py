@@ -1,6 +1,6 @@
 """Every format side by side with its peers, in one run, printed as one table.
 
-Usage: python benchmarks/all.py [--quick] [--runs N] [--pyforge PATH] [--data-dir DIR] [--only FORMAT,...]
+Usage: python benchmarks/all.py [--quick] [--runs N] [--pyforge PATH] [--baseline PATH] [--data-dir DIR] [--only FORMAT,...]
 
 For each format, several data shapes (narrow/wide, flat/nested, quoted/plain), some from
 pyforge's own generators (generate_*.py) and some from numpy + pyarrow
@@ -19,6 +19,10 @@ directory, made once with
 and is reported as unavailable without it. XML: lxml iterparse + pyarrow. dBase: no peer
 reads .dbf fast (dbfread + pyarrow is far behind), so DuckDB and pyarrow convert the same
 rows exported to CSV by pyforge: the honest reference.
+
+--baseline PATH: a second pyforge binary (e.g. the release build of the commit before a change) run
+in the same interleaved rounds as "pyforge baseline": a before/after comparison that shares the
+machine's noise. It is not a peer (the ratio is still to the best peer).
 
 --quick: tiny inputs and one run, a smoke test of the harness (no timing meaning).
 """
@@ -176,11 +180,20 @@ def run_case(tools, runs, out_dir, notes):
     return results
 
 
+def with_baseline(tools, pyforge, baseline):
+    """TOOLS with "pyforge baseline" after "pyforge": the same command run by the BASELINE binary."""
+    command, source = tools["pyforge"]
+    swapped = (lambda out: [baseline if part == pyforge else part for part in command(out)], source)
+    return {"pyforge": tools["pyforge"], "pyforge baseline": swapped,
+            **{name: tool for name, tool in tools.items() if name != "pyforge"}}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny inputs, one run: a smoke test")
     parser.add_argument("--runs", type=int, help="runs per tool (default 3; 1 with --quick)")
     parser.add_argument("--pyforge", default=os.path.join(ROOT, ".build", "release", "pyforge"))
+    parser.add_argument("--baseline", help="another pyforge binary to run beside --pyforge (before/after)")
     parser.add_argument("--data-dir", default=os.path.join(HERE, "data"))
     parser.add_argument("--only", help="comma-separated formats, e.g. CSV,XML")
     args = parser.parse_args()
@@ -195,8 +208,10 @@ def main():
     for fmt, shape, source, tools in cases(inputs, size):
         if only and fmt.lower() not in only:
             continue
+        if args.baseline:
+            tools = with_baseline(tools, args.pyforge, args.baseline)
         results = run_case(tools, runs, out_dir, notes)
-        peers = [r[0] for name, r in results.items() if name != "pyforge" and r]
+        peers = [r[0] for name, r in results.items() if not name.startswith("pyforge") and r]
         best = min(peers) if peers else None
         size_mb = os.path.getsize(source) / 1e6
         for name, result in results.items():

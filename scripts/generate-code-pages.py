@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/PyForgeCore/DBase/CodePageTables.swift: the upper halves (0x80-0xFF) of
+"""Writes Sources/Formats/DBase/CodePageTables.swift: the upper halves (0x80-0xFF) of
 the single-byte code pages dBase files use, from Python's codecs. A byte a code page leaves
 undefined maps to the same code point (as Latin-1 would). Run after changing PAGES."""
 from pathlib import Path
@@ -33,6 +33,6 @@ for name in PAGES:
         lines.append("            " + ", ".join(f"0x{v:04X}" for v in values[i:i + 16]) + ",")
     lines.append("        ],")
 lines += ["    ]", "}", ""]
-target = Path(__file__).resolve().parents[1] / "Sources/PyForgeCore/DBase/CodePageTables.swift"
+target = Path(__file__).resolve().parents[1] / "Sources/Formats/DBase/CodePageTables.swift"
 target.write_text("\n".join(lines))
 print(f"wrote {target}")

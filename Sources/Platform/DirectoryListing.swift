@@ -31,3 +31,11 @@ public func directoryExists(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
 }
+
+/// Whether `a` and `b` name the same file (its device and inode): a link or another
+/// spelling of one path is the same file; a path that does not exist is nobody's.
+public func isSameFile(_ a: String, _ b: String) -> Bool {
+    var x = stat(), y = stat()
+    guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
+    return x.st_dev == y.st_dev && x.st_ino == y.st_ino
+}

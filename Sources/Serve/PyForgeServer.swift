@@ -124,7 +124,7 @@ public final class PyForgeServer: Sendable {
             let target = try params.decode(ServePathParams.self)
             return try JSONValue(encoding: FileInspector.validate(path: target.path, pdfPassword: target.password))
         case "formats":
-            return .array(InputFormat.allCases.map { format in
+            return .array(FormatRegistry.formats.map { format in
                 .object([
                     "input": .string(format.title), "extensions": .array(format.extensions.map { .string($0) }),
                     "outputs": .array(format.outputs.map { .string($0.rawValue) }),

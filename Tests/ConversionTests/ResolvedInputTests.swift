@@ -3,7 +3,7 @@ import FormatKit
 import Foundation
 @testable import PyForgeCore
 import Testing
-import ExcelFormat
+@testable import ExcelFormat
 
 /// The front door works out an input's format and size once, and opens a workbook or
 /// database (listing its parts) only for the built-in engine.
@@ -16,7 +16,7 @@ import ExcelFormat
         #expect(input.parts.isEmpty)
         let opened = try input.opening(ConvertRequest(inputPath: input.path))
         #expect(opened.parts.isEmpty)
-        #expect(opened.opened.workbook(limits: ExcelOptions().limits) == nil)
+        #expect(opened.opened.opened == nil)
     }
 
     @Test func aPathNotOnThisMachineHasNoSizeAndOpensNothing() throws {
@@ -26,7 +26,7 @@ import ExcelFormat
         #expect(input.size == 0)
         let opened = try input.opening(ConvertRequest(inputPath: input.path))
         #expect(opened.parts.isEmpty)
-        #expect(opened.opened.workbook(limits: ExcelOptions().limits) == nil)
+        #expect(opened.opened.opened == nil)
     }
 
     @Test func anUnknownExtensionHasNoFormat() {
@@ -40,11 +40,16 @@ import ExcelFormat
         #expect(input.format == .excel)
         #expect(input.parts == ["north", "south"])
         #expect(input.opened.sheetPositions == [0, 2])
-        #expect(input.opened.workbook(limits: ExcelOptions().limits)?.path == path)
-        // A conversion with other ZIP limits opens its own workbook.
-        var tighter = ExcelOptions().limits
-        tighter.maxTotalUncompressed = 1 << 20
-        #expect(input.opened.workbook(limits: tighter) == nil)
+        let workbook = try #require(input.opened.opened as? ExcelWorkbook)
+        #expect(workbook.path == path)
+        // A conversion reads from it, unless it has other ZIP limits: then it opens its own workbook.
+        let opened = FormatInput(path: path, opened: workbook)
+        let same = try #require(try ExcelFormatSupport().open(opened, options: ExcelOptions()) as? ExcelSource)
+        #expect(same.workbook === workbook)
+        var tighter = ExcelOptions()
+        tighter.limits.maxTotalUncompressed = 1 << 20
+        let own = try #require(try ExcelFormatSupport().open(opened, options: tighter) as? ExcelSource)
+        #expect(own.workbook !== workbook)
     }
 
     @Test func openingHonoursTheSheetsOption() throws {

@@ -68,6 +68,24 @@ def test_csv_through_spark_matches_the_core_engine(run_json, databricks_env, rem
     assert [c["name"] for c in spark["columns"]] == ["id", "name", "amount", "active", "day"]
 
 
+def test_csv_dialect_given_to_spark_is_the_core_sniffers(run_json, databricks_env, remote, work):
+    # Semicolons, and quotes that are text in a file that never quotes: the core's sniffer
+    # picks no quoting, Spark is told so, and both engines read the same rows.
+    source = work / "notes.csv"
+    lines = ["id;note;size"]
+    for i in range(60):
+        note = '5" floppy' if i % 2 == 0 else '"quoted" word'
+        lines.append(f"{i};{note};{i * 3}")
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    spark, core, spark_out, core_out = convert_both(run_json, databricks_env, remote, source, work)
+    assert spark["details"]["engine"] == "spark"
+    spark_rows, core_rows = rows_by_key(spark_out, "id"), rows_by_key(core_out, "id")
+    assert spark_rows == core_rows
+    assert spark_rows[0]["note"] == '5" floppy'
+    assert spark_rows[1]["note"] == '"quoted" word'
+    assert [c["name"] for c in spark["columns"]] == ["id", "note", "size"]
+
+
 def test_json_array_through_spark_matches_the_core_engine(run_json, databricks_env, remote, work):
     source = work / "orders.json"
     records = [{"order": i, "customer": f"c{i % 13}", "total": i / 4, "paid": i % 3 == 0} for i in range(300)]

@@ -1,6 +1,7 @@
 @testable import ExcelFormat
 import Testing
 import Values
+import FormatKit
 
 @Suite struct ExcelDateTests {
     private func day(_ y: Int, _ m: Int, _ d: Int) -> Int64 { Int64(CivilTime.daysFromCivil(year: y, month: m, day: d)) }

@@ -3,9 +3,11 @@ import Foundation
 import PackageDescription
 
 // The Databricks extension is its own package so that its heavy dependencies (gRPC, NIO,
-// TLS) never enter the core's build. It uses the core's extension kit and Parquet footer
-// reader through a path dependency on the repository root, whose package identity is the
-// root directory's name (a clone may be called anything).
+// TLS) never enter the core's build. It uses the core's extension kit, Parquet footer
+// reader, Platform (system calls, spawning, temporary names), Values (civil time) and
+// CSVFormat (the CSV dialect sniffer, so Spark reads a CSV file as pyforge would) through a
+// path dependency on the repository root, whose package identity is the root directory's
+// name (a clone may be called anything). None of them links libxml2 or libmdb.
 //
 // No target may import Foundation (only FoundationEssentials): the full Foundation brings
 // ICU along and triples the size of the static binary the wheel ships.
@@ -28,7 +30,9 @@ let package = Package(
     ],
     targets: [
         // Where are we running: Databricks serverless, classic compute, or elsewhere.
-        .target(name: "DatabricksEnvironment"),
+        .target(
+            name: "DatabricksEnvironment",
+            dependencies: [.product(name: "Platform", package: corePackage), .product(name: "Values", package: corePackage)]),
 
         // A small HTTP/1.1 client on SwiftNIO: streamed bodies both ways, TLS, timeouts.
         .target(
@@ -46,6 +50,8 @@ let package = Package(
             name: "UnityCatalogVolumes",
             dependencies: [
                 "DatabricksEnvironment", "HTTPTransfer",
+                .product(name: "Platform", package: corePackage),
+                .product(name: "Values", package: corePackage),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
@@ -69,6 +75,8 @@ let package = Package(
                 .product(name: "PyForgeExtensionKit", package: corePackage),
                 .product(name: "ExtensionProtocol", package: corePackage),
                 .product(name: "Parquet", package: corePackage),
+                .product(name: "CSVFormat", package: corePackage),
+                .product(name: "Platform", package: corePackage),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
@@ -82,7 +90,9 @@ let package = Package(
         // Test tool: our request bytes for pyspark's decoder (Tests/EndToEnd/test_spark_plan_bytes.py).
         .executableTarget(name: "spark-request-bytes", dependencies: ["SparkConnect"], path: "Tools/SparkRequestBytes"),
 
-        .testTarget(name: "DatabricksEnvironmentTests", dependencies: ["DatabricksEnvironment"]),
+        .testTarget(
+            name: "DatabricksEnvironmentTests",
+            dependencies: ["DatabricksEnvironment", .product(name: "Values", package: corePackage)]),
         .testTarget(
             name: "HTTPTransferTests",
             dependencies: [

@@ -1,4 +1,4 @@
-import PyForgeCore
+import DBaseFormat
 import FormatKit
 
 /// dBase: the header and field descriptors, the column decoders and code pages, and the

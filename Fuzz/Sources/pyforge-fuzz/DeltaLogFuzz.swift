@@ -1,5 +1,6 @@
 import Foundation
 @testable import PyForgeCore
+@testable import Delta
 
 /// The Delta log as `info`, `validate` and the extension-output check read it: the JSON
 /// commits of `_delta_log` (actions, the schema string, stats, partition values), the

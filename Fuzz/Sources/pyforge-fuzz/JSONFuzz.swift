@@ -1,4 +1,4 @@
-import PyForgeCore
+import JSONFormat
 import FormatKit
 
 /// JSON and NDJSON: the scanner, the structure walk that finds the records, the record

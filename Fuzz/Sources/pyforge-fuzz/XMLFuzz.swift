@@ -1,4 +1,4 @@
-import PyForgeCore
+import XMLFormat
 import FormatKit
 
 /// XML: libxml2's push parser under pyforge's entity refusal, the record detector and the

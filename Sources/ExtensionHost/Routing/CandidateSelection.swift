@@ -1,5 +1,6 @@
 import PyForgeCore
 import FormatKit
+import Delta
 
 /// Which extensions may convert a file, and what the host tells them about the engine:
 /// claimed paths (§15.3) go to their claimants whatever the engine; `--engine NAME` picks

@@ -3,6 +3,7 @@ import ExtensionProtocol
 import Logging
 import PyForgeCore
 import FormatKit
+import Delta
 
 /// Which engine converts.
 public enum EngineChoice: Sendable, Equatable {

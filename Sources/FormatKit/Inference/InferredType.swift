@@ -89,3 +89,17 @@ public enum InferredType: UInt8, Sendable, Comparable, CustomStringConvertible {
         }
     }
 }
+
+extension InferredType {
+    /// The inference state that reproduces a given column type.
+    public init(override type: DataType) {
+        switch type {
+        case .boolean: self = .boolean
+        case .int32, .int64: self = .int64
+        case .double: self = .double
+        case .date32: self = .date
+        case .timestampMicros(let utc): self = utc ? .timestampUTC : .timestamp
+        default: self = .string
+        }
+    }
+}

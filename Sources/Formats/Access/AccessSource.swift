@@ -78,7 +78,7 @@ package enum AccessInspector {
             }
         }
         return FileInfo(
-            path: path, format: "access", sizeBytes: fileSize(atPath: path), rows: rows, columns: first ?? [],
+            path: path, format: "access", sizeBytes: FileInfo.fileSize(path), rows: rows, columns: first ?? [],
             details: details, rowGroups: nil, warnings: [])
     }
 }

@@ -90,11 +90,14 @@ enum CSVPreamble {
         return skipped
     }
 
-    /// Title rows above the header in the sample (see `TitleRows`): how many, where the
-    /// header starts, the lines before it, and the titles' first cells for the note.
+    /// Title rows found above the header: how many, where the header starts, the lines
+    /// before it, and the titles' first cells for the note.
+    typealias TitleRowsFound = (rows: Int, offset: Int, lines: Int, titles: [String])
+
+    /// Title rows above the header in the sample (see `TitleRows`), or nil when there are none.
     public static func titleRows(
         _ sample: UnsafeRawBufferPointer, dialect: CSVDialect, isWholeFile: Bool
-    ) -> (rows: Int, offset: Int, lines: Int, titles: [String])? {
+    ) -> TitleRowsFound? {
         let records = CSVSniffer.records(sample, dialect: dialect, isWholeFile: isWholeFile, limit: TitleRows.rowsNeeded)
         let k = TitleRows.count(records.map(shape))
         guard k > 0 else { return nil }

@@ -98,21 +98,17 @@ public final class CSVReader: TableReader {
         try buffer.refill()
         var preamble = try CSVPreamble.consume(buffer, options: options, path: path)
         // Sniffing reads a bounded sample: the first MiB after the lines skipped.
-        var sample = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: Swift.min(buffer.unconsumed, 1 << 20))
-        let wholeFile = buffer.exhausted && buffer.unconsumed <= 1 << 20
-        let declared = options.delimiter ?? preamble.declaredDelimiter
-            ?? (name.lowercased().hasSuffix(".tsv") || name.lowercased().hasSuffix(".tab") ? 0x09 : nil)
-        var sniffed = CSVSniffer.dialect(sample, isWholeFile: wholeFile, delimiter: declared, options: options)
-        if options.skipRows == nil && options.hasHeader == nil,
-            let titles = CSVPreamble.titleRows(sample, dialect: sniffed, isWholeFile: wholeFile)
-        {
+        let sample = UnsafeRawBufferPointer(start: buffer.bytes + buffer.start, count: Swift.min(buffer.unconsumed, CSVSniffer.sampleBytes))
+        let wholeFile = buffer.exhausted && buffer.unconsumed <= CSVSniffer.sampleBytes
+        let layout = CSVSniffer.layout(
+            sample, isWholeFile: wholeFile, declaredDelimiter: options.delimiter ?? preamble.declaredDelimiter, name: name, options: options)
+        if let titles = layout.titles {
             buffer.start += titles.offset
             preamble.lines += titles.lines
             preamble.titleRows = titles.rows
             preamble.titles = titles.titles
-            sample = UnsafeRawBufferPointer(rebasing: sample[titles.offset...])
         }
-        sniffed.hasHeader = options.hasHeader ?? CSVSniffer.hasHeader(sample, dialect: sniffed, isWholeFile: wholeFile)
+        var sniffed = layout.dialect
         sniffed.encoding = encoding
         dialect = sniffed
         self.preamble = preamble
@@ -404,20 +400,6 @@ public final class CSVReader: TableReader {
         }
         if tokenizer.longRows > 0 {
             warnings.append("\(tokenizer.longRows) record(s) had more fields than the header; the extra fields were dropped (--allow-ragged).")
-        }
-    }
-}
-
-extension InferredType {
-    /// The inference state that reproduces a given column type.
-    public init(override type: DataType) {
-        switch type {
-        case .boolean: self = .boolean
-        case .int32, .int64: self = .int64
-        case .double: self = .double
-        case .date32: self = .date
-        case .timestampMicros(let utc): self = utc ? .timestampUTC : .timestamp
-        default: self = .string
         }
     }
 }

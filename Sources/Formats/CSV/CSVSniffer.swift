@@ -20,6 +20,8 @@ import FormatKit
 enum CSVSniffer {
     static let delimiters: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), 0x09, UInt8(ascii: "|")]
     static let sampleRecords = 1000
+    /// The most bytes sniffing looks at.
+    static let sampleBytes = 1 << 20
     /// Records the header decision looks at.
     static let headerRecords = 50
 
@@ -60,6 +62,28 @@ enum CSVSniffer {
         // defaults, so that the conversion reports a real error at its line.
         let first = quotings[0]
         return best?.dialect ?? CSVDialect(delimiter: delimiters[0], quote: first.quote, escape: first.escape)
+    }
+
+    /// The dialect and header of a sample that starts after any `sep=` line and skipped
+    /// lines, and the title rows above the header (looked for only when neither
+    /// `--skip-rows` nor `--header` was given). `name` is the file's name without a
+    /// compression suffix: `.tsv` and `.tab` declare tabs when nothing else declares a delimiter.
+    static func layout(
+        _ sample: UnsafeRawBufferPointer, isWholeFile: Bool, declaredDelimiter: UInt8?, name: String, options: CSVOptions
+    ) -> (dialect: CSVDialect, titles: CSVPreamble.TitleRowsFound?) {
+        let lower = name.lowercased()
+        let declared = declaredDelimiter ?? (lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") ? 0x09 : nil)
+        var dialect = dialect(sample, isWholeFile: isWholeFile, delimiter: declared, options: options)
+        var titles: CSVPreamble.TitleRowsFound?
+        var header = sample
+        if options.skipRows == nil && options.hasHeader == nil,
+            let found = CSVPreamble.titleRows(sample, dialect: dialect, isWholeFile: isWholeFile)
+        {
+            titles = found
+            header = UnsafeRawBufferPointer(rebasing: sample[found.offset...])
+        }
+        dialect.hasHeader = options.hasHeader ?? hasHeader(header, dialect: dialect, isWholeFile: isWholeFile)
+        return (dialect, titles)
     }
 
     /// The quotings worth trying: a given `--quote`/`--escape` narrows them; a quote or

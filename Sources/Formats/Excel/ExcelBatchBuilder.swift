@@ -1,5 +1,6 @@
 import Columnar
 import Values
+import FormatKit
 
 /// Turns rows of a `CellBatch` into the typed columns of a record batch, one column at a time.
 struct ExcelBatchBuilder {

@@ -36,7 +36,7 @@ package enum PDFInspector {
             details[name] = key.hasSuffix("Date") ? PDFTextString.date(value) : value
         }
         return FileInfo(
-            path: path, format: "pdf", sizeBytes: fileSize(atPath: path), rows: pageCount, columns: [], details: details,
+            path: path, format: "pdf", sizeBytes: FileInfo.fileSize(path), rows: pageCount, columns: [], details: details,
             rowGroups: nil, warnings: warnings)
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import PyForgeCore
+import Delta
+import XMLFormat
 
 // The option value types live below the CLI (format code does not depend on ArgumentParser);
 // here they become command-line arguments, parsed by the same `init(optionText:)` that

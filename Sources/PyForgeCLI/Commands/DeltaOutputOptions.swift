@@ -1,5 +1,6 @@
 import ArgumentParser
 import PyForgeCore
+import Delta
 
 /// How `--format delta` writes into a table.
 struct DeltaOutputOptions: ConvertOptionGroup {

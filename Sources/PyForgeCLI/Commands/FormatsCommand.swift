@@ -12,7 +12,7 @@ struct FormatsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let rows = InputFormat.allCases.map { format in
+        let rows = FormatRegistry.formats.map { format in
             FormatRow(
                 input: format.title, extensions: format.extensions,
                 outputs: format.outputs.map(\.rawValue), options: format.options)

@@ -2,6 +2,7 @@ import ArgumentParser
 import PyForgeCore
 import FormatKit
 import CSVFormat
+import DBaseFormat
 
 /// How delimited text input is read (sniffed when not given).
 struct CSVInputOptions: ConvertOptionGroup {

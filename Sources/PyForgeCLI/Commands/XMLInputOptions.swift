@@ -1,5 +1,6 @@
 import ArgumentParser
 import PyForgeCore
+import XMLFormat
 
 /// How XML input becomes rows and columns.
 struct XMLInputOptions: ConvertOptionGroup {

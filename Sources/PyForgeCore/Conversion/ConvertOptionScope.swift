@@ -33,8 +33,8 @@ public enum ConvertOption: String, CaseIterable, Sendable {
         case .tables: return [.access]
         case .password: return [.access, .pdf]
         case .pages, .metadata: return [.pdf]
-        // A PDF has no columns to preview, and Parquet is not converted.
-        case .previewSchema: return [.csv, .json, .xml, .excel, .dbase, .access]
+        // A PDF has no columns to preview, and Parquet is not converted: the table formats.
+        case .previewSchema: return InputFormat.allCases.filter { $0.content == .table }
         }
     }
 
@@ -104,22 +104,6 @@ public enum ConvertOption: String, CaseIterable, Sendable {
     private static func list(_ names: [String]) -> String {
         guard names.count > 1 else { return names.first ?? "" }
         return names.dropLast().joined(separator: ", ") + " and " + names.last!
-    }
-}
-
-extension InputFormat {
-    /// The format's name in a sentence: CSV, Excel, dBase, Access.
-    public var displayName: String {
-        switch self {
-        case .csv: return "CSV"
-        case .json: return "JSON"
-        case .parquet: return "Parquet"
-        case .xml: return "XML"
-        case .excel: return "Excel"
-        case .dbase: return "dBase"
-        case .access: return "Access"
-        case .pdf: return "PDF"
-        }
     }
 }
 

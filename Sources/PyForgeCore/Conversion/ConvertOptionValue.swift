@@ -4,6 +4,9 @@ import FormatKit
 import CSVFormat
 import Parquet
 import PDFFormat
+import Delta
+import XMLFormat
+import DBaseFormat
 
 /// A `convert` option's value, parsed once from the text a user gave: a CLI argument (the
 /// CLI binds these types) or a `pyforge serve` parameter (`ConvertOptions` decodes it). The

@@ -2,6 +2,8 @@ import Platform
 import Values
 import FormatKit
 import CSVFormat
+import XMLFormat
+import DBaseFormat
 /// The checks of option values against each other, shared by the CLI (which spells an option
 /// `--row-tag`) and `pyforge serve` (`'row_tag'`); `name` gives the spelling.
 extension ConvertOptions {

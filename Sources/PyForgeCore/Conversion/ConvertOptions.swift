@@ -6,6 +6,10 @@ import Parquet
 import AccessFormat
 import PDFFormat
 import ExcelFormat
+import Delta
+import JSONFormat
+import XMLFormat
+import DBaseFormat
 
 /// Every `convert` option, typed: the one schema the CLI's option groups fill, `pyforge serve`
 /// decodes (by the snake_case coding keys), and the Python API's `convert` parameters

@@ -6,6 +6,11 @@ import CSVFormat
 import AccessFormat
 import PDFFormat
 import ExcelFormat
+import Delta
+import Parquet
+import JSONFormat
+import XMLFormat
+import DBaseFormat
 
 /// A conversion as the user asked for it.
 public struct ConvertRequest: Sendable {
@@ -50,37 +55,22 @@ public enum Converter {
         excel: ExcelOptions = ExcelOptions(), dbase: DBaseOptions = DBaseOptions(),
         access accessOptions: AccessOptions = AccessOptions()
     ) throws(ConversionError) -> TableSource {
-        try source(
-            for: OpenedInput(path: path, format: InputFormat(path: path), size: 0), csv: csv, json: json, xml: xml, excel: excel,
-            dbase: dbase, access: accessOptions)
+        var request = ConvertRequest(inputPath: path, csv: csv, json: json)
+        request.xml = xml
+        request.excel = excel
+        request.dbase = dbase
+        request.access = accessOptions
+        return try source(for: OpenedInput(path: path, format: InputFormat(path: path), size: 0), request: request)
     }
 
-    /// Opens `input` as a table source according to its (resolved) format; a workbook the
-    /// front door opened is read from, not opened again.
-    static func source(
-        for input: OpenedInput, csv: CSVOptions, json: JSONOptions, xml: XMLOptions, excel: ExcelOptions, dbase: DBaseOptions,
-        access accessOptions: AccessOptions
-    ) throws(ConversionError) -> TableSource {
+    /// Opens `input` as a table source according to its (resolved) format, with the format's
+    /// options from `request`; what the front door opened (a workbook) is read from, not opened again.
+    static func source(for input: OpenedInput, request: ConvertRequest) throws(ConversionError) -> TableSource {
         let path = input.path
         // A workbook the front door opened was there; any other input is looked for here.
-        guard input.workbook != nil || access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
-        switch input.format {
-        case .csv: return CSVSource(path: path, options: csv)
-        case .json:
-            var options = json
-            options.allStrings = csv.allStrings || json.allStrings
-            return JSONSource(path: path, options: options)
-        case .xml: return XMLSource(path: path, options: xml)
-        case .excel: return try ExcelSource.single(path: path, options: excel, workbook: input.workbook(limits: excel.limits))
-        case .dbase: return DBaseSource(path: path, options: dbase)
-        case .access: return try AccessSource.single(path: path, options: accessOptions)
-        case .pdf:
-            throw .unsupportedConversion(input: "PDF", output: "a table (a PDF converts to text: pyforge convert file.pdf file.txt)")
-        case .parquet:
-            throw .unsupportedConversion(input: "Parquet", output: "another format (use 'pyforge info' to inspect it)")
-        case nil:
-            throw unknownInputFormat(path)
-        }
+        guard input.opened != nil || access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
+        guard let format = input.format else { throw unknownInputFormat(path) }
+        return try format.registered.open(FormatInput(path: path, opened: input.opened), request)
     }
 
     /// The error for a path whose extension names no input format.
@@ -100,14 +90,14 @@ public enum Converter {
         _ request: ConvertRequest, input: InputFormat?
     ) throws(ConversionError) -> (path: String, format: OutputFormat) {
         let format = request.format ?? request.outputPath.flatMap { OutputFormat(pathExtension: $0) } ?? input?.defaultOutput ?? .parquet
-        if let input, (input == .pdf) != (format == .text) {
+        if let input, (input.content == .text) != (format == .text) {
             let names: String
             switch input {
             case .dbase: names = "dBase"
             case .access: names = "Access"
             default: names = input.rawValue.uppercased()
             }
-            throw .unsupportedConversion(input: names, output: input == .pdf ? format.rawValue + " (a PDF converts to text: -f text or an output ending in .txt)" : "text (text output is for PDF input)")
+            throw .unsupportedConversion(input: names, output: input.content == .text ? format.rawValue + " (a PDF converts to text: -f text or an output ending in .txt)" : "text (text output is for PDF input)")
         }
         var path: String
         if format == .delta {
@@ -124,7 +114,7 @@ public enum Converter {
         if sameFile(path, request.inputPath) {
             throw .invalidOption("The output '\(path)' is the input file itself; pyforge never overwrites its input. Choose another output path.")
         }
-        if input == .dbase, let role = DBaseCompanionFiles.role(of: path, forTable: request.inputPath) {
+        if let role = input?.registered.companionRole(path, request.inputPath) {
             throw .invalidOption("The output '\(path)' is the \(role) of the input table '\(request.inputPath)'; pyforge never overwrites its input or the files it belongs with. Choose another output path.")
         }
         return (path, format)
@@ -143,20 +133,19 @@ public enum Converter {
         _ request: ConvertRequest, input: OpenedInput, progress: ProgressCounter? = nil, logger: Logger = Logger(label: "pyforge")
     ) throws(ConversionError) -> ConversionResult {
         let started = monotonicSeconds()
-        if input.format == .pdf {
+        if input.format?.content == .text {
             guard access(request.inputPath, F_OK) == 0 else { throw .inputNotFound(path: request.inputPath) }
             let (outputPath, _) = try resolveOutput(request, input: input.format)
             if !request.force && access(outputPath, F_OK) == 0 { throw .outputExists(path: outputPath) }
             return try PDFConversion.convert(request, outputPath: outputPath, progress: progress)
         }
-        let source = try source(for: input, csv: request.csv, json: request.json, xml: request.xml, excel: request.excel,
-            dbase: request.dbase, access: request.access)
+        let source = try source(for: input, request: request)
         let (outputPath, format) = try resolveOutput(request, input: input.format)
         let target: OutputTarget
         if format == .delta {
             var delta = request.delta
             if request.force && delta.mode == .error { delta.mode = .overwrite }
-            target = try DeltaOutputTarget(path: outputPath, options: request.output, delta: delta)
+            target = try DeltaOutputTarget(path: outputPath, options: request.output, delta: delta, pyforgeVersion: PyForgeVersion.current)
         } else {
             if !request.force && access(outputPath, F_OK) == 0 { throw .outputExists(path: outputPath) }
             target = FileOutputTarget(path: outputPath, format: format, options: request.output, overwrite: request.force)
@@ -193,10 +182,10 @@ public enum Converter {
     }
 
     static func sameFile(_ a: String, _ b: String) -> Bool {
-        var x = stat(), y = stat()
-        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
-        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
+        isSameFile(a, b)
     }
 
-    public static func fileSize(_ path: String) -> Int64 { FormatKit.fileSize(atPath: path) }
+    public static func fileSize(_ path: String) -> Int64 {
+        FileInfo.fileSize(path)
+    }
 }

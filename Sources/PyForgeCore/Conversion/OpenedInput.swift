@@ -20,9 +20,9 @@ public struct OpenedInput {
     /// The sheets (Excel) or tables (Access) the conversion reads, in output order; empty for
     /// other inputs, and for a workbook or database that was not opened (not on this machine).
     public let parts: [String]
-    /// The workbook opened to list its sheets; every sheet of the conversion is read from it.
-    let workbook: ExcelWorkbook?
-    /// The positions in `workbook.sheets` of `parts`.
+    /// What was opened to list the parts (a workbook); every part of the conversion is read from it.
+    let opened: AnyObject?
+    /// The positions of `parts` in the file (in the workbook's sheets).
     let sheetPositions: [Int]
 
     /// An input with nothing opened: the engine opens it when it reads it.
@@ -31,42 +31,28 @@ public struct OpenedInput {
         self.format = format
         self.size = size
         parts = []
-        workbook = nil
+        opened = nil
         sheetPositions = []
     }
 
-    private init(path: String, format: InputFormat?, size: Int64, parts: [String], workbook: ExcelWorkbook?, sheetPositions: [Int]) {
+    private init(path: String, format: InputFormat?, size: Int64, parts: [String], opened: AnyObject?, sheetPositions: [Int]) {
         self.path = path
         self.format = format
         self.size = size
         self.parts = parts
-        self.workbook = workbook
+        self.opened = opened
         self.sheetPositions = sheetPositions
     }
 
     /// Opens `request`'s workbook (listing the sheets `--sheets` selects, or those with data)
-    /// or database (listing the tables `--tables` selects); any other input, or one that is
-    /// not there, is returned with nothing opened.
+    /// or database (listing the tables `--tables` selects): the format's parts (`FormatSupport.parts`).
+    /// Any other input, or one that is not there, is returned with nothing opened.
     public static func open(_ request: ConvertRequest, format: InputFormat?, size: Int64, exists: Bool) throws(ConversionError) -> OpenedInput {
-        guard exists else { return OpenedInput(path: request.inputPath, format: format, size: size) }
-        switch format {
-        case .excel:
-            let workbook = try ExcelWorkbook(path: request.inputPath, limits: request.excel.limits)
-            let selected = try ExcelSelection.sheets(workbook, request.excel)
-            return OpenedInput(
-                path: request.inputPath, format: format, size: size, parts: selected.map { workbook.sheets[$0].name },
-                workbook: workbook, sheetPositions: selected)
-        case .access:
-            let tables = try AccessSelection.tables(AccessDatabase(path: request.inputPath), request.access)
-            return OpenedInput(path: request.inputPath, format: format, size: size, parts: tables, workbook: nil, sheetPositions: [])
-        default:
+        guard exists, let format, let parts = try format.registered.parts(request.inputPath, request) else {
             return OpenedInput(path: request.inputPath, format: format, size: size)
         }
-    }
-
-    /// The workbook to read a conversion with `limits` from, when it is the one opened here.
-    func workbook(limits: ZipLimits) -> ExcelWorkbook? {
-        guard let workbook, workbook.limits == limits else { return nil }
-        return workbook
+        return OpenedInput(
+            path: request.inputPath, format: format, size: size, parts: parts.names, opened: parts.opened,
+            sheetPositions: parts.positions)
     }
 }

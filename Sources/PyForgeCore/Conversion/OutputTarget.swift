@@ -1,5 +1,7 @@
 import Columnar
+import Parquet
 import FormatKit
+import Delta
 
 /// Where a conversion's output goes: opened once per read attempt (a restart with
 /// wider types discards the attempt and opens again), then committed once.
@@ -15,6 +17,9 @@ protocol OutputTarget: AnyObject {
     var bytesWritten: Int64 { get }
     var writerWarnings: [String] { get }
 }
+
+/// A Delta table: data files, then one log commit.
+extension DeltaOutputTarget: OutputTarget {}
 
 /// A single file, renamed into place when complete.
 final class FileOutputTarget: OutputTarget {

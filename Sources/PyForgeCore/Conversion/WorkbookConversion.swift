@@ -33,7 +33,7 @@ extension Converter {
                 configure: { $0.access.table = tables[$1] }, progress: progress, convert: convertPart)
         }
         let selected = input.sheetPositions
-        guard input.workbook != nil, selected.count > 1, !request.excel.combine else { return [try convertPart(request)] }
+        guard input.opened != nil, selected.count > 1, !request.excel.combine else { return [try convertPart(request)] }
         return try convertParts(
             request, names: input.parts, what: "sheets with data",
             hint: "choose sheets with --sheets NAME, or stack them into one output with --combine",

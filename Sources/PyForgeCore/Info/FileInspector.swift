@@ -7,21 +7,43 @@ import CSVFormat
 import AccessFormat
 import PDFFormat
 import ExcelFormat
+import Delta
+import JSONFormat
+import XMLFormat
+import DBaseFormat
 
 /// Reads a file far enough to describe it (`info`) or to prove it converts (`validate`).
 public enum FileInspector {
     /// `--preview-schema`: the file read with a conversion's options, so the columns are the
     /// ones the conversion would write (Excel's --sheets and --all-strings, Access's --tables too).
     public static func info(path: String, options: ConvertOptions) throws(ConversionError) -> FileInfo {
-        try info(
-            path: path, csv: options.csvOptions, json: options.jsonOptions, xml: options.xmlOptions, dbase: options.dbaseOptions,
-            pdfPassword: options.password, excel: options.excelOptions, access: options.accessOptions)
+        try info(path: path, request: options.request(input: path, output: nil))
     }
 
     public static func info(
         path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions(),
         dbase: DBaseOptions = DBaseOptions(), pdfPassword: String? = nil, excel: ExcelOptions? = nil, access accessOptions: AccessOptions = AccessOptions()
     ) throws(ConversionError) -> FileInfo {
+        try info(path: path, request: request(path, csv, json, xml, dbase, pdfPassword, excel, accessOptions))
+    }
+
+    /// The one options schema for `info` given format by format (an Excel file without its
+    /// own options takes the CSV header and skip-rows options).
+    private static func request(
+        _ path: String, _ csv: CSVOptions, _ json: JSONOptions, _ xml: XMLOptions, _ dbase: DBaseOptions, _ pdfPassword: String?,
+        _ excel: ExcelOptions?, _ accessOptions: AccessOptions
+    ) -> ConvertRequest {
+        var request = ConvertRequest(inputPath: path, csv: csv, json: json)
+        request.xml = xml
+        request.excel = excel ?? ExcelOptions(hasHeader: csv.hasHeader, skipRows: csv.skipRows)
+        request.dbase = dbase
+        request.access = accessOptions
+        request.pdf.password = pdfPassword
+        return request
+    }
+
+    /// `info` of `path` with the options of its format in `request`.
+    static func info(path: String, request: ConvertRequest) throws(ConversionError) -> FileInfo {
         guard access(path, F_OK) == 0 else { throw .inputNotFound(path: path) }
         if Converter.isDirectory(path) {
             guard DeltaLog.exists(path) else {
@@ -34,54 +56,25 @@ public enum FileInspector {
             }
             return try DeltaTableInfo.info(path: path)
         }
-        switch InputFormat(path: path) {
-        case .parquet:
-            return try parquetInfo(path: path)
-        case .csv:
-            let (reader, rows, schema) = try CSVSource(path: path, options: csv).scan()
-            return scanned(path, "csv", reader, rows, schema)
-        case .json:
-            let (reader, rows, schema) = try JSONSource(path: path, options: json).scan()
-            return scanned(path, "json", reader, rows, schema)
-        case .xml:
-            let (reader, rows, schema) = try XMLSource(path: path, options: xml).scan()
-            return scanned(path, "xml", reader, rows, schema)
-        case .excel:
-            return try ExcelInspector.info(path: path, options: excel ?? ExcelOptions(hasHeader: csv.hasHeader, skipRows: csv.skipRows))
-        case .dbase:
-            return try DBaseInspector.info(path: path, options: dbase)
-        case .access:
-            return try AccessInspector.info(path: path, options: accessOptions)
-        case .pdf:
-            return try PDFInspector.info(path: path, password: pdfPassword)
-        case nil:
-            throw Converter.unknownInputFormat(path)
-        }
-    }
-
-    /// The description of a text input read to its end.
-    private static func scanned(_ path: String, _ format: String, _ reader: TableReader, _ rows: Int, _ schema: Schema) -> FileInfo {
-        FileInfo(
-            path: path, format: format, sizeBytes: Converter.fileSize(path), rows: rows,
-            columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
-            details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil, warnings: reader.warnings)
+        guard let format = InputFormat(path: path) else { throw Converter.unknownInputFormat(path) }
+        return try format.registered.inspect(path, request)
     }
 
     public static func validate(
         path: String, csv: CSVOptions = CSVOptions(), json: JSONOptions = JSONOptions(), xml: XMLOptions = XMLOptions(),
         dbase: DBaseOptions = DBaseOptions(), pdfPassword: String? = nil
     ) -> ValidationReport {
+        let request = request(path, csv, json, xml, dbase, pdfPassword, nil, AccessOptions())
         do {
-            let info = try info(path: path, csv: csv, json: json, xml: xml, dbase: dbase, pdfPassword: pdfPassword)
-            // `info` reads a PDF's structure only (even an encrypted one it cannot decrypt);
-            // the document converts when every page's text can be extracted, which also
-            // reports the pages a limit stopped.
+            let info = try info(path: path, request: request)
+            // `info` may read a file's structure only (a PDF's, even an encrypted one it cannot
+            // decrypt); the format's `verify` reads the rest (every page's text), which also
+            // reports what a limit stopped.
             var warnings = info.warnings
-            if InputFormat(path: path) == .pdf {
+            if let format = InputFormat(path: path) {
                 do {
-                    let extractor = try PDFTextExtractor(path: path, password: pdfPassword)
-                    for number in extractor.pages.indices { _ = try extractor.text(ofPage: number + 1) }
-                    warnings += extractor.warnings.filter { !warnings.contains($0) }
+                    let further = try format.registered.verify(path, request)
+                    warnings += further.filter { !warnings.contains($0) }
                 } catch {
                     return ValidationReport(
                         path: path, valid: false, format: info.format, rows: info.rows, columns: [], errors: [error.description],

@@ -3,6 +3,8 @@ import Columnar
 import Parquet
 import FormatKit
 import CSVFormat
+import Delta
+import JSONFormat
 
 /// What an output written by another program (an extension) holds, read with pyforge's own
 /// readers so that the extension host can check the extension's claims against it.

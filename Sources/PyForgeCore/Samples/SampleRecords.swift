@@ -1,6 +1,7 @@
 import Platform
 import Values
 import FormatKit
+import Delta
 
 /// SplitMix64: a small, stable generator, so sample files are byte-identical on every
 /// run and machine (never seeded from the clock).

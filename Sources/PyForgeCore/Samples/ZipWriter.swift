@@ -2,6 +2,7 @@ import Platform
 import Parquet
 import SystemZlib
 import FormatKit
+import Delta
 
 /// Writes a ZIP archive of deflated entries, streaming, byte for byte reproducible (a
 /// fixed entry date, no extra fields): enough for the sample workbook. Sizes and CRC go

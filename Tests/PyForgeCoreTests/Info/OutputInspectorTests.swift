@@ -1,12 +1,34 @@
 import Foundation
 import Testing
 
+@testable import Delta
 @testable import PyForgeCore
 
 /// What an extension added to a Delta table, and undoing it (SPEC §16.1), on hand-written
 /// logs: the data files need not exist for the log to say what was added.
 @Suite struct OutputInspectorTests {
-    typealias Log = DeltaLogTests
+    /// The few log actions these tests need, written by hand (DeltaTests' DeltaLogTests has
+    /// the full set; test targets cannot share code).
+    enum Log {
+        static let schema = #"{\"type\":\"struct\",\"fields\":[{\"name\":\"id\",\"type\":\"long\",\"nullable\":true,\"metadata\":{}}]}"#
+        static let protocolAction = #"{"protocol":{"minReaderVersion":1,"minWriterVersion":2}}"#
+        static let metadata = #"{"metaData":{"id":"t-1","format":{"provider":"parquet","options":{}},"schemaString":"\#(schema)","partitionColumns":[],"configuration":{},"createdTime":1700000000000}}"#
+
+        static func add(_ path: String, records: Int? = nil) -> String {
+            let stats = records.map { #","stats":"{\"numRecords\":\#($0)}""# } ?? ""
+            return #"{"add":{"path":"\#(path)","partitionValues":{},"size":100,"modificationTime":1700000000000,"dataChange":true\#(stats)}}"#
+        }
+
+        /// A table directory whose log holds `commits` as versions 0, 1, ….
+        static func table(_ commits: [[String]]) throws -> String {
+            let root = try makeTemporaryDirectory().appendingPathComponent("table")
+            try FileManager.default.createDirectory(at: root.appendingPathComponent("_delta_log"), withIntermediateDirectories: true)
+            for (version, lines) in commits.enumerated() {
+                try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: DeltaLog.commitPath(root.path, Int64(version))))
+            }
+            return root.path
+        }
+    }
 
     @Test func theAdditionIsTheFilesTheNewVersionsMadeLive() throws {
         let table = try Log.table([

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Values
 
 /// The Databricks CLI's OAuth token cache, `~/.databricks/token-cache.json`, which
 /// `databricks auth login` writes (databricks/cli `libs/auth/cache/file.go`):

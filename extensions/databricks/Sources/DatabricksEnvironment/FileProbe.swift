@@ -4,11 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// The two filesystem questions environment detection asks, as closures so tests can answer them.
 ///
@@ -48,7 +44,7 @@ public struct FileProbe: Sendable {
         let base = root.hasSuffix("/") ? String(root.dropLast()) : root
         return FileProbe(
             readSmallFile: { readFile(base + $0) },
-            isMountPoint: { LocalFiles.isDirectory(base + $0) },
+            isMountPoint: { directoryExists(base + $0) },
             displayPath: { base + $0 }
         )
     }

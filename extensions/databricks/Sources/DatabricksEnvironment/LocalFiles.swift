@@ -1,18 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Small reads and checks on local files with plain system calls, so that no module of the
 /// extension needs Foundation's `FileHandle` (and with it the full Foundation and ICU).
 package enum LocalFiles {
-    /// Whether `path` exists and is a directory (symbolic links followed).
-    package static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
-
     /// Whether anything exists at `path` (a symbolic link counts, even a dangling one).
     package static func exists(_ path: String) -> Bool {
         var info = stat()

@@ -1,13 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 import NIOPosix
 
 /// Runs a program to completion with `posix_spawn` and collects its standard output; standard
@@ -57,17 +48,12 @@ enum ChildProcess {
         _ executable: String, arguments: [String], environment: [String: String], errorFile: String? = nil
     ) throws(Failure) -> Finished {
         var output: [Int32] = [0, 0]
-        guard pipe(&output) == 0 else { throw Failure(executable: executable, reason: String(cString: strerror(errno))) }
+        guard pipe(&output) == 0 else { throw Failure(executable: executable, reason: systemMessage(errno)) }
         // Only the child's copy (made by dup2 below) may outlive the spawn in another process.
         for fd in output { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 
-        #if canImport(Darwin)
-        var actions: posix_spawn_file_actions_t? = nil
-        var attributes: posix_spawnattr_t? = nil
-        #else
         var actions = posix_spawn_file_actions_t()
         var attributes = posix_spawnattr_t()
-        #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         // Standard input stays the host's protocol channel: the child must never read from it.
@@ -91,25 +77,22 @@ enum ChildProcess {
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)
 
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var child = pid_t()
-        let spawned = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        let spawned = spawnProcess(
+            executable, arguments: [executable] + arguments, environment: environment, actions: &actions, attributes: &attributes)
         close(output[1])
-        guard spawned == 0 else {
+        let child: pid_t
+        switch spawned {
+        case .success(let pid): child = pid
+        case .failure(let failure):
             close(output[0])
-            throw Failure(executable: executable, reason: String(cString: strerror(spawned)))
+            throw Failure(executable: executable, reason: failure.reason)
         }
 
         let collected = readToEnd(output[0])
         close(output[0])
         var status: Int32 = 0
         while waitpid(child, &status, 0) < 0 {
-            guard errno == EINTR else { throw Failure(executable: executable, reason: "waiting for it failed: \(String(cString: strerror(errno)))") }
+            guard errno == EINTR else { throw Failure(executable: executable, reason: "waiting for it failed: \(systemMessage(errno))") }
         }
         switch collected {
         case .success(let bytes): return Finished(status: status, output: bytes)
@@ -119,7 +102,7 @@ enum ChildProcess {
 
     private static func closeOnExecAboveStandardStreams() {
         #if os(Linux)
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+        for entry in directoryEntries("/proc/self/fd") {
             if let fd = Int32(entry), fd > 2 { _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC) }
         }
         #endif
@@ -138,7 +121,7 @@ enum ChildProcess {
             } else if count == 0 {
                 return .success(bytes)
             } else if errno != EINTR {
-                return .failure(ReadError(reason: String(cString: strerror(errno))))
+                return .failure(ReadError(reason: systemMessage(errno)))
             }
         }
     }

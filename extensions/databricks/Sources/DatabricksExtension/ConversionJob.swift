@@ -6,11 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import SparkConnect
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import UnityCatalogVolumes
 
 /// One conversion the host offered: where its input comes from (a local file, the Volumes
@@ -201,7 +197,7 @@ struct ConversionJob: Sendable {
         }
         // A workbook's sheets or a database's tables: a directory of files.
         let directory = VolumeDirectoryDelivery(local: local, destination: volume, overwrite: options.force)
-        let isDirectory = LocalFiles.isDirectory(local)
+        let isDirectory = directoryExists(local)
         do {
             if context.mountAvailable {
                 let mount = context.mount, overwrite = options.force

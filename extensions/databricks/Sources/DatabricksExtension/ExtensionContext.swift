@@ -4,6 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Platform
 import UnityCatalogVolumes
 
 /// What the extension knows about where it runs, gathered once per process: the Databricks
@@ -31,7 +32,7 @@ struct ExtensionContext: Sendable {
     static func current(_ variables: [String: String] = ProcessInfo.processInfo.environment) -> ExtensionContext {
         let environment = DatabricksEnvironment.detect(environment: variables)
         let mount = VolumeMount()
-        let mounted = environment.isDatabricks && LocalFiles.isDirectory(mount.root)
+        let mounted = environment.isDatabricks && directoryExists(mount.root)
         var context = ExtensionContext(
             environment: environment, mount: mount, core: CoreConversion.locate(environment: variables),
             thresholdOverride: variables["PYFORGE_SPARK_MIN_BYTES"].flatMap { Int64($0) }, mountAvailable: mounted)

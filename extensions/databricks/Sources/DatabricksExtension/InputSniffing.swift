@@ -1,8 +1,9 @@
+import CSVFormat
 import DatabricksEnvironment
 
 /// Looks at the first bytes of an input to pick the Spark reader options the core engine
-/// would work out for itself: CSV delimiter and embedded newlines, JSON array vs lines, and
-/// the XML element that repeats once per record.
+/// would work out for itself: the CSV dialect (the core's own sniffer), JSON array vs lines,
+/// and the XML element that repeats once per record.
 enum InputSniffing {
     static let sampleSize = 256 << 10
 
@@ -10,35 +11,23 @@ enum InputSniffing {
         LocalFiles.readPrefix(path, upTo: sampleSize) ?? []
     }
 
-    /// Spark's CSV options for this sample: delimiter, RFC 4180 quoting, header, types.
+    /// Spark's CSV options for the dialect pyforge's CSV reader picks for this sample
+    /// (delimiter, quote, escape, header), multiLine when a quoted field spans lines, types inferred.
     static func csvOptions(_ sample: [UInt8], path: String) -> [String: String] {
-        var options = ["header": "true", "inferSchema": "true", "quote": "\"", "escape": "\"", "mode": "FAILFAST"]
-        options["sep"] = String(UnicodeScalar(delimiter(sample, path: path)))
-        if hasQuotedNewline(sample) { options["multiLine"] = "true" }
-        return options
-    }
-
-    /// The candidate that appears most often, and equally often, on the first lines.
-    static func delimiter(_ sample: [UInt8], path: String) -> UInt8 {
-        let lower = path.lowercased()
-        if lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") { return UInt8(ascii: "\t") }
-        let lines = sample.split(separator: UInt8(ascii: "\n"), maxSplits: 20).dropLast(sample.count >= sampleSize ? 1 : 0)
-        var best: (byte: UInt8, score: Int) = (UInt8(ascii: ","), 0)
-        for candidate in [",", "\t", ";", "|"].map({ UInt8(ascii: UnicodeScalar($0)!) }) {
-            let counts = lines.prefix(10).map { line in line.reduce(0) { $0 + ($1 == candidate ? 1 : 0) } }
-            guard let first = counts.first, first > 0, counts.allSatisfy({ $0 == first }) else { continue }
-            if first > best.score { best = (candidate, first) }
+        let isWholeFile = sample.count < sampleSize
+        return sample.withUnsafeBytes { bytes in
+            let dialect = CSVDialect.sniff(prefix: bytes, isWholeFile: isWholeFile, fileName: path)
+            var options = ["header": dialect.hasHeader ? "true" : "false", "inferSchema": "true", "mode": "FAILFAST"]
+            options["sep"] = String(UnicodeScalar(dialect.delimiter))
+            if let quote = dialect.quote {
+                options["quote"] = String(UnicodeScalar(quote))
+                options["escape"] = String(UnicodeScalar(dialect.escape))
+            } else {
+                options["quote"] = ""  // Spark's way of reading quotes as ordinary characters
+            }
+            if dialect.quotesLineBreaks(in: bytes, isWholeFile: isWholeFile) { options["multiLine"] = "true" }
+            return options
         }
-        return best.byte
-    }
-
-    /// True when a quoted field spans lines, which Spark reads only with multiLine.
-    static func hasQuotedNewline(_ sample: [UInt8]) -> Bool {
-        var quoted = false
-        for byte in sample {
-            if byte == UInt8(ascii: "\"") { quoted.toggle() } else if quoted, byte == UInt8(ascii: "\n") { return true }
-        }
-        return false
     }
 
     /// A JSON array of records needs multiLine; JSON lines do not.

@@ -3,11 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// A private directory under $TMPDIR for staged inputs and outputs, removed when the job ends
 /// (whether it succeeded or not).

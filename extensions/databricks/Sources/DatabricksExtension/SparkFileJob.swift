@@ -3,11 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import UnityCatalogVolumes
 
 /// One file conversion through Spark along a `SparkRoute`: the input where Spark reads it,
@@ -54,11 +50,11 @@ struct SparkFileJob: Sendable {
             staged.add(.local(directory))
             try await spark.writeParts(read, to: directory)
             let part = try Self.single(
-                ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).map { DirectoryEntry(name: $0, isDirectory: false, size: nil) },
+                directoryEntries(directory).map { DirectoryEntry(name: $0, isDirectory: false, size: nil) },
                 in: directory)
             // Same directory as the output, so rename(2) replaces it in one step.
             guard rename(directory + "/" + part, path) == 0 else {
-                throw ConversionFailure(reason: "sparkFailed", message: "Moving Spark's output into '\(path)' failed: \(String(cString: strerror(errno))). Check that its directory is writable.")
+                throw ConversionFailure(reason: "sparkFailed", message: "Moving Spark's output into '\(path)' failed: \(systemMessage(errno)). Check that its directory is writable.")
             }
             return try Self.summary(path, display: path)
         case (.volume(let area)?, _):

@@ -53,7 +53,8 @@ enum VolumeAccess: Sendable {
     /// Copies a volume file to a local file, all or nothing.
     func download(_ file: VolumePath, to localFile: String) async throws(VolumeError) {
         switch self {
-        case .mount(let mount): try await mount.export(file, toLocal: localFile)
+        case .mount(let mount):
+            try await offloaded { () throws(VolumeError) in try mount.export(file, toLocal: localFile) }
         case .filesAPI(let client): try await client.download(file, to: localFile)
         }
     }

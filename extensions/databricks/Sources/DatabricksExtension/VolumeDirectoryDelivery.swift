@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import DatabricksEnvironment
+import Platform
 import UnityCatalogVolumes
 
 /// Delivers a directory of finished files (a workbook's `<stem>_parquet/` sheets, an Access
@@ -18,7 +19,7 @@ struct VolumeDirectoryDelivery: Sendable {
     /// The files under `local`, as paths relative to it, sorted.
     func files() -> [String] {
         let all = (try? FileManager.default.subpathsOfDirectory(atPath: local)) ?? []
-        return all.filter { !LocalFiles.isDirectory(local + "/" + $0) }.sorted()
+        return all.filter { !directoryExists(local + "/" + $0) }.sorted()
     }
 
     func deliver(through mount: VolumeMount) throws(VolumeError) {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import NIOCore
 
 /// A local file (or the byte range `range` of it, one part of a multipart upload) as an async

@@ -1,4 +1,5 @@
 import DatabricksEnvironment
+import Values
 import HTTPTransfer
 import NIOCore
 import NIOHTTP1

@@ -3,11 +3,7 @@ import HTTPTransfer
 import NIOCore
 import NIOHTTP1
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Reads and writes Unity Catalog Volume files through the Databricks Files API, for use off
 /// Databricks with workspace credentials.

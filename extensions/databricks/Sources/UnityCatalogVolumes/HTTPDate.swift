@@ -1,4 +1,5 @@
 import DatabricksEnvironment
+import Values
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -23,9 +24,9 @@ enum HTTPDate {
         let clock = fields[4].split(separator: ":")
         guard clock.count == 3, clock.allSatisfy({ $0.count == 2 }),
             let hour = Int(clock[0]), let minute = Int(clock[1]), let second = Int(clock[2]),
-            (1...CivilTime.daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60, second < 61
+            (1...CivilTime.daysInMonth(year: year, month: month)).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
-        let days = CivilTime.daysSinceEpoch(year: year, month: month, day: day)
+        let days = CivilTime.daysFromCivil(year: year, month: month, day: day)
         return Date(timeIntervalSince1970: Double(days * 86_400 + hour * 3_600 + minute * 60 + second))
     }
 }

@@ -1,13 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Thin, throwing wrappers over the POSIX calls the volume code needs; errors carry the path.
 enum POSIXFile {
     static func failure(_ path: String, _ operation: String, _ code: Int32 = errno) -> VolumeError {
-        .fileSystem(path: path, operation: operation, reason: String(cString: strerror(code)))
+        .fileSystem(path: path, operation: operation, reason: systemMessage(code))
     }
 
     static func openForReading(_ path: String) throws(VolumeError) -> Int32 {
@@ -26,20 +22,15 @@ enum POSIXFile {
         return Int64(info.st_size)
     }
 
-    /// Creates `<directory>/.<name>.pyforge-XXXXXX` exclusively and returns its path and descriptor.
+    /// Creates `<directory>/<TemporaryName.template(for: name)>` exclusively (the core's hidden
+    /// name, which names its writer so that a later run can remove it if this process dies)
+    /// and returns its path and descriptor.
     static func makeTemporaryFile(in directory: String, for name: String) throws(VolumeError) -> (path: String, fd: Int32) {
-        var template = Array("\(directory)/.\(shortened(name)).pyforge-XXXXXX".utf8CString)
+        var template = Array("\(directory)/\(TemporaryName.template(for: name))".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw failure(directory, "create a temporary file in") }
         let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         return (path, fd)
-    }
-
-    /// Keeps the temporary name within NAME_MAX (255 bytes) for long destination names.
-    private static func shortened(_ name: String) -> String {
-        var name = Substring(name)
-        while name.utf8.count > 200 { name = name.dropLast() }
-        return String(name)
     }
 
     /// Reads up to `count` bytes; 0 at end of file.
@@ -80,7 +71,7 @@ enum POSIXFile {
     static func createDirectories(_ path: String) throws(VolumeError) {
         if mkdir(path, 0o777) == 0 { return }
         if errno == EEXIST {
-            guard isDirectory(path) else { throw failure(path, "create the directory", ENOTDIR) }
+            guard directoryExists(path) else { throw failure(path, "create the directory", ENOTDIR) }
             return
         }
         guard errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
@@ -88,11 +79,6 @@ enum POSIXFile {
         }
         try createDirectories(String(path[..<slash]))
         guard mkdir(path, 0o777) == 0 || errno == EEXIST else { throw failure(path, "create the directory") }
-    }
-
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     static func exists(_ path: String) -> Bool {

@@ -3,11 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// What a Spark conversion needs of the mount besides ``VolumeMount/install(localFile:at:overwrite:)``:
 /// list the directory of parts Spark wrote into a volume, move the part file onto the output,
@@ -17,7 +13,7 @@ extension VolumeMount {
     public func list(_ directory: VolumePath) throws(VolumeError) -> [DirectoryEntry] {
         let local = localPath(directory)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: local) else {
-            throw POSIXFile.isDirectory(local) ? POSIXFile.failure(directory.path, "list") : .notFound(path: directory.path)
+            throw directoryExists(local) ? POSIXFile.failure(directory.path, "list") : .notFound(path: directory.path)
         }
         return names.sorted().map { name in
             var info = stat()
@@ -38,18 +34,13 @@ extension VolumeMount {
     }
 
     /// Copies a volume file to `localFile` in one sequential pass, through a temporary file
-    /// beside it that is renamed into place only when complete.
-    public func export(_ source: VolumePath, toLocal localFile: String) async throws(VolumeError) {
+    /// beside it that is renamed into place only when complete. It blocks for as long as the
+    /// copy takes: async callers run it on a blocking pool (`offloaded`).
+    public func export(_ source: VolumePath, toLocal localFile: String) throws(VolumeError) {
         let input = try POSIXFile.openForReading(localPath(source))
         defer { _ = close(input) }
-        do {
-            try await LocalDownload.write(to: localFile) { fd throws(VolumeError) in
-                try copy(from: input, sourcePath: source.path, to: fd, targetPath: localFile, afterChunk: { _ throws(VolumeError) in })
-            }
-        } catch let error as VolumeError {
-            throw error
-        } catch {
-            throw .fileSystem(path: localFile, operation: "write", reason: "\(error)")
+        try LocalDownload.write(to: localFile) { fd throws(VolumeError) in
+            try copy(from: input, sourcePath: source.path, to: fd, targetPath: localFile, afterChunk: { _ throws(VolumeError) in })
         }
     }
 

@@ -3,11 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Unity Catalog Volumes as mounted on Databricks compute (a FUSE mount at `/Volumes`).
 ///
@@ -33,8 +29,8 @@ public struct VolumeMount: Sendable {
     }
 
     /// Copies a finished local file into the volume in one sequential pass (volumes do not
-    /// support random writes) under a temporary name `.<name>.pyforge-XXXXXX` in the destination
-    /// directory, fsyncs, then renames it into place.
+    /// support random writes) under the core's temporary name `.<name>.pyforge-<writer>-XXXXXX`
+    /// in the destination directory, fsyncs, then renames it into place.
     ///
     /// With `overwrite` the rename replaces any existing file; without it the file is put in
     /// place with link(2) and the temporary name unlinked, so a file that appeared meanwhile is
@@ -54,7 +50,7 @@ public struct VolumeMount: Sendable {
             throw .fileSystem(path: destination.path, operation: "write a file at", reason: "it is the volume root, a directory")
         }
         let volumeDirectory = localPath(destination.volumeRoot)
-        guard POSIXFile.isDirectory(volumeDirectory) else {
+        guard directoryExists(volumeDirectory) else {
             throw .volumeNotMounted(path: destination.path, mountRoot: root)
         }
         let source = try POSIXFile.openForReading(localFile)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import DatabricksEnvironment
+import Values
 
 /// OAuth client credentials and the Databricks CLI's token cache, in the SDKs' order.
 @Suite struct WorkspaceAuthenticationTests {

@@ -48,11 +48,11 @@ import Testing
         defer { cleanUp() }
         let part = try VolumePath(parsing: staging.path + "/part-00000.parquet")
         let target = local.path + "/.out.parquet.pyforge-host"
-        try await mount.export(part, toLocal: target)
+        try mount.export(part, toLocal: target)
         #expect(FileManager.default.contents(atPath: target) == Data("parquet bytes".utf8))
         #expect(local.allFiles() == [".out.parquet.pyforge-host"])
         let missing = try VolumePath(parsing: staging.path + "/missing")
-        await #expect(throws: VolumeError.self) { try await mount.export(missing, toLocal: target) }
+        #expect(throws: VolumeError.self) { try mount.export(missing, toLocal: target) }
         #expect(local.allFiles() == [".out.parquet.pyforge-host"])
     }
 
