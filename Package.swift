@@ -75,6 +75,15 @@ let package = Package(
         .target(
             name: "DBaseFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
             path: "Sources/Formats/DBase", swiftSettings: performanceSettings),
+        .target(
+            name: "AccessFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "CMDBTools"],
+            path: "Sources/Formats/Access", swiftSettings: performanceSettings),
+        .target(
+            name: "PDFFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "SystemZlib"],
+            path: "Sources/Formats/PDF", swiftSettings: performanceSettings),
+        .target(
+            name: "ExcelFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "CLibXML2", "SystemZlib"],
+            path: "Sources/Formats/Excel", swiftSettings: performanceSettings),
 
         // The writers beside Parquet: Delta tables (Parquet data files and a transaction log)
         // and CSV/JSON/NDJSON text.
@@ -89,7 +98,7 @@ let package = Package(
         .target(
             name: "PyForgeCore",
             dependencies: [
-                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "Parquet", "Delta", "TextWriters", "CLibXML2", "CBZip2", "CZstd", "SystemZlib", "CMDBTools",
+                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "AccessFormat", "PDFFormat", "ExcelFormat", "Parquet", "Delta", "TextWriters", "CLibXML2", "CBZip2", "CZstd", "SystemZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings
@@ -147,7 +156,7 @@ let package = Package(
             path: "benchmarks/ParquetWriteBenchmark"),
 
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
-        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "DBaseFormat", "Columnar", "Parquet", "Delta", "CZstd"]),
+        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "DBaseFormat", "PDFFormat", "Columnar", "Parquet", "Delta", "CZstd"]),
         .testTarget(name: "JSONFormatTests", dependencies: ["JSONFormat", "FormatKit", "Columnar", "PyForgeCore"]),
         .testTarget(name: "XMLFormatTests", dependencies: ["XMLFormat", "FormatKit", "Columnar", "CLibXML2"]),
         .testTarget(name: "DBaseFormatTests", dependencies: ["DBaseFormat", "FormatKit", "Columnar"]),
@@ -160,7 +169,10 @@ let package = Package(
             name: "PyForgeCLITests",
             dependencies: ["PyForgeCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "PyForgeExtensionKitTests", dependencies: ["PyForgeExtensionKit", "ExtensionProtocol"]),
-        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ExtensionHost", "PyForgeCore", "Platform", "FormatKit", "CSVFormat"], exclude: ["Fixtures"]),
+        .testTarget(name: "AccessFormatTests", dependencies: ["AccessFormat", "FormatKit"]),
+        .testTarget(name: "PDFFormatTests", dependencies: ["PDFFormat", "FormatKit"]),
+        .testTarget(name: "ExcelFormatTests", dependencies: ["ExcelFormat", "FormatKit", "Columnar", "Values"]),
+        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ExtensionHost", "PyForgeCore", "Platform", "FormatKit", "CSVFormat", "ExcelFormat"], exclude: ["Fixtures"]),
     ]
 )
 
@@ -170,6 +182,6 @@ let package = Package(
 if Context.environment["PYFORGE_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "Parquet", "Delta", "ExtensionProtocol", "Columnar"],
+            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "AccessFormat", "PDFFormat", "ExcelFormat", "Parquet", "Delta", "ExtensionProtocol", "Columnar"],
             path: "Fuzz/Sources/pyforge-fuzz"))
 }

@@ -3,6 +3,7 @@ import FormatKit
 import Foundation
 @testable import PyForgeCore
 import Testing
+@testable import ExcelFormat
 
 /// The front door works out an input's format and size once, and opens a workbook or
 /// database (listing its parts) only for the built-in engine.

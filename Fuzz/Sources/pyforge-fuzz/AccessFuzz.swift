@@ -1,4 +1,4 @@
-@testable import PyForgeCore
+@testable import AccessFormat
 import FormatKit
 
 /// Access through libmdb: pyforge's own header checks, then libmdb's catalog, and every

@@ -1,4 +1,4 @@
-@testable import PyForgeCore
+@testable import ExcelFormat
 import FormatKit
 
 /// XLSX: the ZIP directory and entry reader (stored and deflated entries, the inflate

@@ -1,4 +1,4 @@
-import PyForgeCore
+import PDFFormat
 import FormatKit
 
 /// PDF: the lexer and object parser, the cross-reference table or stream (and its

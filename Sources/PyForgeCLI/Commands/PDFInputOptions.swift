@@ -1,6 +1,7 @@
 import ArgumentParser
 import PyForgeCore
 import FormatKit
+import PDFFormat
 
 /// How a PDF is converted to text (pages, page markers).
 struct PDFInputOptions: ConvertOptionGroup {

@@ -1,6 +1,7 @@
 import Platform
 import Synchronization
 import FormatKit
+import ExcelFormat
 
 /// One file of a batch: what was converted, or why not.
 public struct BatchFileOutcome: Encodable, Sendable {

@@ -3,6 +3,7 @@ import Values
 import FormatKit
 import CSVFormat
 import Parquet
+import PDFFormat
 import Delta
 import XMLFormat
 import DBaseFormat

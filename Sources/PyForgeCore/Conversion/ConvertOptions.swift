@@ -3,6 +3,9 @@ import Values
 import FormatKit
 import CSVFormat
 import Parquet
+import AccessFormat
+import PDFFormat
+import ExcelFormat
 import Delta
 import JSONFormat
 import XMLFormat

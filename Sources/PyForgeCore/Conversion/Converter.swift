@@ -3,6 +3,9 @@ import Columnar
 import Logging
 import FormatKit
 import CSVFormat
+import AccessFormat
+import PDFFormat
+import ExcelFormat
 import Delta
 import Parquet
 import JSONFormat

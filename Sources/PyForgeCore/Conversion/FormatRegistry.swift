@@ -3,6 +3,9 @@ import JSONFormat
 import XMLFormat
 import DBaseFormat
 import CSVFormat
+import AccessFormat
+import PDFFormat
+import ExcelFormat
 
 /// The input formats pyforge reads, each a format module's `FormatSupport` paired with where
 /// its options sit in a `ConvertRequest` (the one options schema). Every lookup by format

@@ -2,6 +2,8 @@ import Platform
 import Values
 import FormatKit
 import CSVFormat
+import AccessFormat
+import ExcelFormat
 /// What the conversion front door found out about an input, handed to the built-in engine
 /// so that it neither works out the format nor stats nor reopens the file again: the format
 /// (from the extension), the size, and for a workbook or database the parts that convert to

@@ -4,6 +4,9 @@ import Parquet
 import Values
 import FormatKit
 import CSVFormat
+import AccessFormat
+import PDFFormat
+import ExcelFormat
 import Delta
 import JSONFormat
 import XMLFormat

@@ -4,6 +4,7 @@ import Testing
 @testable import CSVFormat
 @testable import FormatKit
 @testable import PyForgeCore
+import PDFFormat
 
 /// Every input format is one registry entry, found by each of its extensions, and every entry
 /// describes (`inspect`) and opens a file of its format.

@@ -4,6 +4,10 @@ import Platform
 
 /// FIPS 180-4 examples (NIST "Examples with Intermediate Values"): "abc" and the
 /// two-block 896-bit message.
+private func hexString(_ bytes: [UInt8]) -> String {
+    bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+}
+
 @Suite struct SHA512Tests {
     static let twoBlocks = Array(("abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
         + "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu").utf8)
