@@ -13,7 +13,7 @@ let package = Package(
     products: [
         .executable(name: "pyforge", targets: ["pyforge"]),
         .library(name: "Parquet", targets: ["Parquet"]),
-        .library(name: "PyForgeCore", targets: ["PyForgeCore"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Platform", targets: ["Platform"]),
         .library(name: "Values", targets: ["Values"]),
         .library(name: "FormatKit", targets: ["FormatKit"]),
@@ -96,9 +96,9 @@ let package = Package(
 
         // Readers and the conversion pipeline.
         .target(
-            name: "PyForgeCore",
+            name: "Pipeline",
             dependencies: [
-                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "AccessFormat", "PDFFormat", "ExcelFormat", "Parquet", "Delta", "TextWriters", "CLibXML2", "CBZip2", "CZstd", "SystemZlib",
+                "Platform", "Columnar", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "AccessFormat", "PDFFormat", "ExcelFormat", "Parquet", "Delta", "TextWriters", "SystemZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: performanceSettings
@@ -108,26 +108,26 @@ let package = Package(
         .target(name: "ExtensionProtocol"),
 
         // Finds, checks, runs and supervises extensions: discovery, sessions and delegation.
-        .target(name: "ExtensionHost", dependencies: ["Platform", "FormatKit", "CSVFormat", "ExtensionProtocol", "PyForgeCore", "Parquet", "Delta"]),
+        .target(name: "ExtensionHost", dependencies: ["Platform", "FormatKit", "CSVFormat", "ExtensionProtocol", "Pipeline", "Parquet", "Delta"]),
 
         // The conversion front door: a request resolved once into a ResolvedInput, routed to
         // an extension (through ExtensionHost) or to the built-in engine.
         .target(
             name: "Conversion",
-            dependencies: ["Platform", "FormatKit", "CSVFormat", "ExtensionHost", "PyForgeCore", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["Platform", "FormatKit", "CSVFormat", "ExtensionHost", "Pipeline", .product(name: "Logging", package: "swift-log")]),
 
         // `pyforge serve`: pyforge's own JSON-RPC server for the Python API (a front end).
         .target(
             name: "Serve",
             dependencies: [
-                "Platform", "FormatKit", "CSVFormat", "Conversion", "ExtensionHost", "ExtensionProtocol", "PyForgeCore", "Parquet",
+                "Platform", "FormatKit", "CSVFormat", "Conversion", "ExtensionHost", "ExtensionProtocol", "Pipeline", "Parquet",
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
         // What an extension author imports: the protocol loop around a handler.
         .target(name: "PyForgeExtensionKit", dependencies: ["ExtensionProtocol"]),
         .executableTarget(
-            name: "pyforge-example-allstrings", dependencies: ["PyForgeExtensionKit", "PyForgeCore", "FormatKit", "CSVFormat", "ExtensionProtocol"],
+            name: "pyforge-example-allstrings", dependencies: ["PyForgeExtensionKit", "Pipeline", "FormatKit", "CSVFormat", "ExtensionProtocol"],
             path: "extensions/examples/swift-allstrings/Sources"),
         // Misbehaves on purpose, for the host's failure-mode tests.
         .executableTarget(
@@ -138,7 +138,7 @@ let package = Package(
         .target(
             name: "PyForgeCLI",
             dependencies: [
-                "Platform", "FormatKit", "CSVFormat", "XMLFormat", "DBaseFormat", "Delta", "PyForgeCore", "ExtensionHost", "Conversion", "Serve",
+                "Platform", "FormatKit", "CSVFormat", "XMLFormat", "DBaseFormat", "Delta", "Pipeline", "ExtensionHost", "Conversion", "Serve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -156,8 +156,8 @@ let package = Package(
             path: "benchmarks/ParquetWriteBenchmark"),
 
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Columnar"]),
-        .testTarget(name: "PyForgeCoreTests", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "DBaseFormat", "PDFFormat", "Columnar", "Parquet", "Delta", "CZstd"]),
-        .testTarget(name: "JSONFormatTests", dependencies: ["JSONFormat", "FormatKit", "Columnar", "PyForgeCore"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Platform", "Values", "FormatKit", "CSVFormat", "DBaseFormat", "PDFFormat", "Columnar", "Parquet", "Delta", "CZstd"]),
+        .testTarget(name: "JSONFormatTests", dependencies: ["JSONFormat", "FormatKit", "Columnar", "Pipeline"]),
         .testTarget(name: "XMLFormatTests", dependencies: ["XMLFormat", "FormatKit", "Columnar", "CLibXML2"]),
         .testTarget(name: "DBaseFormatTests", dependencies: ["DBaseFormat", "FormatKit", "Columnar"]),
         .testTarget(name: "ExtensionProtocolTests", dependencies: ["ExtensionProtocol"]),
@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(name: "AccessFormatTests", dependencies: ["AccessFormat", "FormatKit"]),
         .testTarget(name: "PDFFormatTests", dependencies: ["PDFFormat", "FormatKit"]),
         .testTarget(name: "ExcelFormatTests", dependencies: ["ExcelFormat", "FormatKit", "Columnar", "Values"]),
-        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ExtensionHost", "PyForgeCore", "Platform", "FormatKit", "CSVFormat", "ExcelFormat"], exclude: ["Fixtures"]),
+        .testTarget(name: "ConversionTests", dependencies: ["Conversion", "ExtensionHost", "Pipeline", "Platform", "FormatKit", "CSVFormat", "ExcelFormat"], exclude: ["Fixtures"]),
     ]
 )
 
@@ -182,6 +182,6 @@ let package = Package(
 if Context.environment["PYFORGE_FUZZ"] == "1" {
     package.targets.append(
         .executableTarget(
-            name: "pyforge-fuzz", dependencies: ["PyForgeCore", "Platform", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "AccessFormat", "PDFFormat", "ExcelFormat", "Parquet", "Delta", "ExtensionProtocol", "Columnar"],
+            name: "pyforge-fuzz", dependencies: ["Pipeline", "Platform", "Values", "FormatKit", "CSVFormat", "JSONFormat", "XMLFormat", "DBaseFormat", "AccessFormat", "PDFFormat", "ExcelFormat", "Parquet", "Delta", "ExtensionProtocol", "Columnar"],
             path: "Fuzz/Sources/pyforge-fuzz"))
 }

@@ -1,6 +1,6 @@
 import ExtensionHost
 import FormatKit
-import PyForgeCore
+import Pipeline
 
 /// One conversion as a front end (the CLI, `serve`) asks for it: the options, the engine
 /// and the environment that names the extension search path and engine settings.

@@ -1,7 +1,7 @@
 import ExtensionHost
 import Logging
 import FormatKit
-import PyForgeCore
+import Pipeline
 
 /// The conversion front door, for the CLI and `serve`: a request is resolved once into a
 /// `ResolvedInput` and routed. A workbook may give one output per sheet and an Access

@@ -2,7 +2,7 @@ import Platform
 import ExtensionHost
 import Logging
 import FormatKit
-import PyForgeCore
+import Pipeline
 
 /// Extension or built-in engine: offers a conversion to the extensions that claim it or may
 /// convert it (`ExtensionRouter.delegate`) and falls back to the built-in converter whenever

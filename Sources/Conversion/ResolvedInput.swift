@@ -1,6 +1,6 @@
 import Platform
 import FormatKit
-import PyForgeCore
+import Pipeline
 
 /// A conversion's input, resolved once by the front door and handed down: its format (from
 /// the extension), its size, and, when the built-in engine reads a workbook or database, the

@@ -1,6 +1,6 @@
 import Platform
 import ArgumentParser
-import PyForgeCore
+import Pipeline
 import FormatKit
 
 /// A command failed for a reason the user can fix: print the message, exit with its code.

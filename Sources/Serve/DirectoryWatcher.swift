@@ -1,6 +1,6 @@
 import Platform
 import FormatKit
-import PyForgeCore
+import Pipeline
 import Synchronization
 
 /// Watches the extension search path (and each extension's directory) with inotify and

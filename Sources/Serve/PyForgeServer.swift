@@ -2,7 +2,7 @@ import ExtensionHost
 import Platform
 import ExtensionProtocol
 import Logging
-import PyForgeCore
+import Pipeline
 import Synchronization
 import FormatKit
 

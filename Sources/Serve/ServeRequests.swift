@@ -6,7 +6,7 @@ import Foundation
 import ExtensionProtocol
 import Parquet
 import FormatKit
-import PyForgeCore
+import Pipeline
 
 /// `convert` params of `pyforge serve`: the input, the output, and `ConvertOptions` by
 /// their snake_case names (the CLI's options). An unknown name is refused, as the Python

@@ -8,7 +8,7 @@ import ExtensionHost
 import Platform
 import ExtensionProtocol
 import Logging
-import PyForgeCore
+import Pipeline
 import FormatKit
 
 /// `pyforge serve --stdio --worker`: one `convert` request of a server, run in its own

@@ -1,7 +1,7 @@
 @testable import Conversion
 import ExtensionHost
 import Foundation
-import PyForgeCore
+import Pipeline
 import Synchronization
 import Testing
 

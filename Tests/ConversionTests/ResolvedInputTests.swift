@@ -1,7 +1,7 @@
 @testable import Conversion
 import FormatKit
 import Foundation
-@testable import PyForgeCore
+@testable import Pipeline
 import Testing
 @testable import ExcelFormat
 

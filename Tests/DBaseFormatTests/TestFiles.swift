@@ -1,6 +1,6 @@
 import Foundation
 
-// A copy of PyForgeCoreTests' TemporaryFiles.swift: test targets cannot share sources, and
+// A copy of PipelineTests' TemporaryFiles.swift: test targets cannot share sources, and
 // these few lines are all the reader tests need of it.
 
 /// A fresh directory for one test's files.

@@ -451,7 +451,7 @@ def test_a_convert_running_when_stdin_closes_does_not_keep_the_extension_alive(e
     """SPEC §2.4, §16.3 (6): both kits cancel requests still running when stdin closes and
     exit within the 2 s the host allows. The Python example's input is a FIFO nobody writes
     to, so its conversion blocks for ever. pyforge's own readers refuse a FIFO at once (issue
-    #18: it would block open()), so the Swift example, which converts with PyForgeCore, gets
+    #18: it would block open()), so the Swift example, which converts with Pipeline, gets
     a gzip file of many identical members instead: about 20 GB of CSV in 20 MB, far more
     than it can read before stdin closes. Only the kit's own exit can end the process."""
     if extension == "example-allstrings":

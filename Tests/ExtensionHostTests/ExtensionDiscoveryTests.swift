@@ -1,6 +1,6 @@
 @testable import ExtensionHost
 import Foundation
-import PyForgeCore
+import Pipeline
 import Testing
 import Platform
 

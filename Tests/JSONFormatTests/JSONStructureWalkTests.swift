@@ -1,7 +1,7 @@
 import Testing
 
 @testable import JSONFormat
-@testable import PyForgeCore  // SplitMix64, the sample generator's PRNG
+@testable import Pipeline  // SplitMix64, the sample generator's PRNG
 
 /// The structure walk must see the same events whatever the chunk boundaries are: the
 /// reader feeds it 8 MiB windows, so a key, an escape or a bracket can be cut anywhere.

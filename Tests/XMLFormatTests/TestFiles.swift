@@ -2,7 +2,7 @@ import Columnar
 import Foundation
 import FormatKit
 
-// A copy of PyForgeCoreTests' ReadAll.swift and TemporaryFiles.swift: test targets cannot
+// A copy of PipelineTests' ReadAll.swift and TemporaryFiles.swift: test targets cannot
 // share sources, and these few lines are all the reader tests need of them.
 
 /// A fresh directory for one test's files.

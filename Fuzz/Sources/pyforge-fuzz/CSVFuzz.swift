@@ -1,4 +1,4 @@
-import PyForgeCore
+import Pipeline
 import FormatKit
 import CSVFormat
 

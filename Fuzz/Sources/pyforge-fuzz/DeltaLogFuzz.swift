@@ -1,5 +1,5 @@
 import Foundation
-@testable import PyForgeCore
+@testable import Pipeline
 @testable import Delta
 
 /// The Delta log as `info`, `validate` and the extension-output check read it: the JSON

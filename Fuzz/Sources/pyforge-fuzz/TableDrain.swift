@@ -1,5 +1,5 @@
 import Columnar
-import PyForgeCore
+import Pipeline
 import FormatKit
 
 /// Reads a table source to its end the way a conversion does: a restart reopens the source

@@ -1,6 +1,6 @@
 import Foundation
 import Platform
-@testable import PyForgeCore
+@testable import Pipeline
 import FormatKit
 import Platform
 

@@ -1,6 +1,6 @@
 import Platform
 import ExtensionProtocol
-import PyForgeCore
+import Pipeline
 
 /// The conversion checks (SPEC §12.6): a real `convert` of a small sample, during which
 /// stdout must carry protocol messages only (a child process that prints is caught

@@ -1,5 +1,5 @@
 import ExtensionProtocol
-import PyForgeCore
+import Pipeline
 
 /// `pyforge env`: this pyforge, the settings it reads, and what each extension that answers
 /// `environment` (the Databricks extension) reports about where it runs.

@@ -4,7 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import PyForgeCore
+import Pipeline
 
 /// An extension found on the search path, after its manifest and trust checks passed.
 public struct DiscoveredExtension: Sendable, Hashable, Codable {

@@ -1,7 +1,7 @@
 import Platform
 import Dispatch
 import ExtensionProtocol
-import PyForgeCore
+import Pipeline
 import Synchronization
 
 /// A JSON-RPC connection to one extension process: requests with idle and absolute

@@ -1,5 +1,5 @@
 import Platform
-import PyForgeCore
+import Pipeline
 import Synchronization
 
 /// Proof that an extension's whole process group is dead, so nothing it started can still

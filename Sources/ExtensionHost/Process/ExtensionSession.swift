@@ -1,5 +1,5 @@
 import ExtensionProtocol
-import PyForgeCore
+import Pipeline
 import Synchronization
 import FormatKit
 

@@ -1,5 +1,5 @@
 import Platform
-import PyForgeCore
+import Pipeline
 
 /// The members of a process group, as far as they can still do anything.
 enum ProcessGroup {

@@ -1,6 +1,6 @@
 import Platform
 import ExtensionProtocol
-import PyForgeCore
+import Pipeline
 import Synchronization
 
 /// The extensions this process is talking to, so that Ctrl-C (SIGINT, SIGTERM, SIGHUP)

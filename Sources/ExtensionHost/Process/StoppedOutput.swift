@@ -1,4 +1,4 @@
-import PyForgeCore
+import Pipeline
 import FormatKit
 
 /// The temporary file an extension converted into, handed back by `ExtensionSession.stop()`

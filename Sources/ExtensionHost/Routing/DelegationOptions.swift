@@ -1,5 +1,5 @@
 import ExtensionProtocol
-import PyForgeCore
+import Pipeline
 
 /// The `options` the host sends with `probe` and `convert` (protocol 1.1; `mode` for Delta
 /// outputs since 1.2). A session that negotiated 1.0 gets none (SPEC §4.4).

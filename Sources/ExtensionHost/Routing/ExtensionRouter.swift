@@ -1,7 +1,7 @@
 import Platform
 import ExtensionProtocol
 import Logging
-import PyForgeCore
+import Pipeline
 import FormatKit
 import Delta
 

@@ -1,4 +1,4 @@
-import PyForgeCore
+import Pipeline
 import FormatKit
 
 /// Checks an extension's output against what the extension reported, before the output

@@ -1,5 +1,5 @@
 import ExtensionProtocol
-import PyForgeCore
+import Pipeline
 import FormatKit
 
 /// `pyforge info` and `pyforge validate` on a path an extension claims (a Unity Catalog

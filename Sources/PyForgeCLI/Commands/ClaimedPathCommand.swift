@@ -6,7 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Platform
-import PyForgeCore
+import Pipeline
 import FormatKit
 
 /// `info` and `validate` on a path an extension claims (a Unity Catalog Volume path): the

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PyForgeCore
+import Pipeline
 import FormatKit
 
 /// `info` and `validate` read the input as `convert` would, so an input option meant for

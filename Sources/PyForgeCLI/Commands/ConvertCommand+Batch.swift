@@ -7,7 +7,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import PyForgeCore
+import Pipeline
 import FormatKit
 
 extension ConvertCommand {

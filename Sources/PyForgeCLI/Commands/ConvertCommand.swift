@@ -9,7 +9,7 @@ import Foundation
 #endif
 import Logging
 import Parquet
-import PyForgeCore
+import Pipeline
 import FormatKit
 
 /// `pyforge convert INPUT [OUTPUT]`, or a batch: `pyforge convert 'data/*.csv' more.json --output-dir out/`.

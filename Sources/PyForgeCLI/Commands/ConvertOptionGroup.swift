@@ -3,7 +3,7 @@ import Values
 import FormatKit
 import CSVFormat
 import ArgumentParser
-import PyForgeCore
+import Pipeline
 
 /// An option group of `convert` (and of `info`/`validate`, which read inputs as `convert`
 /// does). Its typed options fill its part of `ConvertOptions`, the schema `pyforge serve` and

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PyForgeCore
+import Pipeline
 import Delta
 import XMLFormat
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PyForgeCore
+import Pipeline
 import Delta
 
 /// How `--format delta` writes into a table.

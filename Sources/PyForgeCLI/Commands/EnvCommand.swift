@@ -6,7 +6,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import PyForgeCore
+import Pipeline
 
 /// `pyforge env`: where pyforge runs (Databricks serverless, classic or elsewhere, as the
 /// Databricks extension detects it), the settings it reads and its extension search path.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PyForgeCore
+import Pipeline
 
 /// How an Excel workbook is read (sheets, stacking).
 struct ExcelInputOptions: ConvertOptionGroup {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PyForgeCore
+import Pipeline
 
 /// `pyforge formats`: what converts to what.
 struct FormatsCommand: ParsableCommand {

@@ -4,7 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import PyForgeCore
+import Pipeline
 import FormatKit
 
 /// Options every subcommand accepts, before or after its name.

@@ -1,5 +1,5 @@
 import FormatKit
-import PyForgeCore
+import Pipeline
 
 /// `pyforge info --format json`: our fields, plus the flat fields PyForge 1.x printed
 /// (`page_count`, `file_size`, `delimiter`…) so that 1.x scripts (`jq .page_count`) keep

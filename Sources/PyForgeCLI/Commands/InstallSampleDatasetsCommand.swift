@@ -1,5 +1,5 @@
 import ArgumentParser
-import PyForgeCore
+import Pipeline
 import FormatKit
 
 /// `pyforge install sample-datasets [DEST]`: deterministic sample files in every input format.

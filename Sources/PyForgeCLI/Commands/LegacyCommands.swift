@@ -1,5 +1,5 @@
 import ArgumentParser
-import PyForgeCore
+import Pipeline
 
 /// PyForge 1.x's `mdf-tools …` and `install mdf-tools`: they set up Docker and SQL Server to
 /// read .mdf files, which pyforge 2.x does not read. Kept (hidden) so that a 1.x script

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PyForgeCore
+import Pipeline
 import FormatKit
 import PDFFormat
 

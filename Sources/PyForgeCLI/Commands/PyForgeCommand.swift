@@ -1,5 +1,5 @@
 import ArgumentParser
-import PyForgeCore
+import Pipeline
 
 /// The `pyforge` command line.
 public struct PyForgeCommand: ParsableCommand {

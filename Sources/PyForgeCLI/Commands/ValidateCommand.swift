@@ -1,5 +1,5 @@
 import ArgumentParser
-import PyForgeCore
+import Pipeline
 
 /// `pyforge validate INPUT`: exit 0 when the file converts, 1 with the reasons when not.
 struct ValidateCommand: ParsableCommand {

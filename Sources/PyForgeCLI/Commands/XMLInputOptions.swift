@@ -1,5 +1,5 @@
 import ArgumentParser
-import PyForgeCore
+import Pipeline
 import XMLFormat
 
 /// How XML input becomes rows and columns.

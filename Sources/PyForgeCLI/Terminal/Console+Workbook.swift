@@ -1,5 +1,5 @@
 import FormatKit
-import PyForgeCore
+import Pipeline
 
 extension Console {
     /// `info` for a workbook: the file, then each sheet with its dimension and columns.

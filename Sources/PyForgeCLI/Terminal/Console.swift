@@ -6,7 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Logging
-import PyForgeCore
+import Pipeline
 
 /// Where a command's words go: human messages and logs to stderr, requested data
 /// (JSON, tables) to stdout, so `--json` output stays machine-readable.

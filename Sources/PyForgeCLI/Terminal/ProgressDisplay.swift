@@ -1,5 +1,5 @@
 import Platform
-import PyForgeCore
+import Pipeline
 import Synchronization
 import FormatKit
 

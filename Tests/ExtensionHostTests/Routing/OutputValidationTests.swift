@@ -1,7 +1,7 @@
 @testable import ExtensionHost
 import Foundation
 import ExtensionProtocol
-import PyForgeCore
+import Pipeline
 import Testing
 
 /// The host's check of an extension's output (§12.3): each format is read back with the

@@ -5,7 +5,7 @@ import Platform
 import Values
 import FormatKit
 import ExtensionProtocol
-import PyForgeCore
+import Pipeline
 import PyForgeExtensionKit
 import CSVFormat
 
