@@ -1,3 +1,4 @@
+import TestSupport
 import Columnar
 import Foundation
 import Testing

@@ -1,7 +1,8 @@
+@testable import Pipeline
+import TestSupport
 import Foundation
 import Testing
 
-@testable import Pipeline
 @testable import FormatKit
 
 @Suite struct CreatedDirectoriesTests {

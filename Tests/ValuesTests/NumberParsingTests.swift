@@ -1,15 +1,7 @@
-@testable import Pipeline
 import Testing
+import TestSupport
 @testable import Values
 
-/// Parses `text` with a byte-level parser.
-func parse<T>(_ text: String, _ parser: (UnsafePointer<UInt8>, Int) -> T?) -> T? {
-    var copy = text
-    return copy.withUTF8 { bytes in
-        guard let base = bytes.baseAddress else { return nil }
-        return parser(base, bytes.count)
-    }
-}
 
 @Suite struct NumberParsingTests {
     @Test(arguments: [

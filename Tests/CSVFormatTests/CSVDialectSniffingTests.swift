@@ -1,4 +1,4 @@
-@testable import Pipeline
+import TestSupport
 import Testing
 @testable import FormatKit
 @testable import CSVFormat

@@ -1,5 +1,5 @@
-@testable import Pipeline
 import Testing
+import TestSupport
 @testable import FormatKit
 
 @Suite struct InferredTypeTests {

@@ -1,4 +1,3 @@
-@testable import Pipeline
 import Synchronization
 import Testing
 import Platform

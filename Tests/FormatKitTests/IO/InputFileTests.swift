@@ -1,5 +1,5 @@
+import TestSupport
 import Foundation
-@testable import Pipeline
 import Testing
 @testable import FormatKit
 

@@ -1,5 +1,5 @@
-@testable import Pipeline
 import Testing
+import TestSupport
 import Values
 
 @Suite struct DateTimeParsingTests {

@@ -1,7 +1,7 @@
+import TestSupport
 import Foundation
 import Testing
 
-@testable import Pipeline
 import Platform
 @testable import FormatKit
 

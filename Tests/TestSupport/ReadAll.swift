@@ -1,9 +1,8 @@
 import Columnar
-@testable import Pipeline
-@testable import FormatKit
+import FormatKit
 
 /// Reads every batch of `source`, following restarts the way the pipeline does.
-func readAll(_ source: TableSource) throws -> (Schema, [RecordBatch], restarts: Int) {
+public func readAll(_ source: TableSource) throws -> (Schema, [RecordBatch], restarts: Int) {
     var schema: Schema? = nil
     var restarts = 0
     while true {

@@ -1,19 +1,10 @@
+import TestSupport
 import CZstd
 import Foundation
 import Testing
 
-@testable import Pipeline
 @testable import FormatKit
 
-/// One zstd frame of `bytes` (libzstd's one-shot compressor: an independent encoder for the test).
-func zstdFrame(_ bytes: [UInt8], level: Int32 = 3) -> [UInt8] {
-    var out = [UInt8](repeating: 0, count: ZSTD_compressBound(bytes.count))
-    let n = out.withUnsafeMutableBytes { o in
-        bytes.withUnsafeBytes { i in ZSTD_compress(o.baseAddress, o.count, i.baseAddress, i.count, level) }
-    }
-    precondition(ZSTD_isError(n) == 0)
-    return Array(out[0..<n])
-}
 
 /// Text that compresses well but not trivially: numbered lines.
 private func sampleText(lines: Int) -> [UInt8] {

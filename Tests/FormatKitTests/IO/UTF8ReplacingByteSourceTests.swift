@@ -1,6 +1,6 @@
+import TestSupport
 import Columnar
 import Foundation
-@testable import Pipeline
 import Testing
 @testable import FormatKit
 

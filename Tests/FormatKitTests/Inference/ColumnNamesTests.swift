@@ -1,4 +1,3 @@
-@testable import Pipeline
 import Testing
 @testable import FormatKit
 
