@@ -16,32 +16,13 @@ struct InfoCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output style: table (default) or json (our fields, plus PyForge 1.x's flat fields such as page_count).")
     var format: String = "table"
 
-    @OptionGroup(title: "CSV input") var csv: CSVInputOptions
-
-    @OptionGroup(title: "JSON input") var jsonInput: JSONInputOptions
-
-    @OptionGroup(title: "XML input") var xml: XMLInputOptions
-
-    @OptionGroup(title: "dBase input") var dbase: DBaseInputOptions
-
-    @Option(help: "PDF: the user or owner password of an encrypted document (one that opens without a password needs none).")
-    var password: String?
+    @OptionGroup var inputs: InspectInputOptions
 
     func validate() throws {
         guard ["table", "json"].contains(format.lowercased()) else {
             throw ValidationError("--format must be 'table' or 'json'; got '\(format)'.")
         }
-        try csv.checkEncoding(for: [input])
-        try checkInputOptions(inputOptions.given, input: input)
-    }
-
-    /// The input options given, in the schema `convert` uses.
-    var inputOptions: ConvertOptions {
-        var options = ConvertOptions()
-        let groups: [any ConvertOptionGroup] = [csv, jsonInput, xml, dbase]
-        for group in groups { group.fill(&options) }
-        options.password = password
-        return options
+        try inputs.check(input: input)
     }
 
     func run() throws {
@@ -50,7 +31,7 @@ struct InfoCommand: ParsableCommand {
         // A Volume path is not on this machine: the extension claiming it runs the command.
         if try ClaimedPathCommand.runIfClaimed("info", input: input) { return }
         do {
-            let info = try FileInspector.info(path: input, options: inputOptions)
+            let info = try FileInspector.info(path: input, options: inputs.options)
             if format.lowercased() == "json" {
                 try console.printJSON(InfoJSON(info: info))
             } else {
