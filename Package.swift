@@ -7,6 +7,14 @@ let performanceSettings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
 ]
 
+/// The target of one input format: `<Name>Format` in Sources/Formats/<Name>, on the base
+/// modules and the C libraries it alone links (ARCHITECTURE.md, scripts/check-imports).
+func format(_ name: String, links: [Target.Dependency] = []) -> Target {
+    .target(
+        name: name + "Format", dependencies: ["Platform", "Columnar", "Values", "FormatKit"] + links,
+        path: "Sources/Formats/" + name, swiftSettings: performanceSettings)
+}
+
 let package = Package(
     name: "pyforge",
     platforms: [.macOS(.v15)],
@@ -63,27 +71,9 @@ let package = Package(
         ),
 
         // One target per input format (Sources/Formats/<Name>); none imports another.
-        .target(
-            name: "CSVFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
-            path: "Sources/Formats/CSV", swiftSettings: performanceSettings),
-        .target(
-            name: "JSONFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
-            path: "Sources/Formats/JSON", swiftSettings: performanceSettings),
-        .target(
-            name: "XMLFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "CLibXML2"],
-            path: "Sources/Formats/XML", swiftSettings: performanceSettings),
-        .target(
-            name: "DBaseFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit"],
-            path: "Sources/Formats/DBase", swiftSettings: performanceSettings),
-        .target(
-            name: "AccessFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "CMDBTools"],
-            path: "Sources/Formats/Access", swiftSettings: performanceSettings),
-        .target(
-            name: "PDFFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "SystemZlib"],
-            path: "Sources/Formats/PDF", swiftSettings: performanceSettings),
-        .target(
-            name: "ExcelFormat", dependencies: ["Platform", "Columnar", "Values", "FormatKit", "CLibXML2", "SystemZlib"],
-            path: "Sources/Formats/Excel", swiftSettings: performanceSettings),
+        format("CSV"), format("JSON"), format("XML", links: ["CLibXML2"]), format("DBase"),
+        format("Access", links: ["CMDBTools"]), format("PDF", links: ["SystemZlib"]),
+        format("Excel", links: ["CLibXML2", "SystemZlib"]),
 
         // The writers beside Parquet: Delta tables (Parquet data files and a transaction log)
         // and CSV/JSON/NDJSON text.

@@ -1,3 +1,6 @@
+// The initializers are spelled out because Swift synthesizes only internal ones, and the formats
+// (other modules) build these values.
+
 /// What `pyforge info` reports about a file (also its `--format json` form).
 public struct FileInfo: Codable, Sendable {
     public struct Column: Codable, Sendable {
@@ -9,11 +12,7 @@ public struct FileInfo: Codable, Sendable {
         public var logicalType: String?
 
         public init(name: String, type: String, nullable: Bool, physicalType: String? = nil, logicalType: String? = nil) {
-            self.name = name
-            self.type = type
-            self.nullable = nullable
-            self.physicalType = physicalType
-            self.logicalType = logicalType
+            (self.name, self.type, self.nullable, self.physicalType, self.logicalType) = (name, type, nullable, physicalType, logicalType)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -34,14 +33,7 @@ public struct FileInfo: Codable, Sendable {
         public var max: String?
 
         public init(column: String, codec: String, encodings: [String], compressedBytes: Int64, uncompressedBytes: Int64, nullCount: Int64? = nil, min: String? = nil, max: String? = nil) {
-            self.column = column
-            self.codec = codec
-            self.encodings = encodings
-            self.compressedBytes = compressedBytes
-            self.uncompressedBytes = uncompressedBytes
-            self.nullCount = nullCount
-            self.min = min
-            self.max = max
+            (self.column, self.codec, self.encodings, self.compressedBytes, self.uncompressedBytes, self.nullCount, self.min, self.max) = (column, codec, encodings, compressedBytes, uncompressedBytes, nullCount, min, max)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -59,10 +51,7 @@ public struct FileInfo: Codable, Sendable {
         public var columns: [ColumnChunk]
 
         public init(rows: Int64, compressedBytes: Int64, uncompressedBytes: Int64, columns: [ColumnChunk]) {
-            self.rows = rows
-            self.compressedBytes = compressedBytes
-            self.uncompressedBytes = uncompressedBytes
-            self.columns = columns
+            (self.rows, self.compressedBytes, self.uncompressedBytes, self.columns) = (rows, compressedBytes, uncompressedBytes, columns)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -83,13 +72,7 @@ public struct FileInfo: Codable, Sendable {
         public var columns: [Column]
 
         public init(index: Int, name: String, hidden: Bool, dimension: String? = nil, rows: Int, header: Bool, columns: [Column]) {
-            self.index = index
-            self.name = name
-            self.hidden = hidden
-            self.dimension = dimension
-            self.rows = rows
-            self.header = header
-            self.columns = columns
+            (self.index, self.name, self.hidden, self.dimension, self.rows, self.header, self.columns) = (index, name, hidden, dimension, rows, header, columns)
         }
     }
 
@@ -105,15 +88,7 @@ public struct FileInfo: Codable, Sendable {
     public var sheets: [Sheet]? = nil
 
     public init(path: String, format: String, sizeBytes: Int64, rows: Int, columns: [Column], details: [String: String], rowGroups: [RowGroup]? = nil, warnings: [String], sheets: [Sheet]? = nil) {
-        self.path = path
-        self.format = format
-        self.sizeBytes = sizeBytes
-        self.rows = rows
-        self.columns = columns
-        self.details = details
-        self.rowGroups = rowGroups
-        self.warnings = warnings
-        self.sheets = sheets
+        (self.path, self.format, self.sizeBytes, self.rows, self.columns, self.details, self.rowGroups, self.warnings, self.sheets) = (path, format, sizeBytes, rows, columns, details, rowGroups, warnings, sheets)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -134,13 +109,7 @@ public struct ValidationReport: Codable, Sendable {
     public var warnings: [String]
 
     public init(path: String, valid: Bool, format: String? = nil, rows: Int? = nil, columns: [FileInfo.Column], errors: [String], warnings: [String]) {
-        self.path = path
-        self.valid = valid
-        self.format = format
-        self.rows = rows
-        self.columns = columns
-        self.errors = errors
-        self.warnings = warnings
+        (self.path, self.valid, self.format, self.rows, self.columns, self.errors, self.warnings) = (path, valid, format, rows, columns, errors, warnings)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -27,3 +27,23 @@ public struct SpawnFailure: Error, Sendable {
     public let errorNumber: Int32
     public var reason: String { String(cString: strerror(errorNumber)) }
 }
+
+/// Spawn attributes for a child that starts with default signal handling and an empty mask,
+/// whatever this process changed (it ignores SIGPIPE to survive dead pipes; the child must not
+/// inherit that), and in a process group of its own when `ownProcessGroup` (so that a signal
+/// to the group reaches its children too). Destroy with `posix_spawnattr_destroy`.
+public func childSpawnAttributes(ownProcessGroup: Bool) -> posix_spawnattr_t {
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    let group = ownProcessGroup ? POSIX_SPAWN_SETPGROUP : 0
+    posix_spawnattr_setflags(&attributes, Int16(group | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    if ownProcessGroup { posix_spawnattr_setpgroup(&attributes, 0) }
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGXFSZ] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    return attributes
+}

@@ -13,10 +13,7 @@ enum CSVFuzz {
     ]
 
     static func run(_ bytes: [UInt8]) {
-        let name = TextInputName.name("input.csv", for: bytes)
-        let path = ScratchFile.write(bytes, named: name)
-        defer { ScratchFile.remove(name) }
         let options = optionSets[bytes.count % optionSets.count]
-        TableDrain.drain { () throws(ConversionError) in CSVSource(path: path, options: options) }
+        TableDrain.drainTextFile(bytes, named: "input.csv") { path in CSVSource(path: path, options: options) }
     }
 }

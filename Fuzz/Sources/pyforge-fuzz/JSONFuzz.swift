@@ -13,10 +13,8 @@ enum JSONFuzz {
 
     static func run(_ bytes: [UInt8]) {
         // NDJSON and JSON take the same reader; the extension only changes the name shown.
-        let name = TextInputName.name(bytes.count % 2 == 0 ? "input.json" : "input.ndjson", for: bytes)
-        let path = ScratchFile.write(bytes, named: name)
-        defer { ScratchFile.remove(name) }
         let options = optionSets[(bytes.count / 2) % optionSets.count]
-        TableDrain.drain { () throws(ConversionError) in JSONSource(path: path, options: options) }
+        let name = bytes.count % 2 == 0 ? "input.json" : "input.ndjson"
+        TableDrain.drainTextFile(bytes, named: name) { path in JSONSource(path: path, options: options) }
     }
 }

@@ -31,4 +31,14 @@ enum TableDrain {
             _ = error.description
         }
     }
+
+    /// A text format's input: `bytes` in a scratch file named like `name` (with the suffix of
+    /// the compression its first bytes show, so the decoders are fuzzed too), drained through
+    /// the source `open` makes of its path, then removed.
+    static func drainTextFile(_ bytes: [UInt8], named name: String, _ open: (String) -> TableSource) {
+        let scratch = TextInputName.name(name, for: bytes)
+        let path = ScratchFile.write(bytes, named: scratch)
+        defer { ScratchFile.remove(scratch) }
+        drain { () throws(ConversionError) in open(path) }
+    }
 }

@@ -12,10 +12,7 @@ enum XMLFuzz {
     ]
 
     static func run(_ bytes: [UInt8]) {
-        let name = TextInputName.name("input.xml", for: bytes)
-        let path = ScratchFile.write(bytes, named: name)
-        defer { ScratchFile.remove(name) }
         let options = optionSets[bytes.count % optionSets.count]
-        TableDrain.drain { () throws(ConversionError) in XMLSource(path: path, options: options) }
+        TableDrain.drainTextFile(bytes, named: "input.xml") { path in XMLSource(path: path, options: options) }
     }
 }

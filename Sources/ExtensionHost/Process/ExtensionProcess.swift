@@ -51,21 +51,10 @@ public final class ExtensionProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderrPipe[1], 2)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
         // Its own process group (so the ladder reaches grandchildren), default signal
-        // handling (the host ignores SIGPIPE; the child must not inherit that) and an
-        // empty signal mask.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGXFSZ] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
+        // handling and an empty mask.
+        var attributes = childSpawnAttributes(ownProcessGroup: true)
+        defer { posix_spawnattr_destroy(&attributes) }
 
         let spawned = spawnProcess(
             executable, arguments: [executable] + arguments, environment: environment, actions: &actions, attributes: &attributes)

@@ -53,7 +53,6 @@ enum ChildProcess {
         for fd in output { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
 
         var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         // Standard input stays the host's protocol channel: the child must never read from it.
@@ -64,18 +63,10 @@ enum ChildProcess {
         // sockets): every other inherited descriptor is closed on exec.
         closeOnExecAboveStandardStreams()
 
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
         // This process ignores SIGPIPE (it writes to the host's pipes); the child gets the
         // default handling back, and an empty signal mask.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGXFSZ] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
+        var attributes = childSpawnAttributes(ownProcessGroup: false)
+        defer { posix_spawnattr_destroy(&attributes) }
 
         let spawned = spawnProcess(
             executable, arguments: [executable] + arguments, environment: environment, actions: &actions, attributes: &attributes)
