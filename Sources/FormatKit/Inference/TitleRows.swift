@@ -23,9 +23,7 @@ public enum TitleRows {
         public var allText: Bool
 
         public init(filled: Int, startsWithText: Bool, allText: Bool) {
-            self.filled = filled
-            self.startsWithText = startsWithText
-            self.allText = allText
+            (self.filled, self.startsWithText, self.allText) = (filled, startsWithText, allText)
         }
     }
 

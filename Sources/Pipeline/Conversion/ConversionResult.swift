@@ -8,9 +8,7 @@ public struct ConversionResult: Codable, Sendable {
         public var nullable: Bool
 
         public init(name: String, type: String, nullable: Bool) {
-            self.name = name
-            self.type = type
-            self.nullable = nullable
+            (self.name, self.type, self.nullable) = (name, type, nullable)
         }
     }
 

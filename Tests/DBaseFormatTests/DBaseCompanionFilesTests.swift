@@ -1,10 +1,11 @@
 import TestSupport
 import Foundation
 @testable import DBaseFormat
-@testable import Pipeline
 import Testing
 @testable import FormatKit
 
+/// The files a table comes with (a conversion refusing them as outputs is tested with the
+/// registry: FormatRegistryTests.theDBaseCompanionFilesAreRefusedAsOutputs).
 @Suite struct DBaseCompanionFilesTests {
     @Test func memoAndIndexNamesOfTheTableAreCompanions() throws {
         let directory = try makeTemporaryDirectory()
@@ -22,15 +23,5 @@ import Testing
         // A link to the memo file is the memo file.
         try FileManager.default.createSymbolicLink(atPath: elsewhere.path + "/notes.parquet", withDestinationPath: memo)
         #expect(DBaseCompanionFiles.role(of: elsewhere.path + "/notes.parquet", forTable: table) == "memo file")
-    }
-
-    @Test func resolveOutputRefusesTheMemoFile() throws {
-        let directory = try makeTemporaryDirectory()
-        let table = try writeFile(directory, "d3.dbf", [0x83])
-        _ = try writeFile(directory, "d3.dbt", [0])
-        let request = ConvertRequest(inputPath: table, outputPath: directory.path + "/d3.dbt", force: true)
-        #expect { try Converter.resolveOutput(request) } throws: { error in
-            (error as? ConversionError)?.description.contains("is the memo file of the input table") == true
-        }
     }
 }
