@@ -288,6 +288,27 @@ def test_multiple_sheets_to_output_directory_and_selection(work, run, convert_js
     assert proc.returncode == 1 and "directory" in proc.stderr and not (work / "one.parquet").exists()
 
 
+def test_a_sheet_with_only_its_header_converts_to_no_rows(work, convert_json):
+    # A sheet whose one row is its header: its batch has no data rows, which once made the
+    # reader index the row numbers past their end (a trap, found by the xlsx fuzz seeds).
+    src = work / "header_only.xlsx"
+    wb = openpyxl.Workbook()
+    data = wb.active
+    data.title = "Data"
+    data.append(["item", "qty"])
+    data.append(["a", 1])
+    empty = wb.create_sheet("Empty")
+    empty.append(["only", "columns"])
+    wb.save(src)
+    out = work / "out"
+    convert_json(src, out)
+    table = pq.read_table(out / "Empty.parquet")
+    assert table.num_rows == 0 and table.column_names == ["only", "columns"]
+    assert pq.read_table(out / "Data.parquet").to_pylist() == [{"item": "a", "qty": 1}]
+    _, summary = convert_json(src, work / "empty.parquet", "--sheets", "Empty")
+    assert summary["rows"] == 0
+
+
 def test_combine_stacks_sheets_with_a_sheet_column(work, convert_json, run):
     src = work / "months.xlsx"
     wb = openpyxl.Workbook()

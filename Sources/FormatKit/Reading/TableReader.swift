@@ -14,14 +14,14 @@ public enum ReadStep: Sendable {
 extension RecordBatch {
     /// A batch a reader built column by column from `schema`: types, storage and row counts
     /// agree by construction. Should a reader ever break that, the conversion fails with a
-    /// sentence naming the input instead of trapping.
+    /// sentence naming the input instead of trapping. `location` is worked out only then.
     public static func assembled(
-        _ schema: Schema, _ columns: [Column], path: String, location: String
+        _ schema: Schema, _ columns: [Column], path: String, location: @autoclosure () -> String
     ) throws(ConversionError) -> RecordBatch {
         do {
             return try RecordBatch(schema: schema, columns: columns)
         } catch {
-            throw .malformedInput(path: path, location: location, reason: error.description, fix: "report this file to the pyforge developers")
+            throw .malformedInput(path: path, location: location(), reason: error.description, fix: "report this file to the pyforge developers")
         }
     }
 }

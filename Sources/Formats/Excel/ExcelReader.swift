@@ -144,7 +144,7 @@ final class ExcelReader: TableReader {
             let reason = "column '\(names[error.column])' was inferred as \(old) but sheet '\(sheet.name)' row \(batch.rowNumbers[error.row]) holds \(shown)"
             return try scanRest(batch, from: start, reason: reason)
         }
-        let record = try RecordBatch.assembled(schema, columns, path: path, location: "sheet '\(sheet.name)' from row \(batch.rowNumbers[start])")
+        let record = try RecordBatch.assembled(schema, columns, path: path, location: "sheet '\(sheet.name)'" + (start < batch.rowCount ? " from row \(batch.rowNumbers[start])" : ""))
         rowsRead += record.rowCount
         progress?.addRows(record.rowCount)
         return .batch(record)
