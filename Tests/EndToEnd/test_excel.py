@@ -123,6 +123,18 @@ def types_of(summary) -> dict:
 # --------------------------------------------------------------------------------------
 
 
+def sheets_workbook(path: Path, sheets: dict) -> Path:
+    """A workbook (openpyxl) with one sheet per entry of SHEETS, {title: [row, ...]}, in order."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        sheet = wb.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    wb.save(path)
+    return path
+
+
 def openpyxl_workbook(path: Path) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -291,15 +303,7 @@ def test_multiple_sheets_to_output_directory_and_selection(work, run, convert_js
 def test_a_sheet_with_only_its_header_converts_to_no_rows(work, convert_json):
     # A sheet whose one row is its header: its batch has no data rows, which once made the
     # reader index the row numbers past their end (a trap, found by the xlsx fuzz seeds).
-    src = work / "header_only.xlsx"
-    wb = openpyxl.Workbook()
-    data = wb.active
-    data.title = "Data"
-    data.append(["item", "qty"])
-    data.append(["a", 1])
-    empty = wb.create_sheet("Empty")
-    empty.append(["only", "columns"])
-    wb.save(src)
+    src = sheets_workbook(work / "header_only.xlsx", {"Data": [["item", "qty"], ["a", 1]], "Empty": [["only", "columns"]]})
     out = work / "out"
     convert_json(src, out)
     table = pq.read_table(out / "Empty.parquet")
@@ -310,20 +314,8 @@ def test_a_sheet_with_only_its_header_converts_to_no_rows(work, convert_json):
 
 
 def test_combine_stacks_sheets_with_a_sheet_column(work, convert_json, run):
-    src = work / "months.xlsx"
-    wb = openpyxl.Workbook()
-    jan = wb.active
-    jan.title = "Jan"
-    jan.append(["item", "qty"])
-    jan.append(["a", 1])
-    feb = wb.create_sheet("Feb")
-    feb.append(["item", "qty"])
-    feb.append(["b", 2.5])
-    feb.append(["c", 3])
-    other = wb.create_sheet("Other")
-    other.append(["x"])
-    other.append([1])
-    wb.save(src)
+    src = sheets_workbook(work / "months.xlsx", {
+        "Jan": [["item", "qty"], ["a", 1]], "Feb": [["item", "qty"], ["b", 2.5], ["c", 3]], "Other": [["x"], [1]]})
     _, summary = convert_json(src, "--sheets", "Jan,Feb", "--combine")
     assert types_of(summary) == {"item": "string", "qty": "double", "sheet": "string"}
     table = pq.read_table(work / "months.parquet")
