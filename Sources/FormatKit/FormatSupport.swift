@@ -103,12 +103,6 @@ extension FileInfo {
             columns: schema.fields.map { FileInfo.Column(name: $0.name, type: $0.type.name, nullable: $0.nullable) },
             details: Dictionary(reader.details, uniquingKeysWith: { a, _ in a }), rowGroups: nil, warnings: reader.warnings)
     }
-
-    /// Bytes in the file at `path` (0 when it cannot be read).
-    public static func fileSize(_ path: String) -> Int64 {
-        var info = stat()
-        return stat(path, &info) == 0 ? Int64(info.st_size) : 0
-    }
 }
 
 extension InputCompression {

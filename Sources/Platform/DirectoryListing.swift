@@ -39,3 +39,10 @@ public func isSameFile(_ a: String, _ b: String) -> Bool {
     guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
     return x.st_dev == y.st_dev && x.st_ino == y.st_ino
 }
+
+/// Bytes in the file at `path` (0 when it cannot be read): the input size `info` reports and
+/// progress counts against, the bytes an output has.
+public func fileSize(_ path: String) -> Int64 {
+    var info = stat()
+    return stat(path, &info) == 0 ? Int64(info.st_size) : 0
+}

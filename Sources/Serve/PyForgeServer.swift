@@ -104,7 +104,7 @@ public final class PyForgeServer: Sendable {
         case "convert":
             let request = try params.decode(ServeConvertParams.self)
             let converted = try request.request()
-            let progress = ProgressCounter(totalBytes: Converter.fileSize(converted.inputPath))
+            let progress = ProgressCounter(totalBytes: fileSize(converted.inputPath))
             let token = params["progress_token"].flatMap { if case .string(let t) = $0 { return t } else { return nil } } ?? id.description
             // Every quarter second, and the final counts before the response.
             let reporter = PeriodicReport { [unowned self] in

@@ -207,7 +207,7 @@ public enum ExtensionRouter {
                 return .success(ConversionResult(
                     input: request.inputPath, output: outputPath, inputFormat: inputFormat, format: format.rawValue,
                     rows: converted.rows, columns: columns, bytesIn: input.size ?? 0,
-                    bytesOut: Converter.fileSize(outputPath), seconds: 0, engine: session.name, warnings: converted.warnings,
+                    bytesOut: fileSize(outputPath), seconds: 0, engine: session.name, warnings: converted.warnings,
                     details: metadata?.details ?? [:]))
             }
         }

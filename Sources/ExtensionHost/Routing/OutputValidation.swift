@@ -1,3 +1,4 @@
+import Platform
 import Pipeline
 import FormatKit
 
@@ -19,7 +20,7 @@ enum OutputValidation {
     static func check(
         _ path: String, format: OutputFormat, rows: Int, declaredColumns: [ConversionResult.ColumnSummary]?
     ) -> Result<[ConversionResult.ColumnSummary], Refusal> {
-        let empty = Converter.fileSize(path) == 0
+        let empty = fileSize(path) == 0
         // An NDJSON file without records has no bytes; every other format has some.
         guard !empty || (format == .ndjson && rows == 0) else { return .failure(Refusal(reason: "the output file is empty")) }
         let contents: OutputInspector.Contents

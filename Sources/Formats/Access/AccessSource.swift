@@ -1,3 +1,4 @@
+import Platform
 import Columnar
 import FormatKit
 
@@ -78,7 +79,7 @@ package enum AccessInspector {
             }
         }
         return FileInfo(
-            path: path, format: "access", sizeBytes: FileInfo.fileSize(path), rows: rows, columns: first ?? [],
+            path: path, format: "access", sizeBytes: fileSize(path), rows: rows, columns: first ?? [],
             details: details, rowGroups: nil, warnings: [])
     }
 }

@@ -1,3 +1,4 @@
+import Platform
 import FormatKit
 /// `info` and `validate` for workbooks: every worksheet with its dimension, rows and columns.
 package enum ExcelInspector {
@@ -20,7 +21,7 @@ package enum ExcelInspector {
         }
         let main = sheets.first { $0.rows > 0 } ?? sheets.first
         return FileInfo(
-            path: path, format: "xlsx", sizeBytes: FileInfo.fileSize(path), rows: sheets.reduce(0) { $0 + $1.rows },
+            path: path, format: "xlsx", sizeBytes: fileSize(path), rows: sheets.reduce(0) { $0 + $1.rows },
             columns: main?.columns ?? [],
             details: ["sheets": String(sheets.count), "date_system": workbook.dateSystem == .excel1904 ? "1904" : "1900"],
             rowGroups: nil, warnings: warnings, sheets: sheets)

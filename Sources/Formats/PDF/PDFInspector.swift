@@ -1,3 +1,4 @@
+import Platform
 import FormatKit
 /// `pyforge info file.pdf`: pages, version, the Info dictionary and encryption.
 package enum PDFInspector {
@@ -36,7 +37,7 @@ package enum PDFInspector {
             details[name] = key.hasSuffix("Date") ? PDFTextString.date(value) : value
         }
         return FileInfo(
-            path: path, format: "pdf", sizeBytes: FileInfo.fileSize(path), rows: pageCount, columns: [], details: details,
+            path: path, format: "pdf", sizeBytes: fileSize(path), rows: pageCount, columns: [], details: details,
             rowGroups: nil, warnings: warnings)
     }
 }

@@ -12,7 +12,7 @@ public struct BatchFileOutcome: Encodable, Sendable {
 
     public var succeeded: Bool { error == nil }
     public var rows: Int { results.reduce(0) { $0 + $1.rows } }
-    public var bytesIn: Int64 { results.first?.bytesIn ?? Converter.fileSize(input) }
+    public var bytesIn: Int64 { results.first?.bytesIn ?? fileSize(input) }
     public var bytesOut: Int64 { results.reduce(0) { $0 + $1.bytesOut } }
 
     public init(input: String, results: [ConversionResult] = [], error: ConversionError? = nil, seconds: Double = 0) {

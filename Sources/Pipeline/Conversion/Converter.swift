@@ -185,7 +185,4 @@ public enum Converter {
         isSameFile(a, b)
     }
 
-    public static func fileSize(_ path: String) -> Int64 {
-        FileInfo.fileSize(path)
-    }
 }

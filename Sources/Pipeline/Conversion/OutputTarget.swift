@@ -1,3 +1,4 @@
+import Platform
 import Columnar
 import Parquet
 import FormatKit
@@ -56,6 +57,6 @@ final class FileOutputTarget: OutputTarget {
         return [:]
     }
 
-    var bytesWritten: Int64 { Converter.fileSize(path) }
+    var bytesWritten: Int64 { fileSize(path) }
     var writerWarnings: [String] { writer?.warnings ?? [] }
 }

@@ -24,6 +24,7 @@ enum PDFConversion {
             lines += text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         }
         do throws(ConversionError) {
+            let inputBytes = fileSize(request.inputPath)  // once, not per page
             for (i, number) in numbers.enumerated() {
                 let text = try extractor.text(ofPage: number)
                 if text.isEmpty { empty.append(number) }
@@ -35,7 +36,7 @@ enum PDFConversion {
                 try write(text)
                 if request.pdf.pageMarkers { try write("--- End Page \(number) ---\n") }
                 characters += text.unicodeScalars.count
-                progress?.setBytesRead(Converter.fileSize(request.inputPath) * Int64(i + 1) / Int64(numbers.count))
+                progress?.setBytesRead(inputBytes * Int64(i + 1) / Int64(numbers.count))
                 progress?.addRows(1)
             }
             try sink.flush()
@@ -51,7 +52,7 @@ enum PDFConversion {
         }
         return ConversionResult(
             input: request.inputPath, output: outputPath, inputFormat: "pdf", format: OutputFormat.text.rawValue,
-            rows: lines, columns: [], bytesIn: Converter.fileSize(request.inputPath), bytesOut: Converter.fileSize(outputPath),
+            rows: lines, columns: [], bytesIn: fileSize(request.inputPath), bytesOut: fileSize(outputPath),
             seconds: monotonicSeconds() - started, engine: "core", warnings: warnings,
             details: [
                 "pages": String(numbers.count), "pages_in_document": String(extractor.pages.count),

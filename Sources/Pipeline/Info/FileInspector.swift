@@ -133,7 +133,7 @@ public enum FileInspector {
             details["metadata." + pair.key] = pair.value ?? ""
         }
         return FileInfo(
-            path: path, format: "parquet", sizeBytes: Converter.fileSize(path), rows: Int(metadata.numRows),
+            path: path, format: "parquet", sizeBytes: fileSize(path), rows: Int(metadata.numRows),
             columns: columns, details: details, rowGroups: groups, warnings: [])
     }
 }

@@ -117,7 +117,7 @@ public enum SampleDatasets {
                     status = "written"
                 }
                 let previous = manifest.files.first { $0.path == relative }
-                let size64 = Converter.fileSize(path)
+                let size64 = fileSize(path)
                 let digest: String
                 if status == "kept", let previous, previous.bytes == size64 {
                     digest = previous.sha256
@@ -208,7 +208,7 @@ public enum SampleDatasets {
         return manifest.files.map { entry in
             let path = destination + "/" + entry.path
             guard access(path, F_OK) == 0 else { return SampleFileStatus(entry: entry, status: "missing") }
-            let matches = Converter.fileSize(path) == entry.bytes && SHA256.hexDigest(ofFile: path) == entry.sha256
+            let matches = fileSize(path) == entry.bytes && SHA256.hexDigest(ofFile: path) == entry.sha256
             return SampleFileStatus(entry: entry, status: matches ? "ok" : "modified")
         }
     }

@@ -2,6 +2,7 @@ import TestSupport
 import Foundation
 @testable import Pipeline
 import Synchronization
+import Platform
 import Testing
 @testable import FormatKit
 
@@ -35,7 +36,7 @@ import Testing
         template.access.tables = ["AllTypes"]
         let planned = try BatchConversion.plan([fixture], template: template, outputDirectory: out)
         #expect(planned.map(\.outputPath) == [out + "/types_parquet"])
-        let input = try OpenedInput.open(planned[0], format: .access, size: Converter.fileSize(fixture), exists: true)
+        let input = try OpenedInput.open(planned[0], format: .access, size: fileSize(fixture), exists: true)
         let results = try Converter.convertAll(planned[0], input: input)
         #expect(results.map(\.output) == [out + "/types_parquet/AllTypes.parquet"])
         #expect(FileManager.default.fileExists(atPath: out + "/types_parquet/AllTypes.parquet"))
