@@ -13,6 +13,12 @@ enum CSVFuzz {
     ]
 
     static func run(_ bytes: [UInt8]) {
+        // What the Databricks extension sniffs: a dialect from the first bytes of a ranged read,
+        // and whether quoted fields span lines (Spark's multiLine).
+        bytes.withUnsafeBytes { prefix in
+            let dialect = CSVDialect.sniff(prefix: prefix, isWholeFile: bytes.count % 2 == 0, fileName: "input.csv")
+            _ = dialect.quotesLineBreaks(in: prefix, isWholeFile: bytes.count % 2 == 0)
+        }
         let options = optionSets[bytes.count % optionSets.count]
         TableDrain.drainTextFile(bytes, named: "input.csv") { path in CSVSource(path: path, options: options) }
     }
